@@ -1,0 +1,197 @@
+"""Every subcommand. Thin: parse, call a service, print text (or --json).
+
+Exit codes: 0 fine, 1 a check failed (doctor found a problem), 2 bad input
+(usage, config problems, refused fault), 3 the demo stack could not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+
+from cockpit import __version__, locations
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STACK = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cockpit", description="The on-call cockpit.")
+    parser.add_argument("--version", action="version", version=f"cockpit {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    sub.add_parser("run", help="open the cockpit on your config (the default)")
+
+    locate = sub.add_parser("locate", help="print every path cockpit uses")
+    locate.add_argument("--json", action="store_true")
+
+    config = sub.add_parser("config", help="check or create the config file")
+    config_sub = config.add_subparsers(dest="config_command", required=True)
+    validate = config_sub.add_parser("validate", help="list every problem in the config")
+    validate.add_argument("file", nargs="?", type=Path)
+    validate.add_argument("--json", action="store_true")
+    init = config_sub.add_parser("init", help="write a commented example config")
+    init.add_argument("file", nargs="?", type=Path)
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    secret = sub.add_parser("secret", help="store secrets in the OS keyring")
+    secret_sub = secret.add_subparsers(dest="secret_command", required=True)
+    secret_set = secret_sub.add_parser(
+        "set", help="store a secret (read from the terminal or stdin)"
+    )
+    secret_set.add_argument("name")
+    secret_status = secret_sub.add_parser(
+        "status", help="say whether a secret is set (never its value)"
+    )
+    secret_status.add_argument("name")
+
+    doctor = sub.add_parser("doctor", help="check config, sources, keyring and notebook")
+    doctor.add_argument("--json", action="store_true")
+
+    demo = sub.add_parser("demo", help="run the built-in demo stack and the cockpit on it")
+    demo.add_argument("--no-ui", action="store_true", help="run the stack only; print its URLs")
+    demo_sub = demo.add_subparsers(dest="demo_command")
+    fault = demo_sub.add_parser("fault", help="flip fault switches of the running demo service")
+    fault.add_argument(
+        "faults", nargs="+", help="e.g. error-rate=5%% latency=800ms ready=down reset"
+    )
+    fault.add_argument("--url", help="the demo service URL (default: the running demo)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    handler = {
+        "run": _run,
+        "locate": _locate,
+        "config": _config,
+        "secret": _secret,
+        "doctor": _doctor,
+        "demo": _demo,
+    }[command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def _locate(args: argparse.Namespace) -> int:
+    paths = locations.current().as_dict()
+    if args.json:
+        _print_json(paths)
+    else:
+        width = max(len(k) for k in paths)
+        for key, value in paths.items():
+            print(f"{key.replace('_', ' '):<{width}}  {value}")
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace) -> int:
+    from cockpit.config import ConfigError, load
+
+    path = args.file or locations.config_file()
+    if args.config_command == "init":
+        if path.exists() and not args.force:
+            print(f"{path} exists; use --force to overwrite it.", file=sys.stderr)
+            return EXIT_USAGE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files("cockpit").joinpath("templates/config.example.toml").read_text())
+        print(f"wrote {path}; edit it, then run `cockpit config validate`.")
+        return EXIT_OK
+    if not path.exists():
+        print(f"{path}: no such file; `cockpit config init` writes an example.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        load(path)
+    except ConfigError as exc:
+        if args.json:
+            _print_json({"ok": False, "problems": [p.__dict__ for p in exc.problems]})
+        else:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        _print_json({"ok": True, "problems": []})
+    else:
+        print(f"{path}: ok")
+    return EXIT_OK
+
+
+def _secret(args: argparse.Namespace) -> int:
+    from cockpit.config_checks import SECRET_NAME
+    from cockpit.secrets import SecretError, env_var, get_secret, set_secret
+
+    if not SECRET_NAME.match(args.name):
+        print(f"{args.name!r} is not a secret name: use letters, digits and _", file=sys.stderr)
+        return EXIT_USAGE
+    if args.secret_command == "status":
+        try:
+            found = get_secret(args.name) is not None
+        except SecretError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{args.name}: {'set' if found else f'not set (keyring or {env_var(args.name)})'}")
+        return EXIT_OK if found else EXIT_FAILED
+    value = (
+        getpass.getpass(f"value for {args.name}: ") if sys.stdin.isatty() else sys.stdin.readline()
+    )
+    value = value.rstrip("\n")
+    if not value:
+        print("empty value; nothing stored", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        set_secret(args.name, value)
+    except SecretError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"stored {args.name} in the OS keyring")
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from cockpit.services.doctor import run_checks
+
+    checks = run_checks(locations.config_file(), locations.database_file())
+    failed = [c for c in checks if not c.ok and c.required]
+    if args.json:
+        _print_json({"ok": not failed, "checks": [c.__dict__ for c in checks]})
+    else:
+        for check in checks:
+            mark = "ok  " if check.ok else ("FAIL" if check.required else "warn")
+            print(f"{mark}  {check.name:<12} {check.detail}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from cockpit.config import ConfigError, load
+
+    path = locations.config_file()
+    try:
+        config = load(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("fix the config (see `cockpit config validate`), then start again.", file=sys.stderr)
+        return EXIT_USAGE
+    from cockpit.ui.app import CockpitApp
+
+    CockpitApp(config, locations.database_file()).run()
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from cockpit.demo import run
+
+    if args.demo_command == "fault":
+        return run.fault(args.faults, args.url)
+    return run.demo(no_ui=args.no_ui)

@@ -1,0 +1,319 @@
+"""The typed cockpit configuration, read from one TOML file.
+
+Loading never stops at the first mistake: every problem is collected with the
+file, the key and the reason, so ``cockpit config validate`` can list them all.
+Secrets are never values in this file, only names (``secret = "PROM_TOKEN"``)
+that ``cockpit.secrets`` resolves from the keyring or the environment.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cockpit.config_checks import Checker, Problem
+from cockpit.model.conditions import parse_condition
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SLI_KINDS = ("ratio", "latency", "recorded")
+
+
+class ConfigError(Exception):
+    """The config file has problems; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A header value taken from a named secret, e.g. ``Bearer <token>``."""
+
+    name: str
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Auth:
+    kind: str  # "bearer" or "basic"
+    secret: str  # the secret's name, resolved through cockpit.secrets
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Tls:
+    verify: bool = True
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to reach Prometheus or Alertmanager."""
+
+    url: str
+    timeout: timedelta = timedelta(seconds=5)
+    refresh: timedelta = timedelta(seconds=10)
+    auth: Auth | None = None
+    tls: Tls = field(default_factory=Tls)
+    headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SloConfig:
+    name: str
+    service: str
+    objective: float  # percent, e.g. 99.9
+    window: timedelta
+    kind: str  # one of SLI_KINDS
+    good: str | None = None
+    bad: str | None = None
+    total: str | None = None
+    metric: str | None = None
+    threshold: float | None = None
+    selector: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ProbeConfig:
+    name: str
+    url: str
+    method: str = "GET"
+    interval: timedelta = timedelta(seconds=10)
+    timeout: timedelta = timedelta(seconds=2)
+    conditions: tuple[str, ...] = ("[STATUS] == 200",)
+    headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
+    component: str = ""
+    failure_threshold: int = 3
+    success_threshold: int = 2
+
+
+@dataclass(frozen=True)
+class OnCall:
+    me: str = ""
+    roster: tuple[str, ...] = ()
+    handoff_day: str = "friday"
+    handoff_time: time = time(17, 0)
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    oncall: OnCall = field(default_factory=OnCall)
+    prometheus: Endpoint | None = None
+    alertmanager: Endpoint | None = None
+    slos: tuple[SloConfig, ...] = ()
+    probes: tuple[ProbeConfig, ...] = ()
+    runbook_dirs: tuple[Path, ...] = ()
+    probe_refresh: timedelta = timedelta(seconds=10)
+
+
+def load(path: Path) -> Config:
+    """Read and validate ``path``; a missing file is an empty config."""
+    if not path.exists():
+        return Config(path=None)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(str(path), "", f"not valid TOML: {exc}")]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(str(path), "", f"cannot read the file: {exc}")]) from exc
+    return parse(data, path)
+
+
+def parse(data: Mapping[str, Any], path: Path) -> Config:
+    check = Checker(str(path))
+    root = check.table(
+        data, "", {"oncall", "prometheus", "alertmanager", "slo", "probe", "runbooks"}
+    )
+    oncall = _oncall(check, root.get("oncall", {}))
+    prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
+    alertmanager = _endpoint(check, "alertmanager", root.get("alertmanager"), default_refresh=10)
+    slo_tables = check.array_of_tables(root, "slo")
+    probe_tables = check.array_of_tables(root, "probe")
+    slos = tuple(
+        slo
+        for i, item in enumerate(slo_tables)
+        if (slo := _slo(check, f"slo[{i}]", item)) is not None
+    )
+    probes = tuple(
+        probe
+        for i, item in enumerate(probe_tables)
+        if (probe := _probe(check, f"probe[{i}]", item)) is not None
+    )
+    check.unique([str(t.get("name", "")) for t in slo_tables], "slo", "name")
+    check.unique([str(t.get("name", "")) for t in probe_tables], "probe", "name")
+    runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
+    dirs = check.str_list(runbooks, "runbooks", "dirs")
+    check.raise_if_any()
+    return Config(
+        path=path,
+        oncall=oncall,
+        prometheus=prometheus,
+        alertmanager=alertmanager,
+        slos=slos,
+        probes=probes,
+        runbook_dirs=tuple(_resolve(path, d) for d in dirs),
+    )
+
+
+def _resolve(config_path: Path, value: str) -> Path:
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else config_path.parent / candidate
+
+
+def _oncall(check: Checker, raw: object) -> OnCall:
+    keys = {"me", "roster", "handoff_day", "handoff_time", "timezone"}
+    table = check.table(raw, "oncall", keys)
+    day = check.string(table, "oncall", "handoff_day", default="friday").lower()
+    if day not in WEEKDAYS:
+        check.problem("oncall.handoff_day", f"{day!r} is not a weekday; use one of {WEEKDAYS}")
+        day = "friday"
+    at = check.string(table, "oncall", "handoff_time", default="17:00")
+    try:
+        handoff_time = time.fromisoformat(at)
+    except ValueError:
+        check.problem("oncall.handoff_time", f'{at!r} is not a time; write it like "17:00"')
+        handoff_time = time(17, 0)
+    zone = check.string(table, "oncall", "timezone", default="UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.problem(
+            "oncall.timezone", f"unknown time zone {zone!r}; use a name like Europe/Berlin"
+        )
+        zone = "UTC"
+    return OnCall(
+        me=check.string(table, "oncall", "me", default=""),
+        roster=tuple(check.str_list(table, "oncall", "roster")),
+        handoff_day=day,
+        handoff_time=handoff_time,
+        timezone=zone,
+    )
+
+
+def _endpoint(check: Checker, key: str, raw: object, *, default_refresh: float) -> Endpoint | None:
+    if raw is None:
+        return None
+    keys = {"url", "timeout", "refresh", "auth", "tls", "headers"}
+    table = check.table(raw, key, keys)
+    url = check.url(table, key, "url", required=True)
+    auth = None
+    if "auth" in table:
+        auth_table = check.table(table["auth"], f"{key}.auth", {"type", "secret", "username"})
+        kind = check.string(auth_table, f"{key}.auth", "type", default="bearer")
+        if kind not in ("bearer", "basic"):
+            check.problem(f"{key}.auth.type", f"{kind!r} is not supported; use bearer or basic")
+        secret = check.secret_name(auth_table, f"{key}.auth", "secret")
+        username = check.string(auth_table, f"{key}.auth", "username", default="") or None
+        if kind == "basic" and username is None:
+            check.problem(f"{key}.auth.username", "basic auth needs a username")
+        auth = Auth(kind=kind, secret=secret, username=username)
+    tls_table = check.table(table.get("tls", {}), f"{key}.tls", {"verify", "ca_file"})
+    ca_file = check.string(tls_table, f"{key}.tls", "ca_file", default="")
+    tls = Tls(
+        verify=check.boolean(tls_table, f"{key}.tls", "verify", default=True),
+        ca_file=Path(ca_file).expanduser() if ca_file else None,
+    )
+    # Read every key before giving up on a bad url, so all problems are reported at once.
+    timeout = check.duration(table, key, "timeout", default=timedelta(seconds=5))
+    refresh = check.duration(table, key, "refresh", default=timedelta(seconds=default_refresh))
+    headers = check.headers(table, key)
+    if url is None:
+        return None
+    return Endpoint(
+        url=url.rstrip("/"),
+        timeout=timeout,
+        refresh=refresh,
+        auth=auth,
+        tls=tls,
+        headers=headers,
+    )
+
+
+def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
+    keys = {
+        "name", "service", "objective", "window", "sli", "good", "bad", "total",
+        "metric", "threshold", "selector", "description",
+    }  # fmt: skip
+    table = check.table(raw, key, keys)
+    name = check.string(table, key, "name", required=True)
+    objective = check.number(table, key, "objective", required=True)
+    if objective is not None and not 0 < objective < 100:
+        check.problem(f"{key}.objective", f"{objective} is not a percentage between 0 and 100")
+    kind = check.string(table, key, "sli", default="ratio")
+    if kind not in SLI_KINDS:
+        check.problem(f"{key}.sli", f"{kind!r} is not an SLI kind; use one of {SLI_KINDS}")
+    good = check.string(table, key, "good", default="") or None
+    bad = check.string(table, key, "bad", default="") or None
+    total = check.string(table, key, "total", default="") or None
+    metric = check.string(table, key, "metric", default="") or None
+    threshold = check.number(table, key, "threshold")
+    if kind == "ratio" and (total is None or (good is None) == (bad is None)):
+        check.problem(key, "a ratio SLI needs `total` and exactly one of `good` or `bad`")
+    if kind == "latency" and (metric is None or threshold is None):
+        check.problem(key, "a latency SLI needs `metric` (a histogram) and `threshold` (seconds)")
+    service = check.string(table, key, "service", default="")
+    window = check.duration(table, key, "window", default=timedelta(days=30))
+    selector = check.string(table, key, "selector", default="")
+    description = check.string(table, key, "description", default="")
+    if not name or objective is None:
+        return None
+    return SloConfig(
+        name=name,
+        service=service,
+        objective=objective,
+        window=window,
+        kind=kind,
+        good=good,
+        bad=bad,
+        total=total,
+        metric=metric,
+        threshold=threshold,
+        selector=selector,
+        description=description,
+    )
+
+
+def _probe(check: Checker, key: str, raw: Mapping[str, Any]) -> ProbeConfig | None:
+    keys = {
+        "name", "url", "method", "interval", "timeout", "conditions", "headers", "component",
+        "failure_threshold", "success_threshold",
+    }  # fmt: skip
+    table = check.table(raw, key, keys)
+    name = check.string(table, key, "name", required=True)
+    url = check.url(table, key, "url", required=True, schemes=("http", "https", "tcp"))
+    conditions = check.str_list(table, key, "conditions") or ["[STATUS] == 200"]
+    for i, text in enumerate(conditions):
+        try:
+            parse_condition(text)
+        except ValueError as exc:
+            check.problem(f"{key}.conditions[{i}]", str(exc))
+    failure = check.integer(table, key, "failure_threshold", default=3, minimum=1)
+    success = check.integer(table, key, "success_threshold", default=2, minimum=1)
+    method = check.string(table, key, "method", default="GET").upper()
+    interval = check.duration(table, key, "interval", default=timedelta(seconds=10))
+    timeout = check.duration(table, key, "timeout", default=timedelta(seconds=2))
+    headers = check.headers(table, key)
+    component = check.string(table, key, "component", default="")
+    if not name or url is None:
+        return None
+    return ProbeConfig(
+        name=name,
+        url=url,
+        method=method,
+        interval=interval,
+        timeout=timeout,
+        conditions=tuple(conditions),
+        headers=headers,
+        component=component,
+        failure_threshold=failure,
+        success_threshold=success,
+    )

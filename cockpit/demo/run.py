@@ -1,0 +1,93 @@
+"""`cockpit demo`: the stack on loopback, then the cockpit on it; nothing left behind."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from cockpit import locations
+from cockpit.demo.control import FaultError, apply_faults
+from cockpit.demo.stack import DemoStack, StackError, read_state_file, write_state_file
+
+EXIT_OK, EXIT_USAGE, EXIT_STACK = 0, 2, 3
+
+
+def state_file() -> Path:
+    return locations.data_dir() / "demo.json"
+
+
+def demo(*, no_ui: bool) -> int:
+    stack = DemoStack()
+    print("starting the demo stack on loopback…", file=sys.stderr)
+    try:
+        stack.start()
+    except StackError as exc:
+        print(f"the demo stack did not start: {exc}", file=sys.stderr)
+        return EXIT_STACK
+    try:
+        write_state_file(state_file(), stack)
+        if stack.missing:
+            print(stack.missing_message(), file=sys.stderr)
+        return _wait(stack) if no_ui else _ui(stack)
+    finally:
+        stack.stop()
+        state_file().unlink(missing_ok=True)
+
+
+def _wait(stack: DemoStack) -> int:
+    print(f"service       {stack.service_url}")
+    print(f"prometheus    {stack.prometheus_url or 'not running'}")
+    print(f"alertmanager  {stack.alertmanager_url or 'not running'}")
+    print(f"config        {stack.config_path}")
+    print("try: cockpit demo fault error-rate=5%   (Ctrl-C or SIGTERM stops the stack)", flush=True)
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGHUP, _stop)
+    while not stop.wait(0.5):
+        if any(c.process.poll() is not None for c in stack.children):
+            dead = [c.name for c in stack.children if c.process.poll() is not None]
+            print(f"{', '.join(dead)} stopped unexpectedly; stopping the demo", file=sys.stderr)
+            return EXIT_STACK
+    return EXIT_OK
+
+
+def _ui(stack: DemoStack) -> int:
+    from cockpit.config import ConfigError, load
+    from cockpit.ui.app import CockpitApp, DemoInfo
+
+    assert stack.config_path is not None
+    try:
+        config = load(stack.config_path)
+    except ConfigError as exc:  # our own file: a bug, but say it plainly
+        print(f"the demo config is invalid: {exc}", file=sys.stderr)
+        return EXIT_STACK
+    database = locations.data_dir() / "demo.sqlite3"
+    app = CockpitApp(config, database, demo=DemoInfo(stack.service_url, stack.missing_message()))
+    app.run()
+    return EXIT_OK
+
+
+def fault(faults: list[str], url: str | None) -> int:
+    if url is None:
+        state = read_state_file(state_file())
+        if state is None:
+            print(
+                "no demo is running; start one with `cockpit demo` (or pass --url)", file=sys.stderr
+            )
+            return EXIT_USAGE
+        url = str(state["service_url"])
+    try:
+        active = apply_faults(url, faults)
+    except FaultError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"demo faults now: {active or 'none'}")
+    return EXIT_OK

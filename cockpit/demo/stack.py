@@ -1,0 +1,253 @@
+"""Start the demo stack on free loopback ports: demo service, Prometheus, Alertmanager.
+
+The same code serves `cockpit demo` and the integration tests. Children run in their
+own session (a Ctrl-C in the terminal reaches only cockpit, which then stops them in
+order) and with a parent-death signal, so even a killed cockpit leaves none behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import getpass
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from cockpit.demo import files
+
+INSTALL_HINT = "apt-get install prometheus prometheus-alertmanager"
+BINARIES = {
+    "prometheus": ("COCKPIT_PROMETHEUS_BIN", ("prometheus",)),
+    "alertmanager": ("COCKPIT_ALERTMANAGER_BIN", ("prometheus-alertmanager", "alertmanager")),
+}
+
+
+class StackError(Exception):
+    """A part of the demo stack did not start; the message names the log to read."""
+
+
+def find_binary(part: str) -> str | None:
+    env, names = BINARIES[part]
+    override = os.environ.get(env)
+    if override:
+        return override if Path(override).exists() else None
+    for name in names:
+        found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
+        if found:
+            return found
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    # PR_SET_PDEATHSIG = 1: the kernel sends SIGTERM to the child when cockpit dies.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@dataclass
+class DemoStack:
+    workdir: Path | None = None
+    service_url: str = ""
+    prometheus_url: str | None = None
+    alertmanager_url: str | None = None
+    config_path: Path | None = None
+    missing: list[str] = field(default_factory=list)
+    children: list[Child] = field(default_factory=list)
+    _own_workdir: bool = False
+
+    def start(self, *, timeout: float = 30.0) -> DemoStack:
+        if self.workdir is None:
+            self.workdir = Path(tempfile.mkdtemp(prefix="cockpit-demo-"))
+            self._own_workdir = True
+        try:
+            self._start_all(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_all(self, timeout: float) -> None:
+        assert self.workdir is not None
+        work = self.workdir
+        service_port, prom_port, am_port = free_port(), free_port(), free_port()
+        self.service_url = f"http://127.0.0.1:{service_port}"
+        self._spawn(
+            "demo-service",
+            [sys.executable, "-m", "cockpit.demo.service", "--host", "127.0.0.1",
+             "--port", str(service_port)],
+        )  # fmt: skip
+        alertmanager = find_binary("alertmanager")
+        if alertmanager:
+            (work / "alertmanager.yml").write_text(files.ALERTMANAGER_YAML)
+            self._spawn(
+                "alertmanager",
+                [alertmanager, f"--config.file={work / 'alertmanager.yml'}",
+                 f"--storage.path={work / 'alertmanager-data'}",
+                 f"--web.listen-address=127.0.0.1:{am_port}",
+                 "--cluster.listen-address=", "--log.level=warn"],
+            )  # fmt: skip
+            self.alertmanager_url = f"http://127.0.0.1:{am_port}"
+        else:
+            self.missing.append("alertmanager")
+        prometheus = find_binary("prometheus")
+        if prometheus:
+            (work / "rules.yml").write_text(files.rules_yaml())
+            (work / "prometheus.yml").write_text(files.prometheus_yaml(service_port, am_port))
+            self._spawn(
+                "prometheus",
+                [prometheus, f"--config.file={work / 'prometheus.yml'}",
+                 f"--storage.tsdb.path={work / 'prometheus-data'}",
+                 f"--web.listen-address=127.0.0.1:{prom_port}",
+                 "--storage.tsdb.retention.time=2d", "--log.level=warn"],
+            )  # fmt: skip
+            self.prometheus_url = f"http://127.0.0.1:{prom_port}"
+        else:
+            self.missing.append("prometheus")
+        deadline = time.monotonic() + timeout
+        self._wait_ready("demo-service", self.service_url + "/health/live", deadline)
+        if self.alertmanager_url:
+            self._wait_ready("alertmanager", self.alertmanager_url + "/-/ready", deadline)
+        if self.prometheus_url:
+            self._wait_ready("prometheus", self.prometheus_url + "/-/ready", deadline)
+        self.config_path = work / "cockpit.toml"
+        self.config_path.write_text(
+            files.cockpit_toml(
+                prometheus_url=self.prometheus_url,
+                alertmanager_url=self.alertmanager_url,
+                service_url=self.service_url,
+                me=_user_name(),
+            )
+        )
+
+    def _spawn(self, name: str, argv: list[str]) -> None:
+        assert self.workdir is not None
+        log = self.workdir / f"{name}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=self.workdir,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        self.children.append(Child(name, process, log))
+
+    def _wait_ready(self, name: str, url: str, deadline: float) -> None:
+        child = next(c for c in self.children if c.name == name)
+        while True:
+            if child.process.poll() is not None:
+                tail = child.log.read_text(errors="replace")[-2000:]
+                status = child.process.returncode
+                raise StackError(f"{name} exited with status {status}; log {child.log}:\n{tail}")
+            try:
+                with urllib.request.urlopen(url, timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise StackError(f"{name} was not ready at {url} in time; see {child.log}")
+            time.sleep(0.1)
+
+    def missing_message(self) -> str:
+        if not self.missing:
+            return ""
+        return (
+            f"{' and '.join(self.missing)} not found; the demo runs without it. "
+            f"Install on Debian with: {INSTALL_HINT}"
+        )
+
+    def state(self) -> dict[str, object]:
+        return {
+            "pid": os.getpid(),
+            "service_url": self.service_url,
+            "prometheus_url": self.prometheus_url,
+            "alertmanager_url": self.alertmanager_url,
+            "config_path": str(self.config_path),
+            "workdir": str(self.workdir),
+        }
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            if child.process.poll() is None:
+                child.process.terminate()
+        for child in reversed(self.children):
+            try:
+                child.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.process.kill()
+                child.process.wait(timeout=5)
+        self.children.clear()
+        if self._own_workdir and self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self._own_workdir = False
+
+    def __enter__(self) -> DemoStack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "demo"
+
+
+def write_state_file(path: Path, stack: DemoStack) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stack.state(), indent=2))
+    tmp.replace(path)
+
+
+def read_state_file(path: Path) -> dict[str, object] | None:
+    """The running demo's URLs, or None when no demo runs (a stale file is ignored)."""
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    pid = state.get("pid")
+    if not isinstance(pid, int):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    return state if isinstance(state, dict) else None

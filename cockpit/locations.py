@@ -1,0 +1,103 @@
+"""Every path the cockpit reads or writes, in one place.
+
+Paths come from platformdirs; ``COCKPIT_CONFIG`` names the config file and
+``COCKPIT_DATA_DIR`` the data directory (SQLite notebook, user themes, plugins
+and runbooks live under the config dir unless the data dir is overridden).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+APP_NAME = "cockpit"
+CONFIG_ENV = "COCKPIT_CONFIG"
+DATA_DIR_ENV = "COCKPIT_DATA_DIR"
+DB_FILE_NAME = "cockpit.sqlite3"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _dirs() -> PlatformDirs:
+    return PlatformDirs(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(_dirs().user_config_dir) / "config.toml"
+
+
+def config_dir() -> Path:
+    return config_file().parent
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(_dirs().user_data_dir)
+
+
+def database_file() -> Path:
+    return data_dir() / DB_FILE_NAME
+
+
+def user_themes_dir() -> Path:
+    return config_dir() / "themes"
+
+
+def user_plugins_dir() -> Path:
+    return config_dir() / "plugins"
+
+
+def user_runbooks_dir() -> Path:
+    return config_dir() / "runbooks"
+
+
+def bundled_runbooks_dir() -> Path:
+    return _PACKAGE_DIR / "runbooks"
+
+
+def bundled_themes_dir() -> Path:
+    """Themes shipped with cockpit.
+
+    A wheel carries the top-level ``themes/`` folder as ``cockpit/_bundled_themes``;
+    an editable install or a source checkout reads ``themes/`` beside the package.
+    """
+    packaged = _PACKAGE_DIR / "_bundled_themes"
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE_DIR.parent / "themes"
+
+
+@dataclass(frozen=True)
+class Locations:
+    config_file: Path
+    data_dir: Path
+    database_file: Path
+    user_themes_dir: Path
+    user_plugins_dir: Path
+    user_runbooks_dir: Path
+    bundled_runbooks_dir: Path
+    bundled_themes_dir: Path
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: str(value) for name, value in self.__dict__.items()}
+
+
+def current() -> Locations:
+    return Locations(
+        config_file=config_file(),
+        data_dir=data_dir(),
+        database_file=database_file(),
+        user_themes_dir=user_themes_dir(),
+        user_plugins_dir=user_plugins_dir(),
+        user_runbooks_dir=user_runbooks_dir(),
+        bundled_runbooks_dir=bundled_runbooks_dir(),
+        bundled_themes_dir=bundled_themes_dir(),
+    )

@@ -1,0 +1,104 @@
+"""Alerts as the on-call sees them, joined from Alertmanager (firing, silenced,
+inhibited) and Prometheus (pending, which Alertmanager never sees)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+SEVERITY_RANK = {"critical": 0, "page": 0, "high": 1, "error": 1, "warning": 2, "info": 3}
+STATES = ("pending", "firing", "silenced", "inhibited")
+
+
+@dataclass(frozen=True)
+class Alert:
+    name: str
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    state: str = "firing"  # one of STATES
+    starts_at: datetime | None = None
+    fingerprint: str = ""
+    generator_url: str = ""
+    silenced_by: tuple[str, ...] = ()
+    inhibited_by: tuple[str, ...] = ()
+
+    @property
+    def severity(self) -> str:
+        return self.labels.get("severity", "none")
+
+    @property
+    def summary(self) -> str:
+        return self.annotations.get("summary") or self.annotations.get("description", "")
+
+    @property
+    def identity(self) -> tuple[tuple[str, str], ...]:
+        """Labels that tell one alert from another; stable across both sources."""
+        return tuple(sorted(self.labels.items()))
+
+    def rank(self) -> tuple[int, float]:
+        """Sort key: most severe first, then oldest first."""
+        started = self.starts_at.timestamp() if self.starts_at else float("inf")
+        return SEVERITY_RANK.get(self.severity, 4), started
+
+
+def parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _str_map(raw: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+def from_alertmanager(item: Mapping[str, Any]) -> Alert:
+    """One element of Alertmanager's ``GET /api/v2/alerts``."""
+    labels = _str_map(item.get("labels"))
+    status = item.get("status") or {}
+    silenced = tuple(status.get("silencedBy") or ())
+    inhibited = tuple(status.get("inhibitedBy") or ())
+    state = "silenced" if silenced else "inhibited" if inhibited else "firing"
+    return Alert(
+        name=labels.get("alertname", "?"),
+        labels=labels,
+        annotations=_str_map(item.get("annotations")),
+        state=state,
+        starts_at=parse_time(item.get("startsAt")),
+        fingerprint=str(item.get("fingerprint", "")),
+        generator_url=str(item.get("generatorURL", "")),
+        silenced_by=silenced,
+        inhibited_by=inhibited,
+    )
+
+
+def pending_from_prometheus(data: Mapping[str, Any]) -> list[Alert]:
+    """The pending alerts of Prometheus' ``GET /api/v1/alerts``; firing ones come from
+    Alertmanager, which also knows whether they are silenced."""
+    alerts = []
+    for item in data.get("alerts") or ():
+        if item.get("state") != "pending":
+            continue
+        labels = _str_map(item.get("labels"))
+        alerts.append(
+            Alert(
+                name=labels.get("alertname", "?"),
+                labels=labels,
+                annotations=_str_map(item.get("annotations")),
+                state="pending",
+                starts_at=parse_time(item.get("activeAt")),
+            )
+        )
+    return alerts
+
+
+def merge(firing: list[Alert], pending: list[Alert]) -> list[Alert]:
+    """Both lists, ranked; a pending alert already known to Alertmanager is dropped."""
+    known = {a.identity for a in firing}
+    joined = firing + [a for a in pending if a.identity not in known]
+    return sorted(joined, key=Alert.rank)

@@ -1,0 +1,28 @@
+"""One error type for every source, with a short reason the user can act on."""
+
+from __future__ import annotations
+
+import httpx
+
+
+class SourceError(Exception):
+    """A source did not answer usefully; ``str()`` is a short reason for a pane border."""
+
+
+def describe_httpx_error(exc: httpx.HTTPError) -> str:
+    """Name the failure the way an on-call engineer would check it."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        lowered = text.lower()
+        if "refused" in lowered:
+            return "connection refused"
+        if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
+            return "DNS lookup failed"
+        if "ssl" in lowered or "certificate" in lowered:
+            return f"TLS error: {text}"
+        return f"cannot connect: {text}"
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code} from {exc.request.url.path}"
+    return f"{type(exc).__name__}: {text}"

@@ -1,0 +1,101 @@
+"""Prometheus over HTTP: PromQL instant queries through prometheus-api-client
+(synchronous: call it from a thread worker) and alert/rule state through httpx.
+
+The client is imported lazily (about 175 ms) and built with an explicit timeout and
+no retries: its defaults wait forever on a hung server and stall about 6 s retrying.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from cockpit.config import Endpoint
+from cockpit.sources.endpoint import get_json, request_settings
+from cockpit.sources.errors import SourceError
+
+
+@dataclass(frozen=True)
+class Sample:
+    labels: dict[str, str]
+    value: float
+
+
+class PrometheusQueries:
+    """Blocking PromQL client; one per poll loop, used from one thread at a time."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self._client: Any = None
+
+    def _connect(self) -> Any:
+        if self._client is None:
+            from prometheus_api_client import PrometheusConnect
+            from urllib3.util.retry import Retry
+
+            settings = request_settings(self.endpoint)
+            client = PrometheusConnect(
+                url=self.endpoint.url,
+                headers=settings.headers,
+                disable_ssl=settings.verify is False,
+                retry=Retry(total=0, raise_on_status=False),
+                auth=settings.basic_auth,
+                timeout=settings.timeout,
+            )
+            if isinstance(settings.verify, str):
+                client._session.verify = settings.verify
+            self._client = client
+        return self._client
+
+    def query(self, expr: str, at: float | None = None) -> list[Sample]:
+        """Instant query; ``at`` (Unix seconds) pins the evaluation time, so the parts of a
+        ratio asked in separate requests see the same data."""
+        import requests
+        from prometheus_api_client.exceptions import PrometheusApiClientException
+
+        client = self._connect()
+        try:
+            result = client.custom_query(expr, params={"time": at} if at is not None else None)
+        except requests.Timeout:
+            raise SourceError("timed out") from None
+        except requests.ConnectionError as exc:
+            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
+            raise SourceError(reason) from None
+        except PrometheusApiClientException as exc:
+            raise SourceError(f"query refused: {str(exc)[:200]}") from None
+        samples = []
+        for item in result:
+            try:
+                value = float(item["value"][1])
+            except (KeyError, IndexError, TypeError, ValueError):
+                value = math.nan
+            samples.append(Sample(dict(item.get("metric", {})), value))
+        return samples
+
+    def scalar(self, expr: str, at: float | None = None) -> float | None:
+        """The single value of ``expr``; None when it returns nothing or NaN."""
+        samples = self.query(expr, at)
+        if not samples or math.isnan(samples[0].value):
+            return None
+        return samples[0].value
+
+
+async def fetch_alerts(client: httpx.AsyncClient, endpoint: Endpoint) -> dict[str, Any]:
+    """``GET /api/v1/alerts``: the only place pending alerts exist."""
+    return await _get_json(client, endpoint, "/api/v1/alerts")
+
+
+async def fetch_buildinfo(client: httpx.AsyncClient, endpoint: Endpoint) -> dict[str, Any]:
+    # `/` answers for any web server (Alertmanager too); buildinfo is Prometheus' own.
+    return await _get_json(client, endpoint, "/api/v1/status/buildinfo")
+
+
+async def _get_json(client: httpx.AsyncClient, endpoint: Endpoint, path: str) -> dict[str, Any]:
+    body = await get_json(client, endpoint, path, "Prometheus")
+    if not isinstance(body, dict) or body.get("status") != "success":
+        raise SourceError(f"{path} answered without status=success; is this Prometheus?")
+    data = body.get("data")
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,341 @@
+"""The notebook file: connection settings, migrations, backups and integrity checks.
+
+Several cockpit processes may share one file, so every write goes through
+``Store.transaction()`` (BEGIN IMMEDIATE, short) and the file runs in WAL mode so
+readers never wait for writers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import TracebackType
+
+from cockpit.model.timeline import require_aware
+
+BUSY_TIMEOUT_MS = 5000
+
+# Tests (and tools) point a Store at their own migrations directory.
+MigrationsDir = Traversable | str | os.PathLike[str]
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class StoreError(Exception):
+    """The notebook file cannot be opened, migrated or used."""
+
+
+class SchemaTooNewError(StoreError):
+    """The file was written by a newer cockpit; this one must not touch it."""
+
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        self.path = path
+        self.found = found
+        self.known = known
+        super().__init__(
+            f"{path} has schema version {found}, but this cockpit only knows versions up to "
+            f"{known}. Upgrade cockpit to open it; the file was left untouched."
+        )
+
+
+def to_db_time(value: datetime) -> str:
+    """Canonical stored form: UTC, microseconds, 'Z'. Fixed width, so text order is time order."""
+    require_aware(value, "timestamp")
+    return value.astimezone(UTC).strftime(_DB_TIME_FORMAT)
+
+
+def from_db_time(text: str) -> datetime:
+    return datetime.strptime(text, _DB_TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    filename: str
+    sql: str
+
+
+def default_migrations_dir() -> Traversable:
+    return files("cockpit.store") / "migrations"
+
+
+def load_migrations(directory: MigrationsDir | None = None) -> list[Migration]:
+    """Read ``NNNN_name.sql`` files, checking they number 1, 2, 3... with no gaps."""
+    root: Traversable
+    if directory is None:
+        root = default_migrations_dir()
+    elif isinstance(directory, str | os.PathLike):
+        root = Path(directory)
+    else:
+        root = directory
+    found: dict[int, Migration] = {}
+    for entry in root.iterdir():
+        if not entry.is_file() or not entry.name.endswith(".sql"):
+            continue
+        match = _MIGRATION_NAME.match(entry.name)
+        if match is None:
+            raise StoreError(f"migration file {entry.name} is not named NNNN_name.sql")
+        version = int(match.group(1))
+        if version in found:
+            raise StoreError(
+                f"two migrations share version {version}: {found[version].filename}, {entry.name}"
+            )
+        found[version] = Migration(version, entry.name, entry.read_text(encoding="utf-8"))
+    versions = sorted(found)
+    if versions != list(range(1, len(versions) + 1)):
+        raise StoreError(f"migrations must be numbered 1..N without gaps, found {versions}")
+    return [found[v] for v in versions]
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a SQL script into single statements (triggers and quoted ';' survive).
+
+    Needed because ``executescript`` commits any open transaction first, which would
+    break "one migration, one transaction".
+    """
+    statements: list[str] = []
+    pending = ""
+    pieces = script.split(";")
+    for index, piece in enumerate(pieces):
+        pending += piece
+        if index < len(pieces) - 1:
+            pending += ";"
+            if sqlite3.complete_statement(pending):
+                statements.append(pending.strip())
+                pending = ""
+    if pending.strip():
+        # A last statement without ';' (or trailing comments) still runs.
+        statements.append(pending.strip())
+    return statements
+
+
+LATEST_VERSION: int = len(load_migrations())
+
+
+def _read_version(conn: sqlite3.Connection) -> int:
+    # fetchall, not fetchone: a half-read cursor keeps a read transaction open, and
+    # the WAL switch that follows refuses to run inside one.
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchall()
+    if not exists:
+        return 0
+    rows = conn.execute("SELECT version FROM schema_version WHERE id = 1").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+class Store:
+    """One open notebook file. Use one Store per thread; open another for a worker thread."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        migrations_dir: MigrationsDir | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.backup_path: Path | None = None
+        self._savepoints = 0
+        migrations = load_migrations(migrations_dir)
+        latest = len(migrations)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        self.connection = conn
+        try:
+            self.schema_version = self._prepare(migrations, latest)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _prepare(self, migrations: list[Migration], latest: int) -> int:
+        conn = self.connection
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            # Checked before anything that could write (even the WAL switch rewrites the
+            # header): a file from a newer cockpit must stay byte-for-byte as it was.
+            version = _read_version(conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read {self.path}: {exc}") from exc
+        if version > latest:
+            raise SchemaTooNewError(self.path, version, latest)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot switch {self.path} to WAL mode: {exc}") from exc
+        if version < latest:
+            self._backup_if_needed(latest)
+            for migration in migrations[version:]:
+                self._apply(migration)
+            version = _read_version(conn)
+        return version
+
+    def _backup_if_needed(self, latest: int) -> None:
+        conn = self.connection
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot lock {self.path} to back it up: {exc}") from exc
+        try:
+            # Re-read under the write lock: another process may have upgraded meanwhile.
+            old = _read_version(conn)
+            if 1 <= old < latest:
+                self.backup_path = self._backup(old)
+        finally:
+            conn.execute("ROLLBACK")
+
+    def _backup(self, old_version: int) -> Path:
+        stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+        base = f"{self.path.name}.bak-v{old_version}-{stamp}"
+        target = self.path.with_name(base)
+        counter = 2
+        while target.exists():
+            # Two processes upgrading in the same second must not overwrite each other.
+            target = self.path.with_name(f"{base}-{counter}")
+            counter += 1
+        # The backup API refuses a source connection that holds a write lock, so read
+        # through a second connection while ours keeps writers out.
+        source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        except sqlite3.Error as exc:
+            dest.close()
+            target.unlink(missing_ok=True)
+            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from exc
+        finally:
+            source.close()
+            dest.close()
+        return target
+
+    def _apply(self, migration: Migration) -> None:
+        conn = self.connection
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot lock {self.path} to apply migration {migration.filename}: {exc}"
+            ) from exc
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                " version INTEGER NOT NULL)"
+            )
+            conn.execute("INSERT OR IGNORE INTO schema_version (id, version) VALUES (1, 0)")
+            current = _read_version(conn)
+            if current >= migration.version:
+                # Another process applied it between our version read and our lock.
+                conn.execute("ROLLBACK")
+                return
+            if current != migration.version - 1:
+                raise StoreError(
+                    f"{self.path} is at version {current}; cannot apply {migration.filename}"
+                )
+            for statement in split_statements(migration.sql):
+                conn.execute(statement)
+            conn.execute("UPDATE schema_version SET version = ? WHERE id = 1", (migration.version,))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback_quietly()
+            raise StoreError(
+                f"migration {migration.filename} failed on {self.path}: {exc}; "
+                f"the file stays at version {migration.version - 1}"
+            ) from exc
+        except BaseException:
+            self._rollback_quietly()
+            raise
+
+    def _rollback_quietly(self) -> None:
+        if self.connection.in_transaction:
+            # The original error is the one worth reporting; SQLite may already have
+            # rolled back on its own.
+            with suppress(sqlite3.Error):
+                self.connection.execute("ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error. Keep the body short.
+
+        Taking the write lock up front means a busy file makes us wait (busy_timeout)
+        at BEGIN rather than fail later on a read-to-write upgrade. Nested use becomes a
+        savepoint, so an inner failure the caller catches undoes only the inner part.
+        """
+        conn = self.connection
+        if conn.in_transaction:
+            self._savepoints += 1
+            name = f"cockpit_sp_{self._savepoints}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._savepoints -= 1
+            conn.execute(f"RELEASE {name}")
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            self._rollback_quietly()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            self._rollback_quietly()
+            raise
+
+    def integrity_check(self) -> list[str]:
+        """Problems found by SQLite's own checks; an empty list means the file is sound."""
+        rows = self.connection.execute("PRAGMA integrity_check").fetchall()
+        problems = [str(row[0]) for row in rows if str(row[0]) != "ok"]
+        for row in self.connection.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(
+                f"foreign key violation: {row[0]} rowid {row[1]} points at missing {row[2]}"
+            )
+        return problems
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, schema_version={self.schema_version})"
+
+
+def open_store(
+    path: str | os.PathLike[str],
+    *,
+    migrations_dir: MigrationsDir | None = None,
+) -> Store:
+    return Store(path, migrations_dir=migrations_dir)

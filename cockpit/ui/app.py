@@ -1,0 +1,307 @@
+"""The cockpit screen: five panes fed by one poll cycle per source.
+
+Each cycle runs off the UI thread (Prometheus in a thread worker because its client
+blocks; Alertmanager and probes as async workers on one shared httpx client). When a
+cycle ends its result is applied and the next one is armed with a timer, so a slow
+source never stacks requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from cockpit import locations
+from cockpit.config import Config
+from cockpit.services import recorder
+from cockpit.services.alert_poll import AlertPoller
+from cockpit.services.probe_poll import ProbePoller
+from cockpit.services.runbook_catalog import load_catalog
+from cockpit.services.slo_poll import SloPoller
+from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
+from cockpit.services.timeline_view import current_view
+from cockpit.store import Store, StoreError, open_store
+from cockpit.ui.header import OnCallHeader
+from cockpit.ui.panes.alerts import AlertsPane
+from cockpit.ui.panes.base import Pane
+from cockpit.ui.panes.probes import ProbesPane
+from cockpit.ui.panes.runbooks import RunbooksPane
+from cockpit.ui.panes.slo import SloPane
+from cockpit.ui.panes.timeline import TimelinePane
+from cockpit.ui.screens.fault import FaultScreen
+
+log = logging.getLogger(__name__)
+
+# In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
+PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
+         "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
+# (key, action, description); one list feeds the bindings and the command palette.
+ACTIONS = (
+    ("1", "focus_pane('slo')", "Focus SLOs"),
+    ("2", "focus_pane('alerts')", "Focus alerts"),
+    ("3", "focus_pane('timeline')", "Focus timeline"),
+    ("4", "focus_pane('runbooks')", "Focus runbooks"),
+    ("5", "focus_pane('probes')", "Focus probes"),
+    ("z", "toggle_maximise", "Maximise or restore the focused pane"),
+    ("p", "toggle_pause", "Pause or resume refresh"),
+    ("r", "refresh_now", "Refresh every source now"),
+    ("f", "demo_fault", "Set a demo fault"),
+    ("q", "quit", "Quit"),
+)
+FOOTER_KEYS = {"z", "p", "r", "f", "q"}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    service_url: str
+    note: str = ""
+
+
+class CockpitApp(App[None]):
+    CSS_PATH = "cockpit.tcss"
+    TITLE = "cockpit"
+    BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS) for k, a, d in ACTIONS]
+
+    def __init__(
+        self,
+        config: Config,
+        database: Path | None,
+        *,
+        demo: DemoInfo | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        poll: bool = True,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.database = database
+        self.demo = demo
+        self.clock = clock
+        self.poll = poll
+        self.timezone = ZoneInfo(config.oncall.timezone)
+        self.paused = False
+        self.store: Store | None = None
+        self.http: httpx.AsyncClient | None = None
+        self._poll_timers: dict[str, Timer] = {}
+        self._cycles_running: set[str] = set()
+        self._slo = SloPoller(config)
+        self._alerts = AlertPoller(config)
+        self._probes = ProbePoller(config)
+        self._last_alerts: AlertSnapshot | None = None
+
+    # -- layout --------------------------------------------------------------
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {
+            "slo-ok": "#4caf50", "slo-warning": "#ffb300", "slo-breach": "#ef5350",
+            "alert-critical": "#ef5350", "alert-warning": "#ffb300", "alert-info": "#64b5f6",
+            "probe-up": "#4caf50", "probe-pending": "#ffb300", "probe-down": "#ef5350",
+            "stale": "#9e9e9e",
+        }  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        yield OnCallHeader(self.config.oncall, self.clock, "demo" if self.demo else "")
+        with Grid(id="panes"):
+            for name, pane in PANES.items():
+                yield pane(id=name)
+        yield Footer()
+
+    def pane(self, name: str) -> Pane:
+        return self.query_one(f"#{name}", Pane)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, action, description in ACTIONS:
+            if action == "quit":
+                continue
+            yield SystemCommand(
+                f"{description} [{key}]", description, partial(self.run_action, action)
+            )
+
+    # -- start and stop -----------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        # SIGTERM or a closed terminal ends the app the normal way, so `finally` blocks
+        # (the demo stack's shutdown among them) run and the terminal is restored.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, self.exit)
+        if self.demo is not None and self.demo.note:
+            self.notify(self.demo.note, severity="warning", timeout=30)
+        self.pane("slo").focus_pane()
+        self._open_store()
+        self.refresh_timeline()
+        # The user's runbook folder, then the config's folders; later ones win by name.
+        folders = [locations.user_runbooks_dir(), *self.config.runbook_dirs]
+        self.pane_runbooks().update_catalog(load_catalog(folders))
+        now = self.clock()
+        self.query_one(SloPane).update_snapshot(self._slo.initial(), now)
+        self.query_one(AlertsPane).update_snapshot(AlertSnapshot((), self._alerts.freshness), now)
+        self.query_one(ProbesPane).update_snapshot(self._probes.snapshot(), now)
+        if self.poll:
+            self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=16))
+            for source in ("slo", "alerts", "probes"):
+                self._arm(source, 0.0)
+
+    def pane_runbooks(self) -> RunbooksPane:
+        return self.query_one(RunbooksPane)
+
+    def _open_store(self) -> None:
+        if self.database is None:
+            return
+        try:
+            self.store = open_store(self.database)
+        except (StoreError, OSError) as exc:
+            self.notify(f"Notebook not available: {exc}", severity="error", timeout=30)
+
+    async def on_unmount(self) -> None:
+        for timer in self._poll_timers.values():
+            timer.stop()
+        if self.http is not None:
+            await self.http.aclose()
+        if self.store is not None:
+            self.store.close()
+
+    # -- poll cycles ---------------------------------------------------------
+    def _interval(self, source: str) -> float:
+        if source == "slo":
+            endpoint = self.config.prometheus
+        elif source == "alerts":
+            endpoint = self.config.alertmanager or self.config.prometheus
+        else:
+            return min((p.interval.total_seconds() for p in self.config.probes), default=10.0)
+        return endpoint.refresh.total_seconds() if endpoint else 30.0
+
+    def _arm(self, source: str, delay: float | None = None) -> None:
+        # Textual's timer divides by its interval: never arm one at zero.
+        wait = max(self._interval(source) if delay is None else delay, 0.01)
+        self._poll_timers[source] = self.set_timer(wait, partial(self._start_cycle, source))
+
+    def _start_cycle(self, source: str) -> None:
+        if source in self._cycles_running:
+            return
+        if self.paused:
+            self._arm(source, 1.0)
+            return
+        self._cycles_running.add(source)
+        if source == "slo":
+            self.run_worker(self._slo_cycle, thread=True, group="slo", exit_on_error=False)
+        elif source == "alerts":
+            self.run_worker(self._alert_cycle(), group="alerts", exit_on_error=False)
+        else:
+            self.run_worker(self._probe_cycle(), group="probes", exit_on_error=False)
+
+    def _cycle_done(self, source: str) -> None:
+        self._cycles_running.discard(source)
+        self._arm(source)
+
+    def _slo_cycle(self) -> None:
+        try:
+            snapshot = self._slo.poll()
+        except Exception as exc:  # a bug in one cycle must not stop the others
+            log.exception("SLO cycle failed")
+            snapshot = SloSnapshot((), self._slo.freshness.failed(_utc_now(), f"internal: {exc}"))
+        self.call_from_thread(self._apply_slo, snapshot)
+
+    def _apply_slo(self, snapshot: SloSnapshot) -> None:
+        self.query_one(SloPane).update_snapshot(snapshot, self.clock())
+        self._cycle_done("slo")
+
+    async def _alert_cycle(self) -> None:
+        assert self.http is not None
+        try:
+            snapshot = await self._alerts.poll(self.http)
+        except Exception as exc:
+            log.exception("alert cycle failed")
+            fresh = self._alerts.freshness.failed(_utc_now(), f"internal: {exc}")
+            snapshot = AlertSnapshot((), fresh)
+        previous = self._last_alerts
+        self._last_alerts = snapshot
+        self.query_one(AlertsPane).update_snapshot(snapshot, self.clock())
+        if self.store is not None and snapshot.freshness.error is None:
+            before = previous.alerts if previous is not None and previous.freshness.ok else None
+            if recorder.record_alert_changes(self.store, before, snapshot):
+                self.refresh_timeline()
+        self._cycle_done("alerts")
+
+    async def _probe_cycle(self) -> None:
+        assert self.http is not None
+        before = dict(self._probes.states)
+        try:
+            snapshot = await self._probes.poll(self.http)
+        except Exception as exc:
+            log.exception("probe cycle failed")
+            fresh = self._probes.freshness.failed(_utc_now(), f"internal: {exc}")
+            snapshot = ProbeSnapshot(tuple(self._probes.states.values()), fresh)
+        self.query_one(ProbesPane).update_snapshot(snapshot, self.clock())
+        if self.store is not None and recorder.record_probe_changes(
+            self.store, before, snapshot, self.config
+        ):
+            self.refresh_timeline()
+        self._cycle_done("probes")
+
+    def refresh_timeline(self) -> None:
+        pane = self.query_one(TimelinePane)
+        if self.store is None:
+            why = "The notebook could not be opened; see the notification."
+            pane.update_events("notebook unavailable", (), self.clock(), why)
+            return
+        view = current_view(self.store, self.clock())
+        pane.update_events(view.heading, view.events, self.clock(), view.empty)
+
+    # -- actions -------------------------------------------------------------
+    def action_focus_pane(self, name: str) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        self.pane(name).focus_pane()
+
+    def action_toggle_maximise(self) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+            return
+        node = self.focused
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        if node is not None:
+            self.screen.maximize(node, container=False)
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self.query_one(OnCallHeader).paused = self.paused
+        self.notify("Refresh paused." if self.paused else "Refresh resumed.")
+
+    def action_refresh_now(self) -> None:
+        if not self.poll:
+            return
+        for source in ("slo", "alerts", "probes"):
+            if source not in self._cycles_running:
+                timer = self._poll_timers.get(source)
+                if timer is not None:
+                    timer.stop()
+                self._start_cycle(source)
+
+    def action_demo_fault(self) -> None:
+        if self.demo is None:
+            self.notify("Fault switches exist only in `cockpit demo`.", severity="warning")
+            return
+        self.push_screen(FaultScreen(self.demo.service_url))

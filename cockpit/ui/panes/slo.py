@@ -1,0 +1,60 @@
+"""SLO status: each SLO's SLI and budget left, worst budget first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING
+from cockpit.services.snapshots import SloSnapshot, SloStatus
+from cockpit.ui.format import percent
+from cockpit.ui.panes.base import Pane
+from cockpit.ui.table_sync import Row
+
+STATUS_COLOURS = {
+    HEALTHY: "slo-ok",
+    WARNING: "slo-warning",
+    EXHAUSTED: "slo-breach",
+    NO_DATA: "stale",
+}
+
+
+def _order(status: SloStatus) -> tuple[int, float]:
+    remaining = status.budget.remaining
+    return (1, 0.0) if remaining is None else (0, remaining)
+
+
+class SloPane(Pane):
+    TITLE = "SLOs"
+    KEY = "1"
+    COLUMNS = (("SLO", 20), ("objective", 9), ("SLI", 9), ("budget left", 15), ("status", 10))
+
+    def update_snapshot(self, snapshot: SloSnapshot, now: datetime) -> None:
+        self.show_freshness(snapshot.freshness, now)
+        rows: list[Row] = []
+        for status in sorted(snapshot.slos, key=_order):
+            budget = status.budget
+            minutes = budget.remaining_minutes
+            left = "—" if minutes is None else f"{percent(budget.remaining, 1)} {minutes:.1f}m"
+            label = budget.status if status.error is None else "query failed"
+            colour = self.colour(STATUS_COLOURS[budget.status])
+            rows.append(
+                (
+                    status.slo.name,
+                    (
+                        status.slo.name,
+                        f"{status.slo.objective:g}%",
+                        percent(budget.sli),
+                        left,
+                        Text(label, style=colour),
+                    ),
+                )
+            )
+        if not snapshot.freshness.configured:
+            empty = "Prometheus is not configured: add [prometheus] url = ... to the config."
+        elif not rows:
+            empty = "No SLOs configured: add [[slo]] sections (see `cockpit config init`)."
+        else:
+            empty = ""
+        self.show(rows, empty)

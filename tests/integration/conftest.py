@@ -1,0 +1,71 @@
+"""The real stack: demo service, Prometheus and Alertmanager on random loopback ports.
+
+It is the same code as `cockpit demo --no-ui`. Without the binaries the tests skip,
+unless COCKPIT_REQUIRE_REAL_STACK=1 (CI), where a missing binary fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import httpx
+import pytest
+
+from cockpit.demo.stack import INSTALL_HINT, DemoStack, find_binary
+
+T = TypeVar("T")
+REQUIRE = os.environ.get("COCKPIT_REQUIRE_REAL_STACK") == "1"
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 45.0) -> T:
+    """Poll until ``probe`` returns something truthy; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.25)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[DemoStack]:
+    missing = [p for p in ("prometheus", "alertmanager") if find_binary(p) is None]
+    if missing:
+        message = f"{' and '.join(missing)} not installed ({INSTALL_HINT})"
+        if REQUIRE:
+            pytest.fail(f"COCKPIT_REQUIRE_REAL_STACK=1 but {message}")
+        pytest.skip(message)
+    with DemoStack() as running:
+        assert running.prometheus_url is not None
+
+        def has_data() -> bool:
+            # Readiness comes in ~60 ms, the first scrape ~5 s later: wait for data.
+            try:
+                body = httpx.get(
+                    f"{running.prometheus_url}/api/v1/query",
+                    params={"query": 'sum(http_requests_total{service="demo-api"})'},
+                    timeout=2,
+                ).json()
+            except (httpx.HTTPError, ValueError):
+                return False
+            return bool(body.get("data", {}).get("result"))
+
+        wait_for("the first scrape of the demo service", has_data)
+        yield running
+
+
+@pytest.fixture
+def faults(stack: DemoStack) -> Iterator[Callable[..., str]]:
+    """Set demo faults for one test; they are reset afterwards."""
+    from cockpit.demo.control import apply_faults
+
+    def set_faults(*items: str) -> str:
+        return apply_faults(stack.service_url, list(items))
+
+    yield set_faults
+    apply_faults(stack.service_url, ["reset"])

@@ -1,0 +1,75 @@
+"""UI fixtures: a fixed clock, a fixed config, and an app that does not poll."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from cockpit.config import Config, OnCall, ProbeConfig, SloConfig, parse
+
+FROZEN = datetime(2026, 11, 20, 16, 30, 5, tzinfo=UTC)
+
+SAMPLE = """
+[oncall]
+me = "alice"
+roster = ["alice", "sam"]
+timezone = "Europe/Berlin"
+
+[[slo]]
+name = "api-availability"
+service = "api"
+objective = 99.9
+window = "30d"
+good = 'sum(rate(ok[{{window}}]))'
+total = 'sum(rate(all[{{window}}]))'
+
+[[slo]]
+name = "api-latency"
+service = "api"
+objective = 95
+sli = "latency"
+metric = "http_request_duration_seconds"
+threshold = 2.5
+
+[[probe]]
+name = "ready"
+url = "http://127.0.0.1:9/health/ready"
+
+[[probe]]
+name = "dependencies"
+url = "http://127.0.0.1:9/health/dependencies"
+"""
+
+
+def frozen_clock() -> datetime:
+    return FROZEN
+
+
+@pytest.fixture
+def sample_config(tmp_path: Path) -> Config:
+    import tomllib
+
+    return parse(tomllib.loads(SAMPLE), tmp_path / "config.toml")
+
+
+@pytest.fixture
+def empty_config() -> Config:
+    return Config(path=None, oncall=OnCall(me="alice", timezone="UTC"))
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., object]:
+    from cockpit.ui.app import CockpitApp
+
+    def make(config: Config, **kwargs: object) -> CockpitApp:
+        kwargs.setdefault("clock", frozen_clock)
+        kwargs.setdefault("poll", False)
+        return CockpitApp(config, tmp_path / "data" / "cockpit.sqlite3", **kwargs)  # type: ignore[arg-type]
+
+    return make
+
+
+__all__ = ["FROZEN", "ProbeConfig", "SloConfig", "frozen_clock"]

@@ -1,0 +1,155 @@
+"""The main screen: five panes, honest empty states, keys, and snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from textual.pilot import Pilot
+
+from cockpit.config import Config
+from cockpit.store.events import record_events
+from cockpit.ui.app import ACTIONS, CockpitApp
+from cockpit.ui.header import OnCallHeader
+from cockpit.ui.panes.alerts import AlertsPane
+from cockpit.ui.panes.probes import ProbesPane
+from cockpit.ui.panes.slo import SloPane
+
+from . import sample_data
+from .conftest import FROZEN
+
+SIZE = (160, 48)
+
+
+def _fill(app: CockpitApp) -> None:
+    app.query_one(SloPane).update_snapshot(sample_data.slo_snapshot(app.config), FROZEN)
+    app.query_one(AlertsPane).update_snapshot(sample_data.alert_snapshot(), FROZEN)
+    app.query_one(ProbesPane).update_snapshot(sample_data.probe_snapshot(), FROZEN)
+    assert app.store is not None
+    record_events(app.store, sample_data.timeline_events())
+    app.refresh_timeline()
+
+
+def test_snapshot_with_nothing_configured(
+    snap_compare: Any, make_app: Callable[..., CockpitApp], empty_config: Config
+) -> None:
+    assert snap_compare(make_app(empty_config), terminal_size=SIZE)
+
+
+def test_snapshot_with_data(
+    snap_compare: Any, make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        _fill(pilot.app)  # type: ignore[arg-type]
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_config), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_stale_alerts_and_paused(
+    snap_compare: Any, make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        app: CockpitApp = pilot.app  # type: ignore[assignment]
+        _fill(app)
+        snapshot = sample_data.alert_snapshot()
+        stale = snapshot.freshness.failed(FROZEN, "connection refused")
+        app.query_one(AlertsPane).update_snapshot(
+            type(snapshot)(snapshot.alerts, stale), FROZEN + timedelta(minutes=1)
+        )
+        await pilot.press("p", "2")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_config), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_number_keys_focus_panes(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        for key, pane in zip(
+            "12345", ("slo", "alerts", "timeline", "runbooks", "probes"), strict=True
+        ):
+            await pilot.press(key)
+            focused = app.focused
+            assert focused is not None
+            assert app.pane(pane) in focused.ancestors_with_self, key
+
+
+async def test_maximise_and_restore(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "z")
+        assert app.screen.maximized is app.pane("alerts")
+        await pilot.press("z")
+        assert app.screen.maximized is None
+
+
+async def test_pause_shows_in_header(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        header = app.query_one(OnCallHeader)
+        await pilot.press("p")
+        assert app.paused
+        assert header.has_class("-paused")
+        assert "PAUSED" in str(header.render())
+        await pilot.press("p")
+        assert not app.paused
+        assert not header.has_class("-paused")
+
+
+async def test_command_palette_lists_every_action(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for key, action, description in ACTIONS:
+            if action == "quit":
+                assert any(t.lower().startswith("quit") for t in titles)
+            else:
+                assert f"{description} [{key}]" in titles
+
+
+async def test_q_quits(make_app: Callable[..., CockpitApp], sample_config: Config) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_unconfigured_sources_say_so(
+    make_app: Callable[..., CockpitApp], empty_config: Config
+) -> None:
+    app = make_app(empty_config)
+    async with app.run_test(size=SIZE):
+        messages = {
+            name: str(app.pane(name).message.render()) for name in ("slo", "alerts", "probes")
+        }
+        assert "Prometheus is not configured" in messages["slo"]
+        assert "Alertmanager is not configured" in messages["alerts"]
+        assert "No probes configured" in messages["probes"]
+        assert app.pane("slo").border_subtitle == "not configured"
+
+
+async def test_stale_alerts_keep_rows_and_say_since_when(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE):
+        pane = app.query_one(AlertsPane)
+        snapshot = sample_data.alert_snapshot()
+        pane.update_snapshot(snapshot, FROZEN)
+        stale = snapshot.freshness.failed(FROZEN, "connection refused")
+        pane.update_snapshot(type(snapshot)(snapshot.alerts, stale), FROZEN)
+        assert pane.table.row_count == len(snapshot.alerts)
+        # Last success 16:30:01 UTC is 17:30 in Berlin, the configured zone.
+        assert pane.border_subtitle == "stale since 17:30: connection refused"
+        assert pane.has_class("-stale")
