@@ -14,11 +14,11 @@ class FaultError(Exception):
 
 
 def _describe(state: Any) -> str:
-    if isinstance(state, dict):
-        active = state.get("faults", state)
-        if isinstance(active, dict):
-            return ", ".join(f"{k}={v}" for k, v in active.items())
-    return str(state)
+    """The active faults as the user would type them, e.g. "error-rate=5%, ready=down"."""
+    active = state.get("faults") if isinstance(state, dict) else None
+    if isinstance(active, list):
+        return ", ".join(str(item) for item in active)
+    raise FaultError("the demo service answered without a fault list; is it the demo service?")
 
 
 def _result(response: httpx.Response) -> str:

@@ -34,6 +34,31 @@ BINARIES = {
 }
 
 
+WORKDIR_PREFIX = "cockpit-demo-"
+OWNER_FILE = "owner.pid"
+
+
+def sweep_stale_workdirs() -> None:
+    """Remove work folders of demos that were killed (-9) and could not clean up."""
+    for folder in Path(tempfile.gettempdir()).glob(WORKDIR_PREFIX + "*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if not _pid_alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class StackError(Exception):
     """A part of the demo stack did not start; the message names the log to read."""
 
@@ -82,7 +107,9 @@ class DemoStack:
 
     def start(self, *, timeout: float = 30.0) -> DemoStack:
         if self.workdir is None:
-            self.workdir = Path(tempfile.mkdtemp(prefix="cockpit-demo-"))
+            sweep_stale_workdirs()
+            self.workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+            (self.workdir / OWNER_FILE).write_text(str(os.getpid()))
             self._own_workdir = True
         try:
             self._start_all(timeout)
@@ -241,13 +268,9 @@ def read_state_file(path: Path) -> dict[str, object] | None:
         state = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
+    if not isinstance(state, dict):
+        return None
     pid = state.get("pid")
-    if not isinstance(pid, int):
+    if not isinstance(pid, int) or not _pid_alive(pid):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass
-    return state if isinstance(state, dict) else None
+    return state

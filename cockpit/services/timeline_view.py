@@ -32,12 +32,14 @@ def current_view(store: Store, now: datetime) -> TimelineView:
             for e in events_between(store, incident.detected_at, now)
             if e.incident_id is None and e.source in ("alertmanager", "probe", "prometheus")
         ]
-        merged = sorted({e.id: e for e in own + automatic}.values(), key=lambda e: e.occurred_at)
+        # Newest first: the top of the pane is what just happened.
+        merged = sorted(
+            {e.id: e for e in own + automatic}.values(), key=lambda e: e.occurred_at, reverse=True
+        )
         heading = f"{incident.id} {incident.severity} {incident.status} · {incident.title}"
-        return TimelineView(heading, tuple(merged[-RECENT_LIMIT:]), "No events yet.")
-    recent = list(reversed(latest_events(store, limit=RECENT_LIMIT)))
+        return TimelineView(heading, tuple(merged[:RECENT_LIMIT]), "No events yet.")
     return TimelineView(
-        "no open incident · recent events",
-        tuple(recent),
+        "no open incident · recent events, newest first",
+        tuple(latest_events(store, limit=RECENT_LIMIT)),
         "No open incident and nothing recorded yet: alert and probe changes appear here.",
     )

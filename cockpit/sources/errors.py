@@ -9,13 +9,25 @@ class SourceError(Exception):
     """A source did not answer usefully; ``str()`` is a short reason for a pane border."""
 
 
+def _chain(exc: BaseException) -> list[str]:
+    texts: list[str] = []
+    current: BaseException | None = exc
+    while current is not None and len(texts) < 10:
+        texts.append(str(current))
+        if isinstance(current, ConnectionRefusedError):
+            texts.append("refused")
+        current = current.__cause__ or current.__context__
+    return texts
+
+
 def describe_httpx_error(exc: httpx.HTTPError) -> str:
     """Name the failure the way an on-call engineer would check it."""
     text = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
     if isinstance(exc, httpx.ConnectError):
-        lowered = text.lower()
+        # httpx says "All connection attempts failed"; the cause says why.
+        lowered = " ".join(_chain(exc)).lower()
         if "refused" in lowered:
             return "connection refused"
         if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
