@@ -56,6 +56,7 @@ class SloPoller:
             Freshness() if config.prometheus is not None else Freshness.not_configured()
         )
         self._queries = PrometheusQueries(config.prometheus) if config.prometheus else None
+        self._last_good: dict[str, ErrorBudget] = {}
 
     def poll(self) -> SloSnapshot:
         now = datetime.now(UTC)
@@ -66,12 +67,16 @@ class SloPoller:
         for slo in self.config.slos:
             try:
                 sli = _sli(self._queries, slo, now.timestamp())
-                statuses.append(SloStatus(slo, ErrorBudget(slo.objective / 100, slo.window, sli)))
             except (SourceError, SecretError) as exc:
                 errors.append(str(exc))
-                statuses.append(
-                    SloStatus(slo, ErrorBudget(slo.objective / 100, slo.window, None), str(exc))
-                )
+                # Stale data stays on screen, marked stale, rather than blanking the row.
+                last = self._last_good.get(slo.name)
+                budget = last or ErrorBudget(slo.objective / 100, slo.window, None)
+                statuses.append(SloStatus(slo, budget, str(exc)))
+                continue
+            budget = ErrorBudget(slo.objective / 100, slo.window, sli)
+            self._last_good[slo.name] = budget
+            statuses.append(SloStatus(slo, budget))
         if errors and len(errors) == len(self.config.slos):
             self.freshness = self.freshness.failed(now, errors[0])
         else:

@@ -133,9 +133,7 @@ class CockpitApp(App[None]):
         for key, action, description in ACTIONS:
             if action == "quit":
                 continue
-            yield SystemCommand(
-                f"{description} [{key}]", description, partial(self.run_action, action)
-            )
+            yield SystemCommand(description, f"key: {key}", partial(self.run_action, action))
 
     # -- start and stop -----------------------------------------------------
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from cockpit.model.probes import DOWN, UP
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.slo_poll import SloPoller
+from cockpit.services.snapshots import SloSnapshot
 from cockpit.sources import alertmanager, prometheus
 
 from .conftest import wait_for
@@ -129,3 +130,27 @@ def test_doctor_passes_on_the_demo(stack: DemoStack, tmp_path: Path) -> None:
     assert checks["prometheus"].ok and "version 2." in checks["prometheus"].detail
     assert checks["alertmanager"].ok
     assert checks["notebook"].ok and "integrity ok" in checks["notebook"].detail
+
+
+def test_slo_rows_keep_their_last_values_when_prometheus_dies(config: Config) -> None:
+    from dataclasses import replace
+
+    from cockpit.demo.stack import free_port
+
+    poller = SloPoller(config)
+
+    def both_have_data() -> SloSnapshot | None:
+        snapshot = poller.poll()
+        return snapshot if all(s.budget.sli is not None for s in snapshot.slos) else None
+
+    good = wait_for("both SLIs", both_have_data)
+    assert config.prometheus is not None
+    # Point the same poller at a dead port: the next cycle fails.
+    poller._queries = type(poller._queries)(  # type: ignore[misc]
+        replace(config.prometheus, url=f"http://127.0.0.1:{free_port()}")
+    )
+    stale = poller.poll()
+    assert stale.freshness.error == "connection refused"
+    assert stale.freshness.last_success == good.freshness.last_success
+    assert [s.budget.sli for s in stale.slos] == [s.budget.sli for s in good.slos]
+    assert all(s.error == "connection refused" for s in stale.slos)

@@ -28,7 +28,7 @@ def _order(status: SloStatus) -> tuple[int, float]:
 class SloPane(Pane):
     TITLE = "SLOs"
     KEY = "1"
-    COLUMNS = (("SLO", 20), ("objective", 9), ("SLI", 9), ("budget left", 15), ("status", 10))
+    COLUMNS = (("SLO", 20), ("objective", 9), ("SLI", 9), ("budget left", 15), ("status", 12))
 
     def update_snapshot(self, snapshot: SloSnapshot, now: datetime) -> None:
         self.show_freshness(snapshot.freshness, now)
@@ -37,7 +37,10 @@ class SloPane(Pane):
             budget = status.budget
             minutes = budget.remaining_minutes
             left = "—" if minutes is None else f"{percent(budget.remaining, 1)} {minutes:.1f}m"
-            label = budget.status if status.error is None else "query failed"
+            if status.error is None:
+                label = budget.status
+            else:
+                label = "stale" if budget.sli is not None else "query error"
             colour = self.colour(STATUS_COLOURS[budget.status])
             rows.append(
                 (
