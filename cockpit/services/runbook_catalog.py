@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from cockpit.model.runbooks import LintProblem, Runbook, parse_and_lint
+from cockpit.model.runbook_parser import parse_and_lint
+from cockpit.model.runbooks import LintProblem, Runbook
 
 Origin = Literal["bundled", "user"]
 

@@ -5,14 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from cockpit.model.runbook_parser import lint_runbook, parse_and_lint, parse_runbook
 from cockpit.model.runbooks import (
     Expectation,
     LintProblem,
     MissingLabelsError,
     RunbookError,
-    lint_runbook,
-    parse_and_lint,
-    parse_runbook,
     placeholders,
     substitute,
 )
