@@ -112,7 +112,6 @@ class Config:
     slos: tuple[SloConfig, ...] = ()
     probes: tuple[ProbeConfig, ...] = ()
     runbook_dirs: tuple[Path, ...] = ()
-    probe_refresh: timedelta = timedelta(seconds=10)
 
 
 def load(path: Path) -> Config:
