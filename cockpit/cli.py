@@ -15,8 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from cockpit import __version__, locations
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STACK = 0, 1, 2, 3
+from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:

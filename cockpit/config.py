@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, Problem
 from cockpit.model.conditions import parse_condition
+from cockpit.model.handoff import WEEKDAYS
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLI_KINDS = ("ratio", "latency", "recorded")
 
 

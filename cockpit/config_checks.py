@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SECRET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Keys that would put a secret's value in the file; the config only names secrets.
 _SECRET_VALUE_KEYS = {"password", "token", "bearer_token", "api_key", "apikey"}
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token"}
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,14 @@ class Checker:
         if not value:
             return None
         parts = urlsplit(value)
+        if parts.username or parts.password:
+            # Not echoing the value: it holds a password.
+            self.problem(
+                _join(prefix, key),
+                'credentials in the URL are not allowed: use auth = { type = "basic", '
+                'username = ..., secret = "NAME" } and `cockpit secret set NAME`',
+            )
+            return None
         if parts.scheme not in schemes or not parts.hostname:
             wanted = " or ".join(f"{s}://" for s in schemes)
             self.problem(
@@ -225,7 +234,13 @@ class Checker:
             return {}
         headers: dict[str, str | SecretRef] = {}
         for name, value in raw.items():
-            if isinstance(value, str):
+            if isinstance(value, str) and name.lower() in _SECRET_HEADERS:
+                self.problem(
+                    f"{key}.{name}",
+                    'this header carries a secret: write { secret = "NAME", prefix = '
+                    '"Bearer " } and run `cockpit secret set NAME`',
+                )
+            elif isinstance(value, str):
                 headers[name] = value
             elif isinstance(value, Mapping):
                 ref = self.table(value, f"{key}.{name}", {"secret", "prefix"})

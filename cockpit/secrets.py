@@ -26,14 +26,23 @@ def _no_keyring_message(name: str, action: str) -> str:
     )
 
 
+def _clean(name: str, value: str) -> str:
+    """Trim surrounding whitespace (a pasted CRLF) and refuse control characters, which
+    would make an HTTP library fail with the header value, and so the secret, in its error."""
+    value = value.strip()
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise SecretError(f"secret {name!r} contains control characters; set it again")
+    return value
+
+
 def get_secret(name: str) -> str | None:
     """The secret's value, or None if it is set nowhere.
 
     The env var wins so a CI job or a headless box can run without a keyring.
     """
     from_env = os.environ.get(env_var(name))
-    if from_env:
-        return from_env
+    if from_env and from_env.strip():
+        return _clean(name, from_env)
     import keyring
     from keyring.errors import KeyringError, NoKeyringError
 
@@ -43,7 +52,7 @@ def get_secret(name: str) -> str | None:
         return None
     except KeyringError as exc:
         raise SecretError(f"the keyring refused to read {name!r}: {type(exc).__name__}") from None
-    return value
+    return None if value is None else _clean(name, value)
 
 
 def require_secret(name: str) -> str:
@@ -60,6 +69,9 @@ def set_secret(name: str, value: str) -> None:
     import keyring
     from keyring.errors import KeyringError, NoKeyringError
 
+    value = _clean(name, value)
+    if not value:
+        raise SecretError(f"empty value for {name!r}; nothing stored")
     try:
         keyring.set_password(SERVICE, name, value)
     except NoKeyringError:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
+import time
 from pathlib import Path
-from types import FrameType
 
 from cockpit import locations
 from cockpit.demo.control import FaultError, apply_faults
+from cockpit.demo.signals import StopRequest
 from cockpit.demo.stack import DemoStack, StackError, read_state_file, write_state_file
-
-EXIT_OK, EXIT_USAGE, EXIT_STACK = 0, 2, 3
+from cockpit.exit_codes import EXIT_OK, EXIT_STACK, EXIT_USAGE
 
 
 def state_file() -> Path:
@@ -43,15 +42,9 @@ def _wait(stack: DemoStack) -> int:
     print(f"alertmanager  {stack.alertmanager_url or 'not running'}")
     print(f"config        {stack.config_path}")
     print("try: cockpit demo fault error-rate=5%   (Ctrl-C or SIGTERM stops the stack)", flush=True)
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGHUP, _stop)
-    while not stop.wait(0.5):
+    stop = StopRequest().install(signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    while not stop.requested:
+        time.sleep(0.2)
         if any(c.process.poll() is not None for c in stack.children):
             dead = [c.name for c in stack.children if c.process.poll() is not None]
             print(f"{', '.join(dead)} stopped unexpectedly; stopping the demo", file=sys.stderr)

@@ -20,10 +20,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Any, Self
 
 from cockpit.demo.faults import Faults, dependencies, read_gauges, readiness
+from cockpit.demo.signals import StopRequest
 
 ROUTES = ("/api/orders", "/api/users", "/api/search")
 BUCKETS = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -380,14 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
 
-    stop_requested = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop_requested.set()
-
     # Installed before binding so an early SIGTERM still exits cleanly.
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = StopRequest().install(signal.SIGTERM, signal.SIGINT)
     service = DemoService(args.host, args.port, traffic=not args.no_traffic, faults=faults)
     try:
         service.start()
@@ -398,9 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.port_file is not None:
             _write_port_file(args.port_file, service.port)
         print(f"demo service listening on {service.url}", flush=True)
-        # Poll: Event.wait() here could deadlock if the handler's set() lands while wait()
-        # holds the Event's lock.
-        while not stop_requested.is_set():
+        while not stop.requested:
             time.sleep(0.1)
     finally:
         service.stop()

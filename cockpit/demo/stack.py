@@ -67,7 +67,7 @@ def find_binary(part: str) -> str | None:
     env, names = BINARIES[part]
     override = os.environ.get(env)
     if override:
-        return override if Path(override).exists() else None
+        return override if os.access(override, os.X_OK) else None
     for name in names:
         found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
         if found:
@@ -175,15 +175,20 @@ class DemoStack:
         assert self.workdir is not None
         log = self.workdir / f"{name}.log"
         with log.open("wb") as out:
-            process = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=self.workdir,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
+            try:
+                process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    cwd=self.workdir,
+                    start_new_session=True,
+                    preexec_fn=_die_with_parent,
+                )
+            except OSError as exc:
+                raise StackError(
+                    f"cannot start {name} ({argv[0]}): {exc.strerror or exc}"
+                ) from None
         self.children.append(Child(name, process, log))
 
     def _wait_ready(self, name: str, url: str, deadline: float) -> None:
@@ -230,7 +235,9 @@ class DemoStack:
                 child.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.process.kill()
-                child.process.wait(timeout=5)
+                # One stuck child must not keep the others (or the folder) alive.
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.process.wait(timeout=5)
         self.children.clear()
         if self._own_workdir and self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)

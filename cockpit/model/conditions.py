@@ -8,7 +8,6 @@ and with what value.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,9 +39,7 @@ class Observation:
     connected: bool | None = None
 
 
-@lru_cache(maxsize=1024)
 def parse_condition(text: str) -> Condition:
-    """Cached: probes run their conditions every cycle and the texts never change."""
     match = _SYNTAX.match(text.strip())
     if not match:
         raise ValueError(

@@ -41,8 +41,9 @@ class AlertPoller:
             pending = alert_model.pending_from_prometheus(pending_result)
         elif isinstance(pending_result, SourceError | SecretError):
             pending_error = str(pending_result)
-        elif isinstance(pending_result, BaseException):
-            raise pending_result
+        elif isinstance(pending_result, Exception):
+            # Pending alerts are extra; an odd failure there must not cost the firing ones.
+            pending_error = f"unexpected {type(pending_result).__name__}"
 
         if firing_task is None:
             self._last = tuple(alert_model.merge([], pending))
@@ -56,3 +57,8 @@ class AlertPoller:
         elif isinstance(firing_result, BaseException):
             raise firing_result
         return AlertSnapshot(self._last, self.freshness, pending_error)
+
+    def failed(self, at: datetime, reason: str) -> AlertSnapshot:
+        """The last alerts, kept on screen, marked as failed for ``reason``."""
+        self.freshness = self.freshness.failed(at, reason)
+        return AlertSnapshot(self._last, self.freshness)

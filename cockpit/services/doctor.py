@@ -12,7 +12,8 @@ from cockpit.config import Config, ConfigError, load
 from cockpit.secrets import SecretError, keyring_status
 from cockpit.sources import alertmanager, prometheus
 from cockpit.sources.errors import SourceError
-from cockpit.store import StoreError, open_store
+from cockpit.store import StoreError
+from cockpit.store.db import inspect_readonly
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,11 @@ async def _sources(config: Config) -> list[Check]:
 
 
 def _store(database: Path) -> Check:
+    if not database.exists():
+        return Check("notebook", True, f"{database} not created yet (made at first start)", False)
     try:
-        with open_store(database) as store:
-            problems = store.integrity_check()
-            version = store.schema_version
-    except (StoreError, OSError) as exc:
+        version, problems = inspect_readonly(database)
+    except StoreError as exc:
         return Check("notebook", False, f"{database}: {exc}")
     if problems:
         return Check("notebook", False, f"integrity_check: {'; '.join(problems[:3])}")

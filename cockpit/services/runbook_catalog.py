@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from cockpit.locations import bundled_runbooks_dir
 from cockpit.model.runbook_parser import parse_and_lint
 from cockpit.model.runbooks import LintProblem, Runbook
 
@@ -24,10 +25,6 @@ class RunbookEntry:
     origin: Origin
     runbook: Runbook | None
     problems: tuple[LintProblem, ...]
-
-
-def bundled_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "runbooks"
 
 
 def load_file(path: Path, origin: Origin) -> RunbookEntry:
@@ -57,7 +54,7 @@ def load_catalog(extra_dirs: Sequence[Path]) -> list[RunbookEntry]:
     """Bundled runbooks, then each of ``extra_dirs`` in order; sorted by title."""
     by_name: dict[str, RunbookEntry] = {}
     folders: Iterable[tuple[Path, Origin]] = [
-        (bundled_dir(), "bundled"),
+        (bundled_runbooks_dir(), "bundled"),
         *((Path(d), "user") for d in extra_dirs),
     ]
     for folder, origin in folders:

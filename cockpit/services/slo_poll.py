@@ -16,6 +16,8 @@ from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries
 
+UNREACHABLE = ("connection refused", "timed out", "cannot connect")
+
 
 def sli_queries(slo: SloConfig) -> tuple[str, str]:
     """(numerator, total) PromQL over the SLO window; the numerator counts good events,
@@ -57,6 +59,7 @@ class SloPoller:
         )
         self._queries = PrometheusQueries(config.prometheus) if config.prometheus else None
         self._last_good: dict[str, ErrorBudget] = {}
+        self.last = self.initial()
 
     def poll(self) -> SloSnapshot:
         now = datetime.now(UTC)
@@ -64,11 +67,18 @@ class SloPoller:
             return self.initial()
         statuses = []
         errors: list[str] = []
+        source_down: str | None = None
         for slo in self.config.slos:
             try:
+                if source_down is not None:
+                    # Prometheus itself is unreachable: asking again per SLO would only
+                    # multiply the timeout.
+                    raise SourceError(source_down)
                 sli = _sli(self._queries, slo, now.timestamp())
             except (SourceError, SecretError) as exc:
                 errors.append(str(exc))
+                if isinstance(exc, SecretError) or str(exc).startswith(UNREACHABLE):
+                    source_down = str(exc)
                 # Stale data stays on screen, marked stale, rather than blanking the row.
                 last = self._last_good.get(slo.name)
                 budget = last or ErrorBudget(slo.objective / 100, slo.window, None)
@@ -81,7 +91,14 @@ class SloPoller:
             self.freshness = self.freshness.failed(now, errors[0])
         else:
             self.freshness = self.freshness.succeeded(now)
-        return SloSnapshot(tuple(statuses), self.freshness)
+        self.last = SloSnapshot(tuple(statuses), self.freshness)
+        return self.last
+
+    def failed(self, at: datetime, reason: str) -> SloSnapshot:
+        """The last snapshot, kept on screen, marked as failed for ``reason``."""
+        self.freshness = self.freshness.failed(at, reason)
+        self.last = SloSnapshot(self.last.slos, self.freshness)
+        return self.last
 
     def initial(self) -> SloSnapshot:
         """Every SLO with no data yet: what the pane shows before the first answer."""

@@ -37,4 +37,5 @@ def describe_httpx_error(exc: httpx.HTTPError) -> str:
         return f"cannot connect: {text}"
     if isinstance(exc, httpx.HTTPStatusError):
         return f"HTTP {exc.response.status_code} from {exc.request.url.path}"
-    return f"{type(exc).__name__}: {text}"
+    # Only the type: the text of a protocol error can quote a header, and so a token.
+    return f"request failed ({type(exc).__name__})"

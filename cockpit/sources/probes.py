@@ -5,21 +5,25 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
 
 from cockpit.config import ProbeConfig
-from cockpit.model.conditions import Observation, evaluate, parse_condition
+from cockpit.model.conditions import Condition, Observation, evaluate
 from cockpit.model.probes import ProbeResult
 from cockpit.secrets import SecretError
 from cockpit.sources.endpoint import resolve_headers
 from cockpit.sources.errors import describe_httpx_error
 
 
-async def run_probe(client: httpx.AsyncClient, probe: ProbeConfig) -> ProbeResult:
-    """Never raises for a failing target: the failure is the result, with its reason."""
+async def run_probe(
+    client: httpx.AsyncClient, probe: ProbeConfig, conditions: Sequence[Condition]
+) -> ProbeResult:
+    """Never raises for a failing target: the failure is the result, with its reason.
+    ``conditions`` are the probe's parsed conditions."""
     now = datetime.now(UTC)
     if probe.url.startswith("tcp://"):
         seen, error = await _tcp(probe)
@@ -28,9 +32,7 @@ async def run_probe(client: httpx.AsyncClient, probe: ProbeConfig) -> ProbeResul
     if error is not None:
         return ProbeResult(probe.name, False, now, seen.response_time_ms, seen.status, error)
     failures = [
-        reason
-        for text in probe.conditions
-        if (reason := evaluate(parse_condition(text), seen)) is not None
+        reason for condition in conditions if (reason := evaluate(condition, seen)) is not None
     ]
     return ProbeResult(
         probe.name,

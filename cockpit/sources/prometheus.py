@@ -66,6 +66,11 @@ class PrometheusQueries:
             raise SourceError(reason) from None
         except PrometheusApiClientException as exc:
             raise SourceError(f"query refused: {str(exc)[:200]}") from None
+        except requests.RequestException as exc:
+            # Only the type: requests quotes invalid header values, and so tokens.
+            raise SourceError(f"request failed ({type(exc).__name__})") from None
+        except ValueError:
+            raise SourceError("the answer was not JSON; is this Prometheus?") from None
         samples = []
         for item in result:
             try:

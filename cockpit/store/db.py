@@ -137,6 +137,32 @@ def _read_version(conn: sqlite3.Connection) -> int:
     return int(rows[0][0]) if rows else 0
 
 
+def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    problems = [str(row[0]) for row in rows if str(row[0]) != "ok"]
+    for row in conn.execute("PRAGMA foreign_key_check").fetchall():
+        problems.append(
+            f"foreign key violation: {row[0]} rowid {row[1]} points at missing {row[2]}"
+        )
+    return problems
+
+
+def inspect_readonly(path: str | os.PathLike[str]) -> tuple[int, list[str]]:
+    """(schema version, integrity problems) of an existing file, opened read-only: a check
+    must not migrate, back up or create the notebook it is looking at."""
+    uri = f"file:{Path(path).resolve()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path} read-only: {exc}") from exc
+    try:
+        return _read_version(conn), _integrity_problems(conn)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read {path}: {exc}") from exc
+    finally:
+        conn.close()
+
+
 class Store:
     """One open notebook file. Use one Store per thread; open another for a worker thread."""
 
@@ -307,13 +333,7 @@ class Store:
 
     def integrity_check(self) -> list[str]:
         """Problems found by SQLite's own checks; an empty list means the file is sound."""
-        rows = self.connection.execute("PRAGMA integrity_check").fetchall()
-        problems = [str(row[0]) for row in rows if str(row[0]) != "ok"]
-        for row in self.connection.execute("PRAGMA foreign_key_check").fetchall():
-            problems.append(
-                f"foreign key violation: {row[0]} rowid {row[1]} points at missing {row[2]}"
-            )
-        return problems
+        return _integrity_problems(self.connection)
 
     def close(self) -> None:
         self.connection.close()

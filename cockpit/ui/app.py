@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +30,8 @@ from textual.widgets import Footer
 
 from cockpit import locations
 from cockpit.config import Config
+from cockpit.model.alerts import Alert
+from cockpit.model.probes import ProbeState
 from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.probe_poll import ProbePoller
@@ -46,8 +48,6 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
-
-log = logging.getLogger(__name__)
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -70,6 +70,11 @@ FOOTER_KEYS = {"z", "p", "r", "f", "q"}
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _internal(exc: Exception) -> str:
+    # The type only: an exception's text can carry a request header, and so a token.
+    return f"internal error ({type(exc).__name__}); run with `textual console` for details"
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,10 @@ class CockpitApp(App[None]):
         self._slo = SloPoller(config)
         self._alerts = AlertPoller(config)
         self._probes = ProbePoller(config)
-        self._last_alerts: AlertSnapshot | None = None
+        # Baselines for transitions: only successful answers update them.
+        self._recorded_alerts: tuple[Alert, ...] | None = None
+        self._recorded_probes: dict[str, ProbeState] = {}
+        self._probe_everything = False
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -204,59 +212,76 @@ class CockpitApp(App[None]):
         self._cycles_running.add(source)
         if source == "slo":
             self.run_worker(self._slo_cycle, thread=True, group="slo", exit_on_error=False)
-        elif source == "alerts":
-            self.run_worker(self._alert_cycle(), group="alerts", exit_on_error=False)
         else:
-            self.run_worker(self._probe_cycle(), group="probes", exit_on_error=False)
-
-    def _cycle_done(self, source: str) -> None:
-        self._cycles_running.discard(source)
-        self._arm(source)
+            self.run_worker(self._async_cycle(source), group=source, exit_on_error=False)
 
     def _slo_cycle(self) -> None:
         try:
             snapshot = self._slo.poll()
-        except Exception as exc:  # a bug in one cycle must not stop the others
-            log.exception("SLO cycle failed")
-            snapshot = SloSnapshot((), self._slo.freshness.failed(_utc_now(), f"internal: {exc}"))
-        self.call_from_thread(self._apply_slo, snapshot)
+        except Exception as exc:  # a bug in one cycle must not stop it or the others
+            self.log.error("SLO cycle failed", exc)
+            snapshot = self._slo.failed(_utc_now(), _internal(exc))
+        self.call_from_thread(self._finish_cycle, "slo", snapshot)
 
-    def _apply_slo(self, snapshot: SloSnapshot) -> None:
-        self.query_one(SloPane).update_snapshot(snapshot, self.clock())
-        self._cycle_done("slo")
-
-    async def _alert_cycle(self) -> None:
+    async def _async_cycle(self, source: str) -> None:
         assert self.http is not None
+        poller = self._alerts if source == "alerts" else self._probes
+        snapshot: AlertSnapshot | ProbeSnapshot
         try:
-            snapshot = await self._alerts.poll(self.http)
+            if source == "alerts":
+                snapshot = await self._alerts.poll(self.http)
+            else:
+                # After `r` every probe runs, not only those whose interval has passed.
+                everything, self._probe_everything = self._probe_everything, False
+                snapshot = await self._probes.poll(self.http, all_probes=everything)
         except Exception as exc:
-            log.exception("alert cycle failed")
-            fresh = self._alerts.freshness.failed(_utc_now(), f"internal: {exc}")
-            snapshot = AlertSnapshot((), fresh)
-        previous = self._last_alerts
-        self._last_alerts = snapshot
-        self.query_one(AlertsPane).update_snapshot(snapshot, self.clock())
-        if self.store is not None and snapshot.freshness.error is None:
-            before = previous.alerts if previous is not None and previous.freshness.ok else None
-            if recorder.record_alert_changes(self.store, before, snapshot):
-                self.refresh_timeline()
-        self._cycle_done("alerts")
+            self.log.error(f"{source} cycle failed", exc)
+            snapshot = poller.failed(_utc_now(), _internal(exc))
+        self._finish_cycle(source, snapshot)
 
-    async def _probe_cycle(self) -> None:
-        assert self.http is not None
-        before = dict(self._probes.states)
+    def _finish_cycle(
+        self, source: str, snapshot: SloSnapshot | AlertSnapshot | ProbeSnapshot
+    ) -> None:
+        """Show the snapshot, record its transitions, and always arm the next cycle."""
         try:
-            snapshot = await self._probes.poll(self.http)
-        except Exception as exc:
-            log.exception("probe cycle failed")
-            fresh = self._probes.freshness.failed(_utc_now(), f"internal: {exc}")
-            snapshot = ProbeSnapshot(tuple(self._probes.states.values()), fresh)
-        self.query_one(ProbesPane).update_snapshot(snapshot, self.clock())
-        if self.store is not None and recorder.record_probe_changes(
-            self.store, before, snapshot, self.config
-        ):
+            now = self.clock()
+            if isinstance(snapshot, SloSnapshot):
+                self.query_one(SloPane).update_snapshot(snapshot, now)
+            elif isinstance(snapshot, AlertSnapshot):
+                self.query_one(AlertsPane).update_snapshot(snapshot, now)
+                self._record_alerts(snapshot)
+            else:
+                self.query_one(ProbesPane).update_snapshot(snapshot, now)
+                self._record_probes(snapshot)
+        finally:
+            self._cycles_running.discard(source)
+            self._arm(source)
+
+    def _record_alerts(self, snapshot: AlertSnapshot) -> None:
+        if snapshot.freshness.error is not None:
+            return  # compare only answers with answers, so a blip loses no transition
+        before, self._recorded_alerts = self._recorded_alerts, snapshot.alerts
+        if self.store is not None:
+            self._write(lambda store: recorder.record_alert_changes(store, before, snapshot))
+
+    def _record_probes(self, snapshot: ProbeSnapshot) -> None:
+        before = self._recorded_probes
+        self._recorded_probes = {state.name: state for state in snapshot.probes}
+        if self.store is not None:
+            self._write(
+                lambda store: recorder.record_probe_changes(store, before, snapshot, self.config)
+            )
+
+    def _write(self, record: Callable[[Store], int]) -> None:
+        """Run one notebook write; a locked or broken notebook is said, never fatal."""
+        assert self.store is not None
+        try:
+            written = record(self.store)
+        except (sqlite3.Error, StoreError) as exc:
+            self.notify(f"Could not write to the notebook: {exc}", severity="error", timeout=10)
+            return
+        if written:
             self.refresh_timeline()
-        self._cycle_done("probes")
 
     def refresh_timeline(self) -> None:
         pane = self.query_one(TimelinePane)
@@ -264,7 +289,11 @@ class CockpitApp(App[None]):
             why = "The notebook could not be opened; see the notification."
             pane.update_events("notebook unavailable", (), self.clock(), why)
             return
-        view = current_view(self.store, self.clock())
+        try:
+            view = current_view(self.store, self.clock())
+        except sqlite3.Error as exc:
+            pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
+            return
         pane.update_events(view.heading, view.events, self.clock(), view.empty)
 
     # -- actions -------------------------------------------------------------
@@ -291,6 +320,7 @@ class CockpitApp(App[None]):
     def action_refresh_now(self) -> None:
         if not self.poll:
             return
+        self._probe_everything = True
         for source in ("slo", "alerts", "probes"):
             if source not in self._cycles_running:
                 timer = self._poll_timers.get(source)

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from cockpit.config import WEEKDAYS, OnCall
-
-
-def next_handoff(oncall: OnCall, now: datetime) -> datetime:
-    zone = ZoneInfo(oncall.timezone)
-    local = now.astimezone(zone)
-    target_day = WEEKDAYS.index(oncall.handoff_day)
-    days = (target_day - local.weekday()) % 7
-    candidate = datetime.combine(local.date() + timedelta(days=days), oncall.handoff_time, zone)
-    if candidate <= local:
-        candidate += timedelta(days=7)
-    return candidate
+from cockpit.config import OnCall
+from cockpit.model.handoff import next_handoff
 
 
 class OnCallHeader(Static):
@@ -32,6 +22,7 @@ class OnCallHeader(Static):
         self.oncall = oncall
         self.clock = clock
         self.label = label
+        self.zone = ZoneInfo(oncall.timezone)
 
     def on_mount(self) -> None:
         self.refresh_text()
@@ -42,9 +33,9 @@ class OnCallHeader(Static):
 
     def refresh_text(self) -> None:
         now = self.clock()
-        zone = ZoneInfo(self.oncall.timezone)
+        zone = self.zone
         who = self.oncall.me or "nobody (set [oncall] me)"
-        handoff = next_handoff(self.oncall, now)
+        handoff = next_handoff(self.oncall.handoff_day, self.oncall.handoff_time, zone, now)
         parts = [
             f"cockpit{' · ' + self.label if self.label else ''}",
             f"on call: {who}",

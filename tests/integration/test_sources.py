@@ -110,7 +110,7 @@ def test_probes_go_down_after_three_failures(config: Config, faults: Callable[..
     poller = ProbePoller(config)
 
     def states() -> dict[str, object]:
-        snapshot = _run(poller.poll)
+        snapshot = _run(lambda client: poller.poll(client, all_probes=True))
         return {p.name: p for p in snapshot.probes}
 
     assert states()["ready"].state == UP
@@ -123,9 +123,14 @@ def test_probes_go_down_after_three_failures(config: Config, faults: Callable[..
 
 def test_doctor_passes_on_the_demo(stack: DemoStack, tmp_path: Path) -> None:
     from cockpit.services.doctor import run_checks
+    from cockpit.store import open_store
 
     assert stack.config_path is not None
-    checks = {c.name: c for c in run_checks(stack.config_path, tmp_path / "db.sqlite3")}
+    database = tmp_path / "db.sqlite3"
+    open_store(database).close()
+    before = database.read_bytes()
+    checks = {c.name: c for c in run_checks(stack.config_path, database)}
+    assert database.read_bytes() == before  # read-only: no migration, no backup
     assert checks["config"].ok
     assert checks["prometheus"].ok and "version 2." in checks["prometheus"].detail
     assert checks["alertmanager"].ok

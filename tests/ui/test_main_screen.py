@@ -153,3 +153,22 @@ async def test_stale_alerts_keep_rows_and_say_since_when(
         # Last success 16:30:01 UTC is 17:30 in Berlin, the configured zone.
         assert pane.border_subtitle == "stale since 17:30: connection refused"
         assert pane.has_class("-stale")
+
+
+async def test_a_broken_notebook_write_is_said_and_polling_goes_on(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.store is not None
+        app.store.close()  # every write now raises sqlite3.ProgrammingError
+        app._recorded_alerts = ()
+        app._cycles_running.add("alerts")
+        app._finish_cycle("alerts", sample_data.alert_snapshot())
+        await pilot.pause()
+        assert "alerts" not in app._cycles_running
+        assert "alerts" in app._poll_timers  # the next cycle is armed
+        assert any("Could not write to the notebook" in str(n.message) for n in app._notifications)
+        # The pane still shows what the cycle brought.
+        assert app.query_one(AlertsPane).table.row_count == 4
+        app.store = None  # closed already; keep on_unmount from closing it twice

@@ -698,3 +698,19 @@ interval = "abc"
             "probe[0].interval",
         ]
     )
+
+
+def test_credentials_in_urls_and_literal_auth_headers_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[prometheus]\nurl = "https://alice:hunter2@prom.example:9090"\n'
+        '[alertmanager]\nurl = "http://am.example"\n'
+        'headers = { Authorization = "Bearer abc", "X-Scope-OrgID" = "team-a" }\n'
+    )
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    problems = {p.key: p.reason for p in info.value.problems}
+    assert set(problems) == {"prometheus.url", "alertmanager.headers.Authorization"}
+    assert "credentials in the URL are not allowed" in problems["prometheus.url"]
+    assert "hunter2" not in str(info.value)
+    assert "cockpit secret set NAME" in problems["alertmanager.headers.Authorization"]

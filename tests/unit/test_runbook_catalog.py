@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cockpit.locations import bundled_runbooks_dir
 from cockpit.services.runbook_catalog import (
     RunbookEntry,
-    bundled_dir,
     find_for_alert,
     load_catalog,
 )
@@ -25,9 +25,9 @@ def by_name(catalog: list[RunbookEntry]) -> dict[str, RunbookEntry]:
 
 
 def test_bundled_dir_holds_the_runbooks() -> None:
-    assert bundled_dir().is_dir()
-    assert bundled_dir().name == "runbooks"
-    assert len(list(bundled_dir().glob("*.md"))) == 8
+    assert bundled_runbooks_dir().is_dir()
+    assert bundled_runbooks_dir().name == "runbooks"
+    assert len(list(bundled_runbooks_dir().glob("*.md"))) == 8
 
 
 def test_bundled_catalog_is_sorted_by_title_and_clean() -> None:
@@ -38,7 +38,7 @@ def test_bundled_catalog_is_sorted_by_title_and_clean() -> None:
     for entry in catalog:
         assert entry.origin == "bundled"
         assert entry.runbook is not None and entry.problems == ()
-        assert entry.path.parent == bundled_dir()
+        assert entry.path.parent == bundled_runbooks_dir()
 
 
 def test_user_folder_overrides_bundled_by_name(tmp_path: Path) -> None:

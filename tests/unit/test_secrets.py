@@ -175,3 +175,16 @@ def test_cli_secret_set_with_fail_backend(
     captured = capsys.readouterr()
     assert "COCKPIT_SECRET_API_TOKEN" in captured.err
     assert "s3cret" not in captured.out + captured.err
+
+
+def test_pasted_crlf_is_trimmed_and_control_characters_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cockpit.secrets import SecretError, get_secret, set_secret
+
+    set_secret("PASTED", "abc\r\n")
+    assert get_secret("PASTED") == "abc"
+    monkeypatch.setenv("COCKPIT_SECRET_BROKEN", "ab\x07c")
+    with pytest.raises(SecretError, match="control characters") as info:
+        get_secret("BROKEN")
+    assert "ab\x07c" not in str(info.value)

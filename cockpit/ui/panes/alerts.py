@@ -49,7 +49,7 @@ class AlertsPane(Pane):
             empty = "Alertmanager is not configured: add [alertmanager] url = ... to the config."
         elif freshness.connecting:
             empty = "connecting…"
-        elif freshness.last_success is None and freshness.error:
+        elif freshness.error:
             empty = f"Alertmanager unreachable: {freshness.error}"
         else:
             empty = "No alerts firing."
