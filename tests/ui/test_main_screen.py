@@ -172,3 +172,16 @@ async def test_a_broken_notebook_write_is_said_and_polling_goes_on(
         # The pane still shows what the cycle brought.
         assert app.query_one(AlertsPane).table.row_count == 4
         app.store = None  # closed already; keep on_unmount from closing it twice
+
+
+def test_budget_left_stays_short_when_far_overspent() -> None:
+    from datetime import timedelta
+
+    from cockpit.model.slo import ErrorBudget
+    from cockpit.ui.panes.slo import _budget_left
+
+    assert (
+        _budget_left(ErrorBudget(0.999, timedelta(days=30), 0.95216)) == "-4684% -2023m"
+    )  # -46.84 x 43.2 min
+    assert _budget_left(ErrorBudget(0.999, timedelta(days=30), 0.99962)) == "62.0% 26.8m"
+    assert _budget_left(ErrorBudget(0.999, timedelta(days=30), None)) == "—"

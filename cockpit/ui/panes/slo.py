@@ -6,7 +6,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING
+from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, ErrorBudget
 from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.ui.format import percent
 from cockpit.ui.panes.base import Pane
@@ -18,6 +18,16 @@ STATUS_COLOURS = {
     EXHAUSTED: "slo-breach",
     NO_DATA: "stale",
 }
+
+
+def _budget_left(budget: ErrorBudget) -> str:
+    """Percent and minutes left, short enough for the column even when far overspent."""
+    remaining, minutes = budget.remaining, budget.remaining_minutes
+    if remaining is None or minutes is None:
+        return "—"
+    share = f"{remaining * 100:.1f}%" if abs(remaining) < 10 else f"{remaining * 100:.0f}%"
+    amount = f"{minutes:.1f}m" if abs(minutes) < 100 else f"{minutes:.0f}m"
+    return f"{share} {amount}"
 
 
 def _order(status: SloStatus) -> tuple[int, float]:
@@ -35,8 +45,7 @@ class SloPane(Pane):
         rows: list[Row] = []
         for status in sorted(snapshot.slos, key=_order):
             budget = status.budget
-            minutes = budget.remaining_minutes
-            left = "—" if minutes is None else f"{percent(budget.remaining, 1)} {minutes:.1f}m"
+            left = _budget_left(budget)
             if status.error is None:
                 label = budget.status
             else:
