@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, Problem
@@ -92,6 +93,9 @@ class ProbeConfig:
     component: str = ""
     failure_threshold: int = 3
     success_threshold: int = 2
+    # A readiness probe in a declared degraded mode may answer 503 {"status": "degraded"}:
+    # with degraded_ok that counts as up (marked degraded), not as a failure.
+    degraded_ok: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,7 +288,7 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
 def _probe(check: Checker, key: str, raw: Mapping[str, Any]) -> ProbeConfig | None:
     keys = {
         "name", "url", "method", "interval", "timeout", "conditions", "headers", "component",
-        "failure_threshold", "success_threshold",
+        "failure_threshold", "success_threshold", "degraded_ok",
     }  # fmt: skip
     table = check.table(raw, key, keys)
     name = check.string(table, key, "name", required=True)
@@ -302,6 +306,10 @@ def _probe(check: Checker, key: str, raw: Mapping[str, Any]) -> ProbeConfig | No
     timeout = check.duration(table, key, "timeout", default=timedelta(seconds=2))
     headers = check.headers(table, key)
     component = check.string(table, key, "component", default="")
+    degraded_ok = check.boolean(table, key, "degraded_ok", default=False)
+    if url is not None and url.startswith("tcp://") and urlsplit(url).port is None:
+        check.problem(f"{key}.url", f"{url!r} needs a port, like tcp://db.internal:5432")
+        url = None
     if not name or url is None:
         return None
     return ProbeConfig(
@@ -315,4 +323,5 @@ def _probe(check: Checker, key: str, raw: Mapping[str, Any]) -> ProbeConfig | No
         component=component,
         failure_threshold=failure,
         success_threshold=success,
+        degraded_ok=degraded_ok,
     )

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cockpit.durations import parse_duration
+from cockpit.model.durations import parse_duration
 
 if TYPE_CHECKING:
     from cockpit.config import SecretRef

@@ -1,29 +1,32 @@
-"""One probe cycle: the probes that are due, concurrently with a bound, thresholds applied.
+"""Probe cycles: each probe on its own jittered schedule, concurrently with a bound.
 
-The cycle runs at the shortest probe interval; each probe is asked only when its own
-interval has passed, so a probe set to 5 minutes is not hit every few seconds.
+A cycle starts the probes that are due and collects those that have finished; a slow
+probe keeps running into the next cycles instead of holding the fast ones back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from datetime import UTC, datetime
 
 import httpx
 
-from cockpit.config import Config
+from cockpit.config import Config, ProbeConfig
 from cockpit.model.conditions import parse_condition
 from cockpit.model.freshness import Freshness
-from cockpit.model.probes import ProbeState
+from cockpit.model.probes import ProbeResult, ProbeState
 from cockpit.services.snapshots import ProbeSnapshot
 from cockpit.sources.probes import run_probe
 
 MAX_CONCURRENT = 10
+JITTER = 0.1  # each interval is stretched or shrunk by up to 10 %
+COLLECT_WAIT = 0.5  # how long a cycle waits for probes it just started
 
 
 class ProbePoller:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, seed: int | None = None) -> None:
         self.config = config
         self.states = {
             p.name: ProbeState(p.name, failure_threshold=p.failure_threshold,
@@ -36,29 +39,54 @@ class ProbePoller:
         self._conditions = {
             p.name: tuple(parse_condition(text) for text in p.conditions) for p in config.probes
         }
-        self._due: dict[str, float] = {}  # probe name -> monotonic time it is next due
+        self._random = random.Random(seed)
+        # The first run is spread over a tenth of each interval so a thousand probes do
+        # not all fire in the same instant.
+        start = time.monotonic()
+        self._due = {
+            p.name: start + self._random.uniform(0, JITTER) * p.interval.total_seconds()
+            for p in config.probes
+        }
+        self._inflight: dict[str, asyncio.Task[ProbeResult]] = {}
 
-    async def _one(self, client: httpx.AsyncClient, index: int) -> None:
-        probe = self.config.probes[index]
+    async def _run(self, client: httpx.AsyncClient, probe: ProbeConfig) -> ProbeResult:
         async with self._limit:
-            result = await run_probe(client, probe, self._conditions[probe.name])
-        self.states[probe.name] = self.states[probe.name].observe(result)
+            return await run_probe(client, probe, self._conditions[probe.name])
+
+    def _start_due(self, client: httpx.AsyncClient, now: float, everything: bool) -> None:
+        for probe in self.config.probes:
+            if probe.name in self._inflight:
+                continue
+            if everything or self._due[probe.name] <= now:
+                stretch = 1 + self._random.uniform(-JITTER, JITTER)
+                self._due[probe.name] = now + probe.interval.total_seconds() * stretch
+                self._inflight[probe.name] = asyncio.create_task(self._run(client, probe))
+
+    def _collect(self) -> None:
+        for name, task in list(self._inflight.items()):
+            if task.done():
+                del self._inflight[name]
+                self.states[name] = self.states[name].observe(task.result())
 
     async def poll(self, client: httpx.AsyncClient, *, all_probes: bool = False) -> ProbeSnapshot:
-        """Run the probes that are due (every probe with ``all_probes``)."""
-        now = time.monotonic()
-        due = [
-            i
-            for i, probe in enumerate(self.config.probes)
-            if all_probes or self._due.get(probe.name, 0.0) <= now
-        ]
-        for i in due:
-            probe = self.config.probes[i]
-            self._due[probe.name] = now + probe.interval.total_seconds()
-        await asyncio.gather(*(self._one(client, i) for i in due))
+        """Start what is due and collect what has finished.
+
+        ``all_probes`` runs every probe now and waits for all of them (refresh now, the
+        one-shot CLI, tests).
+        """
+        self._start_due(client, time.monotonic(), all_probes)
+        pending = list(self._inflight.values())
+        if pending:
+            await asyncio.wait(pending, timeout=None if all_probes else COLLECT_WAIT)
+        self._collect()
         if self.config.probes:
             self.freshness = self.freshness.succeeded(datetime.now(UTC))
         return self.snapshot()
+
+    def cancel(self) -> None:
+        for task in self._inflight.values():
+            task.cancel()
+        self._inflight.clear()
 
     def failed(self, at: datetime, reason: str) -> ProbeSnapshot:
         self.freshness = self.freshness.failed(at, reason)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cockpit.config import Config, SloConfig
-from cockpit.durations import promql_duration
+from cockpit.model.durations import promql_duration
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import ErrorBudget, sli_from_bad, sli_from_counts
 from cockpit.secrets import SecretError

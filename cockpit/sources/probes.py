@@ -1,70 +1,168 @@
-"""Run one health probe: an HTTP request (or a TCP connect) judged by its conditions."""
+"""Run one health probe: an HTTP request (or a TCP connect) judged by its conditions.
+
+A failing target is never an exception: the result says what failed, in which category
+(timeout, dns, refused, tls, connect, status, body, condition, secret), and keeps the
+response for the detail view.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import ssl
 import time
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from cockpit.config import ProbeConfig
 from cockpit.model.conditions import Condition, Observation, evaluate
-from cockpit.model.probes import ProbeResult
+from cockpit.model.probes import ConditionResult, ProbeResult, Response, children_of
 from cockpit.secrets import SecretError
 from cockpit.sources.endpoint import resolve_headers
 from cockpit.sources.errors import describe_httpx_error
 
+BODY_KEPT = 2000  # characters of the body kept for the detail view
+# Never kept for display: they carry credentials or session tokens.
+HIDDEN_HEADERS = {"set-cookie", "authorization", "proxy-authorization", "www-authenticate"}
+
+
+@dataclass(frozen=True)
+class _Seen:
+    observation: Observation
+    response: Response | None = None
+    error: str | None = None
+    category: str | None = None
+    body_is_json: bool = True
+
 
 async def run_probe(
-    client: httpx.AsyncClient, probe: ProbeConfig, conditions: Sequence[Condition]
+    client: httpx.AsyncClient,
+    probe: ProbeConfig,
+    conditions: Sequence[Condition],
+    *,
+    allow_degraded: bool = False,
 ) -> ProbeResult:
-    """Never raises for a failing target: the failure is the result, with its reason.
-    ``conditions`` are the probe's parsed conditions."""
+    """One request judged by ``conditions`` (the probe's parsed conditions).
+
+    ``allow_degraded`` accepts a declared degraded mode even where the probe's config does
+    not (the CLI's --allow-ready-degraded).
+    """
     now = datetime.now(UTC)
-    if probe.url.startswith("tcp://"):
-        seen, error = await _tcp(probe)
-    else:
-        seen, error = await _http(client, probe)
-    if error is not None:
-        return ProbeResult(probe.name, False, now, seen.response_time_ms, seen.status, error)
-    failures = [
-        reason for condition in conditions if (reason := evaluate(condition, seen)) is not None
+    seen = await (_tcp(probe) if probe.url.startswith("tcp://") else _http(client, probe))
+    observation = seen.observation
+    if seen.error is not None:
+        return ProbeResult(
+            probe.name, False, now, observation.response_time_ms, observation.status,
+            seen.error, seen.category, response=seen.response,
+        )  # fmt: skip
+    degraded = (probe.degraded_ok or allow_degraded) and _declares_degraded(observation)
+    results = tuple(ConditionResult(c.text, evaluate(c, observation)) for c in conditions)
+    failed = [
+        (c, r.failure)
+        for c, r in zip(conditions, results, strict=True)
+        # In a declared degraded mode a 503 is expected; the other conditions still count.
+        if r.failure is not None and not (degraded and c.placeholder == "STATUS")
     ]
+    category = _category(failed[0][0]) if failed else None
+    reason = "; ".join(str(f) for _, f in failed)
+    if failed and category == "body" and not seen.body_is_json:
+        reason = f"body is not JSON; {reason}"
     return ProbeResult(
-        probe.name,
-        not failures,
-        now,
-        seen.response_time_ms,
-        seen.status,
-        "; ".join(failures),
-    )
+        probe.name, not failed, now, observation.response_time_ms, observation.status,
+        reason, category, degraded=degraded and not failed,
+        children=children_of(observation.body), conditions=results, response=seen.response,
+    )  # fmt: skip
 
 
-async def _http(client: httpx.AsyncClient, probe: ProbeConfig) -> tuple[Observation, str | None]:
+def _declares_degraded(seen: Observation) -> bool:
+    body = seen.body
+    if seen.status != 503 or not isinstance(body, Mapping):
+        return False
+    return "degraded" in (body.get("status"), body.get("mode"))
+
+
+def _category(condition: Condition) -> str:
+    if condition.placeholder == "STATUS":
+        return "status"
+    if condition.about_body:
+        return "body"
+    return "condition"
+
+
+def _connect_category(description: str) -> str:
+    for prefix, category in (
+        ("timed out", "timeout"), ("connection refused", "refused"),
+        ("DNS", "dns"), ("TLS", "tls"),
+    ):  # fmt: skip
+        if description.startswith(prefix):
+            return category
+    return "connect"
+
+
+async def _http(client: httpx.AsyncClient, probe: ProbeConfig) -> _Seen:
     try:
         headers = resolve_headers(probe.headers)
     except SecretError as exc:
-        return Observation(), str(exc)
+        return _Seen(Observation(), error=str(exc), category="secret")
     started = time.perf_counter()
     try:
-        response = await client.request(
+        async with client.stream(
             probe.method, probe.url, headers=headers, timeout=probe.timeout.total_seconds()
-        )
+        ) as response:
+            expires = _certificate_expiry(response)
+            raw = await response.aread()
     except httpx.HTTPError as exc:
-        return Observation(), describe_httpx_error(exc)
+        description = describe_httpx_error(exc)
+        elapsed = (time.perf_counter() - started) * 1000
+        observation = Observation(response_time_ms=elapsed)
+        return _Seen(observation, error=description, category=_connect_category(description))
     elapsed_ms = (time.perf_counter() - started) * 1000
+    text = raw.decode(response.encoding or "utf-8", errors="replace")
+    body: Any
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body = None
-    return Observation(status=response.status_code, response_time_ms=elapsed_ms, body=body), None
+        body = json.loads(text)
+        is_json = True
+    except ValueError:
+        body, is_json = None, False
+    kept = tuple(
+        (name, value) for name, value in response.headers.items() if name not in HIDDEN_HEADERS
+    )
+    return _Seen(
+        Observation(
+            status=response.status_code, response_time_ms=elapsed_ms, body=body,
+            certificate_expires_in=expires,
+        ),
+        Response(response.status_code, kept[:30], text[:BODY_KEPT]),
+        body_is_json=is_json,
+    )  # fmt: skip
 
 
-async def _tcp(probe: ProbeConfig) -> tuple[Observation, str | None]:
+def _certificate_expiry(response: httpx.Response) -> timedelta | None:
+    """Time left on the server's certificate, read off the live TLS connection."""
+    stream = response.extensions.get("network_stream")
+    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+    if not isinstance(ssl_object, ssl.SSLObject | ssl.SSLSocket):
+        return None
+    cert = ssl_object.getpeercert()
+    not_after = cert.get("notAfter") if cert else None
+    if not isinstance(not_after, str):
+        return None
+    return certificate_time_left(not_after, datetime.now(UTC))
+
+
+def certificate_time_left(not_after: str, now: datetime) -> timedelta:
+    """From the ``notAfter`` text of a certificate (``"Jun  1 12:00:00 2027 GMT"``)."""
+    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), UTC)
+    return expires - now
+
+
+async def _tcp(probe: ProbeConfig) -> _Seen:
     parts = urlsplit(probe.url)
     started = time.perf_counter()
     try:
@@ -73,11 +171,14 @@ async def _tcp(probe: ProbeConfig) -> tuple[Observation, str | None]:
             timeout=probe.timeout.total_seconds(),
         )
     except TimeoutError:
-        return Observation(connected=False), "timed out"
+        return _Seen(Observation(connected=False), error="timed out", category="timeout")
     except ConnectionRefusedError:
-        return Observation(connected=False), "connection refused"
+        refused = "connection refused"
+        return _Seen(Observation(connected=False), error=refused, category="refused")
     except OSError as exc:
-        return Observation(connected=False), f"cannot connect: {exc.strerror or exc}"
+        category = "dns" if isinstance(exc, socket.gaierror) else "connect"
+        message = f"cannot connect: {exc.strerror or exc}"
+        return _Seen(Observation(connected=False), error=message, category=category)
     elapsed_ms = (time.perf_counter() - started) * 1000
     writer.close()
-    return Observation(connected=True, response_time_ms=elapsed_ms), None
+    return _Seen(Observation(connected=True, response_time_ms=elapsed_ms))

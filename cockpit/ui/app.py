@@ -183,6 +183,7 @@ class CockpitApp(App[None]):
     async def on_unmount(self) -> None:
         for timer in self._poll_timers.values():
             timer.stop()
+        self._probes.cancel()
         if self.http is not None:
             await self.http.aclose()
         if self.store is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from cockpit.durations import format_duration
+from cockpit.model.durations import format_duration
 
 
 def percent(value: float | None, digits: int = 3) -> str:

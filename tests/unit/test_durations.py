@@ -1,4 +1,4 @@
-"""cockpit.durations: the duration forms people write in configs and on the command line."""
+"""cockpit.model.durations: the duration forms people write in configs and on the command line."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from cockpit.durations import format_duration, parse_duration, promql_duration
+from cockpit.model.durations import format_duration, parse_duration, promql_duration
 
 
 @pytest.mark.parametrize(
