@@ -13,9 +13,14 @@ import sys
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cockpit import __version__, locations
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from cockpit.config import Config
+    from cockpit.model.probes import ProbeResult
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     secret_status.add_argument("name")
 
+    probe = sub.add_parser("probe", help="run health probes once; exit 1 if any fails")
+    probe.add_argument("targets", nargs="*", metavar="NAME or URL")
+    probe.add_argument("--json", action="store_true")
+    probe.add_argument(
+        "--allow-ready-degraded",
+        action="store_true",
+        help='accept a 503 that declares a degraded mode ({"status": "degraded"})',
+    )
+
     doctor = sub.add_parser("doctor", help="check config, sources, keyring and notebook")
     doctor.add_argument("--json", action="store_true")
 
@@ -71,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "config": _config,
         "secret": _secret,
         "doctor": _doctor,
+        "probe": _probe,
         "demo": _demo,
     }[command]
     try:
@@ -171,16 +186,65 @@ def _doctor(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _run(args: argparse.Namespace) -> int:
+def _load_config() -> Config | None:
+    """The user's config, or None after printing its problems."""
     from cockpit.config import ConfigError, load
 
-    path = locations.config_file()
     try:
-        config = load(path)
+        return load(locations.config_file())
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print("fix the config (see `cockpit config validate`), then start again.", file=sys.stderr)
+        print("fix the config (see `cockpit config validate`), then try again.", file=sys.stderr)
+        return None
+
+
+def _probe(args: argparse.Namespace) -> int:
+    from cockpit.services.probe_check import check_once, resolve_targets
+
+    config = _load_config()
+    if config is None:
+        return EXIT_USAGE
+    try:
+        probes = resolve_targets(config, args.targets)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    results = check_once(probes, allow_degraded=args.allow_ready_degraded)
+    if args.json:
+        _print_json([_probe_json(r) for r in results])
+    else:
+        width = max(len(r.name) for r in results)
+        for r in results:
+            mark = "ok  " if r.ok else "FAIL"
+            latency = "—" if r.latency_ms is None else f"{r.latency_ms:.0f} ms"
+            status = "" if r.status_code is None else str(r.status_code)
+            why = (
+                "degraded mode" if r.degraded else (f"{r.category}: {r.reason}" if not r.ok else "")
+            )
+            print(f"{mark}  {r.name:<{width}}  {latency:>8}  {status:>3}  {why}".rstrip())
+            for child in r.children:
+                print(f"      └ {child.name}: {child.status}")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _probe_json(result: ProbeResult) -> dict[str, object]:
+    return {
+        "name": result.name,
+        "ok": result.ok,
+        "degraded": result.degraded,
+        "latency_ms": result.latency_ms,
+        "status": result.status_code,
+        "category": result.category,
+        "reason": result.reason,
+        "children": [c.__dict__ for c in result.children],
+        "checked_at": result.checked_at.isoformat(),
+    }
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = _load_config()
+    if config is None:
         return EXIT_USAGE
     from cockpit.ui.app import CockpitApp
 

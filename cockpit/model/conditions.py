@@ -59,9 +59,11 @@ def _syntax_error(text: str, column: int, what: str) -> ValueError:
 
 def parse_condition(text: str) -> Condition:
     source = text.strip()
+    # Columns are counted in ``text`` as the user wrote it, leading spaces included.
+    lead = len(text) - len(text.lstrip())
     placeholder = _PLACEHOLDER.match(source)
     if not placeholder:
-        return _fail(text, 1, "expected a placeholder such as [STATUS]")
+        return _fail(text, lead + 1, "expected a placeholder such as [STATUS]")
     name = placeholder.group(1)
     if name not in PLACEHOLDERS:
         raise ValueError(f"unknown placeholder [{name}] in {text!r}; use one of {PLACEHOLDERS}")
@@ -75,17 +77,21 @@ def parse_condition(text: str) -> Condition:
         pos = path_match.end()
     operator = _OPERATOR.match(source, pos)
     if not operator:
-        return _fail(text, pos + 1, f"expected one of {' '.join(OPERATORS)}")
+        gap = len(source[pos:]) - len(source[pos:].lstrip())
+        return _fail(text, lead + pos + gap + 1, f"expected one of {' '.join(OPERATORS)}")
     raw = source[operator.end() :].strip()
     if not raw:
-        return _fail(text, len(source) + 1, "expected a value after the operator")
+        return _fail(text, lead + len(source) + 1, "expected a value after the operator")
+    if raw[0] in "=<>!":
+        # "===" or "<>" would otherwise parse as == "= 200": a probe that always fails.
+        return _fail(text, lead + operator.end() + 1, "one operator only, then the value")
     any_match = _ANY.match(raw)
     if any_match:
         if operator.group(1) not in ("==", "!="):
             raise ValueError(f"any(...) works only with == or !=, in {text!r}")
         expected = tuple(i.strip() for i in any_match.group("items").split(",") if i.strip())
         if not expected:
-            return _fail(text, operator.end() + 1, "any() needs at least one value")
+            return _fail(text, lead + operator.end() + 1, "any() needs at least one value")
     else:
         expected = (raw,)
     condition = Condition(source, name, path, operator.group(1), expected)
@@ -154,7 +160,8 @@ def _compare(actual: Any, operator: str, expected: str | float) -> bool:
 
 def _shown(condition: Condition, actual: Any) -> str:
     if condition.placeholder == "CERTIFICATE_EXPIRATION":
-        return f"{actual / 3600:.0f}h"
+        # One decimal: 71.5h must not read as a passing "72h".
+        return f"{round(actual / 3600, 1):g}h"
     if condition.placeholder == "RESPONSE_TIME":
         return str(round(float(actual), 1))
     return str(actual)

@@ -83,6 +83,17 @@ class ProbePoller:
             self.freshness = self.freshness.succeeded(datetime.now(UTC))
         return self.snapshot()
 
+    async def poll_one(self, client: httpx.AsyncClient, name: str) -> ProbeSnapshot:
+        """Run one probe now (the re-run key) and wait for it; others are not touched."""
+        probe = next(p for p in self.config.probes if p.name == name)
+        task = self._inflight.get(name)
+        if task is None:
+            task = asyncio.create_task(self._run(client, probe))
+            self._inflight[name] = task
+        await asyncio.wait([task])
+        self._collect()
+        return self.snapshot()
+
     def cancel(self) -> None:
         for task in self._inflight.values():
             task.cancel()

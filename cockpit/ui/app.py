@@ -48,6 +48,7 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
+from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -62,6 +63,7 @@ ACTIONS = (
     ("z", "toggle_maximise", "Maximise or restore the focused pane"),
     ("p", "toggle_pause", "Pause or resume refresh"),
     ("r", "refresh_now", "Refresh every source now"),
+    ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
     ("q", "quit", "Quit"),
 )
@@ -328,6 +330,24 @@ class CockpitApp(App[None]):
                 if timer is not None:
                     timer.stop()
                 self._start_cycle(source)
+
+    def on_probes_pane_selected(self, message: ProbesPane.Selected) -> None:
+        probe = next(p for p in self.config.probes if p.name == message.name)
+        state = self._probes.states[message.name]
+        self.push_screen(ProbeDetailScreen(probe, state, self.timezone))
+
+    async def action_probe_now(self) -> None:
+        name = self.query_one(ProbesPane).selected_probe()
+        if name is None or self.http is None:
+            self.notify("No probe to run: select one in the probes pane (5).", severity="warning")
+            return
+        snapshot = await self._probes.poll_one(self.http, name)
+        self.query_one(ProbesPane).update_snapshot(snapshot, self.clock())
+        self._record_probes(snapshot)
+        last = self._probes.states[name].last
+        if last is not None:
+            outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
+            self.notify(f"Probe {name}: {outcome}")
 
     def action_demo_fault(self) -> None:
         if self.demo is None:

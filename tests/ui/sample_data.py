@@ -7,7 +7,7 @@ from datetime import timedelta
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
-from cockpit.model.probes import ProbeResult, ProbeState
+from cockpit.model.probes import Child, ConditionResult, ProbeResult, ProbeState, Response
 from cockpit.model.slo import ErrorBudget
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot, SloStatus
@@ -51,18 +51,38 @@ def alert_snapshot() -> AlertSnapshot:
 
 
 def probe_snapshot() -> ProbeSnapshot:
-    ok = ProbeResult("ready", True, FROZEN, latency_ms=12.0, status_code=200)
+    ok = ProbeResult(
+        "ready", True, FROZEN, latency_ms=12.0, status_code=200,
+        conditions=(ConditionResult("[STATUS] == 200", None),),
+        response=Response(200, (("content-type", "application/json"),), '{"status": "healthy"}'),
+    )  # fmt: skip
     bad = ProbeResult(
         "dependencies", False, FROZEN, latency_ms=640.0, status_code=503,
-        reason="[STATUS] == 200: got 503",
+        reason="[STATUS] == 200: got 503", category="status",
+        children=(
+            Child("redis", "unhealthy", "latency_ms=48.0"),
+            Child("database", "healthy", "replication_lag_s=1.2"),
+        ),
+        conditions=(
+            ConditionResult("[STATUS] == 200", "[STATUS] == 200: got 503"),
+            ConditionResult(
+                "[BODY].status != unhealthy", "[BODY].status != unhealthy: got unhealthy"
+            ),
+        ),
+        response=Response(
+            503, (("content-type", "application/json"),),
+            '{"status": "unhealthy", "dependencies": {"redis": {"status": "unhealthy"}}}',
+        ),
     )  # fmt: skip
     return ProbeSnapshot(
         (
-            ProbeState("ready", state="up", successes=5, last=ok),
-            ProbeState("dependencies", state="down", failures=4, last=bad),
+            ProbeState("ready", state="up", successes=5, last=ok,
+                       latencies=(11.0, 12.0, 15.0, 30.0, 12.0, 11.0, 12.0)),
+            ProbeState("dependencies", state="down", failures=4, last=bad, last_failure=bad,
+                       latencies=(12.0, 14.0, 250.0, 610.0, 640.0)),
         ),
         fresh(),
-    )
+    )  # fmt: skip
 
 
 def timeline_events() -> list[TimelineEvent]:

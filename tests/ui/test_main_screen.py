@@ -185,3 +185,33 @@ def test_budget_left_stays_short_when_far_overspent() -> None:
     )  # -46.84 x 43.2 min
     assert _budget_left(ErrorBudget(0.999, timedelta(days=30), 0.99962)) == "62.0% 26.8m"
     assert _budget_left(ErrorBudget(0.999, timedelta(days=30), None)) == "—"
+
+
+def test_snapshot_probe_detail(
+    snap_compare: Any, make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        app: CockpitApp = pilot.app  # type: ignore[assignment]
+        _fill(app)
+        app._probes.states.update({s.name: s for s in sample_data.probe_snapshot().probes})
+        await pilot.press("5", "down", "down", "down", "enter")  # a child row opens its probe
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_config), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_enter_on_a_probe_opens_its_detail(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from cockpit.ui.screens.probe_detail import ProbeDetailScreen
+
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        _fill(app)
+        app._probes.states.update({s.name: s for s in sample_data.probe_snapshot().probes})
+        await pilot.press("5", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProbeDetailScreen)
+        assert app.screen.probe.name == "dependencies"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProbeDetailScreen)
