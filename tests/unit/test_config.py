@@ -309,7 +309,8 @@ def test_shipped_example_config_is_valid(tmp_path: Path) -> None:
     assert config.prometheus.url == "http://127.0.0.1:9090"
     assert config.alertmanager is not None
     assert [s.kind for s in config.slos] == ["ratio", "latency"]
-    assert [p.name for p in config.probes] == ["api-ready"]
+    assert [p.name for p in config.probes] == ["api-ready", "api-tls", "postgres"]
+    assert config.probes[2].conditions == ("[CONNECTED] == true",)
     assert config.runbook_dirs == (Path.home() / "runbooks",)
 
 
