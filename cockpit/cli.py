@@ -205,10 +205,10 @@ def _probe(args: argparse.Namespace) -> int:
     config = _load_config()
     if config is None:
         return EXIT_USAGE
-    try:
-        probes = resolve_targets(config, args.targets)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    probes, problems = resolve_targets(config, args.targets)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not probes:
         return EXIT_USAGE
     results = check_once(probes, allow_degraded=args.allow_ready_degraded)
     if args.json:
@@ -225,6 +225,8 @@ def _probe(args: argparse.Namespace) -> int:
             print(f"{mark}  {r.name:<{width}}  {latency:>8}  {status:>3}  {why}".rstrip())
             for child in r.children:
                 print(f"      └ {child.name}: {child.status}")
+    if problems:
+        return EXIT_USAGE  # the others ran and were shown; the usage error still fails
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 

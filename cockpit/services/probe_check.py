@@ -19,17 +19,16 @@ from cockpit.sources.probes import run_probe
 MAX_CONCURRENT = 10
 
 
-def resolve_targets(config: Config, targets: Sequence[str]) -> list[ProbeConfig]:
-    """Configured probes by name, or ad-hoc probes for URLs; every probe when empty.
-
-    Raises ValueError naming what is neither a probe nor a URL.
-    """
+def resolve_targets(config: Config, targets: Sequence[str]) -> tuple[list[ProbeConfig], list[str]]:
+    """Configured probes by name, or ad-hoc probes for URLs (every probe when empty), and
+    a message for each target that is neither: those are reported, the rest still run."""
     if not targets:
         if not config.probes:
-            raise ValueError("no probes configured; name a URL, e.g. http://host/health/ready")
-        return list(config.probes)
+            return [], ["no probes configured; name a URL, e.g. http://host/health/ready"]
+        return list(config.probes), []
     by_name = {p.name: p for p in config.probes}
-    chosen = []
+    chosen: list[ProbeConfig] = []
+    problems: list[str] = []
     for target in targets:
         if target in by_name:
             chosen.append(by_name[target])
@@ -41,11 +40,11 @@ def resolve_targets(config: Config, targets: Sequence[str]) -> list[ProbeConfig]
             chosen.append(ProbeConfig(name=target, url=target, conditions=("[CONNECTED] == true",)))
         else:
             known = ", ".join(sorted(by_name)) or "none configured"
-            raise ValueError(
+            problems.append(
                 f"{target!r} is neither a configured probe ({known}) nor a URL like "
                 "http://host:port/health/ready or tcp://host:port"
             )
-    return chosen
+    return chosen, problems
 
 
 async def _check(probes: Sequence[ProbeConfig], allow_degraded: bool) -> list[ProbeResult]:

@@ -117,6 +117,8 @@ async def _http(client: httpx.AsyncClient, probe: ProbeConfig) -> _Seen:
         ) as response:
             expires = _certificate_expiry(response)
             raw = await response.aread()
+    except httpx.InvalidURL as exc:
+        return _Seen(Observation(), error=f"invalid URL: {exc}", category="connect")
     except httpx.HTTPError as exc:
         description = describe_httpx_error(exc)
         elapsed = (time.perf_counter() - started) * 1000

@@ -139,3 +139,13 @@ def test_cli_probe_exit_codes(service: DemoService, capsys: pytest.CaptureFixtur
     assert "degraded mode" in capsys.readouterr().out
     assert main(["probe", "no-such-probe"]) == 2
     assert "neither a configured probe" in capsys.readouterr().err
+
+
+def test_cli_reports_a_bad_target_once_and_runs_the_others(
+    service: DemoService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["probe", "nonsense", f"{service.url}/health/live"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("'nonsense' is neither a configured probe") == 1
+    assert f"{service.url}/health/live" in captured.out
+    assert captured.out.startswith("ok  ")

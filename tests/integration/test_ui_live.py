@@ -48,6 +48,7 @@ async def test_panes_fill_and_a_fault_reaches_the_alerts_pane(
         await _until(
             pilot, "SLIs", lambda: all("%" in row[2] for row in _cells(slo)) and bool(_cells(slo))
         )
+
         def probe_states() -> list[str]:
             return [r[1] for r in _cells(probes) if not r[0].startswith(" └")]
 

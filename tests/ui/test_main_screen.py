@@ -215,3 +215,20 @@ async def test_enter_on_a_probe_opens_its_detail(
         assert app.screen.probe.name == "dependencies"
         await pilot.press("escape")
         assert not isinstance(app.screen, ProbeDetailScreen)
+
+
+async def test_a_recovered_probe_keeps_its_last_failure_visible(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from dataclasses import replace
+
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE):
+        snapshot = sample_data.probe_snapshot()
+        ready, dependencies = snapshot.probes
+        recovered = replace(ready, last_failure=dependencies.last)
+        pane = app.query_one(ProbesPane)
+        pane.update_snapshot(type(snapshot)((recovered,), snapshot.freshness), FROZEN)
+        reason = str(pane.table.get_row("ready")[5])
+        # 16:30 UTC is 17:30 in Berlin, the configured zone.
+        assert reason == "17:30 [STATUS] == 200: got 503"

@@ -71,9 +71,17 @@ class ProbesPane(Pane):
     def update_snapshot(self, snapshot: ProbeSnapshot, now: datetime) -> None:
         self.show_freshness(snapshot.freshness, now)
         rows: list[Row] = []
+        zone = self.app_timezone()
         for state in snapshot.probes:
             last = state.last
-            reason = last.reason if last is not None and not last.ok else ""
+            reason: str | Text = ""
+            if last is not None and not last.ok:
+                reason = last.reason
+            elif state.last_failure is not None:
+                # Up again: the last failure stays visible, dimmed, with its time.
+                failed = state.last_failure
+                when = failed.checked_at.astimezone(zone)
+                reason = Text(f"{when:%H:%M} {failed.reason}", style=self.colour("stale"))
             rows.append(
                 (
                     state.name,
