@@ -169,4 +169,7 @@ def cockpit_toml(
             'interval = "2s"',
             f"conditions = {conditions}",
         ]
+        if name == "ready":
+            # The demo service declares `ready=degraded` as a degraded mode (503 allowed).
+            sections.append("degraded_ok = true")
     return "\n".join(sections) + "\n"

@@ -122,6 +122,7 @@ class ProbesPane(Pane):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        name = self.selected_probe()
-        if name is not None:
-            self.post_message(self.Selected(name))
+        # The event's row, not the cursor: a refresh may have moved the cursor since.
+        key = event.row_key.value
+        if key is not None:
+            self.post_message(self.Selected(str(key).split(CHILD_SEPARATOR, 1)[0]))
