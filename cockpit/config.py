@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cockpit.config_checks import Checker, Problem
 from cockpit.model.conditions import parse_condition
 from cockpit.model.handoff import WEEKDAYS
+from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
 
 SLI_KINDS = ("ratio", "latency", "recorded")
 
@@ -116,6 +117,7 @@ class Config:
     slos: tuple[SloConfig, ...] = ()
     probes: tuple[ProbeConfig, ...] = ()
     runbook_dirs: tuple[Path, ...] = ()
+    burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
 
 
 def load(path: Path) -> Config:
@@ -134,7 +136,7 @@ def load(path: Path) -> Config:
 def parse(data: Mapping[str, Any], path: Path) -> Config:
     check = Checker(str(path))
     root = check.table(
-        data, "", {"oncall", "prometheus", "alertmanager", "slo", "probe", "runbooks"}
+        data, "", {"oncall", "prometheus", "alertmanager", "slo", "probe", "runbooks", "burn_row"}
     )
     oncall = _oncall(check, root.get("oncall", {}))
     prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
@@ -153,6 +155,11 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     )
     check.unique([str(t.get("name", "")) for t in slo_tables], "slo", "name")
     check.unique([str(t.get("name", "")) for t in probe_tables], "probe", "name")
+    burn_rows = tuple(
+        row
+        for i, item in enumerate(check.array_of_tables(root, "burn_row"))
+        if (row := _burn_row(check, f"burn_row[{i}]", item)) is not None
+    )
     runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
     check.raise_if_any()
@@ -164,7 +171,27 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         slos=slos,
         probes=probes,
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
+        burn_rows=burn_rows or WORKBOOK_ROWS,
     )
+
+
+def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | None:
+    """A multi-window alert row: `severity`, `long`, `short`, `budget` (percent of the
+    whole budget spent within `long`)."""
+    table = check.table(raw, key, {"severity", "long", "short", "budget"})
+    severity = check.string(table, key, "severity", default="page")
+    if severity not in ("page", "ticket"):
+        check.problem(f"{key}.severity", f"{severity!r} is not page or ticket")
+    long = check.duration(table, key, "long", default=timedelta(hours=1))
+    short = check.duration(table, key, "short", default=long / 12)
+    budget = check.number(table, key, "budget", required=True)
+    if budget is not None and not 0 < budget <= 100:
+        check.problem(f"{key}.budget", f"{budget} is not a percentage of the budget (0-100]")
+        return None
+    if short >= long:
+        check.problem(f"{key}.short", "the short window must be shorter than the long one")
+        return None
+    return None if budget is None else BurnRow(severity, long, short, budget / 100)
 
 
 def _resolve(config_path: Path, value: str) -> Path:
@@ -261,6 +288,11 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
     threshold = check.number(table, key, "threshold")
     if kind == "ratio" and (total is None or (good is None) == (bad is None)):
         check.problem(key, "a ratio SLI needs `total` and exactly one of `good` or `bad`")
+    for part, query in (("good", good), ("bad", bad), ("total", total)):
+        if kind == "ratio" and query is not None and "{{window}}" not in query:
+            check.problem(
+                f"{key}.{part}", "no {{window}} placeholder: write the range as [{{window}}]"
+            )
     if kind == "latency" and (metric is None or threshold is None):
         check.problem(key, "a latency SLI needs `metric` (a histogram) and `threshold` (seconds)")
     service = check.string(table, key, "service", default="")

@@ -82,3 +82,97 @@ def sli_from_bad(bad: float | None, total: float | None) -> float | None:
     if math.isnan(bad) or math.isnan(total) or total <= 0:
         return None
     return sli_from_counts(total - bad, total)
+
+
+# -- burn rates ----------------------------------------------------------------
+@dataclass(frozen=True)
+class BurnRow:
+    """One multi-window alert row: fires only when both windows burn faster than the rate.
+
+    ``budget_share`` is the share of the whole budget the row guards against spending
+    within ``long``; the rate follows from it and the SLO window (SRE Workbook, ch. 5):
+    rate = budget_share x window / long.
+    """
+
+    severity: str  # "page" or "ticket"
+    long: timedelta
+    short: timedelta
+    budget_share: float
+
+    def rate(self, window: timedelta) -> float:
+        return self.budget_share * (window / self.long)
+
+
+# SRE Workbook Table 5-8 plus Sloth's 1 d / 2 h ticket row; short = long / 12.
+WORKBOOK_ROWS: tuple[BurnRow, ...] = (
+    BurnRow("page", timedelta(hours=1), timedelta(minutes=5), 0.02),
+    BurnRow("page", timedelta(hours=6), timedelta(minutes=30), 0.05),
+    BurnRow("ticket", timedelta(days=1), timedelta(hours=2), 0.10),
+    BurnRow("ticket", timedelta(days=3), timedelta(hours=6), 0.10),
+)
+
+
+def burn_rate(error_ratio: float | None, objective: float) -> float | None:
+    """How many times faster than "exactly on budget" errors arrive; 1 spends the whole
+    budget over the SLO window. None without data."""
+    if error_ratio is None or math.isnan(error_ratio):
+        return None
+    return error_ratio / (1.0 - objective)
+
+
+def budget_spent(rate: float, spell: timedelta, window: timedelta) -> float:
+    """Share of the whole budget a burn of ``rate`` spends in ``spell``."""
+    return rate * (spell / window)
+
+
+@dataclass(frozen=True)
+class RowStatus:
+    row: BurnRow
+    threshold: float
+    long_rate: float | None
+    short_rate: float | None
+
+    @property
+    def firing(self) -> bool:
+        if self.long_rate is None or self.short_rate is None:
+            return False
+        return self.long_rate > self.threshold and self.short_rate > self.threshold
+
+
+def evaluate_rows(
+    rows: tuple[BurnRow, ...],
+    window: timedelta,
+    objective: float,
+    error_ratios: dict[timedelta, float | None],
+) -> tuple[RowStatus, ...]:
+    """Each row with its long and short burn rates, from error ratios by window."""
+    return tuple(
+        RowStatus(
+            row,
+            row.rate(window),
+            burn_rate(error_ratios.get(row.long), objective),
+            burn_rate(error_ratios.get(row.short), objective),
+        )
+        for row in rows
+    )
+
+
+def time_to_exhaustion(budget: ErrorBudget, rate: float | None) -> timedelta | None:
+    """At ``rate`` (usually the 1 h burn), when the remaining budget is gone; None when
+    nothing burns or nothing is known, zero when it is gone already."""
+    remaining = budget.remaining
+    if remaining is None or rate is None or rate <= 0:
+        return None
+    if remaining <= 0:
+        return timedelta(0)
+    return budget.window * (remaining / rate)
+
+
+def windows_needed(window: timedelta, rows: tuple[BurnRow, ...]) -> tuple[timedelta, ...]:
+    """Every window an SLO needs an error ratio for, the SLO window first."""
+    needed = [window]
+    for row in rows:
+        for span in (row.long, row.short):
+            if span not in needed:
+                needed.append(span)
+    return tuple(needed)

@@ -1,108 +1,189 @@
-"""One SLO poll cycle: PromQL for each SLO's SLI over its window.
+"""One SLO poll cycle: error ratios for every SLO over every window it needs.
+
+Queries scale with windows, not with SLOs x windows: per window, one PromQL query asks
+for every SLO at once (each SLO's ratio tagged with a `cockpit_slo` label and joined with
+`or`), all evaluated at one pinned time. If a batch is refused (one SLO's PromQL is
+broken), that window falls back to one query per SLO, so the broken SLO shows
+Prometheus's own message and the others still work.
 
 Blocking (prometheus-api-client): run it in a thread worker, never on the UI loop.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from cockpit.config import Config, SloConfig
 from cockpit.model.durations import promql_duration
 from cockpit.model.freshness import Freshness
-from cockpit.model.slo import ErrorBudget, sli_from_bad, sli_from_counts
+from cockpit.model.slo import (
+    BurnRow,
+    ErrorBudget,
+    burn_rate,
+    evaluate_rows,
+    time_to_exhaustion,
+    windows_needed,
+)
 from cockpit.secrets import SecretError
 from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries
 
-UNREACHABLE = ("connection refused", "timed out", "cannot connect")
+UNREACHABLE = ("connection refused", "timed out", "cannot connect", "request failed")
+TAG = "cockpit_slo"
+ONE_HOUR = timedelta(hours=1)
 
 
-def sli_queries(slo: SloConfig) -> tuple[str, str]:
-    """(numerator, total) PromQL over the SLO window; the numerator counts good events,
-    except for a ratio SLI written with `bad`, where it counts bad ones."""
-    window = promql_duration(slo.window)
+def error_ratio_query(slo: SloConfig, window: timedelta) -> str:
+    """PromQL for the share of bad events of ``slo`` over ``window`` (NaN without traffic)."""
+    span = promql_duration(window)
     if slo.kind == "latency":
+        assert slo.threshold is not None and slo.metric is not None
         selector = slo.selector.strip()
         extra = f",{selector}" if selector else ""
         # Exporters write le="1" or le="1.0"; Prometheus 2 keeps the label as written.
-        assert slo.threshold is not None
-        spellings = sorted({f"{slo.threshold:g}", repr(float(slo.threshold))})
-        le = "|".join(spellings)
-        good = f'sum(rate({slo.metric}_bucket{{le=~"{le}"{extra}}}[{window}]))'
-        total = f"sum(rate({slo.metric}_count{{{selector}}}[{window}]))"
-        return good, total
+        spellings = "|".join(sorted({f"{slo.threshold:g}", repr(float(slo.threshold))}))
+        fast = f'sum(rate({slo.metric}_bucket{{le=~"{spellings}"{extra}}}[{span}]))'
+        total = f"sum(rate({slo.metric}_count{{{selector}}}[{span}]))"
+        return f"1 - ({fast}) / ({total})"
     if slo.kind == "recorded":
-        # Sloth/Pyrra record the error ratio; the "total" is 1 so SLI = 1 - error ratio.
+        # Sloth and Pyrra record the error ratio per window under this name.
         selector = f"{{{slo.selector}}}" if slo.selector else ""
-        return f"slo:sli_error:ratio_rate{window}{selector}", "vector(1)"
-    numerator = slo.good if slo.good is not None else slo.bad
-    assert numerator is not None and slo.total is not None  # config validation ensures it
-    return numerator.replace("{{window}}", window), slo.total.replace("{{window}}", window)
+        return f"slo:sli_error:ratio_rate{span}{selector}"
+    assert slo.total is not None
+    total = slo.total.replace("{{window}}", span)
+    if slo.bad is not None:
+        return f"({slo.bad.replace('{{window}}', span)}) / ({total})"
+    assert slo.good is not None
+    return f"1 - ({slo.good.replace('{{window}}', span)}) / ({total})"
 
 
-def _sli(queries: PrometheusQueries, slo: SloConfig, at: float) -> float | None:
-    numerator_q, total_q = sli_queries(slo)
-    numerator = queries.scalar(numerator_q, at)
-    total = queries.scalar(total_q, at)
-    if slo.kind == "recorded" or (slo.kind == "ratio" and slo.good is None):
-        return sli_from_bad(numerator, total)
-    return sli_from_counts(numerator, total)
+def batch_query(slos: list[SloConfig], window: timedelta) -> str:
+    parts = [
+        f'label_replace({error_ratio_query(slo, window)}, "{TAG}", "{i}", "", "")'
+        for i, slo in enumerate(slos)
+    ]
+    return " or ".join(parts)
+
+
+@dataclass
+class _Answers:
+    """Error ratios by SLO index and window, and errors by SLO index."""
+
+    ratios: dict[tuple[int, timedelta], float | None]
+    errors: dict[int, str]
+    queries: int = 0
+
+
+def _value(number: float) -> float | None:
+    return None if math.isnan(number) else number
 
 
 class SloPoller:
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.rows: tuple[BurnRow, ...] = config.burn_rows
         self.freshness = (
             Freshness() if config.prometheus is not None else Freshness.not_configured()
         )
         self._queries = PrometheusQueries(config.prometheus) if config.prometheus else None
-        self._last_good: dict[str, ErrorBudget] = {}
+        self._last_good: dict[str, SloStatus] = {}
         self.last = self.initial()
+        self.queries_sent = 0  # in the last cycle: the bench reports it
+
+    def initial(self) -> SloSnapshot:
+        """Every SLO with no data yet: what the pane shows before the first answer."""
+        return SloSnapshot(tuple(self._status(slo, {}) for slo in self.config.slos), self.freshness)
+
+    def _status(
+        self, slo: SloConfig, ratios: dict[timedelta, float | None], error: str | None = None
+    ) -> SloStatus:
+        objective = slo.objective / 100
+        window_ratio = ratios.get(slo.window)
+        sli = None if window_ratio is None else min(max(1.0 - window_ratio, 0.0), 1.0)
+        budget = ErrorBudget(objective, slo.window, sli)
+        rows = evaluate_rows(self.rows, slo.window, objective, ratios)
+        burn_1h = burn_rate(ratios.get(ONE_HOUR), objective)
+        return SloStatus(
+            slo, budget, error, rows=rows, burn_1h=burn_1h,
+            exhaustion=time_to_exhaustion(budget, burn_1h),
+        )  # fmt: skip
+
+    def _ask(self, queries: PrometheusQueries, at: float) -> _Answers:
+        slos = list(self.config.slos)
+        answers = _Answers({}, {})
+        windows: list[timedelta] = []
+        for slo in slos:
+            windows += [w for w in windows_needed(slo.window, self.rows) if w not in windows]
+        for window in windows:
+            wanted = [
+                i for i, slo in enumerate(slos) if window in windows_needed(slo.window, self.rows)
+            ]
+            members = [slos[i] for i in wanted]
+            answers.queries += 1
+            try:
+                samples = queries.query(batch_query(members, window), at)
+            except SourceError as exc:
+                if str(exc).startswith(UNREACHABLE):
+                    raise
+                self._one_by_one(queries, at, window, wanted, answers)
+                continue
+            for sample in samples:
+                index = int(sample.labels.get(TAG, "-1"))
+                if 0 <= index < len(wanted):
+                    answers.ratios[(wanted[index], window)] = _value(sample.value)
+        return answers
+
+    def _one_by_one(
+        self,
+        queries: PrometheusQueries,
+        at: float,
+        window: timedelta,
+        wanted: list[int],
+        answers: _Answers,
+    ) -> None:
+        for i in wanted:
+            answers.queries += 1
+            try:
+                samples = queries.query(error_ratio_query(self.config.slos[i], window), at)
+            except SourceError as exc:
+                if str(exc).startswith(UNREACHABLE):
+                    raise
+                answers.errors.setdefault(i, str(exc))
+                continue
+            answers.ratios[(i, window)] = _value(samples[0].value) if samples else None
 
     def poll(self) -> SloSnapshot:
         now = datetime.now(UTC)
         if self._queries is None:
             return self.initial()
+        try:
+            answers = self._ask(self._queries, now.timestamp())
+        except (SourceError, SecretError) as exc:
+            return self.failed(now, str(exc))
+        self.queries_sent = answers.queries
         statuses = []
-        errors: list[str] = []
-        source_down: str | None = None
-        for slo in self.config.slos:
-            try:
-                if source_down is not None:
-                    # Prometheus itself is unreachable: asking again per SLO would only
-                    # multiply the timeout.
-                    raise SourceError(source_down)
-                sli = _sli(self._queries, slo, now.timestamp())
-            except (SourceError, SecretError) as exc:
-                errors.append(str(exc))
-                if isinstance(exc, SecretError) or str(exc).startswith(UNREACHABLE):
-                    source_down = str(exc)
-                # Stale data stays on screen, marked stale, rather than blanking the row.
-                last = self._last_good.get(slo.name)
-                budget = last or ErrorBudget(slo.objective / 100, slo.window, None)
-                statuses.append(SloStatus(slo, budget, str(exc)))
+        for i, slo in enumerate(self.config.slos):
+            ratios = {w: r for (j, w), r in answers.ratios.items() if j == i}
+            error = answers.errors.get(i)
+            if error is not None and slo.name in self._last_good:
+                # A broken query keeps this SLO's last values on screen, marked.
+                last = self._last_good[slo.name]
+                statuses.append(replace(last, error=error))
                 continue
-            budget = ErrorBudget(slo.objective / 100, slo.window, sli)
-            self._last_good[slo.name] = budget
-            statuses.append(SloStatus(slo, budget))
-        if errors and len(errors) == len(self.config.slos):
-            self.freshness = self.freshness.failed(now, errors[0])
-        else:
-            self.freshness = self.freshness.succeeded(now)
+            status = self._status(slo, ratios, error)
+            if error is None:
+                self._last_good[slo.name] = status
+            statuses.append(status)
+        self.freshness = self.freshness.succeeded(now)
         self.last = SloSnapshot(tuple(statuses), self.freshness)
         return self.last
 
     def failed(self, at: datetime, reason: str) -> SloSnapshot:
         """The last snapshot, kept on screen, marked as failed for ``reason``."""
         self.freshness = self.freshness.failed(at, reason)
-        self.last = SloSnapshot(self.last.slos, self.freshness)
+        statuses = tuple(replace(s, error=reason) for s in self.last.slos)
+        self.last = SloSnapshot(statuses, self.freshness)
         return self.last
-
-    def initial(self) -> SloSnapshot:
-        """Every SLO with no data yet: what the pane shows before the first answer."""
-        statuses = tuple(
-            SloStatus(s, ErrorBudget(s.objective / 100, s.window, None)) for s in self.config.slos
-        )
-        return SloSnapshot(statuses, self.freshness)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from cockpit.config import SloConfig
 from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeState
-from cockpit.model.slo import ErrorBudget
+from cockpit.model.slo import ErrorBudget, RowStatus
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,13 @@ class SloStatus:
     slo: SloConfig
     budget: ErrorBudget
     error: str | None = None  # a query of this SLO failed while others worked
+    rows: tuple[RowStatus, ...] = ()  # the multi-window burn rows
+    burn_1h: float | None = None
+    exhaustion: timedelta | None = None  # at the current 1 h burn
+
+    @property
+    def firing_rows(self) -> tuple[RowStatus, ...]:
+        return tuple(r for r in self.rows if r.firing)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def test_broken_config_exits_2_naming_file_key_and_reason(
     path.write_text(
         '[prometheus]\nurl = "localhost:9090"\ntimeout = 5\n'
         '[alertmanager]\nurll = "http://x"\nurl = "http://127.0.0.1:9093"\n'
-        '[[slo]]\nname = "a"\nobjective = "high"\ntotal = "x"\ngood = "y"\n'
+        '[[slo]]\nname = "a"\nobjective = "high"\ntotal = "x[{{window}}]"\ngood = "y[{{window}}]"\n'
     )
     assert main(["config", "validate", str(path)]) == 2
     err = capsys.readouterr().err

@@ -326,7 +326,11 @@ def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
 
 
 def test_wrong_type(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[slo]]\nname = "a"\nobjective = "high"\ngood = "g"\ntotal = "t"\n')
+    path = write(
+        tmp_path,
+        '[[slo]]\nname = "a"\nobjective = "high"\ngood = "g[{{window}}]"\n'
+        'total = "t[{{window}}]"\n',
+    )
     problem = only_problem(path)
     assert problem.key == "slo[0].objective"
     assert problem.reason == "expected a number, got a string"
@@ -378,7 +382,10 @@ def test_bad_url(tmp_path: Path, url: str) -> None:
         ('[prometheus]\nurl = ""\n', "prometheus.url"),
         ('[[probe]]\nname = "p"\nurl = ""\n', "probe[0].url"),
         ('[[probe]]\nname = ""\nurl = "http://x"\n', "probe[0].name"),
-        ('[[slo]]\nname = ""\nobjective = 99\ngood = "g"\ntotal = "t"\n', "slo[0].name"),
+        (
+            '[[slo]]\nname = ""\nobjective = 99\ngood = "g[{{window}}]"\ntotal = "t[{{window}}]"\n',
+            "slo[0].name",
+        ),
     ],
     ids=["prometheus.url", "probe.url", "probe.name", "slo.name"],
 )
@@ -457,7 +464,7 @@ def test_probe_condition_that_does_not_parse(tmp_path: Path) -> None:
 
 
 def test_duplicate_slo_names(tmp_path: Path) -> None:
-    slo = '[[slo]]\nname = "api"\nobjective = 99\ngood = "g"\ntotal = "t"\n'
+    slo = '[[slo]]\nname = "api"\nobjective = 99\ngood = "g[{{window}}]"\ntotal = "t[{{window}}]"\n'
     problems = problems_of(write(tmp_path, slo + slo + slo.replace('"api"', '"web"') + slo))
     assert [p.key for p in problems] == ["slo[1].name", "slo[3].name"]
     assert all("'api' is used twice" in p.reason for p in problems)
@@ -473,10 +480,13 @@ def test_duplicate_probe_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "reason_part"),
     [
-        ('good = "g"', "needs `total`"),
-        ('bad = "b"', "needs `total`"),
-        ('good = "g"\nbad = "b"\ntotal = "t"', "exactly one of `good` or `bad`"),
-        ('total = "t"', "exactly one of `good` or `bad`"),
+        ('good = "g[{{window}}]"', "needs `total`"),
+        ('bad = "b[{{window}}]"', "needs `total`"),
+        (
+            'good = "g[{{window}}]"\nbad = "b[{{window}}]"\ntotal = "t[{{window}}]"',
+            "exactly one of `good` or `bad`",
+        ),
+        ('total = "t[{{window}}]"', "exactly one of `good` or `bad`"),
     ],
 )
 def test_ratio_sli_shape(tmp_path: Path, body: str, reason_part: str) -> None:
@@ -635,14 +645,14 @@ url = "http://x:9093"
 [[slo]]
 name = "a"
 objective = 99
-good = "g"
-total = "t"
+good = "g[{{window}}]"
+total = "t[{{window}}]"
 
 [[slo]]
 name = "b"
 objective = "high"
-good = "g"
-total = "t"
+good = "g[{{window}}]"
+total = "t[{{window}}]"
 
 [[probe]]
 name = "p"
@@ -680,8 +690,8 @@ timeout = "5x"
 name = "a"
 objective = "high"
 window = "30q"
-good = "g"
-total = "t"
+good = "g[{{window}}]"
+total = "t[{{window}}]"
 
 [[probe]]
 name = "p"

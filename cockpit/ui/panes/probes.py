@@ -45,8 +45,8 @@ class ProbesPane(Pane):
     TITLE = "Probes"
     KEY = "5"
     COLUMNS = (
-        ("probe", 14), ("state", 9), ("latency", 7), ("recent", 10), ("streak", 6),
-        ("reason", 16),
+        ("probe", 13), ("state", 9), ("latency", 7), ("recent", 8), ("streak", 6),
+        ("reason", 11),
     )  # fmt: skip
 
     class Selected(Message):

@@ -12,7 +12,7 @@ from cockpit.ui.table_sync import Row
 class RunbooksPane(Pane):
     TITLE = "Runbooks"
     KEY = "4"
-    COLUMNS = (("runbook", 29), ("steps", 5), ("applies to", 24), ("from", 7))
+    COLUMNS = (("runbook", 25), ("steps", 5), ("applies to", 20), ("from", 7))
 
     def update_catalog(self, entries: Sequence[RunbookEntry]) -> None:
         rows: list[Row] = []

@@ -1,4 +1,5 @@
-"""SLO status: each SLO's SLI and budget left, worst budget first."""
+"""SLO status: SLI, budget left, the 1 h burn, which multi-window rows fire, and when the
+budget runs out at the current burn; worst budget first."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from datetime import datetime
 
 from rich.text import Text
 
-from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, ErrorBudget
+from cockpit.model.durations import format_duration
+from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, ErrorBudget, RowStatus
 from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.ui.format import percent
 from cockpit.ui.panes.base import Pane
@@ -30,6 +32,18 @@ def _budget_left(budget: ErrorBudget) -> str:
     return f"{share} {amount}"
 
 
+def burn_text(rate: float | None) -> str:
+    if rate is None:
+        return "—"
+    return f"{rate:.1f}x" if rate < 100 else f"{rate:.0f}x"
+
+
+def exhaustion_text(status: SloStatus) -> str:
+    if status.exhaustion is None:
+        return "—"
+    return "now" if status.exhaustion.total_seconds() <= 0 else format_duration(status.exhaustion)
+
+
 def _order(status: SloStatus) -> tuple[int, float]:
     remaining = status.budget.remaining
     return (1, 0.0) if remaining is None else (0, remaining)
@@ -38,18 +52,32 @@ def _order(status: SloStatus) -> tuple[int, float]:
 class SloPane(Pane):
     TITLE = "SLOs"
     KEY = "1"
-    COLUMNS = (("SLO", 20), ("objective", 9), ("SLI", 9), ("budget left", 15), ("status", 12))
+    COLUMNS = (
+        ("SLO", 15), ("target", 6), ("SLI", 8), ("budget left", 13), ("status", 9),
+        ("1h burn", 7), ("rows", 4), ("out in", 7),
+    )  # fmt: skip
+
+    def _rows_cell(self, rows: tuple[RowStatus, ...]) -> Text:
+        """One mark per burn row, in order: P or T when firing (page, ticket), · when not."""
+        text = Text()
+        for row in rows:
+            if row.firing:
+                page = row.row.severity == "page"
+                colour = self.colour("slo-breach" if page else "slo-warning")
+                text.append("P" if page else "T", style=colour)
+            else:
+                text.append("·")
+        return text
 
     def update_snapshot(self, snapshot: SloSnapshot, now: datetime) -> None:
         self.show_freshness(snapshot.freshness, now)
         rows: list[Row] = []
         for status in sorted(snapshot.slos, key=_order):
             budget = status.budget
-            left = _budget_left(budget)
             if status.error is None:
                 label = budget.status
             else:
-                label = "stale" if budget.sli is not None else "query error"
+                label = "stale" if budget.sli is not None else "error"
             colour = self.colour(STATUS_COLOURS[budget.status])
             rows.append(
                 (
@@ -58,8 +86,11 @@ class SloPane(Pane):
                         status.slo.name,
                         f"{status.slo.objective:g}%",
                         percent(budget.sli),
-                        left,
+                        _budget_left(budget),
                         Text(label, style=colour),
+                        burn_text(status.burn_1h),
+                        self._rows_cell(status.rows),
+                        exhaustion_text(status),
                     ),
                 )
             )
@@ -70,3 +101,8 @@ class SloPane(Pane):
         else:
             empty = ""
         self.show(rows, empty)
+        broken = [s for s in snapshot.slos if s.error and snapshot.freshness.error is None]
+        if broken:
+            # A refused query says why on the pane, in Prometheus's own words.
+            self.message.update(Text("; ".join(f"{s.slo.name}: {s.error}" for s in broken)))
+            self.message.display = True

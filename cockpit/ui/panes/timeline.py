@@ -13,7 +13,7 @@ from cockpit.ui.table_sync import Row
 class TimelinePane(Pane):
     TITLE = "Timeline"
     KEY = "3"
-    COLUMNS = (("time", 8), ("type", 15), ("event", 45))
+    COLUMNS = (("time", 8), ("type", 15), ("event", 54))
 
     def update_events(
         self, heading: str, events: Sequence[TimelineEvent], now: datetime, empty: str
