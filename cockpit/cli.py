@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     secret_status.add_argument("name")
 
+    slo = sub.add_parser("slo", help="SLO report, deploy gate and Prometheus rules")
+    slo_sub = slo.add_subparsers(dest="slo_command", required=True)
+    report = slo_sub.add_parser("report", help="every SLO: target, actual, budget, status")
+    report.add_argument("--json", action="store_true")
+    slo_sub.add_parser("check", help="exit 0 within budget, 1 exhausted, 2 cannot tell")
+    slo_sub.add_parser("rules", help="print Prometheus recording and alerting rules")
+
     probe = sub.add_parser("probe", help="run health probes once; exit 1 if any fails")
     probe.add_argument("targets", nargs="*", metavar="NAME or URL")
     probe.add_argument("--json", action="store_true")
@@ -86,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "secret": _secret,
         "doctor": _doctor,
         "probe": _probe,
+        "slo": _slo,
         "demo": _demo,
     }[command]
     try:
@@ -197,6 +205,33 @@ def _load_config() -> Config | None:
             print(problem, file=sys.stderr)
         print("fix the config (see `cockpit config validate`), then try again.", file=sys.stderr)
         return None
+
+
+def _slo(args: argparse.Namespace) -> int:
+    config = _load_config()
+    if config is None:
+        return EXIT_USAGE
+    if args.slo_command == "rules":
+        from cockpit.services.slo_rules import render_rules
+
+        if not config.slos:
+            print("no SLOs configured: add [[slo]] sections first", file=sys.stderr)
+            return EXIT_USAGE
+        print(render_rules(config), end="")
+        return EXIT_OK
+    from cockpit.reports.slo import render_json, render_text
+    from cockpit.services.slo_report import build_report, verdict
+
+    report = build_report(config)
+    code, line = verdict(report)
+    if args.slo_command == "check":
+        print(line, file=sys.stdout if code == EXIT_OK else sys.stderr)
+        return code
+    if args.json:
+        _print_json(render_json(report))
+    else:
+        print(render_text(report))
+    return code
 
 
 def _probe(args: argparse.Namespace) -> int:

@@ -102,6 +102,8 @@ class DemoStack:
     alertmanager_url: str | None = None
     config_path: Path | None = None
     missing: list[str] = field(default_factory=list)
+    # Faults the demo service starts with, so every request it ever served had them.
+    faults: tuple[str, ...] = ()
     children: list[Child] = field(default_factory=list)
     _own_workdir: bool = False
 
@@ -126,7 +128,7 @@ class DemoStack:
         self._spawn(
             "demo-service",
             [sys.executable, "-m", "cockpit.demo.service", "--host", "127.0.0.1",
-             "--port", str(service_port)],
+             "--port", str(service_port), *(f"--fault={f}" for f in self.faults)],
         )  # fmt: skip
         alertmanager = find_binary("alertmanager")
         if alertmanager:

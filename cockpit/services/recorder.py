@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import ProbeState
-from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot
+from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.transitions import alert_transitions, probe_transitions
 from cockpit.store import Store
 from cockpit.store.events import record_events
+from cockpit.store.slo_snapshots import BudgetSnapshot, latest_taken_at, record_snapshots
 
 
 def record_alert_changes(
@@ -22,6 +23,24 @@ def record_alert_changes(
     if events:
         record_events(store, events)
     return len(events)
+
+
+SNAPSHOT_EVERY = timedelta(minutes=5)
+
+
+def record_budget_snapshots(store: Store, snapshot: SloSnapshot, now: datetime) -> bool:
+    """Every few minutes, the budget of each SLO with data; returns whether it wrote."""
+    last = latest_taken_at(store)
+    if last is not None and now - last < SNAPSHOT_EVERY:
+        return False
+    rows = [
+        BudgetSnapshot(s.slo.name, now, s.budget.sli, s.budget.remaining, s.burn_1h)
+        for s in snapshot.slos
+        if s.budget.sli is not None and s.error is None
+    ]
+    if rows:
+        record_snapshots(store, rows)
+    return bool(rows)
 
 
 def record_probe_changes(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -79,6 +80,32 @@ class PrometheusQueries:
                 value = math.nan
             samples.append(Sample(dict(item.get("metric", {})), value))
         return samples
+
+    def range(self, expr: str, start: float, end: float, step: float) -> list[tuple[float, float]]:
+        """``query_range`` of a single-series expression: (unix time, value) points."""
+        import requests
+        from prometheus_api_client.exceptions import PrometheusApiClientException
+
+        client = self._connect()
+        try:
+            result = client.custom_query_range(
+                expr,
+                start_time=datetime.fromtimestamp(start, UTC),
+                end_time=datetime.fromtimestamp(end, UTC),
+                step=f"{max(step, 1):.0f}s",
+            )
+        except requests.Timeout:
+            raise SourceError("timed out") from None
+        except requests.ConnectionError as exc:
+            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
+            raise SourceError(reason) from None
+        except PrometheusApiClientException as exc:
+            raise SourceError(f"query refused: {str(exc)[:200]}") from None
+        except (requests.RequestException, ValueError) as exc:
+            raise SourceError(f"request failed ({type(exc).__name__})") from None
+        if not result:
+            return []
+        return [(float(t), float(v)) for t, v in result[0].get("values", [])]
 
     def scalar(self, expr: str, at: float | None = None) -> float | None:
         """The single value of ``expr``; None when it returns nothing or NaN."""

@@ -36,9 +36,11 @@ from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.runbook_catalog import load_catalog
+from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
+from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
@@ -49,6 +51,7 @@ from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
+from cockpit.ui.screens.slo_detail import SloDetailScreen
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -250,6 +253,11 @@ class CockpitApp(App[None]):
             now = self.clock()
             if isinstance(snapshot, SloSnapshot):
                 self.query_one(SloPane).update_snapshot(snapshot, now)
+                if self.store is not None and snapshot.freshness.error is None:
+                    self._write(
+                        lambda store: recorder.record_budget_snapshots(store, snapshot, _utc_now()),
+                        affects_timeline=False,
+                    )
             elif isinstance(snapshot, AlertSnapshot):
                 self.query_one(AlertsPane).update_snapshot(snapshot, now)
                 self._record_alerts(snapshot)
@@ -275,7 +283,7 @@ class CockpitApp(App[None]):
                 lambda store: recorder.record_probe_changes(store, before, snapshot, self.config)
             )
 
-    def _write(self, record: Callable[[Store], int]) -> None:
+    def _write(self, record: Callable[[Store], int], *, affects_timeline: bool = True) -> None:
         """Run one notebook write; a locked or broken notebook is said, never fatal."""
         assert self.store is not None
         try:
@@ -283,7 +291,7 @@ class CockpitApp(App[None]):
         except (sqlite3.Error, StoreError) as exc:
             self.notify(f"Could not write to the notebook: {exc}", severity="error", timeout=10)
             return
-        if written:
+        if written and affects_timeline:
             self.refresh_timeline()
 
     def refresh_timeline(self) -> None:
@@ -330,6 +338,19 @@ class CockpitApp(App[None]):
                 if timer is not None:
                     timer.stop()
                 self._start_cycle(source)
+
+    def on_slo_pane_selected(self, message: SloPane.Selected) -> None:
+        status = next(s for s in self._slo.last.slos if s.slo.name == message.name)
+        history = None
+        if self.config.prometheus is not None:
+            # Its own client: the poll cycle's may be busy in another thread.
+            queries = PrometheusQueries(self.config.prometheus)
+            now = self.clock()
+
+            def history() -> BudgetHistory:
+                return budget_history(queries, status.slo, now)
+
+        self.push_screen(SloDetailScreen(status, history))
 
     def on_probes_pane_selected(self, message: ProbesPane.Selected) -> None:
         probe = next(p for p in self.config.probes if p.name == message.name)

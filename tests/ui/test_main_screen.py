@@ -174,17 +174,17 @@ async def test_a_broken_notebook_write_is_said_and_polling_goes_on(
         app.store = None  # closed already; keep on_unmount from closing it twice
 
 
-def test_budget_left_stays_short_when_far_overspent() -> None:
+def testbudget_left_text_stays_short_when_far_overspent() -> None:
     from datetime import timedelta
 
     from cockpit.model.slo import ErrorBudget
-    from cockpit.ui.panes.slo import _budget_left
+    from cockpit.ui.panes.slo import budget_left_text
 
     assert (
-        _budget_left(ErrorBudget(0.999, timedelta(days=30), 0.95216)) == "-4684% -2023m"
+        budget_left_text(ErrorBudget(0.999, timedelta(days=30), 0.95216)) == "-4684% -2023m"
     )  # -46.84 x 43.2 min
-    assert _budget_left(ErrorBudget(0.999, timedelta(days=30), 0.99962)) == "62.0% 26.8m"
-    assert _budget_left(ErrorBudget(0.999, timedelta(days=30), None)) == "—"
+    assert budget_left_text(ErrorBudget(0.999, timedelta(days=30), 0.99962)) == "62.0% 26.8m"
+    assert budget_left_text(ErrorBudget(0.999, timedelta(days=30), None)) == "—"
 
 
 def test_snapshot_probe_detail(
@@ -232,3 +232,41 @@ async def test_a_recovered_probe_keeps_its_last_failure_visible(
         reason = str(pane.table.get_row("ready")[5])
         # 16:30 UTC is 17:30 in Berlin, the configured zone.
         assert reason == "17:30 [STATUS] == 200: got 503"
+
+
+def test_snapshot_slo_detail(
+    snap_compare: Any, make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from cockpit.services.slo_history import BudgetHistory
+    from cockpit.ui.screens.slo_detail import SloDetailScreen
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app: CockpitApp = pilot.app  # type: ignore[assignment]
+        app._slo.last = sample_data.slo_snapshot(app.config)
+        _fill(app)
+        await pilot.press("1", "down", "enter")  # api-availability, second by budget
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SloDetailScreen)
+        # A budget that drains over the window, with no data in its first hours.
+        points = (None, None, *(1 - i / 80 for i in range(59)))
+        screen.show_history(BudgetHistory(points))
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_config), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_slo_detail_without_prometheus_says_so(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from cockpit.ui.screens.slo_detail import SloDetailScreen
+
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        app._slo.last = sample_data.slo_snapshot(app.config)
+        _fill(app)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SloDetailScreen)
+        history = str(app.screen.query_one("#slo-history").render())
+        assert "not available (Prometheus is not configured)" in history

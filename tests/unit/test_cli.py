@@ -116,3 +116,18 @@ def test_doctor_reports_unreachable_sources(
 def test_demo_fault_without_a_running_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "fault", "reset"]) == 2
     assert "start one with `cockpit demo`" in capsys.readouterr().err
+
+
+def test_slo_check_without_prometheus_cannot_tell(capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path(os.environ["COCKPIT_CONFIG"])
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        '[[slo]]\nname = "a"\nobjective = 99\ngood = "g[{{window}}]"\ntotal = "t[{{window}}]"\n'
+    )
+    assert main(["slo", "check"]) == 2
+    assert "Prometheus is not configured" in capsys.readouterr().err
+
+
+def test_slo_rules_without_slos_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["slo", "rules"]) == 2
+    assert "no SLOs configured" in capsys.readouterr().err

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
 
 from cockpit.model.durations import format_duration
 from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, ErrorBudget, RowStatus
@@ -22,7 +24,7 @@ STATUS_COLOURS = {
 }
 
 
-def _budget_left(budget: ErrorBudget) -> str:
+def budget_left_text(budget: ErrorBudget) -> str:
     """Percent and minutes left, short enough for the column even when far overspent."""
     remaining, minutes = budget.remaining, budget.remaining_minutes
     if remaining is None or minutes is None:
@@ -57,6 +59,18 @@ class SloPane(Pane):
         ("1h burn", 7), ("rows", 4), ("out in", 7),
     )  # fmt: skip
 
+    class Selected(Message):
+        """The user asked for an SLO's detail (Enter on its row)."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.Selected(str(event.row_key.value)))
+
     def _rows_cell(self, rows: tuple[RowStatus, ...]) -> Text:
         """One mark per burn row, in order: P or T when firing (page, ticket), · when not."""
         text = Text()
@@ -86,7 +100,7 @@ class SloPane(Pane):
                         status.slo.name,
                         f"{status.slo.objective:g}%",
                         percent(budget.sli),
-                        _budget_left(budget),
+                        budget_left_text(budget),
                         Text(label, style=colour),
                         burn_text(status.burn_1h),
                         self._rows_cell(status.rows),
