@@ -185,13 +185,16 @@ def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | Non
     long = check.duration(table, key, "long", default=timedelta(hours=1))
     short = check.duration(table, key, "short", default=long / 12)
     budget = check.number(table, key, "budget", required=True)
+    usable = budget is not None
     if budget is not None and not 0 < budget <= 100:
         check.problem(f"{key}.budget", f"{budget} is not a percentage of the budget (0-100]")
-        return None
+        usable = False
     if short >= long:
         check.problem(f"{key}.short", "the short window must be shorter than the long one")
+        usable = False
+    if not usable or budget is None:
         return None
-    return None if budget is None else BurnRow(severity, long, short, budget / 100)
+    return BurnRow(severity, long, short, budget / 100)
 
 
 def _resolve(config_path: Path, value: str) -> Path:

@@ -136,7 +136,11 @@ class RowStatus:
     def firing(self) -> bool:
         if self.long_rate is None or self.short_rate is None:
             return False
-        return self.long_rate > self.threshold and self.short_rate > self.threshold
+        # At the float noise of 99.9/100 a burn exactly at the rate must not fire.
+        limit = round(self.threshold, PRECISION)
+        return (
+            round(self.long_rate, PRECISION) > limit and round(self.short_rate, PRECISION) > limit
+        )
 
 
 def evaluate_rows(
@@ -161,10 +165,12 @@ def time_to_exhaustion(budget: ErrorBudget, rate: float | None) -> timedelta | N
     """At ``rate`` (usually the 1 h burn), when the remaining budget is gone; None when
     nothing burns or nothing is known, zero when it is gone already."""
     remaining = budget.remaining
-    if remaining is None or rate is None or rate <= 0:
+    if remaining is None:
         return None
-    if remaining <= 0:
-        return timedelta(0)
+    if round(remaining, PRECISION) <= 0:
+        return timedelta(0)  # gone already, whatever burns now
+    if rate is None or rate <= 0:
+        return None
     return budget.window * (remaining / rate)
 
 

@@ -92,6 +92,11 @@ class SloPoller:
         self._last_good: dict[str, SloStatus] = {}
         self.last = self.initial()
         self.queries_sent = 0  # in the last cycle: the bench reports it
+        self.evaluated_at: float | None = None  # the pinned evaluation time of the last cycle
+
+    @property
+    def client(self) -> PrometheusQueries | None:
+        return self._queries
 
     def initial(self) -> SloSnapshot:
         """Every SLO with no data yet: what the pane shows before the first answer."""
@@ -159,8 +164,9 @@ class SloPoller:
         now = datetime.now(UTC)
         if self._queries is None:
             return self.initial()
+        self.evaluated_at = now.timestamp()
         try:
-            answers = self._ask(self._queries, now.timestamp())
+            answers = self._ask(self._queries, self.evaluated_at)
         except (SourceError, SecretError) as exc:
             return self.failed(now, str(exc))
         self.queries_sent = answers.queries
