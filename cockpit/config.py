@@ -136,8 +136,11 @@ def load(path: Path) -> Config:
 def parse(data: Mapping[str, Any], path: Path) -> Config:
     check = Checker(str(path))
     root = check.table(
-        data, "", {"oncall", "prometheus", "alertmanager", "slo", "probe", "runbooks", "burn_row"}
-    )
+        data,
+        "",
+        {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
+         "burn_row"},
+    )  # fmt: skip
     oncall = _oncall(check, root.get("oncall", {}))
     prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
     alertmanager = _endpoint(check, "alertmanager", root.get("alertmanager"), default_refresh=10)
@@ -154,6 +157,13 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         if (probe := _probe(check, f"probe[{i}]", item)) is not None
     )
     check.unique([str(t.get("name", "")) for t in slo_tables], "slo", "name")
+    seen = {s.name for s in slos}
+    for slo in _imported_slos(check, path, root.get("slo_import", {})):
+        if slo.name in seen:
+            check.problem("slo_import.files", f"SLO name {slo.name!r} is used twice")
+            continue
+        seen.add(slo.name)
+        slos += (slo,)
     check.unique([str(t.get("name", "")) for t in probe_tables], "probe", "name")
     burn_rows = tuple(
         row
@@ -195,6 +205,27 @@ def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | Non
     if not usable or budget is None:
         return None
     return BurnRow(severity, long, short, budget / 100)
+
+
+def _imported_slos(check: Checker, path: Path, raw: object) -> tuple[SloConfig, ...]:
+    """SLOs from Sloth and OpenSLO files named in `[slo_import] files`; their problems name
+    the YAML file and the key inside it."""
+    from cockpit.slo_files import load_slo_files
+
+    table = check.table(raw, "slo_import", {"files"})
+    files = [_resolve(path, f) for f in check.str_list(table, "slo_import", "files")]
+    if not files:
+        return ()
+    imported, problems = load_slo_files(files)
+    check.problems.extend(problems)
+    slos = []
+    for source, key, slo_table in imported:
+        file_check = Checker(str(source))
+        slo = _slo(file_check, key, slo_table)
+        check.problems.extend(file_check.problems)
+        if slo is not None and not file_check.problems:
+            slos.append(slo)
+    return tuple(slos)
 
 
 def _resolve(config_path: Path, value: str) -> Path:
