@@ -20,8 +20,8 @@ slos:
     description: "Common SLO based on availability for HTTP request responses."
     sli:
       events:
-        error_query: sum(rate(http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}[{{.window}}]))
-        total_query: sum(rate(http_request_duration_seconds_count{job="myservice"}[{{.window}}]))
+        error_query: sum(rate(http_requests_total{job="svc",code=~"(5..|429)"}[{{.window}}]))
+        total_query: sum(rate(http_requests_total{job="svc"}[{{.window}}]))
     alerting:
       name: MyServiceHighErrorRate
 """
@@ -76,13 +76,8 @@ def test_sloth_and_openslo_files_become_slos(tmp_path: Path) -> None:
         "requests-availability", "myservice", 99.9, "ratio",
     )  # fmt: skip
     assert sloth.window == timedelta(days=30)
-    assert sloth.bad == (
-        'sum(rate(http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}'
-        "[{{window}}]))"
-    )
-    assert sloth.total == (
-        'sum(rate(http_request_duration_seconds_count{job="myservice"}[{{window}}]))'
-    )
+    assert sloth.bad == ('sum(rate(http_requests_total{job="svc",code=~"(5..|429)"}[{{window}}]))')
+    assert sloth.total == ('sum(rate(http_requests_total{job="svc"}[{{window}}]))')
     assert (openslo.name, openslo.service, openslo.window) == (
         "web-availability", "web", timedelta(days=28),
     )  # fmt: skip
