@@ -159,3 +159,25 @@ def test_slo_rows_keep_their_last_values_when_prometheus_dies(config: Config) ->
     assert stale.freshness.last_success == good.freshness.last_success
     assert [s.budget.sli for s in stale.slos] == [s.budget.sli for s in good.slos]
     assert all(s.error == "connection refused" for s in stale.slos)
+
+
+def test_a_broken_promql_shows_prometheus_message_and_others_still_work(config: Config) -> None:
+    from dataclasses import replace
+
+    broken = replace(
+        config.slos[0], name="broken", good="sum(rate(http_requests_total{[{{window}}]))"
+    )
+    poller = SloPoller(replace(config, slos=(*config.slos, broken)))
+
+    def ready() -> SloSnapshot | None:
+        snapshot = poller.poll()
+        good = [s for s in snapshot.slos if s.slo.name != "broken"]
+        return snapshot if all(s.budget.sli is not None for s in good) else None
+
+    snapshot = wait_for("the good SLIs", ready)
+    by_name = {s.slo.name: s for s in snapshot.slos}
+    assert by_name["broken"].error is not None
+    assert "parse error" in by_name["broken"].error  # Prometheus's own words
+    assert by_name["broken"].budget.sli is None
+    assert by_name["api-availability"].error is None
+    assert snapshot.freshness.error is None  # the source itself is fine
