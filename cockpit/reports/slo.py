@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cockpit.model.durations import promql_duration
 from cockpit.model.slo import EXHAUSTED, HEALTHY, WARNING
 from cockpit.services.slo_report import SloReport, verdict
 
@@ -37,7 +38,10 @@ def render_text(report: SloReport) -> str:
         ]
         if status.burn_1h is not None:
             lines.append(f"   Burn rate (1h):      {status.burn_1h:.2f}x")
-        firing = [f"{r.row.severity} {r.row.long}/{r.row.short}" for r in status.firing_rows]
+        firing = [
+            f"{r.row.severity} {promql_duration(r.row.long)}/{promql_duration(r.row.short)}"
+            for r in status.firing_rows
+        ]
         if firing:
             lines.append(f"   Burning:             {', '.join(firing)}")
         totals = report.totals.get(status.slo.name)
@@ -73,7 +77,11 @@ def render_json(report: SloReport) -> dict[str, object]:
                 "status": budget.status,
                 "burn_rate_1h": status.burn_1h,
                 "firing_rows": [
-                    {"severity": r.row.severity, "long": str(r.row.long), "short": str(r.row.short)}
+                    {
+                        "severity": r.row.severity,
+                        "long": promql_duration(r.row.long),
+                        "short": promql_duration(r.row.short),
+                    }
                     for r in status.firing_rows
                 ],
                 "total_events": totals.events if totals else None,
