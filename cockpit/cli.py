@@ -222,7 +222,11 @@ def _slo(args: argparse.Namespace) -> int:
     from cockpit.reports.slo import render_json, render_text
     from cockpit.services.slo_report import build_report, verdict
 
-    report = build_report(config)
+    try:
+        report = build_report(config)
+    except Exception as exc:  # a pipeline must read a crash as "cannot tell", never "blocked"
+        print(f"Cannot tell: internal error ({type(exc).__name__})", file=sys.stderr)
+        return EXIT_USAGE
     code, line = verdict(report)
     if args.slo_command == "check":
         print(line, file=sys.stdout if code == EXIT_OK else sys.stderr)

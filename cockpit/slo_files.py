@@ -162,12 +162,20 @@ def _openslo(
     window = "30d"
     windows = spec.get("timeWindow")
     if isinstance(windows, list) and windows and isinstance(windows[0], Mapping):
-        duration = str(windows[0].get("duration", "30d"))
+        duration = str(windows[0].get("duration", "30d")).strip()
+        key = f"{prefix}spec.timeWindow[0]"
+        if windows[0].get("isRolling") is False or duration[-1:] in ("M", "Q", "Y"):
+            # A calendar month or quarter is not a fixed span; "1M" must not read as 1 minute.
+            problems.append(
+                Problem(str(path), key, "only rolling windows in days, hours or weeks are "
+                        "read (e.g. 28d); calendar windows (M, Q, Y) are not supported")
+            )  # fmt: skip
+            return
         try:
             parse_duration(duration)
             window = duration
         except ValueError as exc:
-            problems.append(Problem(str(path), f"{prefix}spec.timeWindow[0].duration", str(exc)))
+            problems.append(Problem(str(path), f"{key}.duration", str(exc)))
             return
     objectives = spec.get("objectives")
     target = (

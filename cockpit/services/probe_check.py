@@ -14,7 +14,7 @@ import httpx
 from cockpit.config import Config, ProbeConfig
 from cockpit.model.conditions import parse_condition
 from cockpit.model.probes import ProbeResult
-from cockpit.sources.probes import run_probe
+from cockpit.sources.probes import run_probe_bounded
 
 MAX_CONCURRENT = 10
 
@@ -53,7 +53,7 @@ async def _check(probes: Sequence[ProbeConfig], allow_degraded: bool) -> list[Pr
     async def one(client: httpx.AsyncClient, probe: ProbeConfig) -> ProbeResult:
         conditions = tuple(parse_condition(text) for text in probe.conditions)
         async with limit:
-            return await run_probe(client, probe, conditions, allow_degraded=allow_degraded)
+            return await run_probe_bounded(client, probe, conditions, allow_degraded=allow_degraded)
 
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16)) as client:
         return list(await asyncio.gather(*(one(client, p) for p in probes)))

@@ -18,7 +18,7 @@ from cockpit.model.conditions import parse_condition
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeResult, ProbeState
 from cockpit.services.snapshots import ProbeSnapshot
-from cockpit.sources.probes import run_probe
+from cockpit.sources.probes import run_probe_bounded
 
 MAX_CONCURRENT = 10
 JITTER = 0.1  # each interval is stretched or shrunk by up to 10 %
@@ -51,7 +51,7 @@ class ProbePoller:
 
     async def _run(self, client: httpx.AsyncClient, probe: ProbeConfig) -> ProbeResult:
         async with self._limit:
-            return await run_probe(client, probe, self._conditions[probe.name])
+            return await run_probe_bounded(client, probe, self._conditions[probe.name])
 
     def _start_due(self, client: httpx.AsyncClient, now: float, everything: bool) -> None:
         for probe in self.config.probes:
@@ -86,6 +86,7 @@ class ProbePoller:
     async def poll_one(self, client: httpx.AsyncClient, name: str) -> ProbeSnapshot:
         """Run one probe now (the re-run key) and wait for it; others are not touched."""
         probe = next(p for p in self.config.probes if p.name == name)
+        self._due[name] = time.monotonic() + probe.interval.total_seconds()
         task = self._inflight.get(name)
         if task is None:
             task = asyncio.create_task(self._run(client, probe))

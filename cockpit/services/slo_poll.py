@@ -29,9 +29,8 @@ from cockpit.model.slo import (
 from cockpit.secrets import SecretError
 from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.sources.errors import SourceError
-from cockpit.sources.prometheus import PrometheusQueries
+from cockpit.sources.prometheus import PrometheusQueries, QueryRefused
 
-UNREACHABLE = ("connection refused", "timed out", "cannot connect", "request failed")
 TAG = "cockpit_slo"
 ONE_HOUR = timedelta(hours=1)
 
@@ -116,23 +115,24 @@ class SloPoller:
             exhaustion=time_to_exhaustion(budget, burn_1h),
         )  # fmt: skip
 
+    def _windows(self, slo: SloConfig) -> tuple[timedelta, ...]:
+        """The rows' windows, and always 1 h: the pane's burn and "out in" read it."""
+        needed = windows_needed(slo.window, self.rows)
+        return needed if ONE_HOUR in needed else (*needed, ONE_HOUR)
+
     def _ask(self, queries: PrometheusQueries, at: float) -> _Answers:
         slos = list(self.config.slos)
         answers = _Answers({}, {})
         windows: list[timedelta] = []
         for slo in slos:
-            windows += [w for w in windows_needed(slo.window, self.rows) if w not in windows]
+            windows += [w for w in self._windows(slo) if w not in windows]
         for window in windows:
-            wanted = [
-                i for i, slo in enumerate(slos) if window in windows_needed(slo.window, self.rows)
-            ]
+            wanted = [i for i, slo in enumerate(slos) if window in self._windows(slo)]
             members = [slos[i] for i in wanted]
             answers.queries += 1
             try:
                 samples = queries.query(batch_query(members, window), at)
-            except SourceError as exc:
-                if str(exc).startswith(UNREACHABLE):
-                    raise
+            except QueryRefused:
                 self._one_by_one(queries, at, window, wanted, answers)
                 continue
             for sample in samples:
@@ -153,9 +153,7 @@ class SloPoller:
             answers.queries += 1
             try:
                 samples = queries.query(error_ratio_query(self.config.slos[i], window), at)
-            except SourceError as exc:
-                if str(exc).startswith(UNREACHABLE):
-                    raise
+            except QueryRefused as exc:
                 answers.errors.setdefault(i, str(exc))
                 continue
             answers.ratios[(i, window)] = _value(samples[0].value) if samples else None
@@ -183,6 +181,9 @@ class SloPoller:
             if error is None:
                 self._last_good[slo.name] = status
             statuses.append(status)
+        if statuses and all(s.error for s in statuses):
+            # Every SLO refused: the pane must not read "updated 0s ago" over a column of errors.
+            return self.failed(now, statuses[0].error or "every query refused")
         self.freshness = self.freshness.succeeded(now)
         self.last = SloSnapshot(tuple(statuses), self.freshness)
         return self.last

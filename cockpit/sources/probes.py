@@ -27,6 +27,7 @@ from cockpit.secrets import SecretError
 from cockpit.sources.endpoint import resolve_headers
 from cockpit.sources.errors import describe_httpx_error
 
+TOTAL_GRACE = 1.0  # seconds beyond the probe's timeout for the whole response
 BODY_KEPT = 2000  # characters of the body kept for the detail view
 # Never kept for display: they carry credentials or session tokens.
 HIDDEN_HEADERS = {"set-cookie", "authorization", "proxy-authorization", "www-authenticate"}
@@ -78,6 +79,25 @@ async def run_probe(
         reason, category, degraded=degraded and not failed,
         children=children_of(observation.body), conditions=results, response=seen.response,
     )  # fmt: skip
+
+
+async def run_probe_bounded(
+    client: httpx.AsyncClient,
+    probe: ProbeConfig,
+    conditions: Sequence[Condition],
+    *,
+    allow_degraded: bool = False,
+) -> ProbeResult:
+    """``run_probe`` with a limit on the whole request: httpx's timeout is per read, so a
+    server trickling bytes would otherwise keep the probe in flight, its state frozen."""
+    try:
+        async with asyncio.timeout(probe.timeout.total_seconds() + TOTAL_GRACE):
+            return await run_probe(client, probe, conditions, allow_degraded=allow_degraded)
+    except TimeoutError:
+        return ProbeResult(
+            probe.name, False, datetime.now(UTC), probe.timeout.total_seconds() * 1000,
+            reason="timed out (whole response)", category="timeout",
+        )  # fmt: skip
 
 
 def _declares_degraded(seen: Observation) -> bool:

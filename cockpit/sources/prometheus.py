@@ -8,6 +8,7 @@ no retries: its defaults wait forever on a hung server and stall about 6 s retry
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,21 @@ import httpx
 from cockpit.config import Endpoint
 from cockpit.sources.endpoint import get_json, request_settings
 from cockpit.sources.errors import SourceError
+
+
+class QueryRefused(SourceError):
+    """Prometheus answered 400 or 422: this query is wrong, not the server."""
+
+
+def _refused(exc: Exception) -> SourceError:
+    """prometheus-api-client raises one type for every non-200 answer: a 400/422 is a bad
+    query (try the SLOs one by one); a 401, 429 or 503 is the server (stop asking)."""
+    text = str(exc)
+    status = re.search(r"HTTP Status Code (\d+)", text)
+    code = int(status.group(1)) if status else 0
+    if code in (400, 422):
+        return QueryRefused(f"query refused: {text[:200]}")
+    return SourceError(f"request failed (HTTP {code})" if code else "request failed")
 
 
 @dataclass(frozen=True)
@@ -66,12 +82,12 @@ class PrometheusQueries:
             reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
             raise SourceError(reason) from None
         except PrometheusApiClientException as exc:
-            raise SourceError(f"query refused: {str(exc)[:200]}") from None
+            raise _refused(exc) from None
         except requests.RequestException as exc:
             # Only the type: requests quotes invalid header values, and so tokens.
             raise SourceError(f"request failed ({type(exc).__name__})") from None
-        except ValueError:
-            raise SourceError("the answer was not JSON; is this Prometheus?") from None
+        except (ValueError, KeyError, TypeError):
+            raise SourceError("the answer was not a query result; is this Prometheus?") from None
         samples = []
         for item in result:
             try:

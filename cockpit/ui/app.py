@@ -70,6 +70,7 @@ ACTIONS = (
     ("f", "demo_fault", "Set a demo fault"),
     ("q", "quit", "Quit"),
 )
+PROBE_TICK = 1.0  # seconds
 FOOTER_KEYS = {"z", "p", "r", "f", "q"}
 
 
@@ -158,7 +159,7 @@ class CockpitApp(App[None]):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, self.exit)
         if self.demo is not None and self.demo.note:
-            self.notify(self.demo.note, severity="warning", timeout=30)
+            self.notify(self.demo.note, severity="warning", timeout=30, markup=False)
         self.pane("slo").focus_pane()
         self._open_store()
         self.refresh_timeline()
@@ -183,7 +184,9 @@ class CockpitApp(App[None]):
         try:
             self.store = open_store(self.database)
         except (StoreError, OSError) as exc:
-            self.notify(f"Notebook not available: {exc}", severity="error", timeout=30)
+            self.notify(
+                f"Notebook not available: {exc}", severity="error", timeout=30, markup=False
+            )
 
     async def on_unmount(self) -> None:
         for timer in self._poll_timers.values():
@@ -201,7 +204,9 @@ class CockpitApp(App[None]):
         elif source == "alerts":
             endpoint = self.config.alertmanager or self.config.prometheus
         else:
-            return min((p.interval.total_seconds() for p in self.config.probes), default=10.0)
+            # A short tick: the poller starts only what is due, so each probe keeps its own
+            # (jittered) interval instead of waiting for the next multiple of the shortest.
+            return PROBE_TICK
         return endpoint.refresh.total_seconds() if endpoint else 30.0
 
     def _arm(self, source: str, delay: float | None = None) -> None:
@@ -289,7 +294,12 @@ class CockpitApp(App[None]):
         try:
             written = record(self.store)
         except (sqlite3.Error, StoreError) as exc:
-            self.notify(f"Could not write to the notebook: {exc}", severity="error", timeout=10)
+            self.notify(
+                f"Could not write to the notebook: {exc}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
         if written and affects_timeline:
             self.refresh_timeline()
@@ -357,18 +367,23 @@ class CockpitApp(App[None]):
         state = self._probes.states[message.name]
         self.push_screen(ProbeDetailScreen(probe, state, self.timezone))
 
-    async def action_probe_now(self) -> None:
+    def action_probe_now(self) -> None:
         name = self.query_one(ProbesPane).selected_probe()
         if name is None or self.http is None:
             self.notify("No probe to run: select one in the probes pane (5).", severity="warning")
             return
+        # A worker: awaiting here would hold every key until the probe's timeout.
+        self.run_worker(self._probe_now(name), group="probe-now", exit_on_error=False)
+
+    async def _probe_now(self, name: str) -> None:
+        assert self.http is not None
         snapshot = await self._probes.poll_one(self.http, name)
         self.query_one(ProbesPane).update_snapshot(snapshot, self.clock())
         self._record_probes(snapshot)
         last = self._probes.states[name].last
         if last is not None:
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
-            self.notify(f"Probe {name}: {outcome}")
+            self.notify(f"Probe {name}: {outcome}", markup=False)
 
     def action_demo_fault(self) -> None:
         if self.demo is None:

@@ -16,7 +16,14 @@ Cell = str | Text
 Row = tuple[str, Sequence[Cell]]  # (row key, cells in column order)
 
 
+def _plain(cell: Cell) -> Text:
+    # DataTable reads a str cell as markup: "[/var/run/pg.sock]" from a health body would
+    # raise MarkupError and end the app. Values from outside are text, never markup.
+    return Text(cell) if isinstance(cell, str) else cell
+
+
 def sync_rows(table: DataTable[Cell], rows: Sequence[Row]) -> None:
+    rows = [(key, [_plain(cell) for cell in cells]) for key, cells in rows]
     wanted = [key for key, _ in rows]
     current = [str(key.value) for key in table.rows]
     if wanted != current:

@@ -149,3 +149,37 @@ def test_cli_reports_a_bad_target_once_and_runs_the_others(
     assert captured.err.count("'nonsense' is neither a configured probe") == 1
     assert f"{service.url}/health/live" in captured.out
     assert captured.out.startswith("ok  ")
+
+
+def test_a_trickling_server_is_cut_off_by_the_total_limit() -> None:
+    import threading
+
+    stop = threading.Event()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+
+    def trickle() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            # One byte every 0.2 s: each read is quick, the whole body never comes.
+            while not stop.wait(0.2):
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    probe = ProbeConfig(
+        "trickle", f"http://127.0.0.1:{server.getsockname()[1]}/",
+        timeout=timedelta(seconds=0.5),
+    )  # fmt: skip
+    try:
+        last = _poll(ProbePoller(_config(probe))).probes[0].last
+    finally:
+        stop.set()
+        server.close()
+    assert last is not None
+    assert (last.category, last.reason) == ("timeout", "timed out (whole response)")

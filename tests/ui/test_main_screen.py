@@ -270,3 +270,24 @@ async def test_slo_detail_without_prometheus_says_so(
         assert isinstance(app.screen, SloDetailScreen)
         history = str(app.screen.query_one("#slo-history").render())
         assert "not available (Prometheus is not configured)" in history
+
+
+async def test_text_from_a_health_body_is_never_read_as_markup(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from dataclasses import replace
+
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        snapshot = sample_data.probe_snapshot()
+        ready, dependencies = snapshot.probes
+        assert dependencies.last is not None
+        odd = "error=[/var/run/pg.sock] missing [bold"
+        last = replace(dependencies.last, reason=odd)
+        pane = app.query_one(ProbesPane)
+        pane.update_snapshot(
+            type(snapshot)((ready, replace(dependencies, last=last)), snapshot.freshness), FROZEN
+        )
+        await pilot.pause()
+        assert str(pane.table.get_row("dependencies")[5]) == odd
+        assert app.is_running

@@ -130,3 +130,17 @@ def test_a_name_used_twice_is_a_problem(tmp_path: Path) -> None:
     assert [(p.key, p.reason) for p in info.value.problems] == [
         ("slo_import.files", "SLO name 'requests-availability' is used twice")
     ]
+
+
+@pytest.mark.parametrize(
+    "window", ["duration: 1M", "duration: 1Q", "duration: 28d\n      isRolling: false"]
+)
+def test_calendar_windows_are_refused_not_misread(tmp_path: Path, window: str) -> None:
+    (tmp_path / "o.yaml").write_text(
+        OPENSLO.replace("duration: 28d\n      isRolling: true", window)
+    )
+    with pytest.raises(ConfigError) as info:
+        load(_config(tmp_path, "o.yaml"))
+    (problem,) = info.value.problems
+    assert problem.key == "spec.timeWindow[0]"
+    assert "calendar windows (M, Q, Y) are not supported" in problem.reason

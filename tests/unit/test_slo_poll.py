@@ -17,7 +17,7 @@ from cockpit.config import Config, Endpoint, SloConfig, parse
 from cockpit.model.slo import NO_DATA, WORKBOOK_ROWS, BurnRow
 from cockpit.services.slo_poll import SloPoller, batch_query, error_ratio_query
 from cockpit.sources.errors import SourceError
-from cockpit.sources.prometheus import Sample
+from cockpit.sources.prometheus import QueryRefused, Sample
 
 H = timedelta(hours=1)
 M5 = timedelta(minutes=5)
@@ -228,7 +228,7 @@ class FakeQueries:
         if self.fail is not None:
             raise SourceError(self.fail)
         if any(word in expr for word in self.broken):
-            raise SourceError(REFUSED)
+            raise QueryRefused(REFUSED)
         parts = list(PART.finditer(expr))
         if not parts:
             value = self._value(expr)
@@ -371,13 +371,13 @@ def test_sli_is_clamped_to_0_1() -> None:
 
 def test_custom_burn_rows_drive_windows_and_rows() -> None:
     text = SLOS + '\n[[burn_row]]\nseverity = "page"\nlong = "2h"\nbudget = 5\n'
-    ratios = {"api": {"30d": 0.0, "2h": 0.05, "10m": 0.05}}
+    ratios = {"api": {"30d": 0.0, "2h": 0.05, "10m": 0.05, "1h": 0.002}}
     poller, fake = _poller(text, ratios)
     assert poller.rows == (BurnRow("page", H2, timedelta(minutes=10), 0.05),)
     api = poller.poll().slos[0]
-    # 30 d, 2 h, 10 m; 1 h is not needed by any row, so burn_1h has no data
-    assert len(fake.calls) == 3
-    assert api.burn_1h is None
+    # 30 d, 2 h, 10 m for the row, and 1 h always: the pane's burn and "out in" read it
+    assert len(fake.calls) == 4
+    assert api.burn_1h == pytest.approx(2.0)
     (row,) = api.rows
     assert row.threshold == pytest.approx(18.0)  # 5 % x 720 h / 2 h
     assert row.long_rate == pytest.approx(50.0)

@@ -35,7 +35,7 @@ class FaultScreen(ModalScreen[None]):
             async with httpx.AsyncClient() as client:
                 state = await apply_faults_async(client, self.service_url, faults)
         except FaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
-        self.notify(f"Demo faults now: {state or 'none'}")
+        self.notify(f"Demo faults now: {state or 'none'}", markup=False)
         self.dismiss()

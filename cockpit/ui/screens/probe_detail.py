@@ -28,10 +28,10 @@ def describe(probe: ProbeConfig, state: ProbeState, zone: tzinfo | None) -> Grou
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("probe", f"{probe.name}  {probe.method} {probe.url}")
-    head.add_row("state", f"{state.state}  ({state.failures} failures / {state.successes} "
+    head.add_row("probe", Text(f"{probe.name}  {probe.method} {probe.url}"))
+    head.add_row("state", Text(f"{state.state}  ({state.failures} failures / {state.successes} "
                  f"successes in a row; down after {probe.failure_threshold}, up after "
-                 f"{probe.success_threshold})")  # fmt: skip
+                 f"{probe.success_threshold})"))  # fmt: skip
     head.add_row("every", f"{probe.interval.total_seconds():g}s, timeout "
                  f"{probe.timeout.total_seconds():g}s")  # fmt: skip
     parts: list[Table | Text] = [head]
@@ -42,10 +42,10 @@ def describe(probe: ProbeConfig, state: ProbeState, zone: tzinfo | None) -> Grou
     outcome = "ok" if last.ok else f"FAILED ({last.category}): {last.reason}"
     if last.degraded:
         outcome = "ok, in a declared degraded mode"
-    head.add_row("last run", f"{_when(last, zone)}  {latency}  {outcome}")
+    head.add_row("last run", Text(f"{_when(last, zone)}  {latency}  {outcome}"))
     if state.last_failure is not None and state.last_failure is not last:
         failure = state.last_failure
-        head.add_row("last failure", f"{_when(failure, zone)}  {failure.reason}")
+        head.add_row("last failure", Text(f"{_when(failure, zone)}  {failure.reason}"))
     if last.conditions:
         parts.append(Text("\nconditions", style="bold"))
         for result in last.conditions:

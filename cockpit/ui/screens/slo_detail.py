@@ -51,7 +51,7 @@ def describe(status: SloStatus) -> Group:
         "1 h burn", f"{burn_text(status.burn_1h)}; budget gone in {exhaustion_text(status)}"
     )
     if status.error:
-        head.add_row("error", status.error)
+        head.add_row("error", Text(status.error))
     rows = Table(title="multi-window burn rows", title_justify="left", expand=False)
     for column in ("severity", "long", "short", "threshold", "long burn", "short burn", "firing"):
         rows.add_column(column)
