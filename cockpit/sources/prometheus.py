@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +35,28 @@ def _refused(exc: Exception) -> SourceError:
     if code in (400, 422):
         return QueryRefused(f"query refused: {text[:200]}")
     return SourceError(f"request failed (HTTP {code})" if code else "request failed")
+
+
+@contextmanager
+def _as_source_errors() -> Iterator[None]:
+    """Every way a prometheus-api-client call fails, as a SourceError with a short reason."""
+    import requests
+    from prometheus_api_client.exceptions import PrometheusApiClientException
+
+    try:
+        yield
+    except requests.Timeout:
+        raise SourceError("timed out") from None
+    except requests.ConnectionError as exc:
+        reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
+        raise SourceError(reason) from None
+    except PrometheusApiClientException as exc:
+        raise _refused(exc) from None
+    except requests.RequestException as exc:
+        # Only the type: requests quotes invalid header values, and so tokens.
+        raise SourceError(f"request failed ({type(exc).__name__})") from None
+    except (ValueError, KeyError, TypeError):
+        raise SourceError("the answer was not a query result; is this Prometheus?") from None
 
 
 @dataclass(frozen=True)
@@ -70,24 +94,9 @@ class PrometheusQueries:
     def query(self, expr: str, at: float | None = None) -> list[Sample]:
         """Instant query; ``at`` (Unix seconds) pins the evaluation time, so the parts of a
         ratio asked in separate requests see the same data."""
-        import requests
-        from prometheus_api_client.exceptions import PrometheusApiClientException
-
         client = self._connect()
-        try:
+        with _as_source_errors():
             result = client.custom_query(expr, params={"time": at} if at is not None else None)
-        except requests.Timeout:
-            raise SourceError("timed out") from None
-        except requests.ConnectionError as exc:
-            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
-            raise SourceError(reason) from None
-        except PrometheusApiClientException as exc:
-            raise _refused(exc) from None
-        except requests.RequestException as exc:
-            # Only the type: requests quotes invalid header values, and so tokens.
-            raise SourceError(f"request failed ({type(exc).__name__})") from None
-        except (ValueError, KeyError, TypeError):
-            raise SourceError("the answer was not a query result; is this Prometheus?") from None
         samples = []
         for item in result:
             try:
@@ -99,26 +108,14 @@ class PrometheusQueries:
 
     def range(self, expr: str, start: float, end: float, step: float) -> list[tuple[float, float]]:
         """``query_range`` of a single-series expression: (unix time, value) points."""
-        import requests
-        from prometheus_api_client.exceptions import PrometheusApiClientException
-
         client = self._connect()
-        try:
+        with _as_source_errors():
             result = client.custom_query_range(
                 expr,
                 start_time=datetime.fromtimestamp(start, UTC),
                 end_time=datetime.fromtimestamp(end, UTC),
                 step=f"{max(step, 1):.0f}s",
             )
-        except requests.Timeout:
-            raise SourceError("timed out") from None
-        except requests.ConnectionError as exc:
-            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
-            raise SourceError(reason) from None
-        except PrometheusApiClientException as exc:
-            raise SourceError(f"query refused: {str(exc)[:200]}") from None
-        except (requests.RequestException, ValueError) as exc:
-            raise SourceError(f"request failed ({type(exc).__name__})") from None
         if not result:
             return []
         return [(float(t), float(v)) for t, v in result[0].get("values", [])]
