@@ -59,12 +59,14 @@ def error_ratio_query(slo: SloConfig, window: timedelta) -> str:
     return f"1 - ({slo.good.replace('{{window}}', span)}) / ({total})"
 
 
+def tagged_or(parts: list[tuple[int, str]]) -> str:
+    """One query for many: each expression tagged with its index in a `cockpit_slo` label,
+    joined with `or`, so one answer maps back to every part."""
+    return " or ".join(f'label_replace({expr}, "{TAG}", "{i}", "", "")' for i, expr in parts)
+
+
 def batch_query(slos: list[SloConfig], window: timedelta) -> str:
-    parts = [
-        f'label_replace({error_ratio_query(slo, window)}, "{TAG}", "{i}", "", "")'
-        for i, slo in enumerate(slos)
-    ]
-    return " or ".join(parts)
+    return tagged_or([(i, error_ratio_query(slo, window)) for i, slo in enumerate(slos)])
 
 
 @dataclass

@@ -9,7 +9,7 @@ from cockpit.config import Config, SloConfig
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.model.durations import promql_duration
 from cockpit.model.slo import EXHAUSTED, NO_DATA
-from cockpit.services.slo_poll import TAG, SloPoller
+from cockpit.services.slo_poll import TAG, SloPoller, tagged_or
 from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.sources.errors import SourceError
 
@@ -52,9 +52,8 @@ def build_report(config: Config) -> SloReport:
         return SloReport(snapshot, totals)
     parts = [(i, q) for i, slo in enumerate(config.slos) if (q := _totals_query(slo)) is not None]
     if parts:
-        batch = " or ".join(f'label_replace({q}, "{TAG}", "{i}", "", "")' for i, q in parts)
         try:
-            samples = queries.query(batch, poller.evaluated_at)
+            samples = queries.query(tagged_or(parts), poller.evaluated_at)
         except SourceError:
             samples = []  # totals are extra: the verdict does not depend on them
         by_slo = {s.slo.name: s for s in snapshot.slos}

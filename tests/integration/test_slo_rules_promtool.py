@@ -17,27 +17,10 @@ import pytest
 from cockpit.config import parse
 from cockpit.services.slo_rules import render_rules
 
+from ..samples import DEMO_SLOS
 from .conftest import REQUIRE
 
-CONFIG = """
-[[slo]]
-name = "api-availability"
-service = "demo-api"
-objective = 99.9
-window = "30d"
-sli = "ratio"
-good = 'sum(rate(http_requests_total{code!~"5.."}[{{window}}]))'
-total = 'sum(rate(http_requests_total[{{window}}]))'
-
-[[slo]]
-name = "api-latency-p95"
-service = "demo-api"
-objective = 95
-window = "30d"
-sli = "latency"
-metric = "http_request_duration_seconds"
-threshold = 2.5
-"""
+CONFIG = DEMO_SLOS
 
 LABELS = """\
               sloth_id: demo-api-api-availability

@@ -14,25 +14,9 @@ from cockpit.config import Config, parse
 from cockpit.services.slo_poll import error_ratio_query
 from cockpit.services.slo_rules import alert_name, render_rules
 
-SLOS = """
-[[slo]]
-name = "api-availability"
-service = "demo-api"
-objective = 99.9
-window = "30d"
-sli = "ratio"
-good = 'sum(rate(http_requests_total{code!~"5.."}[{{window}}]))'
-total = 'sum(rate(http_requests_total[{{window}}]))'
+from ..samples import DEMO_SLOS
 
-[[slo]]
-name = "api-latency-p95"
-service = "demo-api"
-objective = 95
-window = "30d"
-sli = "latency"
-metric = "http_request_duration_seconds"
-threshold = 2.5
-"""
+SLOS = DEMO_SLOS
 WINDOWS = ("30d", "1h", "5m", "6h", "30m", "1d", "2h", "3d")
 AVAILABILITY = (
     '{sloth_id="demo-api-api-availability", sloth_service="demo-api", sloth_slo="api-availability"}'

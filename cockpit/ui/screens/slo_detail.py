@@ -17,9 +17,8 @@ from textual.widgets import Static
 from cockpit.model.durations import format_duration
 from cockpit.services.slo_history import BudgetHistory
 from cockpit.services.snapshots import SloStatus
+from cockpit.ui.panes.probes import BARS
 from cockpit.ui.panes.slo import budget_left_text, burn_text, exhaustion_text
-
-BARS = "▁▂▃▄▅▆▇█"
 
 
 def budget_sparkline(history: BudgetHistory) -> str:
