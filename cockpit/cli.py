@@ -7,6 +7,7 @@ Exit codes: 0 fine, 1 a check failed (doctor found a problem), 2 bad input
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import sys
@@ -23,12 +24,16 @@ if TYPE_CHECKING:
     from cockpit.model.probes import ProbeResult
 
 
+READ_ONLY_HELP = "no ack, silence or expire and no runbook commands (also `read_only = true`)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cockpit", description="The on-call cockpit.")
     parser.add_argument("--version", action="version", version=f"cockpit {__version__}")
     sub = parser.add_subparsers(dest="command")
 
-    sub.add_parser("run", help="open the cockpit on your config (the default)")
+    run = sub.add_parser("run", help="open the cockpit on your config (the default)")
+    run.add_argument("--read-only", action="store_true", help=READ_ONLY_HELP)
 
     locate = sub.add_parser("locate", help="print every path cockpit uses")
     locate.add_argument("--json", action="store_true")
@@ -74,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the built-in demo stack and the cockpit on it")
     demo.add_argument("--no-ui", action="store_true", help="run the stack only; print its URLs")
+    demo.add_argument("--read-only", action="store_true", help=READ_ONLY_HELP)
     demo_sub = demo.add_subparsers(dest="demo_command")
     fault = demo_sub.add_parser("fault", help="flip fault switches of the running demo service")
     fault.add_argument(
@@ -289,6 +295,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from cockpit.ui.app import CockpitApp
 
+    if getattr(args, "read_only", False):
+        config = dataclasses.replace(config, read_only=True)
     CockpitApp(config, locations.database_file()).run()
     return EXIT_OK
 
@@ -298,4 +306,4 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.demo_command == "fault":
         return run.fault(args.faults, args.url)
-    return run.demo(no_ui=args.no_ui)
+    return run.demo(no_ui=args.no_ui, read_only=args.read_only)

@@ -118,6 +118,8 @@ class Config:
     probes: tuple[ProbeConfig, ...] = ()
     runbook_dirs: tuple[Path, ...] = ()
     burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
+    # No writes to outside systems (ack, silence, expire) and no runbook commands.
+    read_only: bool = False
 
 
 def load(path: Path) -> Config:
@@ -139,7 +141,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row"},
+         "burn_row", "read_only"},
     )  # fmt: skip
     oncall = _oncall(check, root.get("oncall", {}))
     prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
@@ -172,6 +174,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     )
     runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
+    read_only = check.boolean(root, "", "read_only", default=False)
     check.raise_if_any()
     return Config(
         path=path,
@@ -182,6 +185,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         probes=probes,
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
         burn_rows=burn_rows or WORKBOOK_ROWS,
+        read_only=read_only,
     )
 
 

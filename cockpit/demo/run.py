@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 import time
@@ -18,7 +19,7 @@ def state_file() -> Path:
     return locations.data_dir() / "demo.json"
 
 
-def demo(*, no_ui: bool) -> int:
+def demo(*, no_ui: bool, read_only: bool = False) -> int:
     stack = DemoStack()
     print("starting the demo stack on loopback…", file=sys.stderr)
     try:
@@ -30,7 +31,7 @@ def demo(*, no_ui: bool) -> int:
         write_state_file(state_file(), stack)
         if stack.missing:
             print(stack.missing_message(), file=sys.stderr)
-        return _wait(stack) if no_ui else _ui(stack)
+        return _wait(stack) if no_ui else _ui(stack, read_only)
     finally:
         stack.stop()
         state_file().unlink(missing_ok=True)
@@ -52,7 +53,7 @@ def _wait(stack: DemoStack) -> int:
     return EXIT_OK
 
 
-def _ui(stack: DemoStack) -> int:
+def _ui(stack: DemoStack, read_only: bool) -> int:
     from cockpit.config import ConfigError, load
     from cockpit.ui.app import CockpitApp, DemoInfo
 
@@ -62,6 +63,8 @@ def _ui(stack: DemoStack) -> int:
     except ConfigError as exc:  # our own file: a bug, but say it plainly
         print(f"the demo config is invalid: {exc}", file=sys.stderr)
         return EXIT_STACK
+    if read_only:
+        config = dataclasses.replace(config, read_only=True)
     database = locations.data_dir() / "demo.sqlite3"
     app = CockpitApp(config, database, demo=DemoInfo(stack.service_url, stack.missing_message()))
     app.run()

@@ -725,3 +725,12 @@ def test_credentials_in_urls_and_literal_auth_headers_are_refused(tmp_path: Path
     assert "credentials in the URL are not allowed" in problems["prometheus.url"]
     assert "hunter2" not in str(info.value)
     assert "cockpit secret set NAME" in problems["alertmanager.headers.Authorization"]
+
+
+def test_read_only_defaults_off_and_must_be_a_boolean(tmp_path: Path) -> None:
+    from cockpit.config import ConfigError, parse
+
+    assert parse({}, tmp_path / "c.toml").read_only is False
+    assert parse({"read_only": True}, tmp_path / "c.toml").read_only is True
+    with pytest.raises(ConfigError, match="read_only: expected true or false"):
+        parse({"read_only": "yes"}, tmp_path / "c.toml")
