@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -42,6 +43,7 @@ from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
+from cockpit.themes import saved_theme
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
@@ -52,6 +54,7 @@ from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
+from cockpit.ui.themes import install_themes, remember_theme
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -151,7 +154,7 @@ class CockpitApp(App[None]):
 
     # -- start and stop -----------------------------------------------------
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
+        self._start_themes()
         # SIGTERM or a closed terminal ends the app the normal way, so `finally` blocks
         # (the demo stack's shutdown among them) run and the terminal is restored.
         loop = asyncio.get_running_loop()
@@ -174,6 +177,19 @@ class CockpitApp(App[None]):
             self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=16))
             for source in ("slo", "alerts", "probes"):
                 self._arm(source, 0.0)
+
+    def _start_themes(self) -> None:
+        problems = install_themes(self)
+        if problems is not None:
+            self.notify(problems, title="Themes", severity="warning", timeout=30, markup=False)
+        started = self.theme
+
+        def changed(theme: Theme) -> None:
+            if theme.name != started or saved_theme() is not None:
+                remember_theme(theme)
+                self.action_refresh_now()  # cell colours are taken when a pane updates
+
+        self.theme_changed_signal.subscribe(self, changed)
 
     def pane_runbooks(self) -> RunbooksPane:
         return self.query_one(RunbooksPane)
