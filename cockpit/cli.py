@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import __version__, cli_themes, locations
+from cockpit import __version__, cli_plugins, cli_themes, locations
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     fault.add_argument("--url", help="the demo service URL (default: the running demo)")
     cli_themes.add_parsers(sub)
+    cli_plugins.add_parsers(sub)
     return parser
 
 
@@ -103,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "slo": _slo,
         "demo": _demo,
         "themes": cli_themes.themes_command,
+        "plugins": cli_plugins.plugins_command,
     }[command]
     try:
         return handler(args)
@@ -257,7 +259,11 @@ def _probe(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if not probes:
         return EXIT_USAGE
-    results = check_once(probes, allow_degraded=args.allow_ready_degraded)
+    plugins = cli_plugins.start(config)  # probe kinds for plugin schemes
+    try:
+        results = check_once(probes, allow_degraded=args.allow_ready_degraded)
+    finally:
+        plugins.close()
     if args.json:
         _print_json([_probe_json(r) for r in results])
     else:

@@ -33,6 +33,7 @@ from cockpit import locations
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import ProbeState
+from cockpit.plugins.host import PluginHost
 from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.probe_poll import ProbePoller
@@ -125,6 +126,7 @@ class CockpitApp(App[None]):
         self._recorded_alerts: tuple[Alert, ...] | None = None
         self._recorded_probes: dict[str, ProbeState] = {}
         self._probe_everything = False
+        self.plugins = PluginHost(self._plugin_report)
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -164,6 +166,7 @@ class CockpitApp(App[None]):
         if self.demo is not None and self.demo.note:
             self.notify(self.demo.note, severity="warning", timeout=30, markup=False)
         self.pane("slo").focus_pane()
+        self._start_plugins()
         self._open_store()
         self.refresh_timeline()
         # The user's runbook folder, then the config's folders; later ones win by name.
@@ -191,6 +194,24 @@ class CockpitApp(App[None]):
 
         self.theme_changed_signal.subscribe(self, changed)
 
+    def _start_plugins(self) -> None:
+        messages = self.plugins.load(self.config)
+        if messages:
+            text = "\n".join(messages)
+            self.notify(text, title="Plugins", severity="error", timeout=30, markup=False)
+
+    def _plugin_report(self, text: str) -> None:
+        """A plugin's message, from whichever thread it comes (never blocks it)."""
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        note = partial(self.notify, text, title="Plugins", severity="warning", markup=False)
+        if here is not None and here is self._loop:
+            note()
+        elif self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(note)
+
     def pane_runbooks(self) -> RunbooksPane:
         return self.query_one(RunbooksPane)
 
@@ -208,6 +229,7 @@ class CockpitApp(App[None]):
         for timer in self._poll_timers.values():
             timer.stop()
         self._probes.cancel()
+        self.plugins.close(timeout=3.0)  # queued notifications get a moment to go out
         if self.http is not None:
             await self.http.aclose()
         if self.store is not None:

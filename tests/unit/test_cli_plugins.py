@@ -1,0 +1,33 @@
+"""`cockpit plugins list`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cockpit import locations
+from cockpit.cli import main
+
+from .. import plugin_fakes
+
+
+def test_plugins_list_shows_each_with_its_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugin_fakes.install(tmp_path, monkeypatch)
+    config = locations.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[plugins.recorder]\nenabled = true\n[plugins.exploding]\nenabled = true\n")
+    assert main(["plugins", "list", "--json"]) == 1
+    states = {s["name"]: s for s in json.loads(capsys.readouterr().out)}
+    assert states["recorder"]["state"] == "enabled"
+    assert states["recorder"]["kind"] == "notifier"
+    assert states["recorder"]["distribution"] == "fakeplugs"
+    assert states["exploding"]["state"] == "failed"
+    assert states["flaky"]["state"] == "not enabled"
+    config.write_text("[plugins.recorder]\nenabled = true\n")
+    assert main(["plugins", "list"]) == 0
+    out = capsys.readouterr().out
+    assert any(line.startswith("recorder") and "enabled" in line for line in out.splitlines())
