@@ -48,7 +48,7 @@ class Notifier(Plugin):
     so it may block on the network; it must still bound its time (timeouts).
     """
 
-    kinds: ClassVar[frozenset[str]] = NOTIFICATION_KINDS
+    kinds: frozenset[str] = NOTIFICATION_KINDS  # the events it wants; may be set per instance
 
     @abstractmethod
     def deliver(self, notification: Notification) -> None:
