@@ -129,6 +129,8 @@ class Config:
     # No writes to outside systems (ack, silence, expire) and no runbook commands.
     read_only: bool = False
     plugins: Mapping[str, PluginSettings] = field(default_factory=dict)
+    # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/ui/keys.py.
+    keys: Mapping[str, str] = field(default_factory=dict)
 
 
 def load(path: Path) -> Config:
@@ -150,7 +152,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only", "plugins"},
+         "burn_row", "read_only", "plugins", "keys"},
     )  # fmt: skip
     plugins = _plugins(check, root.get("plugins", {}))
     # A probe kind plugin's entry point name is its URL scheme.
@@ -187,6 +189,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
     read_only = check.boolean(root, "", "read_only", default=False)
+    keys = _keys(check, root.get("keys", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -199,7 +202,23 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         burn_rows=burn_rows or WORKBOOK_ROWS,
         read_only=read_only,
         plugins=plugins,
+        keys=keys,
     )
+
+
+def _keys(check: Checker, raw: object) -> dict[str, str]:
+    """``[keys] action = "key"``: unknown actions and clashing keys are config errors."""
+    table = check.table(raw, "keys", raw.keys() if isinstance(raw, Mapping) else ())
+    if not table:
+        return {}
+    # The actions live with the UI; read them only when there is something to check.
+    from cockpit.ui.app import ACTIONS
+    from cockpit.ui.keys import check_keymap
+
+    problems = check_keymap(ACTIONS, table)
+    for action, reason in problems:
+        check.problem(f"keys.{action}", reason)
+    return {} if problems else {str(k): str(v) for k, v in table.items()}
 
 
 def _plugins(check: Checker, raw: object) -> dict[str, PluginSettings]:

@@ -46,6 +46,7 @@ from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
 from cockpit.themes import saved_theme
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.keys import action_id
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -53,6 +54,7 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
+from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.themes import install_themes, remember_theme
@@ -72,6 +74,7 @@ ACTIONS = (
     ("r", "refresh_now", "Refresh every source now"),
     ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
+    ("?", "show_help", "Show every key of the focused pane"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -96,7 +99,7 @@ class DemoInfo:
 class CockpitApp(App[None]):
     CSS_PATH = "cockpit.tcss"
     TITLE = "cockpit"
-    BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS) for k, a, d in ACTIONS]
+    BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
 
     def __init__(
         self,
@@ -127,6 +130,8 @@ class CockpitApp(App[None]):
         self._recorded_probes: dict[str, ProbeState] = {}
         self._probe_everything = False
         self.plugins = PluginHost(self._plugin_report)
+        if config.keys:
+            self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -152,6 +157,7 @@ class CockpitApp(App[None]):
         for key, action, description in ACTIONS:
             if action == "quit":
                 continue
+            key = self.config.keys.get(action_id(action), key)
             yield SystemCommand(description, f"key: {key}", partial(self.run_action, action))
 
     # -- start and stop -----------------------------------------------------
@@ -422,6 +428,14 @@ class CockpitApp(App[None]):
         if last is not None:
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
             self.notify(f"Probe {name}: {outcome}", markup=False)
+
+    def action_show_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        node = self.focused
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        self.push_screen(HelpScreen(*help_rows(self, node)))
 
     def action_demo_fault(self) -> None:
         if self.demo is None:
