@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import __version__, cli_plugins, cli_themes, locations
+from cockpit import __version__, cli_plugins, cli_serve, cli_themes, locations
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     fault.add_argument("--url", help="the demo service URL (default: the running demo)")
     cli_themes.add_parsers(sub)
     cli_plugins.add_parsers(sub)
+    cli_serve.add_parsers(sub)
     return parser
 
 
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _demo,
         "themes": cli_themes.themes_command,
         "plugins": cli_plugins.plugins_command,
+        "serve": cli_serve.serve_command,
     }[command]
     try:
         return handler(args)
