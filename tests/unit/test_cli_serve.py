@@ -54,7 +54,7 @@ def test_serve_answers_a_browser() -> None:
                 time.sleep(0.2)
         assert page is not None, process.stdout.read() if process.stdout else ""
         assert page.status_code == 200
-        assert "cockpit" in page.text.split("</head>")[0]
+        assert f"http://127.0.0.1:{port}/static/js/textual.js" in page.text
         assert f"ws://127.0.0.1:{port}/ws" in page.text
     finally:
         process.terminate()
