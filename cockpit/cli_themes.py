@@ -20,8 +20,9 @@ def add_parsers(sub: Any) -> None:
 
 def themes_command(args: argparse.Namespace) -> int:
     specs, problems = themes.load_themes()
-    chosen = themes.saved_theme()
-    current = chosen if chosen in specs else themes.DEFAULT_THEME
+    # A saved name that is no theme file is one of Textual's own (or a deleted file, in
+    # which case the cockpit falls back to the default and says nothing more here).
+    current = themes.saved_theme() or themes.DEFAULT_THEME
     if args.json:
         print(
             json.dumps(
@@ -43,6 +44,8 @@ def themes_command(args: argparse.Namespace) -> int:
             mark = "*" if spec.name == current else " "
             mode = "dark " if spec.dark else "light"
             print(f"{mark} {spec.name:<{width}}  {mode}  {spec.source:<7}  {spec.description}")
+        if current not in specs:
+            print(f"  in use: {current} (not a cockpit theme file: one of Textual's own?)")
         print(f"(* in use; switch with ctrl+p > Theme; your themes go in "
               f"{locations.user_themes_dir()})")  # fmt: skip
         for problem in problems:

@@ -44,7 +44,6 @@ from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
-from cockpit.themes import saved_theme
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.keys import action_id
 from cockpit.ui.panes.alerts import AlertsPane
@@ -191,12 +190,15 @@ class CockpitApp(App[None]):
         problems = install_themes(self)
         if problems is not None:
             self.notify(problems, title="Themes", severity="warning", timeout=30, markup=False)
-        started = self.theme
+        shown = self.theme
 
         def changed(theme: Theme) -> None:
-            if theme.name != started or saved_theme() is not None:
-                remember_theme(theme)
-                self.action_refresh_now()  # cell colours are taken when a pane updates
+            nonlocal shown
+            if theme.name == shown:
+                return  # the start-up theme, or no change
+            shown = theme.name
+            remember_theme(theme)
+            self.action_refresh_now()  # table cells take their colours when a pane updates
 
         self.theme_changed_signal.subscribe(self, changed)
 

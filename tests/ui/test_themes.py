@@ -94,3 +94,21 @@ async def test_a_saved_theme_that_is_gone_falls_back_to_the_default(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == themes.DEFAULT_THEME
+
+
+async def test_switching_theme_from_the_command_palette(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"cockpit-night")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.theme == "cockpit-night"
+    assert themes.saved_theme() == "cockpit-night"
