@@ -70,8 +70,14 @@ def _info(entry: EntryPoint) -> PluginInfo:
 
 
 def discover() -> dict[str, PluginInfo]:
-    """Every installed plugin by name, read from metadata only (no plugin is imported)."""
-    return {entry.name: _info(entry) for entry in entry_points(group=GROUP)}
+    """Every installed plugin by name, read from metadata only (no plugin is imported).
+
+    When two distributions register one name, the first on sys.path wins (as in _entry).
+    """
+    found: dict[str, PluginInfo] = {}
+    for entry in entry_points(group=GROUP):
+        found.setdefault(entry.name, _info(entry))
+    return found
 
 
 def _entry(name: str) -> EntryPoint | None:

@@ -213,3 +213,22 @@ def test_default_conditions_parse(site: Path) -> None:
     module: Any = __import__("fakeplug_good")
     for text in module.FakeKind.default_conditions:
         parse_condition(text)
+
+
+def test_plugin_contract_and_theme_parsing_never_import_textual() -> None:
+    import ast
+
+    import cockpit
+
+    package = Path(cockpit.__file__).parent
+    for path in [*sorted((package / "plugins").glob("*.py")), package / "themes.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not any(n.split(".")[0] == "textual" for n in names), path
