@@ -108,10 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plugins": cli_plugins.plugins_command,
         "serve": cli_serve.serve_command,
     }[command]
+    # The cockpit loads its own plugins; other commands load notifiers on first publish.
+    loader = None if command in ("run", "demo", "serve", "probe") else cli_plugins.lazy_notifiers()
     try:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    finally:
+        if loader is not None:
+            loader.close()
 
 
 def _print_json(data: object) -> None:

@@ -12,6 +12,7 @@ from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 if TYPE_CHECKING:
     from cockpit.config import Config
     from cockpit.plugins.host import PluginHost
+    from cockpit.services.notify import Notification
 
 
 def add_parsers(sub: Any) -> None:
@@ -31,6 +32,47 @@ def start(config: Config) -> PluginHost:
     for message in host.load(config):
         print(message, file=sys.stderr)
     return host
+
+
+class LazyNotifiers:
+    """A notify sink for CLI commands: the first notification a command publishes loads
+    the enabled plugins (and hands it to them); commands that publish nothing load none.
+    ``close`` waits (bounded) for deliveries before the process ends."""
+
+    NAME = "cli-plugin-loader"
+
+    def __init__(self) -> None:
+        self.host: PluginHost | None = None
+
+    def __call__(self, notification: Notification) -> None:
+        if self.host is not None:
+            return  # the loaded notifiers are subscribed themselves
+        from cockpit import locations
+        from cockpit.config import ConfigError, load
+        from cockpit.plugins.host import PluginHost
+
+        try:
+            config = load(locations.config_file())
+        except ConfigError:
+            self.host = PluginHost()  # the command itself reports a broken config
+            return
+        self.host = start(config)
+        self.host.dispatch(notification)
+
+    def close(self) -> None:
+        from cockpit.services import notify
+
+        notify.unsubscribe(self.NAME)
+        if self.host is not None:
+            self.host.close(timeout=30.0)
+
+
+def lazy_notifiers() -> LazyNotifiers:
+    from cockpit.services import notify
+
+    loader = LazyNotifiers()
+    notify.subscribe(LazyNotifiers.NAME, loader)
+    return loader
 
 
 def plugins_command(args: argparse.Namespace) -> int:

@@ -195,6 +195,12 @@ class PluginHost:
         return status is not None and status.state == ENABLED
 
     # -- running -------------------------------------------------------------
+    def dispatch(self, notification: Notification) -> None:
+        """Hand one notification to every enabled notifier (what subscribing does)."""
+        for name, plugin in list(self.plugins.items()):
+            if isinstance(plugin, Notifier):
+                self._queue(name, plugin, notification)
+
     def _queue(self, name: str, plugin: Notifier, notification: Notification) -> None:
         if not self.enabled(name) or notification.kind not in plugin.kinds:
             return
