@@ -129,6 +129,7 @@ class CockpitApp(App[None]):
         self._recorded_probes: dict[str, ProbeState] = {}
         self._probe_everything = False
         self.plugins = PluginHost(self._plugin_report)
+        self._theme_refresh: Timer | None = None
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
 
@@ -198,7 +199,11 @@ class CockpitApp(App[None]):
                 return  # the start-up theme, or no change
             shown = theme.name
             remember_theme(theme)
-            self.action_refresh_now()  # table cells take their colours when a pane updates
+            # Table cells take their colours when a pane updates: refresh once the user has
+            # settled (the theme picker previews each theme it passes over).
+            if self._theme_refresh is not None:
+                self._theme_refresh.stop()
+            self._theme_refresh = self.set_timer(1.0, self.action_refresh_now)
 
         self.theme_changed_signal.subscribe(self, changed)
 

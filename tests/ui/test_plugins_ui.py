@@ -34,3 +34,30 @@ async def test_broken_plugin_is_disabled_with_a_message_and_the_app_runs(
         assert app.plugins.statuses["recorder"].state == ENABLED
         await pilot.press("2")
         assert app.focused is not None
+
+
+async def test_a_notifier_failing_in_its_thread_is_reported_in_the_app(
+    make_app: Callable[..., CockpitApp],
+    sample_config: Config,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import UTC, datetime
+
+    from cockpit.services import notify
+    from cockpit.services.notify import Notification
+
+    plugin_fakes.install(tmp_path, monkeypatch)
+    config = dataclasses.replace(sample_config, plugins={"flaky": PluginSettings(True)})
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        at = datetime(2026, 11, 20, tzinfo=UTC)
+        notify.publish(Notification("incident_created", "bug", "a bug", at))
+        assert app.plugins.flush(5)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            notes = [n.message for n in app._notifications if n.title == "Plugins"]
+            if notes:
+                break
+        assert notes == ["Plugin flaky disabled: raised while delivering: KeyError: 'bug'"]
+    assert not any(name == "plugin:flaky" for name, _ in notify._sinks)  # unhooked at exit

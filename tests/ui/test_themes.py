@@ -96,19 +96,36 @@ async def test_a_saved_theme_that_is_gone_falls_back_to_the_default(
         assert app.theme == themes.DEFAULT_THEME
 
 
+async def _highlighted(pilot: Pilot[None], text: str) -> None:
+    """Wait (bounded) until the palette's highlighted entry mentions ``text``."""
+    from textual.command import CommandList
+
+    for _ in range(100):
+        await pilot.pause(0.05)
+        lists = pilot.app.screen.query(CommandList)
+        if lists:
+            options = lists.first()
+            index = options.highlighted
+            if index is not None and text in str(options.get_option_at_index(index).prompt):
+                return
+    raise AssertionError(f"the palette never offered {text!r}")
+
+
 async def test_switching_theme_from_the_command_palette(
     make_app: Callable[..., CockpitApp], sample_config: Config
 ) -> None:
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Theme")
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+p", *"Theme")
+        await _highlighted(pilot, "Theme")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await pilot.pause()
         await pilot.press(*"cockpit-night")
-        await pilot.pause(0.3)
+        await _highlighted(pilot, "cockpit-night")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        for _ in range(100):
+            if app.theme == "cockpit-night" and themes.saved_theme() == "cockpit-night":
+                break
+            await pilot.pause(0.05)
         assert app.theme == "cockpit-night"
     assert themes.saved_theme() == "cockpit-night"
