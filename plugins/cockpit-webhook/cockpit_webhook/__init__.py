@@ -38,9 +38,9 @@ def payload(notification: Notification) -> dict[str, Any]:
     colour = KIND_COLOURS.get(notification.kind) or SEVERITY_COLOURS.get(
         notification.severity or "", "#6a737d"
     )
-    fields = [{"title": "Severity", "value": notification.severity, "short": True}] * bool(
-        notification.severity
-    )
+    fields: list[dict[str, Any]] = []
+    if notification.severity:
+        fields.append({"title": "Severity", "value": notification.severity, "short": True})
     fields += [
         {"title": _escape(k), "value": _escape(v), "short": len(v) < 40}
         for k, v in notification.fields.items()

@@ -145,6 +145,7 @@ def test_delivers_incident_creation(host: PluginHost, receiver: Receiver) -> Non
     attachment = body["attachments"][0]
     assert attachment["color"] == "#e36209"
     assert attachment["ts"] == int(AT.timestamp())
+    assert attachment["fields"][0] == {"title": "Severity", "value": "Sev2", "short": True}
     assert {"title": "commander", "value": "alice", "short": True} in attachment["fields"]
 
 
