@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import __version__, locations
+from cockpit import __version__, cli_plugins, cli_serve, cli_themes, locations
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
         "faults", nargs="+", help="e.g. error-rate=5%% latency=800ms ready=down reset"
     )
     fault.add_argument("--url", help="the demo service URL (default: the running demo)")
+    cli_themes.add_parsers(sub)
+    cli_plugins.add_parsers(sub)
+    cli_serve.add_parsers(sub)
     return parser
 
 
@@ -101,11 +104,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "probe": _probe,
         "slo": _slo,
         "demo": _demo,
+        "themes": cli_themes.themes_command,
+        "plugins": cli_plugins.plugins_command,
+        "serve": cli_serve.serve_command,
     }[command]
+    # The cockpit loads its own plugins; other commands load notifiers on first publish.
+    loader = None if command in ("run", "demo", "serve", "probe") else cli_plugins.lazy_notifiers()
     try:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    finally:
+        if loader is not None:
+            loader.close()
 
 
 def _print_json(data: object) -> None:
@@ -255,7 +266,11 @@ def _probe(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if not probes:
         return EXIT_USAGE
-    results = check_once(probes, allow_degraded=args.allow_ready_degraded)
+    plugins = cli_plugins.start(config)  # probe kinds for plugin schemes
+    try:
+        results = check_once(probes, allow_degraded=args.allow_ready_degraded)
+    finally:
+        plugins.close()
     if args.json:
         _print_json([_probe_json(r) for r in results])
     else:

@@ -109,6 +109,14 @@ class OnCall:
 
 
 @dataclass(frozen=True)
+class PluginSettings:
+    """``[plugins.<name>]``: ``enabled`` and the plugin's own options (never secrets)."""
+
+    enabled: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     oncall: OnCall = field(default_factory=OnCall)
@@ -120,6 +128,9 @@ class Config:
     burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
     # No writes to outside systems (ack, silence, expire) and no runbook commands.
     read_only: bool = False
+    plugins: Mapping[str, PluginSettings] = field(default_factory=dict)
+    # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/ui/keys.py.
+    keys: Mapping[str, str] = field(default_factory=dict)
 
 
 def load(path: Path) -> Config:
@@ -141,8 +152,11 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only"},
+         "burn_row", "read_only", "plugins", "keys"},
     )  # fmt: skip
+    plugins = _plugins(check, root.get("plugins", {}))
+    # A probe kind plugin's entry point name is its URL scheme.
+    schemes = tuple(name for name, settings in plugins.items() if settings.enabled)
     oncall = _oncall(check, root.get("oncall", {}))
     prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
     alertmanager = _endpoint(check, "alertmanager", root.get("alertmanager"), default_refresh=10)
@@ -156,7 +170,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     probes = tuple(
         probe
         for i, item in enumerate(probe_tables)
-        if (probe := _probe(check, f"probe[{i}]", item)) is not None
+        if (probe := _probe(check, f"probe[{i}]", item, schemes)) is not None
     )
     check.unique([str(t.get("name", "")) for t in slo_tables], "slo", "name")
     seen = {s.name for s in slos}
@@ -175,6 +189,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
     read_only = check.boolean(root, "", "read_only", default=False)
+    keys = _keys(check, root.get("keys", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -186,7 +201,37 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
         burn_rows=burn_rows or WORKBOOK_ROWS,
         read_only=read_only,
+        plugins=plugins,
+        keys=keys,
     )
+
+
+def _keys(check: Checker, raw: object) -> dict[str, str]:
+    """``[keys] action = "key"``: unknown actions and clashing keys are config errors."""
+    table = check.table(raw, "keys", raw.keys() if isinstance(raw, Mapping) else ())
+    if not table:
+        return {}
+    # The actions live with the UI; read them only when there is something to check.
+    from cockpit.ui.app import ACTIONS
+    from cockpit.ui.keys import check_keymap
+
+    problems = check_keymap(ACTIONS, table)
+    for action, reason in problems:
+        check.problem(f"keys.{action}", reason)
+    return {} if problems else {str(k): str(v) for k, v in table.items()}
+
+
+def _plugins(check: Checker, raw: object) -> dict[str, PluginSettings]:
+    plugins: dict[str, PluginSettings] = {}
+    section = check.table(raw, "plugins", raw.keys() if isinstance(raw, Mapping) else ())
+    for name, value in section.items():
+        key = f"plugins.{name}"
+        allowed = value.keys() if isinstance(value, Mapping) else ()
+        table = check.table(value, key, allowed)  # refuses password/token keys
+        enabled = check.boolean(table, key, "enabled", default=False)
+        options = {k: v for k, v in table.items() if k != "enabled"}
+        plugins[str(name)] = PluginSettings(enabled=enabled, options=options)
+    return plugins
 
 
 def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | None:
@@ -355,15 +400,22 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
     )
 
 
-def _probe(check: Checker, key: str, raw: Mapping[str, Any]) -> ProbeConfig | None:
+def _probe(
+    check: Checker, key: str, raw: Mapping[str, Any], plugin_schemes: tuple[str, ...] = ()
+) -> ProbeConfig | None:
     keys = {
         "name", "url", "method", "interval", "timeout", "conditions", "headers", "component",
         "failure_threshold", "success_threshold", "degraded_ok",
     }  # fmt: skip
     table = check.table(raw, key, keys)
     name = check.string(table, key, "name", required=True)
-    url = check.url(table, key, "url", required=True, schemes=("http", "https", "tcp"))
-    conditions = check.str_list(table, key, "conditions") or ["[STATUS] == 200"]
+    schemes = ("http", "https", "tcp", *plugin_schemes)
+    url = check.url(table, key, "url", required=True, schemes=schemes)
+    # A plugin's probe kind brings its own default conditions.
+    from_plugin = url is not None and urlsplit(url).scheme in plugin_schemes
+    conditions = check.str_list(table, key, "conditions") or (
+        [] if from_plugin else ["[STATUS] == 200"]
+    )
     for i, text in enumerate(conditions):
         try:
             parse_condition(text)

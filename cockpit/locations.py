@@ -51,6 +51,11 @@ def user_themes_dir() -> Path:
     return config_dir() / "themes"
 
 
+def state_file() -> Path:
+    """What the cockpit remembers between runs (the chosen theme), as JSON."""
+    return data_dir() / "state.json"
+
+
 def user_plugins_dir() -> Path:
     return config_dir() / "plugins"
 
@@ -80,6 +85,7 @@ class Locations:
     config_file: Path
     data_dir: Path
     database_file: Path
+    state_file: Path
     user_themes_dir: Path
     user_plugins_dir: Path
     user_runbooks_dir: Path
@@ -95,6 +101,7 @@ def current() -> Locations:
         config_file=config_file(),
         data_dir=data_dir(),
         database_file=database_file(),
+        state_file=state_file(),
         user_themes_dir=user_themes_dir(),
         user_plugins_dir=user_plugins_dir(),
         user_runbooks_dir=user_runbooks_dir(),

@@ -14,7 +14,7 @@ UNKNOWN = "unknown"
 
 # Why a probe failed, in the words an on-call checks them by.
 CATEGORIES = ("timeout", "dns", "refused", "tls", "connect", "status", "body", "condition",
-              "secret")  # fmt: skip
+              "secret", "plugin")  # fmt: skip
 HISTORY = 30  # latencies kept for the sparkline
 # Keys under which health endpoints list their parts (seed 001's /health/llm/all: models).
 CHILD_KEYS = ("dependencies", "components", "checks", "services", "models")

@@ -52,6 +52,11 @@ def subscribe(name: str, sink: Sink) -> None:
     _sinks.append((name, sink))
 
 
+def unsubscribe(name: str) -> None:
+    """Remove the sinks subscribed under ``name`` (a plugin being stopped)."""
+    _sinks[:] = [(n, s) for n, s in _sinks if n != name]
+
+
 def unsubscribe_all() -> None:
     _sinks.clear()
 

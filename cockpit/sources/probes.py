@@ -12,7 +12,7 @@ import json
 import socket
 import ssl
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +31,12 @@ TOTAL_GRACE = 1.0  # seconds beyond the probe's timeout for the whole response
 BODY_KEPT = 2000  # characters of the body kept for the detail view
 # Never kept for display: they carry credentials or session tokens.
 HIDDEN_HEADERS = {"set-cookie", "authorization", "proxy-authorization", "www-authenticate"}
+
+
+BUILTIN_SCHEMES = ("http", "https", "tcp")
+ProbeRunner = Callable[[ProbeConfig, Sequence[Condition]], Awaitable[ProbeResult]]
+# Probe kinds from plugins, by URL scheme (the plugin host registers them at start-up).
+PROBE_KINDS: dict[str, ProbeRunner] = {}
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,13 @@ async def run_probe(
     not (the CLI's --allow-ready-degraded).
     """
     now = datetime.now(UTC)
+    scheme = urlsplit(probe.url).scheme
+    if scheme not in BUILTIN_SCHEMES:
+        runner = PROBE_KINDS.get(scheme)
+        if runner is None:
+            reason = f"no enabled plugin for {scheme}:// probes; see `cockpit plugins list`"
+            return ProbeResult(probe.name, False, now, reason=reason, category="plugin")
+        return await runner(probe, conditions)
     seen = await (_tcp(probe) if probe.url.startswith("tcp://") else _http(client, probe))
     observation = seen.observation
     if seen.error is not None:

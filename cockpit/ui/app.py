@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -32,6 +33,7 @@ from cockpit import locations
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import ProbeState
+from cockpit.plugins.host import PluginHost
 from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.probe_poll import ProbePoller
@@ -43,6 +45,7 @@ from cockpit.services.timeline_view import current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.keys import action_id
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -50,8 +53,10 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
+from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
+from cockpit.ui.themes import install_themes, remember_theme
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -68,6 +73,7 @@ ACTIONS = (
     ("r", "refresh_now", "Refresh every source now"),
     ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
+    ("?", "show_help", "Show every key of the focused pane"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -92,7 +98,7 @@ class DemoInfo:
 class CockpitApp(App[None]):
     CSS_PATH = "cockpit.tcss"
     TITLE = "cockpit"
-    BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS) for k, a, d in ACTIONS]
+    BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
 
     def __init__(
         self,
@@ -122,6 +128,10 @@ class CockpitApp(App[None]):
         self._recorded_alerts: tuple[Alert, ...] | None = None
         self._recorded_probes: dict[str, ProbeState] = {}
         self._probe_everything = False
+        self.plugins = PluginHost(self._plugin_report)
+        self._theme_refresh: Timer | None = None
+        if config.keys:
+            self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -147,11 +157,12 @@ class CockpitApp(App[None]):
         for key, action, description in ACTIONS:
             if action == "quit":
                 continue
+            key = self.config.keys.get(action_id(action), key)
             yield SystemCommand(description, f"key: {key}", partial(self.run_action, action))
 
     # -- start and stop -----------------------------------------------------
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
+        self._start_themes()
         # SIGTERM or a closed terminal ends the app the normal way, so `finally` blocks
         # (the demo stack's shutdown among them) run and the terminal is restored.
         loop = asyncio.get_running_loop()
@@ -161,6 +172,7 @@ class CockpitApp(App[None]):
         if self.demo is not None and self.demo.note:
             self.notify(self.demo.note, severity="warning", timeout=30, markup=False)
         self.pane("slo").focus_pane()
+        self._start_plugins()
         self._open_store()
         self.refresh_timeline()
         # The user's runbook folder, then the config's folders; later ones win by name.
@@ -174,6 +186,44 @@ class CockpitApp(App[None]):
             self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=16))
             for source in ("slo", "alerts", "probes"):
                 self._arm(source, 0.0)
+
+    def _start_themes(self) -> None:
+        problems = install_themes(self)
+        if problems is not None:
+            self.notify(problems, title="Themes", severity="warning", timeout=30, markup=False)
+        shown = self.theme
+
+        def changed(theme: Theme) -> None:
+            nonlocal shown
+            if theme.name == shown:
+                return  # the start-up theme, or no change
+            shown = theme.name
+            remember_theme(theme)
+            # Table cells take their colours when a pane updates: refresh once the user has
+            # settled (the theme picker previews each theme it passes over).
+            if self._theme_refresh is not None:
+                self._theme_refresh.stop()
+            self._theme_refresh = self.set_timer(1.0, self.action_refresh_now)
+
+        self.theme_changed_signal.subscribe(self, changed)
+
+    def _start_plugins(self) -> None:
+        messages = self.plugins.load(self.config)
+        if messages:
+            text = "\n".join(messages)
+            self.notify(text, title="Plugins", severity="error", timeout=30, markup=False)
+
+    def _plugin_report(self, text: str) -> None:
+        """A plugin's message, from whichever thread it comes (never blocks it)."""
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        note = partial(self.notify, text, title="Plugins", severity="warning", markup=False)
+        if here is not None and here is self._loop:
+            note()
+        elif self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(note)
 
     def pane_runbooks(self) -> RunbooksPane:
         return self.query_one(RunbooksPane)
@@ -192,6 +242,7 @@ class CockpitApp(App[None]):
         for timer in self._poll_timers.values():
             timer.stop()
         self._probes.cancel()
+        self.plugins.close(timeout=3.0)  # queued notifications get a moment to go out
         if self.http is not None:
             await self.http.aclose()
         if self.store is not None:
@@ -384,6 +435,14 @@ class CockpitApp(App[None]):
         if last is not None:
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
             self.notify(f"Probe {name}: {outcome}", markup=False)
+
+    def action_show_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        node = self.focused
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        self.push_screen(HelpScreen(*help_rows(self, node)))
 
     def action_demo_fault(self) -> None:
         if self.demo is None:

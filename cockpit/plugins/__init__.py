@@ -1,0 +1,16 @@
+"""The plugin contract: what a cockpit plugin is and how it is found, loaded and run.
+
+A plugin is a class registered under the ``cockpit.plugins`` entry point group and
+deriving from one of the bases below. See the README's "Writing a plugin".
+"""
+
+from cockpit.plugins.contract import (
+    GROUP,
+    AlertSource,
+    Notifier,
+    Plugin,
+    PluginError,
+    ProbeKind,
+)
+
+__all__ = ["GROUP", "AlertSource", "Notifier", "Plugin", "PluginError", "ProbeKind"]
