@@ -11,13 +11,14 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, Problem
+from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem, parse_item
 from cockpit.model.conditions import parse_condition
 from cockpit.model.handoff import WEEKDAYS
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
@@ -106,6 +107,13 @@ class OnCall:
     handoff_day: str = "friday"
     handoff_time: time = time(17, 0)
     timezone: str = "UTC"
+    # The date of the first handoff where roster[0] takes over (see model/rotation.py).
+    rotation_start: date | None = None
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    checklist: tuple[TemplateItem, ...] = DEFAULT_TEMPLATE
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ class Config:
     burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
     # No writes to outside systems (ack, silence, expire) and no runbook commands.
     read_only: bool = False
+    handoff: HandoffConfig = field(default_factory=HandoffConfig)
 
 
 def load(path: Path) -> Config:
@@ -141,7 +150,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only"},
+         "burn_row", "read_only", "handoff"},
     )  # fmt: skip
     oncall = _oncall(check, root.get("oncall", {}))
     prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
@@ -175,6 +184,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
     read_only = check.boolean(root, "", "read_only", default=False)
+    handoff = _handoff(check, root.get("handoff", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -186,6 +196,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
         burn_rows=burn_rows or WORKBOOK_ROWS,
         read_only=read_only,
+        handoff=handoff,
     )
 
 
@@ -238,7 +249,7 @@ def _resolve(config_path: Path, value: str) -> Path:
 
 
 def _oncall(check: Checker, raw: object) -> OnCall:
-    keys = {"me", "roster", "handoff_day", "handoff_time", "timezone"}
+    keys = {"me", "roster", "handoff_day", "handoff_time", "timezone", "rotation_start"}
     table = check.table(raw, "oncall", keys)
     day = check.string(table, "oncall", "handoff_day", default="friday").lower()
     if day not in WEEKDAYS:
@@ -258,13 +269,36 @@ def _oncall(check: Checker, raw: object) -> OnCall:
             "oncall.timezone", f"unknown time zone {zone!r}; use a name like Europe/Berlin"
         )
         zone = "UTC"
+    start = check.string(table, "oncall", "rotation_start", default="")
+    rotation_start = None
+    if start:
+        try:
+            rotation_start = date.fromisoformat(start)
+        except ValueError:
+            check.problem(
+                "oncall.rotation_start", f'{start!r} is not a date; write it like "2026-01-02"'
+            )
     return OnCall(
         me=check.string(table, "oncall", "me", default=""),
         roster=tuple(check.str_list(table, "oncall", "roster")),
         handoff_day=day,
         handoff_time=handoff_time,
         timezone=zone,
+        rotation_start=rotation_start,
     )
+
+
+def _handoff(check: Checker, raw: object) -> HandoffConfig:
+    table = check.table(raw, "handoff", {"checklist"})
+    if "checklist" not in table:
+        return HandoffConfig()
+    items = []
+    for i, text in enumerate(check.str_list(table, "handoff", "checklist")):
+        try:
+            items.append(parse_item(text))
+        except ValueError as exc:
+            check.problem(f"handoff.checklist[{i}]", str(exc))
+    return HandoffConfig(checklist=tuple(items))
 
 
 def _endpoint(check: Checker, key: str, raw: object, *, default_refresh: float) -> Endpoint | None:
