@@ -20,6 +20,7 @@ DEFAULT_ROTATION_START = date(2024, 1, 1)
 REMIND_BEFORE = timedelta(hours=1)
 # How long after the scheduled time the "handoff now" badge stays up.
 DUE_FOR = timedelta(hours=1)
+HALF_WEEK = timedelta(days=3, hours=12)
 
 
 @dataclass(frozen=True)
@@ -91,17 +92,21 @@ class Reminder:
 def reminder(
     schedule: Schedule, now: datetime, *, signed_since: datetime | None = None
 ) -> Reminder | None:
-    """An hour before a handoff: "soon"; from the handoff time for ``DUE_FOR``: "due",
-    unless a handoff was signed since an hour before it (then there is nothing to remind)."""
+    """An hour before a handoff: "soon"; from the handoff time for ``DUE_FOR``: "due".
+    Nothing when that handoff is already signed: a signature counts for the scheduled
+    handoff nearest to it, so one within half a week of it."""
     upcoming = schedule.next_after(now)
-    if upcoming - now <= REMIND_BEFORE:
-        return Reminder("soon", upcoming)
     last = schedule.previous_at_or_before(now)
-    if now - last < DUE_FOR:
-        if signed_since is not None and signed_since >= last - REMIND_BEFORE:
-            return None
-        return Reminder("due", last)
-    return None
+    found = None
+    if upcoming - now <= REMIND_BEFORE:
+        found = Reminder("soon", upcoming)
+    elif now - last < DUE_FOR:
+        found = Reminder("due", last)
+    if found is None:
+        return None
+    if signed_since is not None and abs(signed_since - found.handoff_at) <= HALF_WEEK:
+        return None
+    return found
 
 
 def format_until(delta: timedelta) -> str:

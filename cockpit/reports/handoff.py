@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from cockpit.reports.markdown import clock, code, free_text, labels, pct, plain, span, when
+from cockpit.reports.markdown import clock, code, free_text, labels, pct, plain, span, times, when
 from cockpit.services.handoff_digest import Digest
 from cockpit.services.handoff_live import Silence
 
@@ -117,7 +117,7 @@ def render_markdown(d: Digest) -> str:
 
     lines += ["", "### Probe flaps"]
     lines += [
-        f"- {code(p.probe)}: down {p.downs} times, up {p.ups} times, "
+        f"- {code(p.probe)}: down {times(p.downs)}, up {times(p.ups)}, "
         f"{'down' if p.last_kind == 'probe_down' else 'up'} since {clock(p.last_change, zone)}"
         for p in d.probe_flaps
     ] or [NONE]

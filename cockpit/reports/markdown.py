@@ -54,6 +54,10 @@ def free_text(text: str, empty: str) -> list[str]:
     return [body] if body else [f"({empty})"]
 
 
+def times(n: int, unit: str = "time") -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
 def to_jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         data = {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from cockpit.reports.markdown import code, pct, plain, span, when
+from cockpit.reports.markdown import code, pct, plain, span, times, when
 from cockpit.services.weekly_review import Durations, Review
 
 NONE = "- none"
@@ -13,7 +13,8 @@ NONE = "- none"
 def _durations(name: str, d: Durations) -> str:
     if d.count == 0:
         return f"- {name}: no incident with that milestone this week"
-    return f"- {name}: mean {span(d.mean)}, median {span(d.median)} (over {d.count} incidents)"
+    over = times(d.count, "incident")
+    return f"- {name}: mean {span(d.mean)}, median {span(d.median)} (over {over})"
 
 
 def render_markdown(r: Review) -> str:
@@ -64,9 +65,9 @@ def render_markdown(r: Review) -> str:
         for a in r.action_items
     ] or [NONE]
     lines += ["", "### Ten noisiest alerts"]
-    lines += [f"- {code(name)}: fired {n} times" for name, n in r.noisiest] or [NONE]
+    lines += [f"- {code(name)}: fired {times(n)}" for name, n in r.noisiest] or [NONE]
     lines += ["", "### Probe flaps"]
     lines += [
-        f"- {code(p.probe)}: down {p.downs} times, up {p.ups} times" for p in r.probe_flaps
+        f"- {code(p.probe)}: down {times(p.downs)}, up {times(p.ups)}" for p in r.probe_flaps
     ] or [NONE]
     return "\n".join(lines) + "\n"

@@ -179,5 +179,5 @@ def test_a_shift_on_the_real_stack_lands_in_the_digest_and_review_once(
     assert dict(review.noisiest) == {ALERT: 1}
     assert [i.id for i in review.missing_postmortems] == [incident.id]
     report = render_review(review)
-    assert f"`{ALERT}`: fired 1 times" in report
+    assert f"`{ALERT}`: fired 1 time" in report
     store.close()

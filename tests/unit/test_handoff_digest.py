@@ -176,7 +176,7 @@ def test_digest_markdown_names_each_thing_once(store: Store, config: Config) -> 
         "Silences expiring in the next 12 hours": ["deploy window", "ACK! looking at latency"],
         "Incidents": [ids["closed"], ids["open"]],
         "Runbook runs": ["`high-error-rate`"],
-        "Probe flaps": ["`ready`: down 2 times", "`redis`: down 1 times"],
+        "Probe flaps": ["`ready`: down 2 times", "`redis`: down 1 time"],
         "Time-critical work handed over": ["Cert for api.example.com"],
         "Components degraded or at risk": ["db-2 replica lagging"],
         "Shift notes": ["Quiet night"],
@@ -272,7 +272,7 @@ def test_weekly_review_of_the_seeded_week(store: Store, config: Config) -> None:
     # By severity, without a postmortem, and as the source of its action item.
     assert text.count(ids["closed"]) == 3
     assert "MTTA: mean 5m" in text and "MTTR: mean 20m" in text
-    assert "`HighErrorRate`: fired 1 times" in text
+    assert "`HighErrorRate`: fired 1 time" in text
     assert "due 2026-11-27" in text
 
 
