@@ -73,6 +73,7 @@ ACTIONS = (
     ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
     ("h", "open_handoff", "Shift handoff: digest, checklist, notes, sign-off"),
+    ("n", "open_handoff('notes')", "Shift notes (scratchpad, saved as you type)"),
     ("w", "open_review", "Weekly review"),
     ("q", "quit", "Quit"),
 )
@@ -403,7 +404,7 @@ class CockpitApp(App[None]):
         signed = last_signed(self.store) if self.store is not None else None
         return signed.signed_at if signed is not None else None
 
-    def action_open_handoff(self) -> None:
+    def action_open_handoff(self, focus: str = "") -> None:
         if isinstance(self.screen, HandoffScreen):
             return
         if self.database is None:
@@ -414,7 +415,9 @@ class CockpitApp(App[None]):
                          None, "loading…" if self.http else "live refresh is off")  # fmt: skip
         http, config = self.http, self.config
         fetch = (lambda: fetch_live(config, http)) if http is not None else None
-        self.push_screen(HandoffScreen(config, self.database, self.clock, live, fetch_live=fetch))
+        self.push_screen(
+            HandoffScreen(config, self.database, self.clock, live, fetch_live=fetch, focus=focus)
+        )
 
     def action_open_review(self) -> None:
         if isinstance(self.screen, ReviewScreen):

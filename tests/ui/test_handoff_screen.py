@@ -124,6 +124,22 @@ async def test_sign_off_refuses_the_outgoing_then_signs_read_only(
         assert header.reminder is None
 
 
+async def test_n_opens_the_shift_notes_ready_to_type(
+    make_app: Callable[..., CockpitApp], sample_config: Config, tmp_path: Path
+) -> None:
+    app = _seeded_app(make_app, sample_config, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"paged twice")
+        await pilot.press("escape")  # closing saves at once
+        await pilot.pause()
+        assert not isinstance(app.screen, HandoffScreen)
+        assert app.store is not None
+        draft = current_draft(app.store)
+        assert draft is not None and draft.notes == "paged twice"
+
+
 async def test_past_handoffs_open_read_only(
     make_app: Callable[..., CockpitApp], sample_config: Config, tmp_path: Path
 ) -> None:

@@ -142,8 +142,10 @@ class HandoffScreen(Screen[None]):
         *,
         fetch_live: LiveFetch | None = None,
         handoff_id: int | None = None,
+        focus: str = "",
     ) -> None:
         super().__init__()
+        self.focus_section = focus  # a text section to put the cursor in, e.g. "notes"
         self.config = config
         self.database = database
         self.clock = clock
@@ -186,6 +188,8 @@ class HandoffScreen(Screen[None]):
         except (StoreError, OSError, HandoffRefused) as exc:
             self.problem = str(exc)
         self._show()
+        if self.focus_section in TEXT_SECTIONS:
+            self.query_one(f"#handoff-{self.focus_section}", TextArea).focus()
         if self.fetch_live is not None and self.handoff is not None and not self.handoff.signed:
             self.run_worker(self._refresh_live(), exclusive=True, exit_on_error=False)
 
