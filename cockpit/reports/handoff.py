@@ -101,6 +101,11 @@ def render_markdown(d: Digest) -> str:
         f"- {code(b.slo)}: {pct(b.at_start)} → {pct(b.now)}"
         + (f" ({pct(b.change, signed=True)})" if b.change is not None else "")
         + ("" if b.at_start is not None else " (no snapshot in the shift)")
+        + (
+            f" (no snapshot since {clock(b.now_taken_at, zone)})"
+            if b.now_taken_at is not None and b.now_taken_at < d.start
+            else ""
+        )
         for b in d.budgets
     ] or ["- no SLOs configured"]
 

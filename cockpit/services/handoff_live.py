@@ -81,7 +81,8 @@ class LiveState:
 async def fetch_live(config: Config, client: httpx.AsyncClient) -> LiveState:
     alerts: tuple[Alert, ...] | None = None
     alerts_problem: str | None = None
-    if config.alertmanager is None and config.prometheus is None:
+    if config.alertmanager is None:
+        # Firing, silenced and inhibited alerts exist only in Alertmanager.
         alerts_problem = "no Alertmanager configured ([alertmanager] url)"
     else:
         poller = AlertPoller(config)

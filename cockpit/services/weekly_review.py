@@ -135,7 +135,8 @@ def build_review(
             BudgetUse(
                 name,
                 first.budget_remaining if first else None,
-                last.budget_remaining if last and first else None,
+                # A snapshot from before the week says nothing about the week.
+                last.budget_remaining if last and first and last.taken_at >= start else None,
             )
         )
     return Review(

@@ -281,3 +281,33 @@ def test_parse_week_refuses_nonsense() -> None:
     for bad, why in (("2026-47", "ISO week"), ("2026-W54", "no week 54")):
         with pytest.raises(ValueError, match=why):
             parse_week(bad)
+
+
+def test_a_week_without_snapshots_says_so(store: Store, config: Config) -> None:
+    seed.seed_shift(store)
+    review = build_review(store, config, NOW, parse_week("2026-W48"))  # next week, no data
+    assert [b.consumed for b in review.budgets] == [None, None]
+    assert review.incidents == () and review.noisiest == ()
+    assert "`api-availability`: no budget snapshots this week" in render_review(review)
+
+
+def test_live_state_without_alertmanager_says_why(tmp_path: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    from cockpit.services.handoff_live import fetch_live
+
+    config = parse({"prometheus": {"url": "http://127.0.0.1:9"}}, tmp_path / "c.toml")
+
+    async def run() -> LiveState:
+        async with httpx.AsyncClient() as client:
+            return await fetch_live(config, client)
+
+    live = asyncio.run(run())
+    assert (live.alerts, live.silences) == (None, None)
+    assert (
+        live.alerts_problem
+        == live.silences_problem
+        == ("no Alertmanager configured ([alertmanager] url)")
+    )
