@@ -171,6 +171,33 @@ async def test_header_names_now_next_and_reminds(
         assert header.has_class("-handoff")
 
 
+async def test_reminder_notifies_when_it_starts(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from datetime import timedelta
+
+    now = [seed.NOW - timedelta(hours=2)]  # 14:30 Berlin: no reminder yet
+    app = make_app(sample_config, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        header = app.query_one(OnCallHeader)
+        assert header.reminder is None and not header.has_class("-handoff")
+        now[0] = seed.NOW  # 16:30 Berlin, half an hour before the handoff
+        header.refresh_text()
+        await pilot.pause()
+        assert header.reminder is not None and header.reminder.kind == "soon"
+        assert [n.message for n in app._notifications] == [
+            "Handoff at 17:00: the digest and checklist are under h."
+        ]
+        header.refresh_text()  # once per reminder, not every second
+        now[0] = seed.NOW + timedelta(minutes=31)
+        header.refresh_text()
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == (
+            "It is handoff time (17:00): open the handoff with h."
+        )
+        assert len(app._notifications) == 2
+
+
 async def test_review_screen_moves_between_weeks(
     make_app: Callable[..., CockpitApp], sample_config: Config, tmp_path: Path
 ) -> None:
