@@ -13,12 +13,44 @@ from datetime import date, datetime
 
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
 from cockpit.store.db import Store, from_db_time, to_db_time
-from cockpit.store.incidents import _SELECT as _INCIDENT_SELECT
-from cockpit.store.incidents import _row_to_record
 
 
 def _opt(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
+
+
+# Our own read of the incidents table (not store/incidents.py's private helpers), so the
+# incident feature can reshape its module without breaking the digest.
+_INCIDENT_SELECT = (
+    "SELECT i.*,"
+    " (SELECT json_group_array(component) FROM"
+    "   (SELECT component FROM incident_components c"
+    "    WHERE c.incident_id = i.id ORDER BY component)) AS components_json"
+    " FROM incidents i"
+)
+
+
+def _row_to_record(row: sqlite3.Row) -> IncidentRecord:
+    return IncidentRecord(
+        id=row["id"],
+        title=row["title"],
+        description=row["description"],
+        severity=row["severity"],
+        status=row["status"],
+        detected_at=from_db_time(row["detected_at"]),
+        acknowledged_at=_opt(row["acknowledged_at"]),
+        mitigated_at=_opt(row["mitigated_at"]),
+        resolved_at=_opt(row["resolved_at"]),
+        closed_at=_opt(row["closed_at"]),
+        responder=row["responder"],
+        commander=row["commander"],
+        root_cause=row["root_cause"],
+        resolution=row["resolution"],
+        postmortem_done=bool(row["postmortem_done"]),
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+        components=tuple(json.loads(row["components_json"])),
+    )
 
 
 @dataclass(frozen=True)
