@@ -97,17 +97,18 @@ def render_markdown(d: Digest) -> str:
         lines.append(NONE)
 
     lines += ["", "### SLO error budget left (shift start → now)"]
-    lines += [
-        f"- {code(b.slo)}: {pct(b.at_start)} → {pct(b.now)}"
-        + (f" ({pct(b.change, signed=True)})" if b.change is not None else "")
-        + ("" if b.at_start is not None else " (no snapshot in the shift)")
-        + (
-            f" (no snapshot since {clock(b.now_taken_at, zone)})"
-            if b.now_taken_at is not None and b.now_taken_at < d.start
-            else ""
-        )
-        for b in d.budgets
-    ] or ["- no SLOs configured"]
+    for b in d.budgets:
+        if b.at_start is None and b.now is None:
+            lines.append(f"- {code(b.slo)}: no budget snapshot in the shift yet")
+            continue
+        line = f"- {code(b.slo)}: {pct(b.at_start)} → {pct(b.now)}"
+        if b.change is not None:
+            line += f" ({pct(b.change, signed=True)})"
+        if b.now_taken_at is not None and b.now_taken_at < d.start:
+            line += f" (no snapshot since {clock(b.now_taken_at, zone)})"
+        lines.append(line)
+    if not d.budgets:
+        lines.append("- no SLOs configured")
 
     lines += ["", "### Runbook runs"]
     lines += [

@@ -311,3 +311,26 @@ def test_live_state_without_alertmanager_says_why(tmp_path: Path) -> None:
         == live.silences_problem
         == ("no Alertmanager configured ([alertmanager] url)")
     )
+
+
+def test_digest_of_a_quiet_shift_says_none_everywhere(store: Store, config: Config) -> None:
+    draft = ensure_draft(store, config, NOW)
+    d = build_digest(store, config, draft, LiveState((), None, (), None), NOW)
+    sections = _sections(render_markdown(d))
+    quiet = (
+        "Alerts firing, not acknowledged",
+        "Alerts acknowledged",
+        "Incidents",
+        "Alerts resolved during the shift",
+        "Silences created during the shift",
+        "Silences expiring in the next 12 hours",
+        "Runbook runs",
+        "Probe flaps",
+    )
+    for heading in quiet:
+        assert sections[heading].strip() == "- none", heading
+    assert (
+        "`api-availability`: no budget snapshot in the shift yet"
+        in sections["SLO error budget left (shift start → now)"]
+    )
+    assert sections["Shift notes"].strip() == "(no notes)"
