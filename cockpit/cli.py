@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import __version__, cli_plugins, cli_serve, cli_themes, locations
+from cockpit import __version__, cli_handoff, cli_plugins, cli_serve, cli_themes, locations
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_themes.add_parsers(sub)
     cli_plugins.add_parsers(sub)
     cli_serve.add_parsers(sub)
+    cli_handoff.add_parsers(sub)
     return parser
 
 
@@ -107,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "themes": cli_themes.themes_command,
         "plugins": cli_plugins.plugins_command,
         "serve": cli_serve.serve_command,
+        "handoff": cli_handoff.handoff,
+        "review": cli_handoff.review,
     }[command]
     # The cockpit loads its own plugins; other commands load notifiers on first publish.
     loader = None if command in ("run", "demo", "serve", "probe") else cli_plugins.lazy_notifiers()

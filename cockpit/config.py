@@ -11,13 +11,14 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, Problem
+from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem, parse_item
 from cockpit.model.conditions import parse_condition
 from cockpit.model.handoff import WEEKDAYS
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
@@ -106,6 +107,13 @@ class OnCall:
     handoff_day: str = "friday"
     handoff_time: time = time(17, 0)
     timezone: str = "UTC"
+    # The date of the first handoff where roster[0] takes over (see model/rotation.py).
+    rotation_start: date | None = None
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    checklist: tuple[TemplateItem, ...] = DEFAULT_TEMPLATE
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ class Config:
     plugins: Mapping[str, PluginSettings] = field(default_factory=dict)
     # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/ui/keys.py.
     keys: Mapping[str, str] = field(default_factory=dict)
+    handoff: HandoffConfig = field(default_factory=HandoffConfig)
 
 
 def load(path: Path) -> Config:
@@ -152,7 +161,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only", "plugins", "keys"},
+         "burn_row", "read_only", "plugins", "keys", "handoff"},
     )  # fmt: skip
     plugins = _plugins(check, root.get("plugins", {}))
     # A probe kind plugin's entry point name is its URL scheme.
@@ -190,6 +199,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     dirs = check.str_list(runbooks, "runbooks", "dirs")
     read_only = check.boolean(root, "", "read_only", default=False)
     keys = _keys(check, root.get("keys", {}))
+    handoff = _handoff(check, root.get("handoff", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -203,6 +213,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         read_only=read_only,
         plugins=plugins,
         keys=keys,
+        handoff=handoff,
     )
 
 
@@ -283,7 +294,7 @@ def _resolve(config_path: Path, value: str) -> Path:
 
 
 def _oncall(check: Checker, raw: object) -> OnCall:
-    keys = {"me", "roster", "handoff_day", "handoff_time", "timezone"}
+    keys = {"me", "roster", "handoff_day", "handoff_time", "timezone", "rotation_start"}
     table = check.table(raw, "oncall", keys)
     day = check.string(table, "oncall", "handoff_day", default="friday").lower()
     if day not in WEEKDAYS:
@@ -303,13 +314,36 @@ def _oncall(check: Checker, raw: object) -> OnCall:
             "oncall.timezone", f"unknown time zone {zone!r}; use a name like Europe/Berlin"
         )
         zone = "UTC"
+    start = check.string(table, "oncall", "rotation_start", default="")
+    rotation_start = None
+    if start:
+        try:
+            rotation_start = date.fromisoformat(start)
+        except ValueError:
+            check.problem(
+                "oncall.rotation_start", f'{start!r} is not a date; write it like "2026-01-02"'
+            )
     return OnCall(
         me=check.string(table, "oncall", "me", default=""),
         roster=tuple(check.str_list(table, "oncall", "roster")),
         handoff_day=day,
         handoff_time=handoff_time,
         timezone=zone,
+        rotation_start=rotation_start,
     )
+
+
+def _handoff(check: Checker, raw: object) -> HandoffConfig:
+    table = check.table(raw, "handoff", {"checklist"})
+    if "checklist" not in table:
+        return HandoffConfig()
+    items = []
+    for i, text in enumerate(check.str_list(table, "handoff", "checklist")):
+        try:
+            items.append(parse_item(text))
+        except ValueError as exc:
+            check.problem(f"handoff.checklist[{i}]", str(exc))
+    return HandoffConfig(checklist=tuple(items))
 
 
 def _endpoint(check: Checker, key: str, raw: object, *, default_refresh: float) -> Endpoint | None:

@@ -38,12 +38,13 @@ def demo(*, no_ui: bool, read_only: bool = False) -> int:
 
 
 def _wait(stack: DemoStack) -> int:
+    # Before the URLs go out: whoever reads them may send SIGTERM at once.
+    stop = StopRequest().install(signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
     print(f"service       {stack.service_url}")
     print(f"prometheus    {stack.prometheus_url or 'not running'}")
     print(f"alertmanager  {stack.alertmanager_url or 'not running'}")
     print(f"config        {stack.config_path}")
     print("try: cockpit demo fault error-rate=5%   (Ctrl-C or SIGTERM stops the stack)", flush=True)
-    stop = StopRequest().install(signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
     while not stop.requested:
         time.sleep(0.2)
         if any(c.process.poll() is not None for c in stack.children):

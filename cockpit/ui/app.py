@@ -36,6 +36,7 @@ from cockpit.model.probes import ProbeState
 from cockpit.plugins.host import PluginHost
 from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
+from cockpit.services.handoff_live import LiveState, fetch_live
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
@@ -44,6 +45,7 @@ from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
+from cockpit.store.handoffs import last_signed
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.keys import action_id
 from cockpit.ui.panes.alerts import AlertsPane
@@ -53,8 +55,10 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
+from cockpit.ui.screens.handoff import HandoffScreen
 from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
+from cockpit.ui.screens.review import ReviewScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.themes import install_themes, remember_theme
 
@@ -74,6 +78,9 @@ ACTIONS = (
     ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
     ("?", "show_help", "Show every key of the focused pane"),
+    ("h", "open_handoff", "Shift handoff: digest, checklist, notes, sign-off"),
+    ("n", "open_handoff('notes')", "Shift notes (scratchpad, saved as you type)"),
+    ("w", "open_review", "Weekly review"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -143,7 +150,9 @@ class CockpitApp(App[None]):
         }  # fmt: skip
 
     def compose(self) -> ComposeResult:
-        yield OnCallHeader(self.config.oncall, self.clock, "demo" if self.demo else "")
+        yield OnCallHeader(
+            self.config.oncall, self.clock, "demo" if self.demo else "", self._last_signed_at
+        )
         with Grid(id="panes"):
             for name, pane in PANES.items():
                 yield pane(id=name)
@@ -449,3 +458,30 @@ class CockpitApp(App[None]):
             self.notify("Fault switches exist only in `cockpit demo`.", severity="warning")
             return
         self.push_screen(FaultScreen(self.demo.service_url))
+
+    def _last_signed_at(self) -> datetime | None:
+        signed = last_signed(self.store) if self.store is not None else None
+        return signed.signed_at if signed is not None else None
+
+    def action_open_handoff(self, focus: str = "") -> None:
+        if isinstance(self.screen, HandoffScreen):
+            return
+        if self.database is None:
+            self.notify("Handoffs need the notebook, and it is not available.", severity="error")
+            return
+        alerts = self._recorded_alerts
+        live = LiveState(alerts, None if alerts is not None else "no alert poll has answered yet",
+                         None, "loading…" if self.http else "live refresh is off")  # fmt: skip
+        http, config = self.http, self.config
+        fetch = (lambda: fetch_live(config, http)) if http is not None else None
+        self.push_screen(
+            HandoffScreen(config, self.database, self.clock, live, fetch_live=fetch, focus=focus)
+        )
+
+    def action_open_review(self) -> None:
+        if isinstance(self.screen, ReviewScreen):
+            return
+        if self.database is None:
+            self.notify("The review needs the notebook, and it is not available.", severity="error")
+            return
+        self.push_screen(ReviewScreen(self.config, self.database, self.clock))

@@ -1,4 +1,5 @@
-"""The top line: who is on call, the next handoff, the clock, and whether refresh is paused."""
+"""The top line: who is on call and who is next, the next handoff and the time left, the
+clock, a handoff reminder badge, and whether refresh is paused."""
 
 from __future__ import annotations
 
@@ -11,21 +12,34 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from cockpit.config import OnCall
-from cockpit.model.handoff import next_handoff
+from cockpit.model.rotation import Reminder, format_until, on_call, reminder
+from cockpit.services.shift import schedule_of
 
 
 class OnCallHeader(Static):
     paused: reactive[bool] = reactive(False)
 
-    def __init__(self, oncall: OnCall, clock: Callable[[], datetime], label: str = "") -> None:
+    def __init__(
+        self,
+        oncall: OnCall,
+        clock: Callable[[], datetime],
+        label: str = "",
+        signed_since: Callable[[], datetime | None] | None = None,
+    ) -> None:
         super().__init__(id="header")
         self.oncall = oncall
         self.clock = clock
         self.label = label
         self.zone = ZoneInfo(oncall.timezone)
+        self.schedule = schedule_of(oncall)
+        # When the last handoff was signed: a signed handoff needs no reminder.
+        self.signed_since = signed_since
+        self.reminder: Reminder | None = None
+        self._started = False
 
     def on_mount(self) -> None:
         self.refresh_text()
+        self._started = True
         self.set_interval(1.0, self.refresh_text)
 
     def watch_paused(self) -> None:
@@ -33,16 +47,31 @@ class OnCallHeader(Static):
 
     def refresh_text(self) -> None:
         now = self.clock()
-        zone = self.zone
-        who = self.oncall.me or "nobody (set [oncall] me)"
-        handoff = next_handoff(self.oncall.handoff_day, self.oncall.handoff_time, zone, now)
+        state = on_call(self.oncall.roster, self.schedule, now, self.oncall.rotation_start)
+        who = state.current or self.oncall.me or "nobody (set [oncall] roster or me)"
         parts = [
             f"cockpit{' · ' + self.label if self.label else ''}",
-            f"on call: {who}",
-            f"handoff {handoff:%a %H:%M}",
-            f"{now.astimezone(zone):%a %Y-%m-%d %H:%M:%S %Z}",
+            f"on call: {who}" + (f" · next: {state.next}" if state.next else ""),
+            f"handoff {state.handoff_at:%a %H:%M} (in {format_until(state.handoff_at - now)})",
+            f"{now.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S %Z}",
         ]
+        signed = self.signed_since() if self.signed_since is not None else None
+        current = reminder(self.schedule, now, signed_since=signed)
+        if current is not None:
+            parts.append(current.badge(now) + " (h opens the handoff)")
         if self.paused:
             parts.append("REFRESH PAUSED (p resumes)")
         self.update(Text("  │  ".join(parts)))
         self.set_class(self.paused, "-paused")
+        self.set_class(current is not None and not self.paused, "-handoff")
+        if current != self.reminder:
+            # The badge shows from the start; a notification marks the moment it changes.
+            if current is not None and self._started:
+                when = f"{current.handoff_at.astimezone(self.zone):%H:%M}"
+                text = (
+                    f"Handoff at {when}: the digest and checklist are under h."
+                    if current.kind == "soon"
+                    else f"It is handoff time ({when}): open the handoff with h."
+                )
+                self.notify(text, title="Handoff", timeout=30, markup=False)
+            self.reminder = current

@@ -1,0 +1,198 @@
+"""`cockpit handoff show|report|list|sign-off` and `cockpit review`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cockpit import locations
+from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from cockpit.config import Config
+    from cockpit.store import Store
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_parsers(sub: Any) -> None:
+    handoff = sub.add_parser("handoff", help="the shift handoff: digest, sign-off, past ones")
+    handoff_sub = handoff.add_subparsers(dest="handoff_command", required=True)
+    for name, text in (
+        ("show", "the digest of the current shift so far (Markdown)"),
+        ("report", "a signed handoff as it was signed (default: the latest)"),
+    ):
+        cmd = handoff_sub.add_parser(name, help=text)
+        cmd.add_argument("--json", action="store_true")
+        cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not stdout")
+        if name == "report":
+            cmd.add_argument("--id", type=int, help="which handoff (`cockpit handoff list`)")
+    listing = handoff_sub.add_parser("list", help="past (signed) handoffs, newest first")
+    listing.add_argument("--json", action="store_true")
+    sign = handoff_sub.add_parser("sign-off", help="the incoming engineer signs the handoff")
+    sign.add_argument("--as", dest="name", required=True, metavar="NAME", help="your name")
+
+    review = sub.add_parser("review", help="the weekly review (the Friday meeting)")
+    review.add_argument("--week", metavar="YYYY-Www", help="ISO week, default this week")
+    review.add_argument("--json", action="store_true")
+    review.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not stdout")
+
+
+def _config() -> Config | None:
+    from cockpit.cli import _load_config
+
+    return _load_config()
+
+
+def _open() -> Store | None:
+    from cockpit.store import StoreError, open_store
+
+    try:
+        return open_store(locations.database_file())
+    except (StoreError, OSError) as exc:
+        print(f"cannot open the notebook: {exc}", file=sys.stderr)
+        return None
+
+
+def _emit(text: str, out: Path | None) -> int:
+    if out is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return EXIT_OK
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"cannot write {out}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def handoff(args: argparse.Namespace, clock: Clock = _utc_now) -> int:
+    config = _config()
+    if config is None:
+        return EXIT_USAGE
+    store = _open()
+    if store is None:
+        return EXIT_USAGE
+    try:
+        return _handoff(args, config, store, clock())
+    finally:
+        store.close()
+
+
+def _current_markdown(config: Config, store: Store, now: datetime) -> tuple[Any, str]:
+    from cockpit.reports.handoff import render_markdown
+    from cockpit.services.handoff_digest import build_digest
+    from cockpit.services.handoff_live import fetch_live_blocking
+    from cockpit.services.shift import ensure_draft
+
+    draft = ensure_draft(store, config, now)
+    digest = build_digest(store, config, draft, fetch_live_blocking(config), now)
+    return digest, render_markdown(digest)
+
+
+def _handoff(args: argparse.Namespace, config: Config, store: Store, now: datetime) -> int:
+    from cockpit.reports.markdown import to_jsonable
+    from cockpit.services.shift import refuse_if_already_signed, sign_off
+    from cockpit.store.handoffs import HandoffRefused, get_handoff, last_signed, past_handoffs
+
+    command = args.handoff_command
+    try:
+        if command == "show":
+            digest, text = _current_markdown(config, store, now)
+            if args.json:
+                text = json.dumps(to_jsonable(digest), indent=2) + "\n"
+            return _emit(text, args.out)
+        if command == "report":
+            handoff = last_signed(store) if args.id is None else get_handoff(store, args.id)
+            if handoff is None or not handoff.signed:
+                which = "no handoff has been signed yet" if args.id is None else (
+                    f"handoff {args.id} does not exist or is not signed yet")  # fmt: skip
+                print(f"{which}; `cockpit handoff list` shows the signed ones", file=sys.stderr)
+                return EXIT_USAGE
+            if args.json:
+                return _emit(json.dumps(to_jsonable(handoff), indent=2) + "\n", args.out)
+            return _emit(handoff.digest, args.out)
+        if command == "list":
+            past = past_handoffs(store)
+            if args.json:
+                print(json.dumps(to_jsonable([_summary(h) for h in past]), indent=2))
+            elif not past:
+                print("no signed handoffs yet")
+            for h in [] if args.json else past:
+                print(f"{h.id:>4}  {h.signed_at:%Y-%m-%d %H:%M}Z  {h.outgoing} → {h.signed_by}")
+            return EXIT_OK
+        # sign-off
+        refuse_if_already_signed(store, config, now)
+        from cockpit.reports.handoff import render_markdown
+        from cockpit.services.handoff_digest import build_digest
+        from cockpit.services.handoff_live import fetch_live_blocking
+        from cockpit.services.shift import ensure_draft
+
+        draft = ensure_draft(store, config, now)
+        live = fetch_live_blocking(config)
+        signed_at_digest = build_digest(store, config, draft, live, now)
+        # The kept digest shows the signature it got; render it as signed.
+        from dataclasses import replace
+
+        text = render_markdown(replace(signed_at_digest, signed_by=args.name.strip(),
+                                       signed_at=now))  # fmt: skip
+        signed = sign_off(store, draft, by=args.name, now=now, digest=text)
+    except HandoffRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    unticked = [i.text for i in signed.checklist if not i.checked]
+    print(f"handoff {signed.id} signed by {signed.signed_by}: {signed.outgoing} hands over.")
+    if unticked:
+        print(f"note: {len(unticked)} checklist item(s) were not ticked:", file=sys.stderr)
+        for item in unticked:
+            print(f"  - {item}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _summary(h: Any) -> dict[str, object]:
+    return {
+        "id": h.id,
+        "outgoing": h.outgoing,
+        "incoming": h.incoming,
+        "signed_by": h.signed_by,
+        "signed_at": h.signed_at,
+        "shift_start": h.shift_start,
+        "shift_end": h.shift_end,
+    }
+
+
+def review(args: argparse.Namespace, clock: Clock = _utc_now) -> int:
+    from cockpit.reports.markdown import to_jsonable
+    from cockpit.reports.review import render_markdown
+    from cockpit.services.weekly_review import build_review, parse_week
+
+    week = None
+    if args.week:
+        try:
+            week = parse_week(args.week)
+        except ValueError as exc:
+            print(f"--week: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    config = _config()
+    if config is None:
+        return EXIT_USAGE
+    store = _open()
+    if store is None:
+        return EXIT_USAGE
+    try:
+        result = build_review(store, config, clock(), week)
+    finally:
+        store.close()
+    if args.json:
+        return _emit(json.dumps(to_jsonable(result), indent=2) + "\n", args.out)
+    return _emit(render_markdown(result), args.out)

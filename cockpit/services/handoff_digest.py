@@ -1,0 +1,279 @@
+"""The digest of a shift, computed from the notebook and the live sources.
+
+Pure data: the report renders it as Markdown, the screen as text, ``--json`` as JSON.
+Nothing is remembered in memory: alert transitions, acks, incidents, runbook runs, probe
+changes and SLO budgets are all rows other parts of the cockpit wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from cockpit.config import Config
+from cockpit.model.alerts import Alert
+from cockpit.model.incident_record import FINISHED_STATUSES
+from cockpit.services.handoff_live import LiveState, Silence
+from cockpit.store import Store
+from cockpit.store.digest_queries import (
+    LastUpdate,
+    ProbeFlaps,
+    RunbookRun,
+    acks_between,
+    active_acks,
+    budget_at_or_after,
+    incidents_touching,
+    last_update,
+    probe_flaps,
+    resolved_alerts,
+    runbook_runs,
+    snapshot_slos,
+)
+from cockpit.store.handoffs import ChecklistItem, Handoff
+
+EXPIRING_WITHIN = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class FiringAlert:
+    name: str
+    severity: str
+    labels: Mapping[str, str]
+    since: datetime | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class AckedAlert:
+    name: str
+    labels: Mapping[str, str]
+    owner: str | None
+    acked_at: datetime
+    age: timedelta
+    expires_at: datetime | None
+    still_firing: bool | None  # None: the live alerts are not known
+
+
+@dataclass(frozen=True)
+class ResolvedAlert:
+    name: str
+    labels: Mapping[str, str]
+    fired_at: datetime | None
+    resolved_at: datetime
+    acked_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    id: str
+    title: str
+    severity: str
+    status: str
+    detected_at: datetime
+    finished_at: datetime | None
+    responder: str | None
+    opened_in_shift: bool
+    closed_in_shift: bool
+    last_update: LastUpdate | None
+
+    @property
+    def still_open(self) -> bool:
+        return self.status not in FINISHED_STATUSES
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    slo: str
+    at_start: float | None
+    start_taken_at: datetime | None
+    now: float | None
+    now_taken_at: datetime | None
+
+    @property
+    def change(self) -> float | None:
+        if self.at_start is None or self.now is None:
+            return None
+        return self.now - self.at_start
+
+
+@dataclass(frozen=True)
+class Digest:
+    handoff_id: int | None
+    outgoing: str
+    incoming: str | None
+    start: datetime
+    end: datetime
+    generated_at: datetime
+    timezone: str
+    firing_unacked: tuple[FiringAlert, ...] | None
+    acked: tuple[AckedAlert, ...]
+    resolved: tuple[ResolvedAlert, ...]
+    silences_created: tuple[Silence, ...] | None
+    silences_expiring: tuple[Silence, ...] | None
+    incidents: tuple[IncidentLine, ...]
+    budgets: tuple[BudgetLine, ...]
+    runbook_runs: tuple[RunbookRun, ...]
+    probe_flaps: tuple[ProbeFlaps, ...]
+    time_critical: str
+    at_risk: str
+    notes: str
+    checklist: tuple[ChecklistItem, ...]
+    signed_by: str | None = None
+    signed_at: datetime | None = None
+    problems: tuple[str, ...] = field(default=())  # live sources that could not be read
+
+
+def _firing(alert: Alert) -> bool:
+    return alert.state in ("firing", "silenced", "inhibited")
+
+
+def _alert_sections(
+    store: Store, live: LiveState, start: datetime, end: datetime
+) -> tuple[tuple[FiringAlert, ...] | None, tuple[AckedAlert, ...], tuple[ResolvedAlert, ...]]:
+    acks = active_acks(store, end)
+    acked_prints = {a.fingerprint for a in acks}
+    firing_prints = None
+    unacked = None
+    if live.alerts is not None:
+        firing_prints = {a.fingerprint for a in live.alerts if _firing(a) and a.fingerprint}
+        unacked = tuple(
+            FiringAlert(a.name, a.severity, a.labels, a.starts_at, a.summary)
+            for a in live.alerts
+            # A silenced alert is handled (silence or ack-silence); pending is not news yet.
+            if a.state == "firing" and a.fingerprint not in acked_prints
+        )
+    acked = tuple(
+        AckedAlert(
+            a.alertname,
+            a.labels,
+            a.created_by,
+            a.created_at,
+            end - a.created_at,
+            a.expires_at,
+            None if firing_prints is None else a.fingerprint in firing_prints,
+        )
+        for a in acks
+        # An ack on an alert that has resolved is history: it shows on the resolved line.
+        if firing_prints is None or a.fingerprint in firing_prints
+    )
+    resolved = []
+    for r in resolved_alerts(store, start, end):
+        owners: tuple[str, ...] = ()
+        if r.fingerprint:
+            since = r.fired_at or start
+            owners = tuple(
+                dict.fromkeys(
+                    a.created_by or "someone"
+                    for a in acks_between(store, r.fingerprint, since, r.resolved_at)
+                )
+            )
+        resolved.append(ResolvedAlert(r.alertname, r.labels, r.fired_at, r.resolved_at, owners))
+    return unacked, acked, tuple(resolved)
+
+
+def _silence_sections(
+    live: LiveState, start: datetime, end: datetime
+) -> tuple[tuple[Silence, ...] | None, tuple[Silence, ...] | None]:
+    if live.silences is None:
+        return None, None
+    # Alertmanager keeps no creation time; a silence starts when it is created unless it
+    # was scheduled ahead, so its start inside the shift is the best available answer.
+    created = tuple(
+        sorted((s for s in live.silences if start <= s.starts_at < end), key=lambda s: s.starts_at)
+    )
+    expiring = tuple(
+        sorted(
+            (
+                s
+                for s in live.silences
+                if s.state != "expired" and end < s.ends_at <= end + EXPIRING_WITHIN
+            ),
+            key=lambda s: s.ends_at,
+        )
+    )
+    return created, expiring
+
+
+def _incidents(store: Store, start: datetime, end: datetime) -> tuple[IncidentLine, ...]:
+    lines = []
+    for inc in incidents_touching(store, start, end):
+        finished = None
+        if inc.status in FINISHED_STATUSES:
+            finished = inc.resolved_at or inc.closed_at or inc.updated_at
+        lines.append(
+            IncidentLine(
+                id=inc.id,
+                title=inc.title,
+                severity=inc.severity,
+                status=inc.status,
+                detected_at=inc.detected_at,
+                finished_at=finished,
+                responder=inc.responder or inc.commander,
+                opened_in_shift=start <= inc.detected_at < end,
+                closed_in_shift=finished is not None and start <= finished <= end,
+                last_update=last_update(store, inc.id, end),
+            )
+        )
+    return tuple(lines)
+
+
+def _budgets(
+    store: Store, slo_names: Sequence[str], start: datetime, end: datetime
+) -> tuple[BudgetLine, ...]:
+    lines = []
+    for name in slo_names:
+        first = budget_at_or_after(store, name, start, end)
+        last = budget_at_or_after(store, name, end, end)
+        lines.append(
+            BudgetLine(
+                name,
+                first.budget_remaining if first else None,
+                first.taken_at if first else None,
+                last.budget_remaining if last else None,
+                last.taken_at if last else None,
+            )
+        )
+    return tuple(lines)
+
+
+def build_digest(
+    store: Store, config: Config, handoff: Handoff, live: LiveState, now: datetime
+) -> Digest:
+    """The digest of ``handoff``'s shift: up to ``now`` for a draft, up to its signature
+    for a signed one."""
+    start = handoff.shift_start
+    end = handoff.signed_at or now
+    unacked, acked, resolved = _alert_sections(store, live, start, end)
+    created, expiring = _silence_sections(live, start, end)
+    names = list(dict.fromkeys([s.name for s in config.slos] + snapshot_slos(store)))
+    problems = tuple(
+        f"{what}: {why}"
+        for what, why in (("alerts", live.alerts_problem), ("silences", live.silences_problem))
+        if why
+    )
+    return Digest(
+        handoff_id=handoff.id,
+        outgoing=handoff.outgoing,
+        incoming=handoff.incoming,
+        start=start,
+        end=end,
+        generated_at=now,
+        timezone=config.oncall.timezone,
+        firing_unacked=unacked,
+        acked=acked,
+        resolved=resolved,
+        silences_created=created,
+        silences_expiring=expiring,
+        incidents=_incidents(store, start, end),
+        budgets=_budgets(store, names, start, end),
+        runbook_runs=tuple(runbook_runs(store, start, end)),
+        probe_flaps=tuple(probe_flaps(store, start, end)),
+        time_critical=handoff.time_critical,
+        at_risk=handoff.at_risk,
+        notes=handoff.notes,
+        checklist=handoff.checklist,
+        signed_by=handoff.signed_by,
+        signed_at=handoff.signed_at,
+        problems=problems,
+    )

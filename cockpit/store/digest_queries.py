@@ -1,0 +1,335 @@
+"""Read-only queries behind the handoff digest and the weekly review.
+
+Everything here reads tables other features write (incidents, acks, runbook runs,
+timeline events, SLO snapshots); nothing writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
+from cockpit.store.db import Store, from_db_time, to_db_time
+
+
+def _opt(value: str | None) -> datetime | None:
+    return None if value is None else from_db_time(value)
+
+
+# Our own read of the incidents table (not store/incidents.py's private helpers), so the
+# incident feature can reshape its module without breaking the digest.
+_INCIDENT_SELECT = (
+    "SELECT i.*,"
+    " (SELECT json_group_array(component) FROM"
+    "   (SELECT component FROM incident_components c"
+    "    WHERE c.incident_id = i.id ORDER BY component)) AS components_json"
+    " FROM incidents i"
+)
+
+
+def _row_to_record(row: sqlite3.Row) -> IncidentRecord:
+    return IncidentRecord(
+        id=row["id"],
+        title=row["title"],
+        description=row["description"],
+        severity=row["severity"],
+        status=row["status"],
+        detected_at=from_db_time(row["detected_at"]),
+        acknowledged_at=_opt(row["acknowledged_at"]),
+        mitigated_at=_opt(row["mitigated_at"]),
+        resolved_at=_opt(row["resolved_at"]),
+        closed_at=_opt(row["closed_at"]),
+        responder=row["responder"],
+        commander=row["commander"],
+        root_cause=row["root_cause"],
+        resolution=row["resolution"],
+        postmortem_done=bool(row["postmortem_done"]),
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+        components=tuple(json.loads(row["components_json"])),
+    )
+
+
+@dataclass(frozen=True)
+class AckRow:
+    fingerprint: str
+    alertname: str
+    labels: dict[str, str]
+    created_by: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    silence_id: str | None
+
+
+def _ack(r: sqlite3.Row) -> AckRow:
+    return AckRow(
+        r["fingerprint"], r["alertname"], json.loads(r["labels"]), r["created_by"],
+        from_db_time(r["created_at"]), _opt(r["expires_at"]), r["silence_id"],
+    )  # fmt: skip
+
+
+def active_acks(store: Store, now: datetime) -> list[AckRow]:
+    """Acks not removed and not expired at ``now``, oldest first."""
+    rows = store.connection.execute(
+        "SELECT * FROM acks WHERE removed_at IS NULL AND created_at <= ?"
+        " AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at, id",
+        (to_db_time(now), to_db_time(now)),
+    )
+    return [_ack(r) for r in rows]
+
+
+def acks_between(store: Store, fingerprint: str, start: datetime, end: datetime) -> list[AckRow]:
+    """Acks of one alert created in [start, end], oldest first."""
+    rows = store.connection.execute(
+        "SELECT * FROM acks WHERE fingerprint = ? AND created_at >= ? AND created_at <= ?"
+        " ORDER BY created_at, id",
+        (fingerprint, to_db_time(start), to_db_time(end)),
+    )
+    return [_ack(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class ResolvedAlert:
+    alertname: str
+    labels: dict[str, str]
+    fingerprint: str | None
+    fired_at: datetime | None  # None: it fired before the notebook saw it
+    resolved_at: datetime
+
+
+def resolved_alerts(store: Store, start: datetime, end: datetime) -> list[ResolvedAlert]:
+    """alert_resolved events in [start, end), each with the alert_fired event before it
+    (same fingerprint, or the same labels when the fingerprint is unknown)."""
+    rows = store.connection.execute(
+        "SELECT r.subject, r.labels, r.fingerprint, r.occurred_at,"
+        " (SELECT max(f.occurred_at) FROM timeline_events f WHERE f.kind = 'alert_fired'"
+        "   AND f.occurred_at <= r.occurred_at AND ((r.fingerprint IS NOT NULL"
+        "   AND f.fingerprint = r.fingerprint) OR (r.fingerprint IS NULL"
+        "   AND f.labels = r.labels))) AS fired_at"
+        " FROM timeline_events r WHERE r.kind = 'alert_resolved'"
+        " AND r.occurred_at >= ? AND r.occurred_at < ? ORDER BY r.occurred_at, r.id",
+        (to_db_time(start), to_db_time(end)),
+    )
+    return [
+        ResolvedAlert(
+            r["subject"],
+            json.loads(r["labels"]),
+            r["fingerprint"],
+            _opt(r["fired_at"]),
+            from_db_time(r["occurred_at"]),
+        )
+        for r in rows
+    ]
+
+
+def incidents_touching(store: Store, start: datetime, end: datetime) -> list[IncidentRecord]:
+    """Incidents open at any moment of [start, end): detected before ``end`` and not
+    finished before ``start``. Most severe first, then oldest."""
+    finished = sorted(FINISHED_STATUSES)
+    marks = ", ".join("?" for _ in finished)
+    rows = store.connection.execute(
+        f"{_INCIDENT_SELECT} WHERE i.detected_at < ? AND (i.status NOT IN ({marks})"
+        " OR coalesce(i.resolved_at, i.closed_at, i.updated_at) >= ?)"
+        " ORDER BY i.severity, i.detected_at, i.id",
+        (to_db_time(end), *finished, to_db_time(start)),
+    )
+    return [_row_to_record(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class LastUpdate:
+    at: datetime
+    kind: str
+    body: str
+    author: str | None
+
+
+def last_update(store: Store, incident_id: str, before: datetime) -> LastUpdate | None:
+    """The newest timeline event of an incident at or before ``before``."""
+    row = store.connection.execute(
+        "SELECT occurred_at, kind, body, author FROM timeline_events"
+        " WHERE incident_id = ? AND occurred_at <= ? ORDER BY occurred_at DESC, id DESC LIMIT 1",
+        (incident_id, to_db_time(before)),
+    ).fetchone()
+    if row is None:
+        return None
+    return LastUpdate(from_db_time(row["occurred_at"]), row["kind"], row["body"], row["author"])
+
+
+@dataclass(frozen=True)
+class RunbookRun:
+    id: int
+    runbook: str
+    incident_id: str | None
+    started_by: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    dry_run: bool
+    steps: int
+    steps_done: int
+    steps_skipped: int
+    steps_failed: int
+
+
+def runbook_runs(store: Store, start: datetime, end: datetime) -> list[RunbookRun]:
+    """Runs started in [start, end), oldest first, with their step outcomes counted."""
+    rows = store.connection.execute(
+        "SELECT r.*, count(s.step_index) AS steps,"
+        " coalesce(sum(s.outcome = 'done'), 0) AS done,"
+        " coalesce(sum(s.outcome = 'skipped'), 0) AS skipped,"
+        " coalesce(sum(s.outcome = 'failed'), 0) AS failed"
+        " FROM runbook_runs r LEFT JOIN runbook_steps s ON s.run_id = r.id"
+        " WHERE r.started_at >= ? AND r.started_at < ? GROUP BY r.id ORDER BY r.started_at, r.id",
+        (to_db_time(start), to_db_time(end)),
+    )
+    return [
+        RunbookRun(
+            int(r["id"]),
+            r["runbook"],
+            r["incident_id"],
+            r["started_by"],
+            from_db_time(r["started_at"]),
+            _opt(r["finished_at"]),
+            r["status"],
+            bool(r["dry_run"]),
+            int(r["steps"]),
+            int(r["done"]),
+            int(r["skipped"]),
+            int(r["failed"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ProbeFlaps:
+    probe: str
+    component: str | None
+    downs: int
+    ups: int
+    first_down: datetime | None
+    last_change: datetime
+    last_kind: str  # probe_down or probe_up: where it ended
+
+
+def probe_flaps(store: Store, start: datetime, end: datetime) -> list[ProbeFlaps]:
+    """Per probe, its down/up transitions in [start, end); most downs first."""
+    rows = store.connection.execute(
+        "SELECT subject, max(component) AS component,"
+        " sum(kind = 'probe_down') AS downs, sum(kind = 'probe_up') AS ups,"
+        " min(CASE WHEN kind = 'probe_down' THEN occurred_at END) AS first_down,"
+        " max(occurred_at) AS last_change,"
+        " (SELECT e2.kind FROM timeline_events e2 WHERE e2.subject = e.subject"
+        "   AND e2.kind IN ('probe_down', 'probe_up') AND e2.occurred_at >= ?"
+        "   AND e2.occurred_at < ? ORDER BY e2.occurred_at DESC, e2.id DESC LIMIT 1) AS last_kind"
+        " FROM timeline_events e WHERE kind IN ('probe_down', 'probe_up')"
+        " AND occurred_at >= ? AND occurred_at < ? GROUP BY subject"
+        " ORDER BY downs DESC, subject",
+        (to_db_time(start), to_db_time(end)) * 2,
+    )
+    return [
+        ProbeFlaps(
+            r["subject"],
+            r["component"],
+            int(r["downs"]),
+            int(r["ups"]),
+            _opt(r["first_down"]),
+            from_db_time(r["last_change"]),
+            r["last_kind"],
+        )
+        for r in rows
+    ]
+
+
+def noisiest_alerts(
+    store: Store, start: datetime, end: datetime, limit: int = 10
+) -> list[tuple[str, int]]:
+    """(alertname, times fired) in [start, end), loudest first."""
+    rows = store.connection.execute(
+        "SELECT subject, count(*) AS n FROM timeline_events WHERE kind = 'alert_fired'"
+        " AND occurred_at >= ? AND occurred_at < ? GROUP BY subject ORDER BY n DESC, subject"
+        " LIMIT ?",
+        (to_db_time(start), to_db_time(end), limit),
+    )
+    return [(str(r["subject"]), int(r["n"])) for r in rows]
+
+
+def incidents_detected(store: Store, start: datetime, end: datetime) -> list[IncidentRecord]:
+    rows = store.connection.execute(
+        f"{_INCIDENT_SELECT} WHERE i.detected_at >= ? AND i.detected_at < ?"
+        " ORDER BY i.severity, i.detected_at, i.id",
+        (to_db_time(start), to_db_time(end)),
+    )
+    return [_row_to_record(r) for r in rows]
+
+
+def missing_postmortems(store: Store, before: datetime) -> list[IncidentRecord]:
+    """Sev1 and Sev2 incidents detected before ``before`` whose postmortem is not done."""
+    rows = store.connection.execute(
+        f"{_INCIDENT_SELECT} WHERE i.severity IN ('Sev1', 'Sev2') AND i.postmortem_done = 0"
+        " AND i.detected_at < ? ORDER BY i.detected_at, i.id",
+        (to_db_time(before),),
+    )
+    return [_row_to_record(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    id: int
+    incident_id: str
+    what: str
+    owner: str | None
+    due_date: date | None
+
+
+def open_action_items(store: Store) -> list[ActionItem]:
+    """Action items not done: soonest due first, undated last."""
+    rows = store.connection.execute(
+        "SELECT id, incident_id, what, owner, due_date FROM action_items WHERE done = 0"
+        " ORDER BY due_date IS NULL, due_date, id"
+    )
+    return [
+        ActionItem(
+            int(r["id"]),
+            r["incident_id"],
+            r["what"],
+            r["owner"],
+            date.fromisoformat(r["due_date"]) if r["due_date"] else None,
+        )
+        for r in rows
+    ]
+
+
+def snapshot_slos(store: Store) -> list[str]:
+    """Every SLO name that has budget snapshots."""
+    rows = store.connection.execute("SELECT DISTINCT slo FROM slo_snapshots ORDER BY slo")
+    return [str(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class BudgetPoint:
+    taken_at: datetime
+    budget_remaining: float | None
+
+
+def budget_at_or_after(store: Store, slo: str, at: datetime, until: datetime) -> BudgetPoint | None:
+    """The snapshot of ``slo`` in force at ``at`` (the last one at or before it), or the
+    first taken in (at, until] when the notebook has none that old."""
+    row = store.connection.execute(
+        "SELECT taken_at, budget_remaining FROM slo_snapshots WHERE slo = ? AND taken_at <= ?"
+        " ORDER BY taken_at DESC LIMIT 1",
+        (slo, to_db_time(at)),
+    ).fetchone()
+    if row is None:
+        row = store.connection.execute(
+            "SELECT taken_at, budget_remaining FROM slo_snapshots WHERE slo = ? AND taken_at > ?"
+            " AND taken_at <= ? ORDER BY taken_at LIMIT 1",
+            (slo, to_db_time(at), to_db_time(until)),
+        ).fetchone()
+    if row is None:
+        return None
+    return BudgetPoint(from_db_time(row["taken_at"]), row["budget_remaining"])

@@ -1,0 +1,249 @@
+"""Shift handoffs: the draft of the current shift, its checklist, sign-off, past ones.
+
+A handoff row is a draft until it is signed; at most one draft exists (a unique index),
+and a signed handoff cannot change (triggers in 0002_handoff.sql refuse it, so no other
+writer can get round this module either).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from cockpit.model.checklist import TemplateItem
+from cockpit.model.timeline import require_aware
+from cockpit.store.db import Store, StoreError, from_db_time, to_db_time
+
+TEXT_SECTIONS = ("time_critical", "at_risk", "notes")
+
+
+class HandoffRefused(Exception):
+    """The change is not allowed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: int
+    position: int
+    part: str  # "outgoing" or "incoming"
+    text: str
+    checked: bool
+    checked_by: str | None
+    checked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Handoff:
+    id: int
+    outgoing: str
+    incoming: str | None
+    shift_start: datetime
+    shift_end: datetime
+    created_at: datetime
+    signed_at: datetime | None
+    signed_by: str | None
+    digest: str  # the Markdown digest as signed; empty for a draft
+    notes: str  # the shift notes scratchpad
+    time_critical: str
+    at_risk: str
+    checklist: tuple[ChecklistItem, ...] = ()
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    def unticked(self, part: str) -> list[ChecklistItem]:
+        return [i for i in self.checklist if i.part == part and not i.checked]
+
+
+def _opt(value: str | None) -> datetime | None:
+    return None if value is None else from_db_time(value)
+
+
+def _items(conn: sqlite3.Connection, handoff_id: int) -> tuple[ChecklistItem, ...]:
+    rows = conn.execute(
+        "SELECT id, position, part, item, checked, checked_by, checked_at"
+        " FROM handoff_checklist_items WHERE handoff_id = ? ORDER BY position",
+        (handoff_id,),
+    )
+    return tuple(
+        ChecklistItem(
+            int(r["id"]),
+            int(r["position"]),
+            r["part"],
+            r["item"],
+            bool(r["checked"]),
+            r["checked_by"],
+            _opt(r["checked_at"]),
+        )
+        for r in rows
+    )
+
+
+def _row(conn: sqlite3.Connection, row: sqlite3.Row) -> Handoff:
+    return Handoff(
+        id=int(row["id"]),
+        outgoing=row["outgoing"],
+        incoming=row["incoming"],
+        shift_start=from_db_time(row["shift_start"]),
+        shift_end=from_db_time(row["shift_end"]),
+        created_at=from_db_time(row["created_at"]),
+        signed_at=_opt(row["signed_at"]),
+        signed_by=row["signed_by"],
+        digest=row["digest"],
+        notes=row["notes"],
+        time_critical=row["time_critical"],
+        at_risk=row["at_risk"],
+        checklist=_items(conn, int(row["id"])),
+    )
+
+
+def get_handoff(store: Store, handoff_id: int) -> Handoff | None:
+    conn = store.connection
+    row = conn.execute("SELECT * FROM handoffs WHERE id = ?", (handoff_id,)).fetchone()
+    return None if row is None else _row(conn, row)
+
+
+def current_draft(store: Store) -> Handoff | None:
+    conn = store.connection
+    row = conn.execute("SELECT * FROM handoffs WHERE signed_at IS NULL").fetchone()
+    return None if row is None else _row(conn, row)
+
+
+def last_signed(store: Store, before: datetime | None = None) -> Handoff | None:
+    """The most recently signed handoff (signed at or before ``before`` if given)."""
+    conn = store.connection
+    sql = "SELECT * FROM handoffs WHERE signed_at IS NOT NULL"
+    params: list[str] = []
+    if before is not None:
+        sql += " AND signed_at <= ?"
+        params.append(to_db_time(before))
+    row = conn.execute(sql + " ORDER BY signed_at DESC, id DESC LIMIT 1", params).fetchone()
+    return None if row is None else _row(conn, row)
+
+
+def past_handoffs(store: Store, limit: int = 50) -> list[Handoff]:
+    """Signed handoffs, newest first."""
+    conn = store.connection
+    rows = conn.execute(
+        "SELECT * FROM handoffs WHERE signed_at IS NOT NULL"
+        " ORDER BY signed_at DESC, id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [_row(conn, r) for r in rows]
+
+
+def create_draft(
+    store: Store,
+    *,
+    outgoing: str,
+    incoming: str | None,
+    shift_start: datetime,
+    shift_end: datetime,
+    template: Sequence[TemplateItem],
+    now: datetime,
+) -> Handoff:
+    """The draft of the current shift, its checklist copied from ``template``. If another
+    process created a draft meanwhile, that one is returned."""
+    require_aware(now, "now")
+    if not outgoing.strip():
+        raise HandoffRefused(
+            "nobody is on call: set [oncall] roster (or me) in the config, then try again"
+        )
+    if shift_end < shift_start:
+        shift_end = shift_start
+    with store.transaction() as conn:
+        existing = conn.execute("SELECT id FROM handoffs WHERE signed_at IS NULL").fetchone()
+        if existing is not None:
+            handoff_id = int(existing[0])
+        else:
+            cursor = conn.execute(
+                "INSERT INTO handoffs (outgoing, incoming, shift_start, shift_end, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (outgoing.strip(), incoming, to_db_time(shift_start), to_db_time(shift_end),
+                 to_db_time(now)),
+            )  # fmt: skip
+            if cursor.lastrowid is None:
+                raise StoreError("SQLite returned no id for the new handoff")
+            handoff_id = cursor.lastrowid
+            conn.executemany(
+                "INSERT INTO handoff_checklist_items (handoff_id, position, part, item)"
+                " VALUES (?, ?, ?, ?)",
+                [(handoff_id, i, t.part, t.text) for i, t in enumerate(template)],
+            )
+    handoff = get_handoff(store, handoff_id)
+    if handoff is None:
+        raise StoreError(f"handoff {handoff_id} vanished right after it was created")
+    return handoff
+
+
+def _require_draft(conn: sqlite3.Connection, handoff_id: int) -> sqlite3.Row:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM handoffs WHERE id = ?", (handoff_id,)
+    ).fetchone()
+    if row is None:
+        raise HandoffRefused(f"there is no handoff {handoff_id}; `cockpit handoff list` shows them")
+    if row["signed_at"] is not None:
+        raise HandoffRefused(
+            f"handoff {handoff_id} was already signed by {row['signed_by']} at "
+            f"{row['signed_at']}; a signed handoff is read-only"
+        )
+    return row
+
+
+def save_text(store: Store, handoff_id: int, section: str, text: str) -> None:
+    """Write one free-text section (the scratchpad is ``notes``) of a draft."""
+    if section not in TEXT_SECTIONS:
+        raise ValueError(f"unknown handoff section {section!r}; use one of {TEXT_SECTIONS}")
+    with store.transaction() as conn:
+        _require_draft(conn, handoff_id)
+        conn.execute(f"UPDATE handoffs SET {section} = ? WHERE id = ?", (text, handoff_id))
+
+
+def tick(
+    store: Store, item_id: int, *, checked: bool, by: str | None, at: datetime
+) -> ChecklistItem:
+    """Tick (or untick) one checklist item of a draft, as ``by``."""
+    require_aware(at, "at")
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT handoff_id FROM handoff_checklist_items WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None:
+            raise HandoffRefused(f"there is no checklist item {item_id}")
+        _require_draft(conn, int(row[0]))
+        conn.execute(
+            "UPDATE handoff_checklist_items SET checked = ?, checked_by = ?, checked_at = ?"
+            " WHERE id = ?",
+            (int(checked), by if checked else None, to_db_time(at) if checked else None, item_id),
+        )
+        handoff_id = int(row[0])
+    return next(i for i in _items(store.connection, handoff_id) if i.id == item_id)
+
+
+def sign(store: Store, handoff_id: int, *, by: str, at: datetime, digest: str) -> Handoff:
+    """The incoming engineer signs: the shift ends at ``at`` and the digest is kept as it
+    was. Refused for a signed handoff, an empty name, or the outgoing engineer."""
+    require_aware(at, "at")
+    name = by.strip()
+    if not name:
+        raise HandoffRefused("sign with your name: --as NAME")
+    with store.transaction() as conn:
+        row = _require_draft(conn, handoff_id)
+        if name.casefold() == str(row["outgoing"]).casefold():
+            raise HandoffRefused(
+                f"{name} is the outgoing engineer of this shift; the incoming engineer "
+                f"({row['incoming'] or 'the next on call'}) signs the handoff"
+            )
+        start = from_db_time(row["shift_start"])
+        end = max(at, start)
+        conn.execute(
+            "UPDATE handoffs SET signed_at = ?, signed_by = ?, shift_end = ?, digest = ?"
+            " WHERE id = ?",
+            (to_db_time(at), name, to_db_time(end), digest, handoff_id),
+        )
+    handoff = get_handoff(store, handoff_id)
+    assert handoff is not None
+    return handoff

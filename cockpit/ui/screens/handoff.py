@@ -1,0 +1,370 @@
+"""The shift handoff: the digest of the shift, the checklist, the three free-text sections
+(the shift notes scratchpad among them), sign-off, and past handoffs read-only.
+
+Text is saved as you type: each change arms a short timer (``SAVE_AFTER``) and every
+pending change is written when the screen closes or the app exits, so nothing is lost.
+The screen opens its own notebook connection, so its last save never races the app
+closing its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from cockpit.config import Config
+from cockpit.reports.handoff import render_markdown
+from cockpit.services.handoff_digest import build_digest
+from cockpit.services.handoff_live import LiveState
+from cockpit.services.shift import ensure_draft, refuse_if_already_signed, sign_off
+from cockpit.store import Store, StoreError, open_store
+from cockpit.store.handoffs import (
+    TEXT_SECTIONS,
+    Handoff,
+    HandoffRefused,
+    get_handoff,
+    past_handoffs,
+    save_text,
+    tick,
+)
+
+SAVE_AFTER = 0.5  # seconds of quiet before a text section is written
+SECTION_TITLES = {
+    "time_critical": "Time-critical work handed over",
+    "at_risk": "Components degraded or at risk",
+    "notes": "Shift notes (scratchpad, saved as you type)",
+}
+LiveFetch = Callable[[], Awaitable[LiveState]]
+
+
+def _with_text(handoff: Handoff, texts: dict[str, str]) -> Handoff:
+    return replace(
+        handoff,
+        time_critical=texts.get("time_critical", handoff.time_critical),
+        at_risk=texts.get("at_risk", handoff.at_risk),
+        notes=texts.get("notes", handoff.notes),
+    )
+
+
+class SignOffScreen(ModalScreen[str | None]):
+    """Ask the incoming engineer's name; the caller signs and may refuse with a reason."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, handoff: Handoff, sign: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.handoff = handoff
+        self.sign = sign
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sign-off-dialog"):
+            yield Label(
+                Text(f"Sign off the handoff from {self.handoff.outgoing}. Your name:"),
+            )
+            yield Input(value=self.handoff.incoming or "", id="sign-off-name")
+            yield Static("", id="sign-off-error")
+            unticked = self.handoff.unticked("incoming")
+            hint = (
+                f"{len(unticked)} of your checklist items are not ticked."
+                if unticked
+                else "Your part of the checklist is ticked."
+            )
+            yield Label(Text(hint + " Enter signs; Esc cancels."), classes="handoff-label")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = self.sign(event.value)
+        if problem is None:
+            self.dismiss(event.value.strip())
+        else:
+            self.query_one("#sign-off-error", Static).update(Text(f"Refused: {problem}"))
+
+
+class PastHandoffsScreen(ModalScreen[int | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, handoffs: list[Handoff], zone: ZoneInfo) -> None:
+        super().__init__()
+        self.handoffs = handoffs
+        self.zone = zone
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="past-handoffs"):
+            if not self.handoffs:
+                yield Label("No handoff has been signed yet. Esc closes.")
+                return
+            yield Label("Past handoffs (Enter opens one read-only, Esc closes)")
+            yield OptionList(
+                *(
+                    Option(
+                        Text(
+                            f"{h.signed_at.astimezone(self.zone):%a %Y-%m-%d %H:%M}  "
+                            f"{h.outgoing} → {h.signed_by}"
+                        )
+                        if h.signed_at
+                        else Text(str(h.id)),
+                        id=str(h.id),
+                    )
+                    for h in self.handoffs
+                ),
+                id="past-handoffs-list",
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+
+class HandoffScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "sign_off", "Sign off"),
+        Binding("ctrl+l", "past", "Past handoffs"),
+        Binding("ctrl+r", "reload", "Refresh digest"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        database: Path,
+        clock: Callable[[], datetime],
+        live: LiveState,
+        *,
+        fetch_live: LiveFetch | None = None,
+        handoff_id: int | None = None,
+        focus: str = "",
+    ) -> None:
+        super().__init__()
+        self.focus_section = focus  # a text section to put the cursor in, e.g. "notes"
+        self.config = config
+        self.database = database
+        self.clock = clock
+        self.live = live
+        self.fetch_live = fetch_live
+        self.handoff_id = handoff_id  # None: the current shift's draft
+        self.zone = ZoneInfo(config.oncall.timezone)
+        self.store: Store | None = None
+        self.handoff: Handoff | None = None
+        self.problem = ""
+        self._pending: dict[str, str] = {}
+        self._timer: Timer | None = None
+        self._loading = False
+
+    # -- layout -------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="handoff-title")
+        with Horizontal(id="handoff-body"):
+            with VerticalScroll(id="handoff-digest"):
+                yield Static("", id="handoff-digest-text")
+            with Vertical(id="handoff-side"):
+                yield Label("Checklist (space ticks)", classes="handoff-label")
+                yield SelectionList[int](id="handoff-checklist")
+                for section, title in SECTION_TITLES.items():
+                    yield Label(title, classes="handoff-label")
+                    yield TextArea("", id=f"handoff-{section}", soft_wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(
+            "#handoff-digest"
+        ).border_title = "Digest (Markdown that pastes into GitHub, Slack and a wiki)"
+        try:
+            self.store = open_store(self.database)
+            self.handoff = (
+                ensure_draft(self.store, self.config, self.clock())
+                if self.handoff_id is None
+                else get_handoff(self.store, self.handoff_id)
+            )
+        except (StoreError, OSError, HandoffRefused) as exc:
+            self.problem = str(exc)
+        self._show()
+        if self.focus_section in TEXT_SECTIONS:
+            self.query_one(f"#handoff-{self.focus_section}", TextArea).focus()
+        if self.fetch_live is not None and self.handoff is not None and not self.handoff.signed:
+            self.run_worker(self._refresh_live(), exclusive=True, exit_on_error=False)
+
+    async def _refresh_live(self) -> None:
+        assert self.fetch_live is not None
+        self.live = await self.fetch_live()
+        self._show_digest()
+
+    # -- showing ------------------------------------------------------------
+    def _show(self) -> None:
+        title = self.query_one("#handoff-title", Static)
+        handoff = self.handoff
+        if handoff is None:
+            why = self.problem or f"there is no handoff {self.handoff_id}"
+            title.update(Text(f"No handoff to show: {why}"))
+            self.query_one("#handoff-digest-text", Static).update(
+                Text("Nothing to show. Esc closes.")
+            )
+            for widget in self.query("#handoff-side > *"):
+                widget.disabled = True
+            return
+        if handoff.signed and handoff.signed_at is not None:
+            state = (
+                f"signed by {handoff.signed_by} at "
+                f"{handoff.signed_at.astimezone(self.zone):%a %Y-%m-%d %H:%M %Z} · read-only"
+            )
+        else:
+            state = "draft · ctrl+s signs off · ctrl+l past handoffs · esc closes"
+        title.update(
+            Text(f"Handoff {handoff.outgoing} → {handoff.incoming or 'next on call'}  │  {state}")
+        )
+        checklist = self.query_one("#handoff-checklist", SelectionList)
+        self._loading = True
+        checklist.clear_options()
+        checklist.add_options(
+            [
+                (Text(f"{item.part:<8} {item.text}"), item.id, item.checked)
+                for item in handoff.checklist
+            ]
+        )
+        if handoff.checklist:
+            checklist.highlighted = 0
+        for section in TEXT_SECTIONS:
+            area = self.query_one(f"#handoff-{section}", TextArea)
+            area.load_text(getattr(handoff, section))
+            area.read_only = handoff.signed
+        checklist.disabled = handoff.signed
+        self._loading = False
+        self._show_digest()
+
+    def _show_digest(self) -> None:
+        handoff = self.handoff
+        if handoff is None or self.store is None:
+            return
+        if handoff.signed:
+            text = handoff.digest or "(signed without a digest)"
+        else:
+            # Unsaved keystrokes belong in the digest too.
+            current = _with_text(handoff, self._pending)
+            digest = build_digest(self.store, self.config, current, self.live, self.clock())
+            text = render_markdown(digest)
+        self.query_one("#handoff-digest-text", Static).update(Text(text))
+
+    # -- editing ------------------------------------------------------------
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._loading or self.handoff is None or self.handoff.signed:
+            return
+        section = (event.text_area.id or "").removeprefix("handoff-")
+        if section not in TEXT_SECTIONS:
+            return
+        self._pending[section] = event.text_area.text
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_AFTER, self.flush)
+
+    def flush(self, *, show: bool = True) -> None:
+        """Write every pending text section now (and show them in the digest)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self._pending or self.store is None or self.handoff is None:
+            return
+        pending, self._pending = self._pending, {}
+        try:
+            for section, text in pending.items():
+                save_text(self.store, self.handoff.id, section, text)
+        except (HandoffRefused, StoreError, OSError) as exc:
+            self.notify(f"Could not save the handoff notes: {exc}", severity="error",
+                        markup=False)  # fmt: skip
+            return
+        self.handoff = _with_text(self.handoff, pending)
+        if show:
+            self._show_digest()
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:  # type: ignore[type-arg]
+        if self._loading or self.store is None or self.handoff is None:
+            return
+        item_id = int(event.selection.value)
+        item = next(i for i in self.handoff.checklist if i.id == item_id)
+        checked = item_id in event.selection_list.selected
+        # Each side ticks its own part: the tick is written in that engineer's name.
+        by = self.handoff.outgoing if item.part == "outgoing" else self.handoff.incoming
+        try:
+            tick(self.store, item_id, checked=checked, by=by, at=self.clock())
+        except (HandoffRefused, StoreError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        self._reload()
+
+    def _reload(self) -> None:
+        if self.store is not None and self.handoff is not None:
+            fresh = get_handoff(self.store, self.handoff.id)
+            if fresh is not None:
+                self.handoff = fresh
+                self._show_digest()
+
+    # -- actions ------------------------------------------------------------
+    def action_reload(self) -> None:
+        self.flush()
+        self._reload()
+        if self.fetch_live is not None and self.handoff is not None and not self.handoff.signed:
+            self.run_worker(self._refresh_live(), exclusive=True, exit_on_error=False)
+
+    def action_sign_off(self) -> None:
+        if self.handoff is None or self.store is None:
+            return
+        if self.handoff.signed:
+            self.notify(
+                f"This handoff was already signed by {self.handoff.signed_by}; it is read-only.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.flush()
+        self._reload()
+        self.app.push_screen(SignOffScreen(self.handoff, self._sign), self._signed)
+
+    def _sign(self, name: str) -> str | None:
+        """Sign as ``name``; returns why it was refused, or None when signed."""
+        assert self.store is not None and self.handoff is not None
+        now = self.clock()
+        try:
+            refuse_if_already_signed(self.store, self.config, now)
+            digest = build_digest(self.store, self.config, self.handoff, self.live, now)
+            text = render_markdown(replace(digest, signed_by=name.strip(), signed_at=now))
+            self.handoff = sign_off(self.store, self.handoff, by=name, now=now, digest=text)
+        except HandoffRefused as exc:
+            return str(exc)
+        except StoreError as exc:
+            return f"the notebook refused the write: {exc}"
+        return None
+
+    def _signed(self, name: str | None) -> None:
+        if name is not None:
+            self._show()
+            self.notify(f"Handoff signed by {name}.", markup=False)
+
+    def action_past(self) -> None:
+        if self.store is None:
+            return
+        self.app.push_screen(PastHandoffsScreen(past_handoffs(self.store), self.zone), self._open)
+
+    def _open(self, handoff_id: int | None) -> None:
+        if handoff_id:
+            self.app.push_screen(
+                HandoffScreen(
+                    self.config, self.database, self.clock, self.live, handoff_id=handoff_id
+                )
+            )
+
+    def action_close(self) -> None:
+        self.flush()
+        self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        self.flush(show=False)
+        if self.store is not None:
+            self.store.close()
+            self.store = None
