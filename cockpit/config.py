@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cockpit.config_checks import Checker, Problem
 from cockpit.model.conditions import parse_condition
 from cockpit.model.handoff import WEEKDAYS
+from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
 
 SLI_KINDS = ("ratio", "latency", "recorded")
@@ -120,6 +121,10 @@ class Config:
     burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
     # No writes to outside systems (ack, silence, expire) and no runbook commands.
     read_only: bool = False
+    # [severity.SevN]: first-response target and status-update cadence per severity.
+    severity_policies: Mapping[str, SeverityPolicy] = field(
+        default_factory=lambda: dict(DEFAULT_POLICIES)
+    )
 
 
 def load(path: Path) -> Config:
@@ -141,7 +146,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only"},
+         "burn_row", "read_only", "severity"},
     )  # fmt: skip
     oncall = _oncall(check, root.get("oncall", {}))
     prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
@@ -175,6 +180,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
     read_only = check.boolean(root, "", "read_only", default=False)
+    severity_policies = _severity_policies(check, root.get("severity", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -186,7 +192,28 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
         burn_rows=burn_rows or WORKBOOK_ROWS,
         read_only=read_only,
+        severity_policies=severity_policies,
     )
+
+
+def _severity_policies(check: Checker, raw: object) -> dict[str, SeverityPolicy]:
+    """`[severity.Sev1] respond_within = "15m"`, `update_every = "15m"` (or "none");
+    a severity or key left out keeps the DOMAIN.md default."""
+    policies = dict(DEFAULT_POLICIES)
+    table = check.table(raw, "severity", set(DEFAULT_POLICIES))
+    for name, default in DEFAULT_POLICIES.items():
+        if name not in table:
+            continue
+        key = f"severity.{name}"
+        section = check.table(table[name], key, {"respond_within", "update_every"})
+        respond = check.duration(section, key, "respond_within", default=default.respond_within)
+        every: timedelta | None = default.update_every
+        if section.get("update_every") == "none":
+            every = None
+        elif "update_every" in section:
+            every = check.duration(section, key, "update_every", default=respond)
+        policies[name] = SeverityPolicy(respond, every)
+    return policies
 
 
 def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | None:

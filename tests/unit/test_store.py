@@ -86,7 +86,7 @@ def test_new_file_gets_wal_foreign_keys_latest_schema_and_no_backup(tmp_path: Pa
         conn = store.connection
         assert store.path == path
         assert path.exists()
-        assert store.schema_version == LATEST_VERSION == 1
+        assert store.schema_version == LATEST_VERSION
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
