@@ -39,6 +39,7 @@ AUTOMATIC_KINDS: frozenset[str] = frozenset(
 # How far back a linked alert's firing may precede the incident's detection.
 LINK_LOOKBACK = timedelta(hours=24)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
 
 
@@ -50,7 +51,8 @@ def incident_timeline(
 ) -> list[TimelineEvent]:
     """The incident's events, oldest first; ``kinds`` keeps only those kinds."""
     end = (record.closed_at or max(now, record.detected_at)) + _TICK
-    own = events_between(store, _EPOCH, end, incident_id=record.id)
+    # Its own events are all shown, even a postmortem note written after the close.
+    own = events_between(store, _EPOCH, _FOREVER, incident_id=record.id)
     fingerprints = {a.fingerprint for a in linked_alerts(store, record.id)}
     components = set(record.components)
     # Where each linked alert's story starts: its last firing at or before detection.
