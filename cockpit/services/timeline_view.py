@@ -89,10 +89,7 @@ class IncidentClocks:
 
     def describe(self) -> str:
         r = self.response
-        parts = [
-            f"response {format_duration(r.elapsed)}/{format_duration(r.target)}"
-            + (" missed" if r.state in ("missed", "overdue") else "")
-        ]
+        parts = [f"response {format_duration(r.elapsed)}/{format_duration(r.target)} {r.state}"]
         u = self.update
         if u is not None:
             if u.state == "late":

@@ -68,6 +68,8 @@ ACTIONS = (
     ("r", "refresh_now", "Refresh every source now"),
     ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
+    ("i", "incident_list", "Incidents: list, open, edit"),
+    ("N", "new_incident", "New incident"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -311,11 +313,14 @@ class CockpitApp(App[None]):
             pane.update_events("notebook unavailable", (), self.clock(), why)
             return
         try:
-            view = current_view(self.store, self.clock())
+            view = current_view(
+                self.store, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
+                policies=self.config.severity_policies,
+            )  # fmt: skip
         except sqlite3.Error as exc:
             pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
             return
-        pane.update_events(view.heading, view.events, self.clock(), view.empty)
+        pane.update_view(view, self.clock())
 
     # -- actions -------------------------------------------------------------
     def action_focus_pane(self, name: str) -> None:
@@ -384,6 +389,16 @@ class CockpitApp(App[None]):
         if last is not None:
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
             self.notify(f"Probe {name}: {outcome}", markup=False)
+
+    def action_incident_list(self) -> None:
+        from cockpit.ui.screens.incident_list import IncidentListScreen
+
+        self.push_screen(IncidentListScreen())
+
+    def action_new_incident(self) -> None:
+        from cockpit.ui.screens.incident_form import IncidentFormScreen
+
+        self.push_screen(IncidentFormScreen())
 
     def action_demo_fault(self) -> None:
         if self.demo is None:
