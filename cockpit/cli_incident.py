@@ -90,6 +90,10 @@ def add_parsers(sub: Any) -> None:
     action.add_argument("--due", help="YYYY-MM-DD")
     action.add_argument("--verify", default="", help="how it is verified")
 
+    done = inc.add_parser("action-done", help="mark an action item done (or --undo)")
+    done.add_argument("item", type=int, help="the action item number (see `show`)")
+    done.add_argument("--undo", action="store_true", help="mark it open again")
+
     listing = inc.add_parser("list", help="open incidents first, then recent finished ones")
     listing.add_argument("--open", action="store_true", help="only open incidents")
     listing.add_argument("--json", action="store_true")
@@ -304,6 +308,17 @@ def _action(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _action_done(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.store.incident_notes import set_action_done
+
+    try:
+        set_action_done(c.store, args.item, not args.undo)
+    except LookupError as exc:
+        return _err(f"{exc}; `cockpit incident show ID` lists the items with their numbers")
+    print(f"action item {args.item}: {'open' if args.undo else 'done'}")
+    return EXIT_OK
+
+
 def _list(c: _Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import postmortem_due
     from cockpit.store.incidents import list_incidents
@@ -327,10 +342,11 @@ def _list(c: _Context, args: argparse.Namespace) -> int:
 def _show(c: _Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
     from cockpit.services.timeline_view import incident_clocks, incident_timeline
-    from cockpit.store.incident_notes import action_items
+    from cockpit.store.incident_notes import action_items, linked_runbook_runs
     from cockpit.store.incidents import linked_alerts, require_incident
 
     record = require_incident(c.store, args.id)
+    runs = linked_runbook_runs(c.store, record.id)
     events = incident_timeline(c.store, record, c.now)
     clocks = incident_clocks(c.store, record, c.now, c.config.severity_policies)
     items = action_items(c.store, record.id)
@@ -343,9 +359,13 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
             {"fingerprint": a.fingerprint, "alertname": a.alertname, "labels": dict(a.labels)}
             for a in alerts
         ]
+        data["runbook_runs"] = [
+            {"id": r.id, "runbook": r.runbook, "status": r.status, "started_by": r.started_by,
+             "started_at": r.started_at.isoformat(), "dry_run": r.dry_run} for r in runs
+        ]  # fmt: skip
         data["action_items"] = [
-            {"what": i.what, "owner": i.owner, "due": i.due, "verification": i.verification,
-             "done": i.done} for i in items
+            {"id": i.id, "what": i.what, "owner": i.owner, "due": i.due,
+             "verification": i.verification, "done": i.done} for i in items
         ]  # fmt: skip
         data["timeline"] = [
             {"at": e.occurred_at.isoformat(), "kind": e.kind, "author": e.author,
@@ -377,8 +397,13 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
     print(f"  next: {', '.join(allowed_next(record.status)) or 'nothing (closed)'}")
     for a in alerts:
         print(f"  alert: {a.alertname} ({a.fingerprint})")
+    for run in runs:
+        print(f"  runbook run {run.id}: {run.runbook} ({run.status}) by {run.started_by or '—'}")
     for i in items:
-        print(f"  action: [{'x' if i.done else ' '}] {i.what} · {i.owner or '—'} · {i.due or '—'}")
+        print(
+            f"  action {i.id}: [{'x' if i.done else ' '}] {i.what} · {i.owner or '—'}"
+            f" · due {i.due or '—'} · verified by {i.verification or '—'}"
+        )
     print("timeline:")
     for e in events:
         body = " / ".join(line for line in (e.body or e.subject).splitlines() if line.strip())
@@ -433,6 +458,7 @@ def _stats(c: _Context, args: argparse.Namespace) -> int:
 _HANDLERS: dict[str, Callable[[_Context, argparse.Namespace], int]] = {
     "create": _create, "ack": _ack, "status": _status, "severity": _severity, "note": _note,
     "update": _update, "root-cause": _root_cause, "resolve": _resolve, "close": _close,
-    "postmortem": _postmortem, "action": _action, "list": _list, "show": _show,
+    "postmortem": _postmortem, "action": _action, "action-done": _action_done, "list": _list,
+    "show": _show,
     "report": _report, "stats": _stats,
 }  # fmt: skip

@@ -180,3 +180,26 @@ def action_items(store: Store, incident_id: str) -> list[ActionItem]:
         due = date.fromisoformat(r[4]) if r[4] else None
         items.append(ActionItem(int(r[0]), r[1], r[2], r[3], due, r[5], bool(r[6])))
     return items
+
+
+@dataclass(frozen=True)
+class RunbookRunLink:
+    """A runbook run started for this incident (the runbook engine writes these)."""
+
+    id: int
+    runbook: str
+    status: str
+    started_by: str | None
+    started_at: datetime
+    dry_run: bool
+
+
+def linked_runbook_runs(store: Store, incident_id: str) -> list[RunbookRunLink]:
+    rows = store.connection.execute(
+        "SELECT id, runbook, status, started_by, started_at, dry_run FROM runbook_runs"
+        " WHERE incident_id = ? ORDER BY started_at, id",
+        (incident_id,),
+    )
+    return [
+        RunbookRunLink(int(r[0]), r[1], r[2], r[3], from_db_time(r[4]), bool(r[5])) for r in rows
+    ]

@@ -286,6 +286,11 @@ async def test_detail_edits_moves_and_exports(
         screen.query_one("#action-due", Input).value = "2026-12-01"
         screen.query_one("#action-what", Input).focus()
         await pilot.press("enter")
+        items = screen.query_one("#action-items", DataTable)
+        assert _rows(items) == [["[ ]", "Raise pool size", "—", "2026-12-01", "—"]]
+        items.focus()
+        await pilot.press("enter")
+        assert _rows(items)[0][0] == "[x]"
         copied: list[str] = []
         app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
         await pilot.press("ctrl+r")

@@ -57,6 +57,12 @@ def test_full_lifecycle_from_the_command_line(capsys: pytest.CaptureFixture[str]
     assert shown["status"] == "closed" and shown["postmortem_done"] is True
     assert shown["responder"] == "alice" and shown["suspected_cause"] == "memory leak"
     assert shown["action_items"][0]["owner"] == "bob"
+    item = shown["action_items"][0]["id"]
+    assert shown["action_items"][0]["done"] is False
+    assert run(capsys, "action-done", str(item))[1] == f"action item {item}: done\n"
+    assert json.loads(run(capsys, "show", incident, "--json")[1])["action_items"][0]["done"]
+    code, _, err = run(capsys, "action-done", "999")
+    assert code == 2 and "no action item 999" in err
     assert [e["kind"] for e in shown["timeline"]] == [
         "status_change", "status_change", "status_change", "note", "status_change",
         "status_change", "note",

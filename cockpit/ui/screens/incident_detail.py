@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
 from cockpit.model.incident_record import SEVERITIES, IncidentRecord
@@ -28,7 +28,12 @@ from cockpit.services import incidents as service
 from cockpit.services.incident_report import incident_report, save_report
 from cockpit.services.timeline_view import incident_clocks
 from cockpit.store import StoreError
-from cockpit.store.incident_notes import action_items, add_action_item
+from cockpit.store.incident_notes import (
+    action_items,
+    add_action_item,
+    linked_runbook_runs,
+    set_action_done,
+)
 from cockpit.store.incidents import (
     linked_alerts,
     require_incident,
@@ -36,6 +41,7 @@ from cockpit.store.incidents import (
     update_fields,
 )
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, local
+from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 LINE_FIELDS = (("title", "Title"), ("responder", "Responder"), ("commander", "Commander"))
 TEXT_AREAS = (
@@ -92,8 +98,12 @@ class IncidentDetailScreen(Screen[None]):
                 yield Label(label, classes="field-label")
                 yield TextArea(getattr(record, name) or "", id=f"field-{name}", soft_wrap=True,
                                classes="detail-text")  # fmt: skip
-            yield Label("Action items", classes="field-label")
-            yield Static(id="action-items")
+            yield Label("Action items (Enter on one marks it done or open)", classes="field-label")
+            items: DataTable[Cell] = DataTable(cursor_type="row", id="action-items")
+            for label, width in (("done", 4), ("what", 40), ("owner", 12), ("due", 10),
+                                 ("verified by", 30)):  # fmt: skip
+                items.add_column(label, width=width)
+            yield items
             with Horizontal(classes="form-row"):
                 yield Input(placeholder="New action item: what (Enter adds)", id="action-what")
                 yield Input(placeholder="owner", id="action-owner")
@@ -109,6 +119,9 @@ class IncidentDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # One line per field: the whole form fits on a 48-line terminal.
+        for widget in self.query("Input, Select, TextArea"):
+            widget.compact = True  # type: ignore[attr-defined]
         self.query_one("#incident-detail").border_title = f"Incident {self.incident_id}"
         self.refresh_summary()
         self.query_one("#field-title", Input).focus()
@@ -129,6 +142,9 @@ class IncidentDetailScreen(Screen[None]):
         alerts = linked_alerts(ctx.store, record.id)
         if alerts:
             lines.append("alerts: " + ", ".join(a.alertname for a in alerts))
+        runs = linked_runbook_runs(ctx.store, record.id)
+        if runs:
+            lines.append("runbook runs: " + ", ".join(f"{r.runbook} ({r.status})" for r in runs))
         if postmortem_due(record):
             lines.append("postmortem due (required for Sev1 and Sev2)")
         elif record.postmortem_done:
@@ -136,13 +152,28 @@ class IncidentDetailScreen(Screen[None]):
         self.query_one("#incident-summary", Static).update(Text("\n".join(lines)))
         moves = allowed_next(record.status)
         self.query_one("#move-to", Select).set_options([(s, s) for s in moves])
-        items = action_items(ctx.store, record.id)
-        text = "\n".join(
-            f"[{'x' if i.done else ' '}] {i.what} · {i.owner or '—'} · due {i.due or '—'}"
-            f" · verified by {i.verification or '—'}"
-            for i in items
-        )
-        self.query_one("#action-items", Static).update(Text(text or "none yet"))
+        rows: list[Row] = []
+        for i in action_items(ctx.store, record.id):
+            due = i.due.isoformat() if i.due else "—"
+            mark = "[x]" if i.done else "[ ]"
+            rows.append((str(i.id), (mark, i.what, i.owner or "—", due, i.verification or "—")))
+        table = self.query_one("#action-items", DataTable)
+        sync_rows(table, rows)
+        table.display = bool(rows)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "action-items" or event.row_key.value is None:
+            return
+        ctx = context(self.app)
+        item_id = int(event.row_key.value)
+        done = str(event.data_table.get_row(event.row_key)[0]) == "[x]"
+
+        def toggle() -> None:
+            if ctx.store is None:
+                raise ValueError(NO_NOTEBOOK)
+            set_action_done(ctx.store, item_id, not done)
+
+        self._write("Action item not changed", toggle)
 
     def _write(self, what: str, write: Callable[[], object]) -> bool:
         try:

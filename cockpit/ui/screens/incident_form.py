@@ -67,6 +67,9 @@ class IncidentFormScreen(ModalScreen[str | None]):
             yield Static(Text(f"Linked alerts: {alerts or 'none'}"), classes="hint")
 
     def on_mount(self) -> None:
+        # One line per field: the whole form fits on a 48-line terminal.
+        for widget in self.query("Input, Select, TextArea"):
+            widget.compact = True  # type: ignore[attr-defined]
         self.query_one("#title", Input).focus()
 
     def action_cancel(self) -> None:
