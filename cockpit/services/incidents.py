@@ -137,6 +137,33 @@ def change_severity(
     return record
 
 
+def save_fields(
+    store: Store,
+    incident_id: str,
+    changes: Mapping[str, str | None],
+    *,
+    components: Iterable[str] | None,
+    severity: str,
+    at: datetime,
+    author: str | None = None,
+) -> IncidentRecord:
+    """Save an edited incident (text fields, components, severity) in one transaction;
+    a severity change is an event, and its notification goes out after the commit."""
+    with store.transaction():
+        store_incidents.update_fields(store, incident_id, changes, components=components)
+        record, old = store_incidents.change_severity(
+            store, incident_id, severity, at=at, author=author
+        )
+    if old != severity:
+        _notify(
+            "incident_severity_changed",
+            record,
+            f"{record.id} severity {old} -> {severity}: {record.title}",
+            at,
+        )
+    return record
+
+
 def announce_due_updates(
     store: Store,
     now: datetime,

@@ -297,3 +297,23 @@ def test_timeline_filters_automatic_events_to_components_alerts_and_window(store
     only = incident_timeline(store, record, T0 + 99 * M, kinds={"alert_fired", "alert_resolved"})
     assert [e.kind for e in only] == ["alert_fired", "alert_resolved"]
     assert get_incident(store, record.id) == record
+
+
+def test_save_fields_is_one_transaction_and_notifies_after(
+    store: Store, published: list[notify.Notification]
+) -> None:
+    record = service.create_from_draft(store, draft(), now=T0)
+    published.clear()
+    with pytest.raises(ValueError, match="Sev1, Sev2, Sev3, Sev4"):
+        # The fields are written first; the bad severity undoes them.
+        service.save_fields(
+            store, record.id, {"impact": "x"}, components=["web"], severity="P1", at=T0 + M
+        )
+    unchanged = require_incident(store, record.id)
+    assert (unchanged.severity, unchanged.impact, unchanged.components) == ("Sev2", None, ("api",))
+    assert published == []
+    saved = service.save_fields(
+        store, record.id, {"impact": "x"}, components=["web"], severity="Sev1", at=T0 + M
+    )
+    assert (saved.severity, saved.impact, saved.components) == ("Sev1", "x", ("web",))
+    assert [n.kind for n in published] == ["incident_severity_changed"]

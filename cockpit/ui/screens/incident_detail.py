@@ -38,7 +38,6 @@ from cockpit.store.incidents import (
     linked_alerts,
     require_incident,
     set_postmortem,
-    update_fields,
 )
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, local
 from cockpit.ui.table_sync import Cell, Row, sync_rows
@@ -202,11 +201,10 @@ class IncidentDetailScreen(Screen[None]):
                 changes[name] = self.query_one(f"#field-{name}", TextArea).text
             components = self.query_one("#field-components", Input).value.split(",")
             severity = str(self.query_one("#field-severity", Select).value)
-            with store.transaction():
-                update_fields(store, self.incident_id, changes, components=components)
-                service.change_severity(
-                    store, self.incident_id, severity, at=ctx.now, author=ctx.me
-                )
+            service.save_fields(
+                store, self.incident_id, changes, components=components, severity=severity,
+                at=ctx.now, author=ctx.me,
+            )  # fmt: skip
 
         if self._write("Not saved", save):
             self.notify(f"Saved {self.incident_id}.", markup=False)
