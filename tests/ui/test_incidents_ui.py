@@ -356,3 +356,36 @@ async def test_form_creates_from_a_draft_and_refuses_an_empty_title(
 
         assert linked_alerts(_store(app), incident) == [ALERT]
         assert app.query_one(TimelinePane).shown_incident == incident
+
+
+async def test_polling_app_ticks_the_clocks_and_announces_a_due_update(
+    make_app: Callable[..., CockpitApp], empty_config: Config, monkeypatch: Any
+) -> None:
+    from cockpit.services import notify
+    from cockpit.ui.panes import timeline
+
+    monkeypatch.setattr(timeline, "TICK", 0.05)
+    now = [FROZEN]
+    app = make_app(empty_config, poll=True, clock=lambda: now[0])
+    seen: list[notify.Notification] = []
+    notify.subscribe("test", seen.append)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            draft = IncidentDraft(title="API down", severity="Sev1", detected_at=FROZEN)
+            incident = service.create_from_draft(_store(app), draft, now=FROZEN).id
+            await pilot.pause(0.3)
+            pane = app.query_one(TimelinePane)
+            assert "next update in 15m00s" in str(pane.border_title)
+            assert seen[-1].kind == "incident_created"
+            now[0] = FROZEN + 11 * M
+            await pilot.pause(0.3)
+            assert pane.has_class("-update-due") and "due in 4m00s" in str(pane.border_title)
+            assert [(n.kind, n.subject) for n in seen[1:]] == [
+                ("incident_status_update_due", incident)
+            ]
+            now[0] = FROZEN + 16 * M
+            await pilot.pause(0.3)
+            assert pane.has_class("-update-late") and not pane.has_class("-update-due")
+            assert len(seen) == 2  # one announcement per deadline
+    finally:
+        notify.unsubscribe_all()

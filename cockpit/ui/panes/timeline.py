@@ -9,6 +9,7 @@ turns to a warning when the update is due and to an alarm when it is late.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -62,11 +63,15 @@ class TimelinePane(Pane):
         return FILTERS[self.filter_index][1]
 
     def _tick(self) -> None:
+        """Keep the clocks current, and tell notifiers when a status update falls due."""
         ctx = context(self.app)
-        if ctx.store is not None and self.shown_incident is not None:
+        if ctx.store is not None:
             from cockpit.services.incidents import announce_due_updates
 
-            announce_due_updates(ctx.store, ctx.now, self.announced, ctx.policies)
+            try:
+                announce_due_updates(ctx.store, ctx.now, self.announced, ctx.policies)
+            except sqlite3.Error as exc:
+                self.log.warning(f"could not check status-update clocks: {exc}")
         self._reload()
 
     def _reload(self) -> None:
