@@ -173,7 +173,7 @@ async def test_note_is_in_the_database_before_the_key_press_returns(
         await pilot.press(*"typed", "enter", *"note", "ctrl+s")
         assert notes_on_disk()[-1] == "typed\nnote"
         pane = app.query_one(TimelinePane)
-        assert any(row[3] == "typed / note" for row in _rows(pane.table))
+        assert any(row[2] == "typed / note" for row in _rows(pane.table))
 
 
 async def test_note_without_an_incident_says_what_to_do(

@@ -79,11 +79,12 @@ def test_full_lifecycle_from_the_command_line(capsys: pytest.CaptureFixture[str]
 
 def test_unknown_id_exits_2_naming_close_matches(capsys: pytest.CaptureFixture[str]) -> None:
     incident = create(capsys)
-    for command in (["ack", incident[:-1] + "9"], ["show", incident + "x"], ["close", "zzz"]):
+    near = incident[:-1] + str((int(incident[-1]) + 1) % 10)  # one digit off
+    for command in (["ack", near], ["show", incident + "x"], ["close", "zzz"]):
         code, _, err = run(capsys, *command)
         assert code == 2
         assert f"no incident {command[1]!r}" in err
-    code, _, err = run(capsys, "ack", incident[:-1] + "9")
+    code, _, err = run(capsys, "ack", near)
     assert f"close matches: {incident}" in err
 
 

@@ -39,7 +39,8 @@ TICK = 5.0  # seconds between clock refreshes while polling
 class TimelinePane(Pane):
     TITLE = "Timeline"
     KEY = "3"
-    COLUMNS = (("time", 8), ("type", 14), ("by", 10), ("event", 44))
+    # "by" last: the first three columns keep the places they had before authors were shown.
+    COLUMNS = (("time", 8), ("type", 15), ("event", 43), ("by", 10))
     BINDINGS = [
         Binding("n", "add_note", "Note"),
         Binding("u", "add_update", "Status update"),
@@ -112,8 +113,8 @@ class TimelinePane(Pane):
                     (
                         f"{local:%H:%M:%S}",
                         event.kind.replace("_", " "),
-                        event.author or event.source,
                         text,
+                        event.author or event.source,
                     ),
                 )
             )
