@@ -16,7 +16,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import __version__, cli_handoff, cli_plugins, cli_serve, cli_themes, locations
+from cockpit import (
+    __version__,
+    cli_handoff,
+    cli_incident,
+    cli_plugins,
+    cli_serve,
+    cli_themes,
+    locations,
+)
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -90,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_plugins.add_parsers(sub)
     cli_serve.add_parsers(sub)
     cli_handoff.add_parsers(sub)
+    cli_incident.add_parsers(sub)
     return parser
 
 
@@ -110,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": cli_serve.serve_command,
         "handoff": cli_handoff.handoff,
         "review": cli_handoff.review,
+        "incident": cli_incident.incident,
     }[command]
     # The cockpit loads its own plugins; other commands load notifiers on first publish.
     loader = None if command in ("run", "demo", "serve", "probe") else cli_plugins.lazy_notifiers()

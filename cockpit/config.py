@@ -21,6 +21,7 @@ from cockpit.config_checks import Checker, Problem
 from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem, parse_item
 from cockpit.model.conditions import parse_condition
 from cockpit.model.handoff import WEEKDAYS
+from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
 
 SLI_KINDS = ("ratio", "latency", "recorded")
@@ -140,6 +141,10 @@ class Config:
     # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/ui/keys.py.
     keys: Mapping[str, str] = field(default_factory=dict)
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
+    # [severity.SevN]: first-response target and status-update cadence per severity.
+    severity_policies: Mapping[str, SeverityPolicy] = field(
+        default_factory=lambda: dict(DEFAULT_POLICIES)
+    )
 
 
 def load(path: Path) -> Config:
@@ -161,7 +166,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only", "plugins", "keys", "handoff"},
+         "burn_row", "read_only", "plugins", "keys", "handoff", "severity"},
     )  # fmt: skip
     plugins = _plugins(check, root.get("plugins", {}))
     # A probe kind plugin's entry point name is its URL scheme.
@@ -200,6 +205,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     read_only = check.boolean(root, "", "read_only", default=False)
     keys = _keys(check, root.get("keys", {}))
     handoff = _handoff(check, root.get("handoff", {}))
+    severity_policies = _severity_policies(check, root.get("severity", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -214,6 +220,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         plugins=plugins,
         keys=keys,
         handoff=handoff,
+        severity_policies=severity_policies,
     )
 
 
@@ -243,6 +250,26 @@ def _plugins(check: Checker, raw: object) -> dict[str, PluginSettings]:
         options = {k: v for k, v in table.items() if k != "enabled"}
         plugins[str(name)] = PluginSettings(enabled=enabled, options=options)
     return plugins
+
+
+def _severity_policies(check: Checker, raw: object) -> dict[str, SeverityPolicy]:
+    """`[severity.Sev1] respond_within = "15m"`, `update_every = "15m"` (or "none");
+    a severity or key left out keeps the DOMAIN.md default."""
+    policies = dict(DEFAULT_POLICIES)
+    table = check.table(raw, "severity", set(DEFAULT_POLICIES))
+    for name, default in DEFAULT_POLICIES.items():
+        if name not in table:
+            continue
+        key = f"severity.{name}"
+        section = check.table(table[name], key, {"respond_within", "update_every"})
+        respond = check.duration(section, key, "respond_within", default=default.respond_within)
+        every: timedelta | None = default.update_every
+        if section.get("update_every") == "none":
+            every = None
+        elif "update_every" in section:
+            every = check.duration(section, key, "update_every", default=respond)
+        policies[name] = SeverityPolicy(respond, every)
+    return policies
 
 
 def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | None:

@@ -17,6 +17,18 @@ INCIDENT_STATUSES: tuple[str, ...] = (
 )
 # An incident in one of these no longer needs the on-call's attention.
 FINISHED_STATUSES: frozenset[str] = frozenset({"resolved", "closed"})
+# Free-text fields a person edits (detail screen, CLI); NULL in the store means unset.
+TEXT_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "responder",
+    "commander",
+    "impact",
+    "suspected_cause",
+    "root_cause",
+    "resolution",
+    "lessons",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +51,12 @@ class IncidentRecord:
     root_cause: str | None = None
     resolution: str | None = None
     postmortem_done: bool = False
+    impact: str | None = None
+    suspected_cause: str | None = None
+    lessons: str | None = None
+    postmortem_url: str | None = None
+    postmortem_document: str | None = None
+    postmortem_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

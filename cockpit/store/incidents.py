@@ -1,13 +1,22 @@
-"""Incidents, minimal for now: create, look up, list the open ones."""
+"""Incidents: create (blank or from a promoted alert), look up, list, move through the
+lifecycle, edit fields. Every change is one transaction with its timeline event, so
+nothing half-written stays behind."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
-from cockpit.model.incident_record import FINISHED_STATUSES, SEVERITIES, IncidentRecord
+from cockpit.model.incident_draft import LinkedAlert
+from cockpit.model.incident_lifecycle import Transition, check_severity, plan_transition
+from cockpit.model.incident_record import (
+    FINISHED_STATUSES,
+    SEVERITIES,
+    TEXT_FIELDS,
+    IncidentRecord,
+)
 from cockpit.model.timeline import TimelineEvent, require_aware
 from cockpit.store.db import Store, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
@@ -19,6 +28,16 @@ _SELECT = (
     "    WHERE c.incident_id = i.id ORDER BY component)) AS components_json"
     " FROM incidents i"
 )
+
+
+class UnknownIncidentError(LookupError):
+    """No incident has this id; ``suggestions`` are the closest existing ids."""
+
+    def __init__(self, incident_id: str, suggestions: Sequence[str]) -> None:
+        self.incident_id = incident_id
+        self.suggestions = tuple(suggestions)
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no incident {incident_id!r}{hint}")
 
 
 def _id_base(at: datetime) -> str:
@@ -75,7 +94,60 @@ def _row_to_record(row: sqlite3.Row) -> IncidentRecord:
         created_at=from_db_time(row["created_at"]),
         updated_at=from_db_time(row["updated_at"]),
         components=tuple(json.loads(row["components_json"])),
+        impact=row["impact"],
+        suspected_cause=row["suspected_cause"],
+        lessons=row["lessons"],
+        postmortem_url=row["postmortem_url"],
+        postmortem_document=row["postmortem_document"],
+        postmortem_at=_opt_time(row["postmortem_at"]),
     )
+
+
+def _clean_components(components: Iterable[str]) -> list[str]:
+    return sorted({c.strip() for c in components if c.strip()})
+
+
+def _link_alerts(
+    conn: sqlite3.Connection,
+    incident_id: str,
+    alerts: Iterable[LinkedAlert],
+    at: datetime,
+    author: str | None,
+    now: datetime,
+) -> int:
+    linked = 0
+    for alert in alerts:
+        if not alert.fingerprint:
+            raise ValueError(f"alert {alert.alertname!r} has no fingerprint to link by")
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO incident_alerts (incident_id, fingerprint, alertname,"
+            " labels, linked_at) VALUES (?, ?, ?, ?, ?)",
+            (
+                incident_id,
+                alert.fingerprint,
+                alert.alertname,
+                json.dumps(dict(alert.labels), sort_keys=True),
+                to_db_time(at),
+            ),
+        )
+        if cursor.rowcount:
+            linked += 1
+            insert_event(
+                conn,
+                TimelineEvent(
+                    kind="incident_linked",
+                    occurred_at=at,
+                    source="user",
+                    subject=incident_id,
+                    body=f"alert {alert.alertname} linked",
+                    author=author,
+                    incident_id=incident_id,
+                    labels=dict(alert.labels),
+                    fingerprint=alert.fingerprint,
+                ),
+                now,
+            )
+    return linked
 
 
 def create_incident(
@@ -87,27 +159,36 @@ def create_incident(
     components: Iterable[str] = (),
     author: str | None = None,
     description: str = "",
+    alerts: Iterable[LinkedAlert] = (),
+    responder: str | None = None,
+    commander: str | None = None,
+    linked_at: datetime | None = None,
 ) -> IncidentRecord:
-    """Open a new incident in status ``detected`` and note that on the timeline."""
+    """Open a new incident in status ``detected``, note that on the timeline, and link
+    ``alerts``; all in one transaction."""
     require_aware(detected_at, "detected_at")
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, got {severity!r}")
     title = title.strip()
     if not title:
         raise ValueError("an incident needs a title")
-    component_set = sorted({c.strip() for c in components if c.strip()})
+    component_set = _clean_components(components)
+    alerts = list(alerts)
     now = utc_now()
     with store.transaction() as conn:
         incident_id = _next_id(conn, detected_at)
         conn.execute(
             "INSERT INTO incidents (id, title, description, severity, status, detected_at,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, 'detected', ?, ?, ?)",
+            " responder, commander, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 'detected', ?, ?, ?, ?, ?)",
             (
                 incident_id,
                 title,
                 description,
                 severity,
                 to_db_time(detected_at),
+                responder or None,
+                commander or None,
                 to_db_time(now),
                 to_db_time(now),
             ),
@@ -130,15 +211,33 @@ def create_incident(
             ),
             now,
         )
-    record = get_incident(store, incident_id)
-    if record is None:  # only if someone deleted it in the instant since our commit
-        raise LookupError(f"incident {incident_id} vanished right after it was created")
-    return record
+        link_time = max(detected_at, linked_at or now)
+        _link_alerts(conn, incident_id, alerts, link_time, author, now)
+    return require_incident(store, incident_id)
 
 
 def get_incident(store: Store, incident_id: str) -> IncidentRecord | None:
     row = store.connection.execute(f"{_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
     return None if row is None else _row_to_record(row)
+
+
+def all_ids(store: Store) -> list[str]:
+    return [str(r[0]) for r in store.connection.execute("SELECT id FROM incidents ORDER BY id")]
+
+
+def require_incident(store: Store, incident_id: str) -> IncidentRecord:
+    """The incident, or UnknownIncidentError naming the closest ids."""
+    record = get_incident(store, incident_id)
+    if record is None:
+        import difflib
+
+        ids = all_ids(store)
+        close = difflib.get_close_matches(incident_id, ids, n=3, cutoff=0.6)
+        if not close:
+            # A fragment ("103000") is how people type ids from a chat message.
+            close = [i for i in ids if incident_id and incident_id in i][:3]
+        raise UnknownIncidentError(incident_id, close)
+    return record
 
 
 def open_incidents(store: Store) -> list[IncidentRecord]:
@@ -151,3 +250,231 @@ def open_incidents(store: Store) -> list[IncidentRecord]:
         finished,
     )
     return [_row_to_record(row) for row in rows]
+
+
+def list_incidents(
+    store: Store, *, open_only: bool = False, finished_limit: int = 50
+) -> list[IncidentRecord]:
+    """Open first (by severity, newest first), then the most recently finished ones."""
+    records = open_incidents(store)
+    if open_only:
+        return records
+    finished = sorted(FINISHED_STATUSES)
+    placeholders = ", ".join("?" for _ in finished)
+    rows = store.connection.execute(
+        f"{_SELECT} WHERE i.status IN ({placeholders})"
+        " ORDER BY COALESCE(i.closed_at, i.resolved_at, i.detected_at) DESC, i.id DESC LIMIT ?",
+        [*finished, finished_limit],
+    )
+    return records + [_row_to_record(row) for row in rows]
+
+
+def incidents_detected_since(store: Store, since: datetime | None) -> list[IncidentRecord]:
+    if since is None:
+        rows = store.connection.execute(f"{_SELECT} ORDER BY i.detected_at")
+    else:
+        rows = store.connection.execute(
+            f"{_SELECT} WHERE i.detected_at >= ? ORDER BY i.detected_at", (to_db_time(since),)
+        )
+    return [_row_to_record(row) for row in rows]
+
+
+def touch(conn: sqlite3.Connection, incident_id: str, now: datetime) -> None:
+    conn.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", (to_db_time(now), incident_id))
+
+
+def read_for_update(conn: sqlite3.Connection, store: Store, incident_id: str) -> IncidentRecord:
+    row = conn.execute(f"{_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
+    if row is None:
+        return require_incident(store, incident_id)  # raises with suggestions
+    return _row_to_record(row)
+
+
+def transition(
+    store: Store,
+    incident_id: str,
+    target: str,
+    *,
+    at: datetime,
+    author: str | None = None,
+    note: str = "",
+    responder: str | None = None,
+) -> tuple[IncidentRecord, Transition]:
+    """Move the incident to ``target``; refused moves raise TransitionError naming the
+    allowed ones. The check reads the row inside the write transaction, so two cockpits
+    cannot both move it from the same status."""
+    now = utc_now()
+    with store.transaction() as conn:
+        record = read_for_update(conn, store, incident_id)
+        plan = plan_transition(record, target, at)
+        sets = ["status = ?", "updated_at = ?"]
+        params: list[object] = [target, to_db_time(now)]
+        for column, value in plan.stamps:
+            sets.append(f"{column} = ?")
+            params.append(None if value is None else to_db_time(value))
+        if responder:
+            sets.append("responder = ?")
+            params.append(responder.strip())
+        conn.execute(f"UPDATE incidents SET {', '.join(sets)} WHERE id = ?", [*params, record.id])
+        body = target if not plan.reopened else "investigating (reopened)"
+        if note.strip():
+            body += f": {note.strip()}"
+        insert_event(
+            conn,
+            TimelineEvent(
+                kind="status_change",
+                occurred_at=at,
+                source="user",
+                subject=record.id,
+                body=body,
+                author=author,
+                incident_id=record.id,
+                labels={"status": target, "from": record.status},
+            ),
+            now,
+        )
+    return require_incident(store, incident_id), plan
+
+
+def change_severity(
+    store: Store, incident_id: str, severity: str, *, at: datetime, author: str | None = None
+) -> tuple[IncidentRecord, str]:
+    """Set a new severity and record it as an event; returns (record, old severity)."""
+    check_severity(severity)
+    require_aware(at, "at")
+    now = utc_now()
+    with store.transaction() as conn:
+        record = read_for_update(conn, store, incident_id)
+        old = record.severity
+        if old != severity:
+            conn.execute(
+                "UPDATE incidents SET severity = ?, updated_at = ? WHERE id = ?",
+                (severity, to_db_time(now), record.id),
+            )
+            insert_event(
+                conn,
+                TimelineEvent(
+                    kind="severity_change",
+                    occurred_at=at,
+                    source="user",
+                    subject=record.id,
+                    body=f"{old} -> {severity}",
+                    author=author,
+                    incident_id=record.id,
+                    labels={"from": old, "severity": severity},
+                ),
+                now,
+            )
+    return require_incident(store, incident_id), old
+
+
+def update_fields(
+    store: Store,
+    incident_id: str,
+    changes: Mapping[str, str | None],
+    *,
+    components: Iterable[str] | None = None,
+) -> IncidentRecord:
+    """Set free-text fields (TEXT_FIELDS) and, if given, replace the components.
+
+    An empty string clears an optional field; the title must stay non-empty.
+    """
+    unknown = set(changes) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(
+            f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(TEXT_FIELDS)}"
+        )
+    values: dict[str, str | None] = {}
+    for name, value in changes.items():
+        text = (value or "").strip()
+        if name == "title" and not text:
+            raise ValueError("an incident needs a title")
+        values[name] = text if name in ("title", "description") else (text or None)
+    now = utc_now()
+    with store.transaction() as conn:
+        record = read_for_update(conn, store, incident_id)
+        if values:
+            sets = ", ".join(f"{name} = ?" for name in values)
+            conn.execute(f"UPDATE incidents SET {sets} WHERE id = ?", [*values.values(), record.id])
+        if components is not None:
+            conn.execute("DELETE FROM incident_components WHERE incident_id = ?", (record.id,))
+            conn.executemany(
+                "INSERT INTO incident_components (incident_id, component) VALUES (?, ?)",
+                [(record.id, c) for c in _clean_components(components)],
+            )
+        touch(conn, record.id, now)
+    return require_incident(store, incident_id)
+
+
+def link_alerts(
+    store: Store,
+    incident_id: str,
+    alerts: Iterable[LinkedAlert],
+    *,
+    at: datetime,
+    author: str | None = None,
+) -> int:
+    """Link more alerts; an alert already linked is left as it is. Returns how many new."""
+    now = utc_now()
+    with store.transaction() as conn:
+        record = read_for_update(conn, store, incident_id)
+        count = _link_alerts(conn, record.id, alerts, at, author, now)
+        touch(conn, record.id, now)
+    return count
+
+
+def linked_alerts(store: Store, incident_id: str) -> list[LinkedAlert]:
+    rows = store.connection.execute(
+        "SELECT fingerprint, alertname, labels FROM incident_alerts WHERE incident_id = ?"
+        " ORDER BY linked_at, alertname",
+        (incident_id,),
+    )
+    return [LinkedAlert(r[0], r[1], json.loads(r[2])) for r in rows]
+
+
+def set_postmortem(
+    store: Store,
+    incident_id: str,
+    *,
+    at: datetime,
+    url: str | None = None,
+    document: str | None = None,
+    author: str | None = None,
+) -> IncidentRecord:
+    """Record the postmortem (a link or the document) and mark it done."""
+    if bool(url and url.strip()) == bool(document and document.strip()):
+        raise ValueError("give the postmortem as either a link or a document, not both or none")
+    require_aware(at, "at")
+    now = utc_now()
+    with store.transaction() as conn:
+        record = read_for_update(conn, store, incident_id)
+        if record.status not in FINISHED_STATUSES:
+            raise ValueError(
+                f"{record.id} is {record.status}: a postmortem follows resolution; resolve it first"
+            )
+        conn.execute(
+            "UPDATE incidents SET postmortem_done = 1, postmortem_url = ?,"
+            " postmortem_document = ?, postmortem_at = ?, updated_at = ? WHERE id = ?",
+            (
+                url.strip() if url else None,
+                document if document and document.strip() else None,
+                to_db_time(at),
+                to_db_time(now),
+                record.id,
+            ),
+        )
+        insert_event(
+            conn,
+            TimelineEvent(
+                kind="note",
+                occurred_at=at,
+                source="user",
+                subject=record.id,
+                body=f"postmortem done: {url.strip()}" if url else "postmortem done (document)",
+                author=author,
+                incident_id=record.id,
+                labels={"postmortem": "done"},
+            ),
+            now,
+        )
+    return require_incident(store, incident_id)

@@ -81,6 +81,8 @@ ACTIONS = (
     ("h", "open_handoff", "Shift handoff: digest, checklist, notes, sign-off"),
     ("n", "open_handoff('notes')", "Shift notes (scratchpad, saved as you type)"),
     ("w", "open_review", "Weekly review"),
+    ("i", "incident_list", "Incidents: list, open, edit"),
+    ("N", "new_incident", "New incident"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -371,11 +373,14 @@ class CockpitApp(App[None]):
             pane.update_events("notebook unavailable", (), self.clock(), why)
             return
         try:
-            view = current_view(self.store, self.clock())
+            view = current_view(
+                self.store, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
+                policies=self.config.severity_policies,
+            )  # fmt: skip
         except sqlite3.Error as exc:
             pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
             return
-        pane.update_events(view.heading, view.events, self.clock(), view.empty)
+        pane.update_view(view, self.clock())
 
     # -- actions -------------------------------------------------------------
     def action_focus_pane(self, name: str) -> None:
@@ -452,6 +457,16 @@ class CockpitApp(App[None]):
         while node is not None and not isinstance(node, Pane):
             node = node.parent if isinstance(node.parent, Widget) else None
         self.push_screen(HelpScreen(*help_rows(self, node)))
+
+    def action_incident_list(self) -> None:
+        from cockpit.ui.screens.incident_list import IncidentListScreen
+
+        self.push_screen(IncidentListScreen())
+
+    def action_new_incident(self) -> None:
+        from cockpit.ui.screens.incident_form import IncidentFormScreen
+
+        self.push_screen(IncidentFormScreen())
 
     def action_demo_fault(self) -> None:
         if self.demo is None:

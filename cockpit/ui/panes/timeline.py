@@ -1,19 +1,102 @@
-"""The open incident's timeline, or the latest recorded events when none is open."""
+"""The chosen (or most severe open) incident's timeline, oldest first, or the latest
+recorded events when no incident is open.
+
+Keys while the pane is focused: ``n`` add a note, ``u`` add a structured update, ``t``
+cycle the event-type filter, ``enter`` open the incident in full. The border says how long since
+detection against the response target and counts down to the next status update; it
+turns to a warning when the update is due and to an alarm when it is late.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
+from textual.binding import Binding
+
 from cockpit.model.timeline import TimelineEvent
+from cockpit.services.timeline_view import TimelineView
+from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
 from cockpit.ui.panes.base import Pane
+from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
+from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
 from cockpit.ui.table_sync import Row
+
+# (label, kinds); None shows every kind.
+FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
+    ("all", None),
+    ("status", frozenset({"status_change", "severity_change", "incident_linked"})),
+    ("notes & updates", frozenset({"note", "update"})),
+    ("alerts", frozenset({"alert_fired", "alert_resolved", "alert_acked", "alert_unacked",
+                          "silence_expired"})),
+    ("probes & burn", frozenset({"probe_down", "probe_up", "burn_started", "burn_stopped"})),
+    ("runbooks", frozenset({"runbook_step"})),
+)  # fmt: skip
+TICK = 5.0  # seconds between clock refreshes while polling
 
 
 class TimelinePane(Pane):
     TITLE = "Timeline"
     KEY = "3"
-    COLUMNS = (("time", 8), ("type", 15), ("event", 54))
+    # "by" last: the first three columns keep the places they had before authors were shown.
+    COLUMNS = (("time", 8), ("type", 15), ("event", 43), ("by", 10))
+    BINDINGS = [
+        Binding("n", "add_note", "Note"),
+        Binding("u", "add_update", "Status update"),
+        Binding("t", "cycle_filter", "Filter type"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # None follows the most severe open incident.
+        self.incident_id: str | None = None
+        self.shown_incident: str | None = None
+        self.filter_index = 0
+        self.announced: dict[str, datetime] = {}
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "poll", False):
+            self.set_interval(TICK, self._tick)
+
+    @property
+    def kinds(self) -> frozenset[str] | None:
+        return FILTERS[self.filter_index][1]
+
+    def _tick(self) -> None:
+        """Keep the clocks current, and tell notifiers when a status update falls due."""
+        ctx = context(self.app)
+        if ctx.store is not None:
+            from cockpit.services.incidents import announce_due_updates
+
+            try:
+                announce_due_updates(ctx.store, ctx.now, self.announced, ctx.policies)
+            except sqlite3.Error as exc:
+                self.log.warning(f"could not check status-update clocks: {exc}")
+        self._reload()
+
+    def _reload(self) -> None:
+        reload = getattr(self.app, "refresh_timeline", None)
+        if callable(reload):
+            reload()
+
+    def show_incident(self, incident_id: str | None) -> None:
+        """Follow this incident (None: the most severe open one) and reload."""
+        self.incident_id = incident_id
+        self._reload()
+
+    def update_view(self, view: TimelineView, now: datetime) -> None:
+        self.shown_incident = view.incident.id if view.incident else None
+        label = FILTERS[self.filter_index][0]
+        heading = view.heading if label == "all" else f"{view.heading} · showing {label}"
+        update = view.clocks.update if view.clocks else None
+        state = update.state if update else "ok"
+        self.set_class(state == "due", "-update-due")
+        self.set_class(state == "late", "-update-late")
+        self.update_events(heading, view.events, now, view.empty)
+        if view.incident is not None and view.events:
+            # Oldest first: keep the newest row in sight.
+            self.table.scroll_end(animate=False)
 
     def update_events(
         self, heading: str, events: Sequence[TimelineEvent], now: datetime, empty: str
@@ -23,14 +106,70 @@ class TimelinePane(Pane):
         rows: list[Row] = []
         for event in events:
             local = event.occurred_at.astimezone(zone)
+            text = " / ".join(line for line in (event.body or event.subject).splitlines() if line)
             rows.append(
                 (
                     str(event.id),
                     (
                         f"{local:%H:%M:%S}",
                         event.kind.replace("_", " "),
-                        event.body or event.subject,
+                        text,
+                        event.author or event.source,
                     ),
                 )
             )
         self.show(rows, empty)
+
+    # -- actions -------------------------------------------------------------
+    def _target(self) -> str | None:
+        if self.shown_incident is None:
+            self.notify(
+                "No incident to write on: open one from the incident list (i) or create one.",
+                severity="warning",
+            )
+        return self.shown_incident
+
+    def action_add_note(self) -> None:
+        incident_id = self._target()
+        if incident_id is None:
+            return
+
+        def save(text: str) -> None:
+            ctx = context(self.app)
+            if ctx.store is None:
+                raise ValueError(NO_NOTEBOOK)
+            add_note(ctx.store, incident_id, text, at=ctx.now, author=ctx.me)
+            self._reload()
+
+        self.app.push_screen(NoteEditor(incident_id, save))
+
+    def action_add_update(self) -> None:
+        incident_id = self._target()
+        if incident_id is None:
+            return
+
+        def save(update: StatusUpdate) -> None:
+            ctx = context(self.app)
+            if ctx.store is None:
+                raise ValueError(NO_NOTEBOOK)
+            add_update(ctx.store, incident_id, update, at=ctx.now, author=ctx.me)
+            self._reload()
+
+        self.app.push_screen(UpdateEditor(incident_id, save))
+
+    def action_cycle_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self._reload()
+
+    def on_data_table_row_selected(self, event: object) -> None:
+        """Enter on a row opens the incident the pane shows."""
+        if self.shown_incident is not None:
+            self.action_open_incident()
+
+    def action_open_incident(self) -> None:
+        incident_id = self._target()
+        if incident_id is None:
+            return
+        from cockpit.ui.screens.incident_detail import IncidentDetailScreen
+
+        self.app.push_screen(IncidentDetailScreen(incident_id))

@@ -1,0 +1,464 @@
+"""`cockpit incident ...`: the seed 001 incident manager on the command line.
+
+Exit codes: 0 done; 2 bad input (unknown id, with the closest ids; refused move, with
+the allowed ones; empty title or unknown severity, with the allowed values). Every write
+is one transaction, so a refused command leaves the notebook as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from cockpit import locations
+from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from cockpit.config import Config
+    from cockpit.model.incident_record import IncidentRecord
+    from cockpit.store import Store
+
+TEMPLATE_NAMES = ("postmortem", "db", "redis", "deploy", "overload")
+
+
+def add_parsers(sub: Any) -> None:
+    incident = sub.add_parser("incident", help="create, move, annotate and report incidents")
+    inc = incident.add_subparsers(dest="incident_command", required=True)
+
+    create = inc.add_parser("create", help="open a new incident (status detected)")
+    create.add_argument("--title", required=True)
+    create.add_argument("--severity", required=True, help="Sev1, Sev2, Sev3 or Sev4")
+    create.add_argument(
+        "--component", action="append", default=[], help="affected component (repeat)"
+    )
+    create.add_argument("--description", default="")
+    create.add_argument("--json", action="store_true")
+
+    ack = inc.add_parser("ack", help="acknowledge: someone is on it")
+    ack.add_argument("id")
+    ack.add_argument("--responder", help="who (default: [oncall] me)")
+
+    status = inc.add_parser("status", help="move to a status, optionally with a note")
+    status.add_argument("id")
+    status.add_argument("status", help="acknowledged, investigating, mitigated, resolved, closed")
+    status.add_argument("--note", default="")
+
+    severity = inc.add_parser("severity", help="change the severity (recorded as an event)")
+    severity.add_argument("id")
+    severity.add_argument("severity")
+
+    note = inc.add_parser("note", help="add a note to the timeline")
+    note.add_argument("id")
+    note.add_argument("text")
+
+    update = inc.add_parser("update", help="a structured status update (resets the countdown)")
+    update.add_argument("id")
+    update.add_argument("--conditions", required=True, help="where things stand")
+    update.add_argument("--actions", required=True, help="what is being done")
+    update.add_argument("--needs", default="", help="what is needed from others")
+
+    root = inc.add_parser("root-cause", help="set the confirmed root cause")
+    root.add_argument("id")
+    root.add_argument("text")
+    root.add_argument("--suspected", action="store_true", help="a suspected cause, not confirmed")
+
+    resolve = inc.add_parser("resolve", help="set the resolution and move to resolved")
+    resolve.add_argument("id")
+    resolve.add_argument("text")
+
+    close = inc.add_parser("close", help="close a resolved incident")
+    close.add_argument("id")
+
+    postmortem = inc.add_parser("postmortem", help="record the postmortem (link or file)")
+    postmortem.add_argument("id")
+    where = postmortem.add_mutually_exclusive_group(required=True)
+    where.add_argument("--link", help="URL of the postmortem")
+    where.add_argument("--file", type=Path, help="a Markdown file to keep as the postmortem")
+
+    action = inc.add_parser("action", help="add an action item")
+    action.add_argument("id")
+    action.add_argument("what")
+    action.add_argument("--owner")
+    action.add_argument("--due", help="YYYY-MM-DD")
+    action.add_argument("--verify", default="", help="how it is verified")
+
+    done = inc.add_parser("action-done", help="mark an action item done (or --undo)")
+    done.add_argument("item", type=int, help="the action item number (see `show`)")
+    done.add_argument("--undo", action="store_true", help="mark it open again")
+
+    listing = inc.add_parser("list", help="open incidents first, then recent finished ones")
+    listing.add_argument("--open", action="store_true", help="only open incidents")
+    listing.add_argument("--json", action="store_true")
+
+    show = inc.add_parser("show", help="one incident in full, with its timeline")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+
+    report = inc.add_parser("report", help="Markdown report with the timeline")
+    report.add_argument("id")
+    report.add_argument("--template", default="postmortem", help=", ".join(TEMPLATE_NAMES))
+    report.add_argument("--output", type=Path, help="write to this file instead of stdout")
+
+    stats = inc.add_parser("stats", help="MTTA and MTTR by severity")
+    stats.add_argument("--since", default="", help="e.g. 7d, 24h (default: all time)")
+    stats.add_argument("--json", action="store_true")
+
+
+@dataclass(frozen=True)
+class _Context:
+    store: Store
+    config: Config
+    now: datetime
+    zone: tzinfo
+    me: str
+
+
+def _err(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def incident(args: argparse.Namespace) -> int:
+    from cockpit.config import ConfigError, load
+    from cockpit.model.incident_lifecycle import TransitionError
+    from cockpit.store import StoreError, open_store
+    from cockpit.store.incidents import UnknownIncidentError
+
+    try:
+        config = load(locations.config_file())
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return _err("fix the config (see `cockpit config validate`), then try again.")
+    try:
+        store = open_store(locations.database_file())
+    except StoreError as exc:
+        return _err(f"cannot open the notebook: {exc}")
+    context = _Context(
+        store, config, datetime.now(UTC), ZoneInfo(config.oncall.timezone),
+        config.oncall.me or getpass.getuser(),
+    )  # fmt: skip
+    handler = _HANDLERS[args.incident_command]
+    try:
+        return handler(context, args)
+    except UnknownIncidentError as exc:
+        hint = f"; close matches: {', '.join(exc.suggestions)}" if exc.suggestions else ""
+        return _err(f"no incident {exc.incident_id!r}{hint} (see `cockpit incident list`)")
+    except TransitionError as exc:
+        return _err(str(exc))
+    except ValueError as exc:
+        return _err(str(exc))
+    finally:
+        store.close()
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def _local(value: datetime | None, zone: tzinfo) -> str:
+    return "—" if value is None else f"{value.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}"
+
+
+def _record_json(record: IncidentRecord) -> dict[str, object]:
+    from dataclasses import asdict
+
+    from cockpit.model.incident_lifecycle import postmortem_due
+
+    data = asdict(record)
+    for key, value in data.items():
+        if isinstance(value, datetime):
+            data[key] = value.isoformat()
+    data["components"] = list(record.components)
+    data["postmortem_due"] = postmortem_due(record)
+    return data
+
+
+def _create(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.model.incident_draft import IncidentDraft
+    from cockpit.model.incident_lifecycle import check_severity
+    from cockpit.services.incidents import create_from_draft
+
+    if not args.title.strip():
+        return _err("the title is empty; give one with --title 'what is broken'")
+    check_severity(args.severity)
+    draft = IncidentDraft(
+        title=args.title, severity=args.severity, description=args.description,
+        components=tuple(args.component),
+    )  # fmt: skip
+    record = create_from_draft(c.store, draft, now=c.now, author=c.me)
+    if args.json:
+        _print_json(_record_json(record))
+    else:
+        print(f"Incident created: {record.id} [{record.severity}]")
+        print(f"  Title: {record.title}")
+        print(f"  Affected: {', '.join(record.components) or '—'}")
+    return EXIT_OK
+
+
+def _moved(record: IncidentRecord) -> int:
+    print(f"{record.id}: {record.status}")
+    return EXIT_OK
+
+
+def _ack(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.services.incidents import acknowledge
+
+    responder = args.responder or c.me
+    return _moved(acknowledge(c.store, args.id, at=c.now, responder=responder))
+
+
+def _status(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.services.incidents import move
+
+    return _moved(move(c.store, args.id, args.status, at=c.now, author=c.me, note=args.note))
+
+
+def _severity(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.services.incidents import change_severity
+
+    record = change_severity(c.store, args.id, args.severity, at=c.now, author=c.me)
+    print(f"{record.id}: {record.severity}")
+    return EXIT_OK
+
+
+def _note(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.store.incident_notes import add_note
+
+    add_note(c.store, args.id, args.text, at=c.now, author=c.me)
+    print(f"{args.id}: note added")
+    return EXIT_OK
+
+
+def _update(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.store.incident_notes import StatusUpdate, add_update
+
+    update = StatusUpdate(args.conditions, args.actions, args.needs)
+    add_update(c.store, args.id, update, at=c.now, author=c.me)
+    print(f"{args.id}: status update added")
+    return EXIT_OK
+
+
+def _root_cause(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.store.incidents import update_fields
+
+    if not args.text.strip():
+        return _err("the cause is empty; say what caused it")
+    field = "suspected_cause" if args.suspected else "root_cause"
+    update_fields(c.store, args.id, {field: args.text})
+    print(f"{args.id}: {field.replace('_', ' ')} set")
+    return EXIT_OK
+
+
+def _resolve(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.services.incidents import resolve
+
+    return _moved(resolve(c.store, args.id, args.text, at=c.now, author=c.me))
+
+
+def _close(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.model.incident_lifecycle import postmortem_due
+    from cockpit.services.incidents import move
+
+    record = move(c.store, args.id, "closed", at=c.now, author=c.me)
+    _moved(record)
+    if postmortem_due(record):
+        print(
+            f"{record.severity} needs a postmortem: `cockpit incident postmortem {record.id}"
+            " --link URL` (or --file F)"
+        )
+    return EXIT_OK
+
+
+def _postmortem(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.store.incidents import set_postmortem
+
+    document = None
+    if args.file is not None:
+        try:
+            document = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return _err(f"cannot read {args.file}: {exc}")
+    set_postmortem(c.store, args.id, at=c.now, url=args.link, document=document, author=c.me)
+    print(f"{args.id}: postmortem done")
+    return EXIT_OK
+
+
+def _action(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.store.incident_notes import add_action_item
+
+    due = None
+    if args.due:
+        try:
+            due = date.fromisoformat(args.due)
+        except ValueError:
+            return _err(f"--due {args.due!r} is not a date; write it like 2025-10-20")
+    item = add_action_item(
+        c.store, args.id, args.what, owner=args.owner, due=due, verification=args.verify
+    )
+    print(f"{args.id}: action item {item.id} added")
+    return EXIT_OK
+
+
+def _action_done(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.store.incident_notes import set_action_done
+
+    try:
+        set_action_done(c.store, args.item, not args.undo)
+    except LookupError as exc:
+        return _err(f"{exc}; `cockpit incident show ID` lists the items with their numbers")
+    print(f"action item {args.item}: {'open' if args.undo else 'done'}")
+    return EXIT_OK
+
+
+def _list(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.model.incident_lifecycle import postmortem_due
+    from cockpit.store.incidents import list_incidents
+
+    records = list_incidents(c.store, open_only=args.open)
+    if args.json:
+        _print_json([_record_json(r) for r in records])
+        return EXIT_OK
+    if not records:
+        print("no open incidents" if args.open else "no incidents recorded yet")
+        return EXIT_OK
+    for r in records:
+        flag = "  postmortem due" if postmortem_due(r) else ""
+        print(
+            f"{r.id:<24} {r.severity}  {r.status:<13} {_local(r.detected_at, c.zone)}"
+            f"  {r.title}{flag}"
+        )
+    return EXIT_OK
+
+
+def _show(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
+    from cockpit.services.timeline_view import incident_clocks, incident_timeline
+    from cockpit.store.incident_notes import action_items, linked_runbook_runs
+    from cockpit.store.incidents import linked_alerts, require_incident
+
+    record = require_incident(c.store, args.id)
+    runs = linked_runbook_runs(c.store, record.id)
+    events = incident_timeline(c.store, record, c.now)
+    clocks = incident_clocks(c.store, record, c.now, c.config.severity_policies)
+    items = action_items(c.store, record.id)
+    alerts = linked_alerts(c.store, record.id)
+    if args.json:
+        data = _record_json(record)
+        data["allowed_next"] = list(allowed_next(record.status))
+        data["clocks"] = clocks.describe() if record.is_open else None
+        data["alerts"] = [
+            {"fingerprint": a.fingerprint, "alertname": a.alertname, "labels": dict(a.labels)}
+            for a in alerts
+        ]
+        data["runbook_runs"] = [
+            {"id": r.id, "runbook": r.runbook, "status": r.status, "started_by": r.started_by,
+             "started_at": r.started_at.isoformat(), "dry_run": r.dry_run} for r in runs
+        ]  # fmt: skip
+        data["action_items"] = [
+            {"id": i.id, "what": i.what, "owner": i.owner, "due": i.due,
+             "verification": i.verification, "done": i.done} for i in items
+        ]  # fmt: skip
+        data["timeline"] = [
+            {"at": e.occurred_at.isoformat(), "kind": e.kind, "author": e.author,
+             "source": e.source, "body": e.body} for e in events
+        ]  # fmt: skip
+        _print_json(data)
+        return EXIT_OK
+    print(f"{record.id} [{record.severity}] {record.status}: {record.title}")
+    if record.is_open:
+        print(f"  clocks: {clocks.describe()}")
+    if postmortem_due(record):
+        print("  postmortem due")
+    for label, value in (
+        ("description", record.description), ("components", ", ".join(record.components)),
+        ("responder", record.responder), ("commander", record.commander),
+        ("impact", record.impact), ("suspected cause", record.suspected_cause),
+        ("root cause", record.root_cause), ("resolution", record.resolution),
+        ("lessons", record.lessons), ("postmortem", record.postmortem_url or (
+            "document kept" if record.postmortem_document else None)),
+    ):  # fmt: skip
+        if value:
+            print(f"  {label}: {value}")
+    for name, at in (
+        ("detected", record.detected_at), ("acknowledged", record.acknowledged_at),
+        ("mitigated", record.mitigated_at), ("resolved", record.resolved_at),
+        ("closed", record.closed_at),
+    ):  # fmt: skip
+        print(f"  {name:<13} {_local(at, c.zone)}")
+    print(f"  next: {', '.join(allowed_next(record.status)) or 'nothing (closed)'}")
+    for a in alerts:
+        print(f"  alert: {a.alertname} ({a.fingerprint})")
+    for run in runs:
+        print(f"  runbook run {run.id}: {run.runbook} ({run.status}) by {run.started_by or '—'}")
+    for i in items:
+        print(
+            f"  action {i.id}: [{'x' if i.done else ' '}] {i.what} · {i.owner or '—'}"
+            f" · due {i.due or '—'} · verified by {i.verification or '—'}"
+        )
+    print("timeline:")
+    for e in events:
+        body = " / ".join(line for line in (e.body or e.subject).splitlines() if line.strip())
+        print(f"  {_local(e.occurred_at, c.zone)}  {e.kind:<16} {e.author or e.source}: {body}")
+    return EXIT_OK
+
+
+def _report(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.services.incident_report import incident_report, save_report
+
+    if args.template not in TEMPLATE_NAMES:
+        return _err(f"unknown template {args.template!r}; use one of {', '.join(TEMPLATE_NAMES)}")
+    text = incident_report(c.store, args.id, now=c.now, zone=c.zone, template=args.template)
+    if args.output is None:
+        print(text, end="")
+    else:
+        print(f"wrote {save_report(text, args.output)}")
+    return EXIT_OK
+
+
+def _stats(c: _Context, args: argparse.Namespace) -> int:
+    from cockpit.model.durations import format_duration
+    from cockpit.services.incidents import incident_stats, parse_since
+
+    since: timedelta | None = parse_since(args.since) if args.since else None
+    result = incident_stats(c.store, now=c.now, since=since)
+
+    def fmt(value: timedelta | None) -> str:
+        return "—" if value is None else format_duration(value)
+
+    if args.json:
+        _print_json(
+            {
+                "since": result.since.isoformat() if result.since else None,
+                "severities": [
+                    {"severity": r.severity, "count": r.count, "open": r.open,
+                     "acknowledged": r.acknowledged, "resolved": r.resolved,
+                     "mtta_seconds": r.mtta.total_seconds() if r.mtta else None,
+                     "mttr_seconds": r.mttr.total_seconds() if r.mttr else None}
+                    for r in result.rows
+                ],
+            }
+        )  # fmt: skip
+        return EXIT_OK
+    print(f"incidents detected since {_local(result.since, c.zone) if result.since else 'ever'}")
+    print(f"{'severity':<9} {'count':>5} {'open':>5} {'MTTA':>8} {'MTTR':>8}")
+    for r in result.rows:
+        print(f"{r.severity:<9} {r.count:>5} {r.open:>5} {fmt(r.mtta):>8} {fmt(r.mttr):>8}")
+    return EXIT_OK
+
+
+_HANDLERS: dict[str, Callable[[_Context, argparse.Namespace], int]] = {
+    "create": _create, "ack": _ack, "status": _status, "severity": _severity, "note": _note,
+    "update": _update, "root-cause": _root_cause, "resolve": _resolve, "close": _close,
+    "postmortem": _postmortem, "action": _action, "action-done": _action_done, "list": _list,
+    "show": _show,
+    "report": _report, "stats": _stats,
+}  # fmt: skip

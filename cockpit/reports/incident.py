@@ -1,0 +1,192 @@
+"""Markdown incident reports: the seed 001 postmortem and the seed 002 scenario report
+(variants db, redis, deploy, overload). Both end with the incident's timeline.
+
+Pure rendering: the caller gathers the record, its timeline, action items and linked
+alerts (services/incident_report.py) and says which time zone to show times in.
+Blameless by construction: events name roles and systems as written, the headings ask
+what happened and why, never who is to blame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from cockpit.model.durations import format_duration
+from cockpit.model.incident_draft import LinkedAlert
+from cockpit.model.incident_record import IncidentRecord
+from cockpit.model.timeline import TimelineEvent
+
+TEMPLATES: tuple[str, ...] = ("postmortem", "db", "redis", "deploy", "overload")
+VARIANT_TITLES = {
+    "db": "DB outage",
+    "redis": "Redis / rate-limit backend outage",
+    "deploy": "Deploy / release failure",
+    "overload": "Traffic overload",
+}
+# The fifth section of each seed 002 variant.
+VARIANT_LAST_SECTION = {
+    "db": "Follow-up",
+    "redis": "Follow-up",
+    "deploy": "Rollback / redeploy record",
+    "overload": "Capacity / performance follow-up",
+}
+NOT_WRITTEN = "_(not written yet)_"
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    record: IncidentRecord
+    events: Sequence[TimelineEvent]
+    action_items: Sequence[tuple[str, str | None, str | None, str, bool]]  # what, owner, due, how
+    alerts: Sequence[LinkedAlert]
+    zone: tzinfo
+
+
+def _time(value: datetime | None, zone: tzinfo) -> str:
+    return "—" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _text(value: str | None) -> str:
+    return value.strip() if value and value.strip() else NOT_WRITTEN
+
+
+def _since(record: IncidentRecord, value: datetime | None) -> str:
+    return "" if value is None else f" (+{format_duration(value - record.detected_at)})"
+
+
+def _one_line(text: str) -> str:
+    return " / ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def timeline_table(events: Sequence[TimelineEvent], zone: tzinfo) -> list[str]:
+    if not events:
+        return ["_No events were recorded for this incident._"]
+    lines = ["| time | type | by | event |", "|---|---|---|---|"]
+    for event in events:
+        body = _one_line(event.body or event.subject).replace("|", "\\|")
+        lines.append(
+            f"| {_time(event.occurred_at, zone)} | {event.kind.replace('_', ' ')} "
+            f"| {event.author or event.source} | {body} |"
+        )
+    return lines
+
+
+def _milestones(data: ReportInput) -> list[str]:
+    r, zone = data.record, data.zone
+    rows = [
+        ("Detected", r.detected_at),
+        ("Acknowledged", r.acknowledged_at),
+        ("Mitigated", r.mitigated_at),
+        ("Resolved", r.resolved_at),
+        ("Closed", r.closed_at),
+    ]
+    return [f"- {name}: {_time(at, zone)}{_since(r, at)}" for name, at in rows]
+
+
+def _action_items(data: ReportInput) -> list[str]:
+    if not data.action_items:
+        return [NOT_WRITTEN]
+    lines = ["| what | owner | due | verified by | done |", "|---|---|---|---|---|"]
+    for what, owner, due, how, done in data.action_items:
+        cells = [what, owner or "—", due or "—", how or "—", "yes" if done else "no"]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return lines
+
+
+def _automatic(data: ReportInput, *kinds: str) -> list[TimelineEvent]:
+    return [e for e in data.events if e.kind in kinds]
+
+
+def _header(data: ReportInput, heading: str) -> list[str]:
+    r = data.record
+    return [
+        f"# {heading}: {r.id} {r.title}",
+        "",
+        f"- Severity: {r.severity} · Status: {r.status}",
+        f"- Components: {', '.join(r.components) or '—'}",
+        f"- Responder: {r.responder or '—'} · Commander: {r.commander or '—'}",
+        "",
+    ]
+
+
+def render_postmortem(data: ReportInput) -> str:
+    """Seed 001: What, When, Impact, Detection, Response, Root cause, Lessons, Action items."""
+    r, zone = data.record, data.zone
+    detection = [
+        f"Detected {_time(r.detected_at, zone)}.",
+        *(f"- alert {a.alertname} (fingerprint {a.fingerprint})" for a in data.alerts),
+    ]
+    first_signals = _automatic(data, "alert_fired", "probe_down", "burn_started")
+    if first_signals:
+        first = first_signals[0]
+        detection.append(
+            f"- first signal: {_one_line(first.body)} at {_time(first.occurred_at, zone)}"
+        )
+    response = []
+    if r.acknowledged_at:
+        response.append(
+            f"Acknowledged after {format_duration(r.acknowledged_at - r.detected_at)}"
+            f" by {r.responder or 'the responder'}."
+        )
+    if r.resolved_at:
+        response.append(f"Resolved after {format_duration(r.resolved_at - r.detected_at)}.")
+    response.append(f"Resolution: {_text(r.resolution)}")
+    lines = _header(data, "Postmortem")
+    lines += ["## What", "", _text(r.description), ""]
+    lines += ["## When", "", *_milestones(data), ""]
+    lines += ["## Impact", "", _text(r.impact), ""]
+    lines += ["## Detection", "", *detection, ""]
+    lines += ["## Response", "", *response, ""]
+    lines += ["## Root cause", "", _text(r.root_cause), ""]
+    lines += ["## Lessons", "", _text(r.lessons), ""]
+    lines += ["## Action items", "", *_action_items(data), ""]
+    lines += ["## Timeline", "", *timeline_table(data.events, zone), ""]
+    return "\n".join(lines)
+
+
+def render_scenario(data: ReportInput, variant: str) -> str:
+    """Seed 002: Impact, Cause (suspected vs confirmed), Mitigation, Recovery verification,
+    and the variant's follow-up section."""
+    if variant not in VARIANT_TITLES:
+        raise ValueError(f"unknown report variant {variant!r}; use one of {', '.join(TEMPLATES)}")
+    r, zone = data.record, data.zone
+    recovery = [
+        f"- {_one_line(e.body)} at {_time(e.occurred_at, zone)}"
+        for e in _automatic(data, "alert_resolved", "probe_up", "burn_stopped")
+    ] or ["- no automatic recovery signal (alert resolved, probe up) was recorded"]
+    if r.resolved_at:
+        recovery.append(f"- resolved at {_time(r.resolved_at, zone)}")
+    mitigation = [f"Mitigated at {_time(r.mitigated_at, zone)}." if r.mitigated_at else ""]
+    mitigation.append(_text(r.resolution))
+    steps = _automatic(data, "runbook_step")
+    last: list[str]
+    if variant == "deploy":
+        last = [f"- {_one_line(e.body)} at {_time(e.occurred_at, zone)}" for e in steps]
+        last = last or [_text(r.resolution)]
+        last += ["", *_action_items(data)]
+    else:
+        last = _action_items(data)
+    lines = _header(data, f"Incident report ({VARIANT_TITLES[variant]})")
+    lines += ["## Impact", "", _text(r.impact or r.description), ""]
+    lines += [
+        "## Cause",
+        "",
+        f"- Suspected: {_text(r.suspected_cause)}",
+        f"- Confirmed: {_text(r.root_cause)}",
+        "",
+    ]
+    lines += ["## Mitigation", "", *[m for m in mitigation if m], ""]
+    lines += ["## Recovery verification", "", *recovery, ""]
+    lines += [f"## {VARIANT_LAST_SECTION[variant]}", "", *last, ""]
+    lines += ["## Timeline", "", *timeline_table(data.events, zone), ""]
+    return "\n".join(lines)
+
+
+def render(data: ReportInput, template: str = "postmortem") -> str:
+    if template == "postmortem":
+        return render_postmortem(data)
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; use one of {', '.join(TEMPLATES)}")
+    return render_scenario(data, template)

@@ -1,0 +1,306 @@
+"""One incident in full, every field editable.
+
+Keys (they work while typing in a field): Ctrl+S save the fields, Ctrl+T move to the
+status chosen under "Move to", Ctrl+K record the postmortem link, Ctrl+R copy the report
+(chosen template) to the clipboard via OSC 52, Ctrl+O save it to the file named below,
+Enter in "New action item" adds it, Esc back. Every write commits before the key
+returns; a refused one is said and changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
+
+from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
+from cockpit.model.incident_record import SEVERITIES, IncidentRecord
+from cockpit.reports.incident import TEMPLATES
+from cockpit.services import incidents as service
+from cockpit.services.incident_report import incident_report, save_report
+from cockpit.services.timeline_view import incident_clocks
+from cockpit.store import StoreError
+from cockpit.store.incident_notes import (
+    action_items,
+    add_action_item,
+    linked_runbook_runs,
+    set_action_done,
+)
+from cockpit.store.incidents import (
+    linked_alerts,
+    require_incident,
+    set_postmortem,
+)
+from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, local
+from cockpit.ui.table_sync import Cell, Row, sync_rows
+
+LINE_FIELDS = (("title", "Title"), ("responder", "Responder"), ("commander", "Commander"))
+TEXT_AREAS = (
+    ("description", "Description (What)"),
+    ("impact", "Impact"),
+    ("suspected_cause", "Suspected cause"),
+    ("root_cause", "Root cause (confirmed)"),
+    ("resolution", "Resolution"),
+    ("lessons", "Lessons"),
+)
+_ERRORS = (ValueError, LookupError, sqlite3.Error, StoreError, OSError)
+
+
+class IncidentDetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save fields", priority=True),
+        Binding("ctrl+t", "move", "Move status", priority=True),
+        Binding("ctrl+k", "postmortem", "Postmortem link", priority=True),
+        Binding("ctrl+r", "copy_report", "Copy report", priority=True),
+        Binding("ctrl+o", "save_report", "Save report", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+
+    def _record(self) -> IncidentRecord:
+        ctx = context(self.app)
+        if ctx.store is None:
+            raise ValueError(NO_NOTEBOOK)
+        return require_incident(ctx.store, self.incident_id)
+
+    def compose(self) -> ComposeResult:
+        record = self._record()
+        with VerticalScroll(id="incident-detail", classes="pane"):
+            yield Static(id="incident-summary")
+            for name, label in LINE_FIELDS:
+                yield Label(label, classes="field-label")
+                yield Input(getattr(record, name) or "", id=f"field-{name}")
+            with Horizontal(classes="form-row"):
+                yield Label("Severity", classes="field-label")
+                yield Select(
+                    [(s, s) for s in SEVERITIES], value=record.severity, allow_blank=False,
+                    id="field-severity",
+                )  # fmt: skip
+                yield Label("Move to", classes="field-label")
+                yield Select([], id="move-to", prompt="(no move)")
+            yield Label("Note with the move", classes="field-label")
+            yield Input(placeholder="optional: why", id="move-note")
+            yield Label("Components (comma-separated)", classes="field-label")
+            yield Input(", ".join(record.components), id="field-components")
+            for name, label in TEXT_AREAS:
+                yield Label(label, classes="field-label")
+                yield TextArea(getattr(record, name) or "", id=f"field-{name}", soft_wrap=True,
+                               classes="detail-text")  # fmt: skip
+            yield Label("Action items (Enter on one marks it done or open)", classes="field-label")
+            items: DataTable[Cell] = DataTable(cursor_type="row", id="action-items")
+            for label, width in (("done", 4), ("what", 40), ("owner", 12), ("due", 10),
+                                 ("verified by", 30)):  # fmt: skip
+                items.add_column(label, width=width)
+            yield items
+            with Horizontal(classes="form-row"):
+                yield Input(placeholder="New action item: what (Enter adds)", id="action-what")
+                yield Input(placeholder="owner", id="action-owner")
+                yield Input(placeholder="due YYYY-MM-DD", id="action-due")
+                yield Input(placeholder="verified by", id="action-verify")
+            yield Label("Postmortem link (Ctrl+K records it)", classes="field-label")
+            yield Input(record.postmortem_url or "", placeholder="https://...", id="postmortem")
+            with Horizontal(classes="form-row"):
+                yield Label("Report", classes="field-label")
+                yield Select([(t, t) for t in TEMPLATES], value="postmortem", allow_blank=False,
+                             id="report-template")  # fmt: skip
+                yield Input(f"{record.id}.md", id="report-path")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # One line per field: the whole form fits on a 48-line terminal.
+        for widget in self.query("Input, Select, TextArea"):
+            widget.compact = True  # type: ignore[attr-defined]
+        self.query_one("#incident-detail").border_title = f"Incident {self.incident_id}"
+        self.refresh_summary()
+        self.query_one("#field-title", Input).focus()
+
+    def refresh_summary(self) -> None:
+        ctx = context(self.app)
+        record = self._record()
+        assert ctx.store is not None
+        lines = [f"{record.id}  {record.severity}  {record.status}  ·  {record.title}"]
+        if record.is_open:
+            lines.append(incident_clocks(ctx.store, record, ctx.now, ctx.policies).describe())
+        stamps = [
+            ("detected", record.detected_at), ("acknowledged", record.acknowledged_at),
+            ("mitigated", record.mitigated_at), ("resolved", record.resolved_at),
+            ("closed", record.closed_at),
+        ]  # fmt: skip
+        lines.append("  ".join(f"{n} {local(at, ctx.zone, '%m-%d %H:%M')}" for n, at in stamps))
+        alerts = linked_alerts(ctx.store, record.id)
+        if alerts:
+            lines.append("alerts: " + ", ".join(a.alertname for a in alerts))
+        runs = linked_runbook_runs(ctx.store, record.id)
+        if runs:
+            lines.append("runbook runs: " + ", ".join(f"{r.runbook} ({r.status})" for r in runs))
+        if postmortem_due(record):
+            lines.append("postmortem due (required for Sev1 and Sev2)")
+        elif record.postmortem_done:
+            lines.append(f"postmortem done {local(record.postmortem_at, ctx.zone)}")
+        self.query_one("#incident-summary", Static).update(Text("\n".join(lines)))
+        moves = allowed_next(record.status)
+        self.query_one("#move-to", Select).set_options([(s, s) for s in moves])
+        rows: list[Row] = []
+        for i in action_items(ctx.store, record.id):
+            due = i.due.isoformat() if i.due else "—"
+            mark = "[x]" if i.done else "[ ]"
+            rows.append((str(i.id), (mark, i.what, i.owner or "—", due, i.verification or "—")))
+        table = self.query_one("#action-items", DataTable)
+        sync_rows(table, rows)
+        table.display = bool(rows)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "action-items" or event.row_key.value is None:
+            return
+        ctx = context(self.app)
+        item_id = int(event.row_key.value)
+        done = str(event.data_table.get_row(event.row_key)[0]) == "[x]"
+
+        def toggle() -> None:
+            if ctx.store is None:
+                raise ValueError(NO_NOTEBOOK)
+            set_action_done(ctx.store, item_id, not done)
+
+        self._write("Action item not changed", toggle)
+
+    def _write(self, what: str, write: Callable[[], object]) -> bool:
+        try:
+            write()
+        except _ERRORS as exc:
+            self.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
+            return False
+        self.refresh_summary()
+        timeline = getattr(self.app, "refresh_timeline", None)
+        if callable(timeline):
+            timeline()
+        return True
+
+    # -- actions -------------------------------------------------------------
+    def action_save(self) -> None:
+        ctx = context(self.app)
+        store = ctx.store
+
+        def save() -> None:
+            if store is None:
+                raise ValueError(NO_NOTEBOOK)
+            changes: dict[str, str | None] = {}
+            for name, _ in LINE_FIELDS:
+                changes[name] = self.query_one(f"#field-{name}", Input).value
+            for name, _ in TEXT_AREAS:
+                changes[name] = self.query_one(f"#field-{name}", TextArea).text
+            components = self.query_one("#field-components", Input).value.split(",")
+            severity = str(self.query_one("#field-severity", Select).value)
+            service.save_fields(
+                store, self.incident_id, changes, components=components, severity=severity,
+                at=ctx.now, author=ctx.me,
+            )  # fmt: skip
+
+        if self._write("Not saved", save):
+            self.notify(f"Saved {self.incident_id}.", markup=False)
+
+    def action_move(self) -> None:
+        ctx = context(self.app)
+        target = self.query_one("#move-to", Select).value
+        if not isinstance(target, str):
+            self.notify("Choose a status under 'Move to' first.", severity="warning")
+            return
+        note = self.query_one("#move-note", Input).value
+
+        def move() -> None:
+            if ctx.store is None:
+                raise ValueError(NO_NOTEBOOK)
+            responder = ctx.me if target == "acknowledged" else None
+            service.move(
+                ctx.store, self.incident_id, target, at=ctx.now, author=ctx.me, note=note,
+                responder=responder if not self._record().responder else None,
+            )  # fmt: skip
+
+        if self._write("Not moved", move):
+            self.query_one("#move-note", Input).value = ""
+            self.notify(f"{self.incident_id}: {target}", markup=False)
+
+    def action_postmortem(self) -> None:
+        ctx = context(self.app)
+        url = self.query_one("#postmortem", Input).value
+
+        def record() -> None:
+            if ctx.store is None:
+                raise ValueError(NO_NOTEBOOK)
+            set_postmortem(ctx.store, self.incident_id, at=ctx.now, url=url, author=ctx.me)
+
+        if self._write("Postmortem not recorded", record):
+            self.notify("Postmortem recorded.")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id not in ("action-what", "action-owner", "action-due", "action-verify"):
+            return
+        ctx = context(self.app)
+        what = self.query_one("#action-what", Input)
+        owner = self.query_one("#action-owner", Input)
+        due = self.query_one("#action-due", Input)
+        verify = self.query_one("#action-verify", Input)
+
+        def add() -> None:
+            if ctx.store is None:
+                raise ValueError(NO_NOTEBOOK)
+            try:
+                when = date.fromisoformat(due.value) if due.value.strip() else None
+            except ValueError:
+                raise ValueError(f"{due.value!r} is not a date; write it like 2025-10-20") from None
+            add_action_item(
+                ctx.store, self.incident_id, what.value, owner=owner.value, due=when,
+                verification=verify.value,
+            )  # fmt: skip
+
+        if self._write("Action item not added", add):
+            for field in (what, owner, due, verify):
+                field.value = ""
+            what.focus()
+
+    def _report(self) -> str:
+        ctx = context(self.app)
+        if ctx.store is None:
+            raise ValueError(NO_NOTEBOOK)
+        template = str(self.query_one("#report-template", Select).value)
+        return incident_report(
+            ctx.store, self.incident_id, now=ctx.now, zone=ctx.zone, template=template
+        )
+
+    def action_copy_report(self) -> None:
+        try:
+            text = self._report()
+        except _ERRORS as exc:
+            self.notify(f"No report: {exc}", severity="error", markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            f"Report copied ({len(text.splitlines())} lines) through the terminal (OSC 52); "
+            "if your terminal ignores OSC 52, save it to a file with Ctrl+O.",
+            markup=False,
+        )
+
+    def action_save_report(self) -> None:
+        raw = self.query_one("#report-path", Input).value.strip()
+        if not raw:
+            self.notify("Give a file name in the box next to the template.", severity="warning")
+            return
+        try:
+            path = save_report(self._report(), Path(raw).expanduser())
+        except _ERRORS as exc:
+            self.notify(f"Report not saved: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Report saved to {path.resolve()}", markup=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

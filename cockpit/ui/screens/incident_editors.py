@@ -1,0 +1,90 @@
+"""Small editors opened from the timeline pane: a multi-line note and a structured
+status update (Conditions / Actions / Needs).
+
+The save key writes through the ``save`` callable before the handler returns, so a
+saved note is committed to SQLite by the time the key press is done (no write-behind).
+A refused save (empty text, closed notebook) keeps the editor open and says why.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, TextArea
+
+from cockpit.store import StoreError
+from cockpit.store.incident_notes import StatusUpdate
+
+
+class _Editor(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def _try(self, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except (ValueError, LookupError, sqlite3.Error, StoreError) as exc:
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class NoteEditor(_Editor):
+    """A free note, several lines allowed. Ctrl+S saves, Esc cancels."""
+
+    def __init__(self, incident_id: str, save: Callable[[str], object]) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-editor", classes="incident-dialog"):
+            yield Label(f"Note on {self.incident_id}  (Ctrl+S saves, Esc cancels)")
+            yield TextArea(id="note-text", soft_wrap=True)
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        text = self.query_one("#note-text", TextArea).text
+        self._try(lambda: self.save(text))
+
+
+class UpdateEditor(_Editor):
+    """A structured status update; it restarts the status-update countdown."""
+
+    def __init__(self, incident_id: str, save: Callable[[StatusUpdate], object]) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="update-editor", classes="incident-dialog"):
+            yield Label(f"Status update on {self.incident_id}  (Ctrl+S saves, Esc cancels)")
+            for name, hint in (
+                ("conditions", "Conditions: where things stand, impact now"),
+                ("actions", "Actions: what is being done, ETA"),
+                ("needs", "Needs: what you need from others (may be empty)"),
+            ):
+                yield Label(hint, classes="hint")
+                yield TextArea(id=f"update-{name}", soft_wrap=True, classes="update-field")
+
+    def on_mount(self) -> None:
+        self.query_one("#update-conditions", TextArea).focus()
+
+    def action_save(self) -> None:
+        update = StatusUpdate(
+            *(self.query_one(f"#update-{n}", TextArea).text for n in ("conditions", "actions",
+                                                                       "needs"))
+        )  # fmt: skip
+        self._try(lambda: self.save(update))

@@ -1,0 +1,105 @@
+"""The new-incident form: blank, or prefilled from an ``IncidentDraft`` when an alert is
+promoted (the alerts pane builds the draft and pushes ``IncidentFormScreen(draft)``).
+
+Ctrl+S creates the incident (linked to the draft's alerts, in one transaction) and the
+timeline pane follows it; Esc cancels. The screen's result is the new id, or None.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from cockpit.model.incident_draft import IncidentDraft
+from cockpit.model.incident_record import SEVERITIES
+from cockpit.services.incidents import create_from_draft
+from cockpit.store import StoreError
+from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, follow_incident, local
+
+
+class IncidentFormScreen(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, draft: IncidentDraft | None = None) -> None:
+        super().__init__()
+        self.draft = draft or IncidentDraft()
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        ctx = context(self.app)
+        prefilled = "from an alert" if draft.alerts else "blank"
+        with VerticalScroll(id="incident-form", classes="incident-dialog"):
+            yield Label(f"New incident ({prefilled})  ·  Ctrl+S creates, Esc cancels")
+            yield Label("Title", classes="field-label")
+            # Not selected on focus: a prefilled title is usually amended, not replaced.
+            yield Input(
+                draft.title, placeholder="what is broken, in a few words", id="title",
+                select_on_focus=False,
+            )  # fmt: skip
+            with Horizontal(classes="form-row"):
+                yield Label("Severity", classes="field-label")
+                yield Select(
+                    [(s, s) for s in SEVERITIES],
+                    value=draft.severity if draft.severity in SEVERITIES else "Sev3",
+                    allow_blank=False,
+                    id="severity",
+                )
+            yield Label("Components (comma-separated)", classes="field-label")
+            yield Input(", ".join(draft.components), placeholder="api, payments", id="components")
+            yield Label("Description", classes="field-label")
+            yield TextArea(draft.description, id="description", soft_wrap=True)
+            detected = (
+                local(draft.detected_at, ctx.zone, "%Y-%m-%d %H:%M:%S %Z")
+                if draft.detected_at
+                else "now, when created"
+            )
+            yield Static(Text(f"Detected: {detected}"), classes="hint")
+            alerts = ", ".join(f"{a.alertname} ({a.fingerprint})" for a in draft.alerts)
+            yield Static(Text(f"Linked alerts: {alerts or 'none'}"), classes="hint")
+
+    def on_mount(self) -> None:
+        # One line per field: the whole form fits on a 48-line terminal.
+        for widget in self.query("Input, Select, TextArea"):
+            widget.compact = True  # type: ignore[attr-defined]
+        self.query_one("#title", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_create(self) -> None:
+        ctx = context(self.app)
+        if ctx.store is None:
+            self.notify(NO_NOTEBOOK, severity="error", markup=False)
+            return
+        severity = self.query_one("#severity", Select).value
+        draft = IncidentDraft(
+            title=self.query_one("#title", Input).value,
+            severity=str(severity),
+            description=self.query_one("#description", TextArea).text.strip(),
+            components=tuple(
+                c.strip() for c in self.query_one("#components", Input).value.split(",")
+            ),
+            detected_at=self.draft.detected_at,
+            alerts=self.draft.alerts,
+        )
+        if not draft.title.strip():
+            self.notify("A title is required: say what is broken.", severity="error")
+            self.query_one("#title", Input).focus()
+            return
+        try:
+            record = create_from_draft(ctx.store, draft, now=ctx.now, author=ctx.me)
+        except (ValueError, sqlite3.Error, StoreError) as exc:
+            self.notify(f"Not created: {exc}", severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"Created {record.id} [{record.severity}] {record.title}", markup=False)
+        follow_incident(self.app, record.id)
+        self.dismiss(record.id)
