@@ -108,6 +108,18 @@ class OnCall:
     timezone: str = "UTC"
 
 
+DEFAULT_SEVERITY_MAP = {"critical": "Sev1", "high": "Sev2", "warning": "Sev3", "info": "Sev4"}
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    ack_duration: timedelta = timedelta(hours=1)
+    # The header warns when an ack silence ends this soon while its alert still fires.
+    ack_warning: timedelta = timedelta(minutes=10)
+    # Alert `severity` label -> incident severity, for promoting an alert to an incident.
+    severity_map: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITY_MAP))
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None
@@ -120,6 +132,7 @@ class Config:
     burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
     # No writes to outside systems (ack, silence, expire) and no runbook commands.
     read_only: bool = False
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
 
 def load(path: Path) -> Config:
@@ -141,7 +154,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only"},
+         "burn_row", "read_only", "alerts"},
     )  # fmt: skip
     oncall = _oncall(check, root.get("oncall", {}))
     prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
@@ -175,6 +188,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
     read_only = check.boolean(root, "", "read_only", default=False)
+    alerts = _alerts(check, root.get("alerts", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -186,6 +200,25 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
         burn_rows=burn_rows or WORKBOOK_ROWS,
         read_only=read_only,
+        alerts=alerts,
+    )
+
+
+def _alerts(check: Checker, raw: object) -> AlertsConfig:
+    table = check.table(raw, "alerts", {"ack_duration", "ack_warning", "severity_map"})
+    severity_map = dict(DEFAULT_SEVERITY_MAP)
+    raw_map = table.get("severity_map", {})
+    allowed = set(raw_map) if isinstance(raw_map, Mapping) else set()
+    mapping = check.table(raw_map, "alerts.severity_map", allowed)
+    for label, value in mapping.items():
+        if value not in ("Sev1", "Sev2", "Sev3", "Sev4"):
+            check.problem(f"alerts.severity_map.{label}", f"{value!r} is not Sev1..Sev4")
+        else:
+            severity_map[str(label)] = value
+    return AlertsConfig(
+        ack_duration=check.duration(table, "alerts", "ack_duration", default=timedelta(hours=1)),
+        ack_warning=check.duration(table, "alerts", "ack_warning", default=timedelta(minutes=10)),
+        severity_map=severity_map,
     )
 
 
