@@ -212,3 +212,24 @@ def test_groups_and_rules() -> None:
         ]}]}
     )  # fmt: skip
     assert [(r.name, r.health, r.last_error) for r in rules] == [("A", "err", "bad")]
+
+
+def test_cli_refuses_bad_filter_and_read_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    from pathlib import Path
+
+    from cockpit import cli
+
+    assert cli.main(["alerts", "--filter", 'severity="critical']) == 2
+    assert "position 10" in capsys.readouterr().err
+    config = Path(os.environ["COCKPIT_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('read_only = true\n[alertmanager]\nurl = "http://127.0.0.1:9"\n')
+    assert cli.main(["ack", "abc"]) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert cli.main(["silence", "add", "a=b", "--comment", "x"]) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert cli.main(["ack", "abc", "--for", "soon"]) == 2
+    assert "--for" in capsys.readouterr().err
