@@ -42,6 +42,7 @@ from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
+from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
@@ -51,6 +52,7 @@ from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.fault import FaultScreen
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
+from cockpit.ui.screens.silences import SilencesScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
@@ -68,6 +70,7 @@ ACTIONS = (
     ("r", "refresh_now", "Refresh every source now"),
     ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
+    ("S", "silences", "Silences: list, create, extend, expire"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -122,6 +125,7 @@ class CockpitApp(App[None]):
         self._recorded_alerts: tuple[Alert, ...] | None = None
         self._recorded_probes: dict[str, ProbeState] = {}
         self._probe_everything = False
+        self.alert_control = AlertController(self)
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -266,6 +270,7 @@ class CockpitApp(App[None]):
             elif isinstance(snapshot, AlertSnapshot):
                 self.query_one(AlertsPane).update_snapshot(snapshot, now)
                 self._record_alerts(snapshot)
+                self.alert_control.after_snapshot(snapshot)
             else:
                 self.query_one(ProbesPane).update_snapshot(snapshot, now)
                 self._record_probes(snapshot)
@@ -384,6 +389,22 @@ class CockpitApp(App[None]):
         if last is not None:
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
             self.notify(f"Probe {name}: {outcome}", markup=False)
+
+    def on_alerts_pane_selected(self, message: AlertsPane.Selected) -> None:
+        self.alert_control.open_detail(message.alert)
+
+    def on_alerts_pane_write(self, message: AlertsPane.Write) -> None:
+        self.alert_control.handle(message.action, message.alert)
+
+    def on_alerts_pane_grouping_changed(self, message: AlertsPane.GroupingChanged) -> None:
+        self._alerts.want_groups = message.mode == "alertmanager"
+        self.action_refresh_now()
+
+    def on_silences_screen_request(self, message: SilencesScreen.Request) -> None:
+        self.alert_control.on_silences_request(message.action, message.silence)
+
+    def action_silences(self) -> None:
+        self.alert_control.open_silences()
 
     def action_demo_fault(self) -> None:
         if self.demo is None:

@@ -16,6 +16,8 @@ from cockpit.model.handoff import next_handoff
 
 class OnCallHeader(Static):
     paused: reactive[bool] = reactive(False)
+    # A short warning from a pane (e.g. an ack about to expire); empty when none.
+    warning: reactive[str] = reactive("")
 
     def __init__(self, oncall: OnCall, clock: Callable[[], datetime], label: str = "") -> None:
         super().__init__(id="header")
@@ -31,6 +33,9 @@ class OnCallHeader(Static):
     def watch_paused(self) -> None:
         self.refresh_text()
 
+    def watch_warning(self) -> None:
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         now = self.clock()
         zone = self.zone
@@ -44,5 +49,8 @@ class OnCallHeader(Static):
         ]
         if self.paused:
             parts.append("REFRESH PAUSED (p resumes)")
+        if self.warning:
+            parts.append(self.warning)
         self.update(Text("  │  ".join(parts)))
         self.set_class(self.paused, "-paused")
+        self.set_class(bool(self.warning), "-warning")
