@@ -96,9 +96,6 @@ class AlertController:
     def after_snapshot(self, snapshot: AlertSnapshot) -> None:
         """Warn about acks about to end; note silences that ended since the last cycle."""
         config = self.app.config
-        pane = self.pane
-        pane.ack_warning = config.alerts.ack_warning
-        pane.note = "read-only: no ack, silence or expire" if config.read_only else ""
         now = self.app.clock()
         expiring = expiring_acks(
             [a for a in snapshot.alerts if a.state != "pending"],

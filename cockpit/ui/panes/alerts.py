@@ -91,8 +91,8 @@ class AlertsPane(Pane):
     TITLE = "Alerts"
     KEY = "2"
     COLUMNS = (
-        ("sev", 8), ("alert", 22), ("labels", 30), ("summary", 46), ("state", 10),
-        ("since", 7), ("ack", 16),
+        ("sev", 8), ("alert", 22), ("labels", 30), ("summary", 42), ("state", 10),
+        ("since", 7), ("ack", 20),
     )  # fmt: skip
     BINDINGS = [
         Binding("a", "ack", "Ack"),
@@ -141,6 +141,14 @@ class AlertsPane(Pane):
         field_.display = False
         yield field_
         yield from super().compose()
+
+    def on_mount(self) -> None:
+        config = getattr(self.app, "config", None)
+        alerts_config = getattr(config, "alerts", None)
+        if alerts_config is not None:
+            self.ack_warning = alerts_config.ack_warning
+        if getattr(config, "read_only", False):
+            self.note = "read-only: no ack, silence or expire"
 
     # -- data ----------------------------------------------------------------
     def update_snapshot(self, snapshot: AlertSnapshot, now: datetime) -> None:
@@ -239,7 +247,7 @@ class AlertsPane(Pane):
             if ack.expiring(now, self.ack_warning):
                 warn = self.colour("alert-warning")
                 state_cell = Text(f"acked {EXPIRING_MARK}", style=warn)
-                ack_text = Text(f"{ack_text} ends {age(now, ack.ends_at)}", style=warn)
+                ack_text = Text(f"{ack_text} {EXPIRING_MARK}{age(now, ack.ends_at)}", style=warn)
         return (
             Text(alert.severity, style=colour),
             alert.name,

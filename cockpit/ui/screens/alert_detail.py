@@ -77,11 +77,15 @@ def describe_alert(
     return Group(*parts)
 
 
+KEYS = "a ack · u unack · s silence · i open an incident · Esc close"
+
+
 class AlertDetailScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     AlertDetailScreen { align: center middle; }
     #alert-detail { width: 90%; height: 85%; border: thick $accent; background: $surface;
                     padding: 1 2; }
+    #alert-detail .hint { color: $text-muted; margin-bottom: 1; }
     """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
@@ -98,6 +102,7 @@ class AlertDetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="alert-detail"):
+            yield Static(KEYS, classes="hint")
             yield Static(self.body)
 
     def on_mount(self) -> None:

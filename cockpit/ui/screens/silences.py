@@ -20,8 +20,9 @@ from cockpit.model.silences import Silence, matches_no_alert
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 ORDER = {"active": 0, "pending": 1, "expired": 2}
-COLUMNS = (("state", 8), ("id", 8), ("by", 12), ("matchers", 44), ("comment", 40),
-           ("ends", 14), ("", 16))  # fmt: skip
+COLUMNS = (("state", 7), ("id", 8), ("by", 10), ("matchers", 40), ("comment", 34),
+           ("ends", 16), ("", 16))  # fmt: skip
+KEYS = "n new · e extend by 1h · x expire · r reload · Esc close"
 
 
 def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: datetime) -> list[Row]:
@@ -54,6 +55,7 @@ class SilencesScreen(ModalScreen[None]):
                 padding: 0 1; }
     #silences DataTable { height: 1fr; }
     #silences-message { color: $text-muted; height: auto; }
+    #silences .hint { color: $text-muted; height: auto; }
     """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
@@ -74,9 +76,12 @@ class SilencesScreen(ModalScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._silences: dict[str, Silence] = {}
+        self._ready = False
+        self._waiting: tuple[Sequence[Silence], Sequence[Alert], datetime, str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="silences"):
+            yield Static(KEYS, classes="hint")
             yield Static("loading…", id="silences-message")
             table: DataTable[Cell] = DataTable(cursor_type="row")
             for label, width in COLUMNS:
@@ -86,6 +91,9 @@ class SilencesScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#silences").border_title = "Silences"
         self.query_one(DataTable).focus()
+        self._ready = True
+        if self._waiting is not None:
+            self.show_silences(*self._waiting)
 
     def show_silences(
         self,
@@ -94,6 +102,9 @@ class SilencesScreen(ModalScreen[None]):
         now: datetime,
         note: str = "",
     ) -> None:
+        if not self._ready:
+            self._waiting = (silences, alerts, now, note)
+            return
         self._silences = {s.id: s for s in silences}
         rows = silence_rows(silences, alerts, now)
         sync_rows(self.query_one(DataTable), rows)
