@@ -73,9 +73,17 @@ def _config() -> Config | None:
     return _load_config()
 
 
+def _dump(data: object) -> str:
+    """Indented for a person at a terminal; compact when piped (the pure-Python indenting
+    encoder took 0.55 s of 1.1 s for 5,000 alerts)."""
+    if sys.stdout.isatty():
+        return json.dumps(data, indent=2, default=str)
+    return json.dumps(data, separators=(",", ":"), default=str)
+
+
 def _say(args: argparse.Namespace, text: str, data: dict[str, Any]) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, indent=2, default=str))
+        print(_dump(data))
     else:
         print(text)
 
@@ -164,7 +172,7 @@ def alerts_command(args: argparse.Namespace) -> int:
     silences = snapshot.silence_index()
     alerts = [a for a in snapshot.alerts if matches_all(matchers, a.labels)]
     if args.json:
-        print(json.dumps([_alert_json(a, silences) for a in alerts], indent=2))
+        print(_dump([_alert_json(a, silences) for a in alerts]))
         return EXIT_OK
     if snapshot.pending_error:
         print(f"(pending alerts unknown: {snapshot.pending_error})", file=sys.stderr)
@@ -337,7 +345,7 @@ def _silence_list(args: argparse.Namespace, config: Config) -> int:
     silences = sorted(snapshot.silences, key=lambda s: (SILENCE_ORDER.get(s.state, 3), s.ends_at))
     rows = [(s, matches_no_alert(s, snapshot.alerts)) for s in silences]
     if args.json:
-        print(json.dumps([_silence_json(s, u) for s, u in rows], indent=2))
+        print(_dump([_silence_json(s, u) for s, u in rows]))
         return EXIT_OK
     if not rows:
         print("No silences.")
