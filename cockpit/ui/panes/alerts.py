@@ -266,7 +266,7 @@ class AlertsPane(Pane):
         and reading it back from the table was most of a refresh."""
         wanted = [key for key, _ in rows]
         table = self.table
-        if len(wanted) != table.row_count or wanted != list(self._shown):
+        if not rows or len(wanted) != table.row_count or wanted != list(self._shown):
             super().show(rows, empty_message)
         else:
             columns = list(table.columns)
@@ -279,6 +279,7 @@ class AlertsPane(Pane):
                         # Text, never markup: summaries and labels come from outside.
                         value = Text(new) if isinstance(new, str) else new
                         table.update_cell(RowKey(key), column, value)
+            self.message.display = False
         self._shown = {key: tuple(cells) for key, cells in rows}
 
     def selected_alert(self) -> Alert | None:
