@@ -182,14 +182,20 @@ def alerts_command(args: argparse.Namespace) -> int:
     now = _now()
     from cockpit.ui.format import label_summary
 
+    lines = [("SEVERITY", "ALERT", "STATE", "SINCE", "FINGERPRINT", "ACKED BY", "LABELS",
+              "SUMMARY")]  # fmt: skip
     for alert in alerts:
         ack = ack_of(alert, silences)
-        owner = f"{ack.owner} {_age(ack.since, now)}" if ack else ""
-        print(
-            f"{alert.severity:<9} {alert.name:<22} {display_state(alert, silences):<9} "
-            f"{_age(alert.starts_at, now):>7}  {alert.fingerprint or '(pending)':<16} "
-            f"{label_summary(alert.labels):<30} {owner:<14} {alert.summary}"
-        )
+        lines.append(
+            (alert.severity, alert.name, display_state(alert, silences),
+             _age(alert.starts_at, now), alert.fingerprint or "(pending)",
+             f"{ack.owner} {_age(ack.since, now)}" if ack else "-",
+             label_summary(alert.labels), alert.summary)
+        )  # fmt: skip
+    widths = [max(len(line[i]) for line in lines) for i in range(6)]
+    for line in lines:
+        fixed = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
+        print(f"{fixed}  {line[6]}  {line[7]}")
     return EXIT_OK
 
 
@@ -357,7 +363,7 @@ def _silence_list(args: argparse.Namespace, config: Config) -> int:
         else:
             when = f"ends in {format_duration(silence.ends_in(now))}"
         flag = "  (matches no alert)" if unmatched else ""
-        kind = "ack" if silence.is_ack else silence.state
+        kind = "ack" if silence.is_ack and silence.state != "expired" else silence.state
         print(
             f"{silence.id}  {kind:<8} {silence.created_by:<12} {when:<20} "
             f"{silence.matcher_text}  # {silence.comment}{flag}"

@@ -108,6 +108,11 @@ def test_fault_fires_ack_shows_everywhere_and_unack_expires(
     shown = wait_for("the alert shown as acked", acked, timeout=15)
     assert shown["ack"]["owner"] == config.oncall.me
     assert shown["ack"]["silenceID"] == silence_id
+    code, out, _ = cockpit(capsys, "alerts", '--filter=alertname="HighErrorRate"')
+    assert code == 0 and out.startswith("SEVERITY")
+    [row] = [line for line in out.splitlines() if fingerprint in line]
+    assert row.split()[:3] == ["critical", "HighErrorRate", "acked"]
+    assert f" {config.oncall.me} " in row
 
     code, out, err = cockpit(capsys, "unack", fingerprint)
     assert code == 0, err
