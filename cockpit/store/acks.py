@@ -109,11 +109,19 @@ def record_unack(
 
 
 def record_silences_expired(store: Store, silences: list[Silence], at: datetime) -> int:
-    """One ``silence_expired`` event per silence that was live and is now expired."""
+    """One ``silence_expired`` event per silence that was live and is now expired, except
+    acks already noted as un-acked; returns how many were written."""
     if not silences:
         return 0
+    written = 0
     with store.transaction() as conn:
         for silence in silences:
+            if conn.execute(
+                "SELECT 1 FROM acks WHERE silence_id = ? AND removed_at IS NOT NULL",
+                (silence.id,),
+            ).fetchone():
+                continue  # an unack already said so
+            written += 1
             labels = {m.name: m.value for m in silence.matchers if m.op == "="}
             kind = "ack" if silence.is_ack else "silence"
             insert_event(
@@ -134,7 +142,7 @@ def record_silences_expired(store: Store, silences: list[Silence], at: datetime)
                 "UPDATE acks SET removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
                 (to_db_time(at), silence.id),
             )
-    return len(silences)
+    return written
 
 
 def _record(row: sqlite3.Row) -> AckRecord:

@@ -190,3 +190,53 @@ def test_pending_alert_shows_as_pending(
 
     alert = wait_for("RedisLatencyHigh pending", pending, timeout=20)
     assert alert["fingerprint"] == "" and alert["severity"] == "warning"
+
+
+async def test_ack_and_unack_from_the_screen(
+    stack: DemoStack, config: Config, faults: Callable[..., str], tmp_path: Any
+) -> None:
+    from cockpit.ui.app import CockpitApp
+    from cockpit.ui.panes.alerts import AlertsPane
+
+    faults("error-rate=50%")
+    app = CockpitApp(config, tmp_path / "ui.sqlite3")
+    async with app.run_test(size=(160, 48)) as pilot:
+        pane = app.query_one(AlertsPane)
+
+        async def until(what: str, check: Callable[[], object], timeout: float = 45) -> None:
+            for _ in range(int(timeout * 4)):
+                if check():
+                    return
+                await pilot.pause(0.25)
+            raise AssertionError(f"timed out waiting for {what}")
+
+        def row_of(state: str) -> str | None:
+            for key in pane.table.rows:
+                cells = [str(c) for c in pane.table.get_row(key)]
+                if cells[1] == "HighErrorRate" and cells[0] == "critical" and cells[4] == state:
+                    return str(key.value)
+            return None
+
+        await until("HighErrorRate firing in the pane", lambda: row_of("firing"))
+        fingerprint = row_of("firing")
+        app.action_focus_pane("alerts")
+        keys = [str(k.value) for k in pane.table.rows]
+        pane.table.move_cursor(row=keys.index(str(fingerprint)))
+        await pilot.press("a")
+
+        def ack_silences() -> list[dict[str, Any]]:
+            return [
+                s for s in am_silences(stack)
+                if s["status"]["state"] == "active" and s["comment"].startswith("ACK!")
+            ]  # fmt: skip
+
+        await until("the ack silence in Alertmanager", ack_silences)
+        [silence] = ack_silences()
+        assert silence["createdBy"] == config.oncall.me
+        await until("the row shown as acked", lambda: row_of("acked"))
+        row = [str(c) for c in pane.table.get_row(str(fingerprint))]
+        assert row[6].startswith(f"{config.oncall.me} ")
+
+        await pilot.press("u")
+        await until("the ack silence expired", lambda: not ack_silences())
+        await until("the row firing again", lambda: row_of("firing"))

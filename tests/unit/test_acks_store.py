@@ -52,6 +52,8 @@ def test_ack_unack_and_expiry_are_recorded(store: Store) -> None:
     assert record_unack(store, replace(silence, id="s-1"), "bob", NOW + timedelta(minutes=5))
     assert acks_for(store, "fp1")[0].removed_at == NOW + timedelta(minutes=5)
     assert record_silences_expired(store, [replace(silence, id="s-2", state="expired")], NOW) == 1
+    # The unacked one is not reported again when its silence shows as expired.
+    assert record_silences_expired(store, [replace(silence, id="s-1", state="expired")], NOW) == 0
     kinds = [(e.kind, e.author, e.fingerprint) for e in latest_events(store)]
     assert ("alert_acked", "alice", "fp1") in kinds
     assert ("alert_unacked", "bob", "fp1") in kinds
