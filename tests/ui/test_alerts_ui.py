@@ -180,7 +180,8 @@ async def test_filter_with_matchers_and_text_and_bad_matcher(
         await pilot.press("slash")
         field = app.query_one("#alert-filter", Input)
         assert field.has_focus
-        field.value = 'severity="critical" cpu'
+        await pilot.press(*'severity="critical" cpu')  # typed: pane keys stay text here
+        assert field.value == 'severity="critical" cpu'
         await pilot.press("enter")
         assert rows(app) == ["f4"]
         await pilot.press("slash")
@@ -188,6 +189,9 @@ async def test_filter_with_matchers_and_text_and_bad_matcher(
         await pilot.press("enter")
         assert any("position 10" in n.message for n in app._notifications)
         assert rows(app) == ["f4"]  # the last good filter stays
+        await pilot.press("escape")  # closes the field, keeps the filter
+        assert not field.display and rows(app) == ["f4"]
+        await pilot.press("slash")
         field.value = ""
         await pilot.press("enter")
         assert len(rows(app)) == len(sample.ALERTS)
@@ -319,6 +323,11 @@ async def test_enter_opens_detail_with_ack_and_incident(
         text = console.export_text()
         assert "by bob 55m00s ago" in text and "runbook      high-error-rate" in text
         assert "alertname = RedisLatencyHigh" in text and "s-ack-00 bob: ACK!" in text
+        fake = attach(app)
+        await pilot.press("u")  # from the detail: it closes and unacks
+        await settle(pilot)
+        assert not isinstance(app.screen, AlertDetailScreen)
+        assert fake.writes() == [("DELETE", "/api/v2/silence/s-ack-0001", None)]
 
 
 def _snap_app(make_app: Callable[..., CockpitApp], config: Config) -> CockpitApp:

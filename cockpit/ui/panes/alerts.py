@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -336,13 +337,12 @@ class AlertsPane(Pane):
         self.render_rows()
         return True
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
+    def on_key(self, event: events.Key) -> None:
         field_ = self.query_one("#alert-filter", Input)
-        if key == "escape" and field_.has_focus:
+        if event.key == "escape" and field_.has_focus:
             field_.display = False
             self.table.focus()
-            getattr(event, "stop", lambda: None)()
+            event.stop()
 
     def action_group(self) -> None:
         mode = GROUP_MODES[(GROUP_MODES.index(self.view.group) + 1) % len(GROUP_MODES)]
