@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from cockpit import locations
 from cockpit.model.alerts import Alert
 from cockpit.model.durations import format_duration
 from cockpit.model.matchers import exact
@@ -21,6 +22,7 @@ from cockpit.model.silences import Silence, ack_of, ended_since, expiring_acks, 
 from cockpit.secrets import SecretError
 from cockpit.services import alert_actions
 from cockpit.services.promote import create_from_draft, draft_from_alert
+from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
 from cockpit.services.snapshots import AlertSnapshot
 from cockpit.sources.errors import SourceError
 from cockpit.store import StoreError
@@ -46,6 +48,7 @@ class AlertController:
         # Tests hand in a client on a MockTransport; the app's shared client otherwise.
         self.client_factory: Callable[[], httpx.AsyncClient] | None = None
         self._silences_before: tuple[Silence, ...] | None = None
+        self._catalog: list[RunbookEntry] | None = None
 
     # -- state ---------------------------------------------------------------
     @property
@@ -134,10 +137,21 @@ class AlertController:
                 incidents = incidents_for_alert(self.app.store, alert.fingerprint)
             except sqlite3.Error:
                 incidents = ["(notebook unreadable)"]
-        body = describe_alert(
-            alert, silences, rules, incidents, self.app.clock(), self.app.timezone
-        )
+        now, zone = self.app.clock(), self.app.timezone
+        runbook = self._runbook(alert)
+        body = describe_alert(alert, silences, rules, incidents, now, zone, runbook)
         self.app.push_screen(AlertDetailScreen(alert, body))
+
+    def _runbook(self, alert: Alert) -> str:
+        """The runbook the alert names (or that lists it), as the catalog knows it."""
+        if self._catalog is None:
+            folders = [locations.user_runbooks_dir(), *self.app.config.runbook_dirs]
+            self._catalog = load_catalog(folders)
+        entry = find_for_alert(self._catalog, alert.name, alert.annotations)
+        if entry is None:
+            return ""
+        steps = f"{len(entry.runbook.steps)} steps" if entry.runbook else "broken"
+        return f"{entry.title or entry.name} [{entry.origin}, {steps}]"
 
     def handle(self, action: str, alert: Alert | None) -> None:
         if action == "promote":

@@ -321,7 +321,8 @@ async def test_enter_opens_detail_with_ack_and_incident(
         console = Console(record=True, width=140)
         console.print(app.screen.body)
         text = console.export_text()
-        assert "by bob 55m00s ago" in text and "runbook      high-error-rate" in text
+        assert "by bob 55m00s ago" in text
+        assert "runbook      High error rate [bundled, 13 steps]  (high-error-rate)" in text
         assert "alertname = RedisLatencyHigh" in text and "s-ack-00 bob: ACK!" in text
         fake = attach(app)
         await pilot.press("u")  # from the detail: it closes and unacks

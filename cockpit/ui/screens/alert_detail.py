@@ -27,6 +27,7 @@ def describe_alert(
     incidents: Sequence[str],
     now: datetime,
     zone: tzinfo | None,
+    runbook_found: str = "",
 ) -> Group:
     def when(at: datetime | None) -> str:
         return "—" if at is None else f"{at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}"
@@ -43,6 +44,8 @@ def describe_alert(
     head.add_row("fingerprint", Text(alert.fingerprint or "— (pending: only Prometheus knows it)"))
     head.add_row("source", Text(alert.generator_url or "—"))
     runbook = alert.annotations.get("runbook") or alert.annotations.get("runbook_url")
+    if runbook_found:
+        runbook = f"{runbook_found}  ({runbook})" if runbook else runbook_found
     head.add_row("runbook", Text(runbook or "— (the rule names none)"))
     head.add_row("incident", Text(", ".join(incidents) or "— (i opens one from this alert)"))
     ack = ack_of(alert, silences)
