@@ -32,7 +32,7 @@ from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
 from cockpit.ui.screens.promote_confirm import PromoteConfirmScreen
-from cockpit.ui.screens.silence_form import SilenceFormScreen, SilenceRequest
+from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
 from cockpit.ui.screens.silences import SilencesScreen
 
 if TYPE_CHECKING:
@@ -312,20 +312,26 @@ class AlertController:
             return
         if action == "new":
             self.new_silence(None)
+        elif action == "extend" and silence is not None:
+
+            def chosen(by: timedelta | None) -> None:
+                if by is not None:
+                    work = self.change("extend", silence, by)
+                    self.app.run_worker(work, group="alert-write", exit_on_error=False)
+
+            self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
         elif silence is not None:
             self.app.run_worker(
                 self.change(action, silence), group="alert-write", exit_on_error=False
             )
 
-    async def change(self, action: str, silence: Silence) -> None:
+    async def change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
         client, own = self._client()
         now = self.app.clock()
         try:
             if action == "extend":
-                new_id = await alert_actions.extend(
-                    client, self.app.config, silence, EXTEND_BY, now
-                )
-                done = f"Silence {new_id[:8]} now ends {format_duration(EXTEND_BY)} later"
+                new_id = await alert_actions.extend(client, self.app.config, silence, by, now)
+                done = f"Silence {new_id[:8]} now ends {format_duration(by)} later"
             else:
                 await alert_actions.expire(client, self.app.config, silence.id)
                 done = f"Silence {silence.id[:8]} expired"

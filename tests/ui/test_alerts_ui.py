@@ -7,6 +7,7 @@ import json
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen
 from cockpit.ui.screens.promote_confirm import PromoteConfirmScreen
-from cockpit.ui.screens.silence_form import SilenceFormScreen
+from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen
 from cockpit.ui.screens.silences import SilencesScreen
 
 from . import alerts_sample as sample
@@ -280,10 +281,19 @@ async def test_silences_view_lists_flags_and_expires(
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExtendScreen)
+        field = app.screen.query_one(Input)
+        field.value = "soon"
+        await pilot.press("enter")
+        assert isinstance(app.screen, ExtendScreen)  # refused, still open
+        field.value = "3h"
+        await pilot.press("enter")
         await settle(pilot)
         writes = fake.writes()
         assert writes[0] == ("DELETE", "/api/v2/silence/s-maint-01", None)
         assert writes[1][0] == "POST" and writes[1][2]["id"] == "s-maint-01"
+        assert writes[1][2]["endsAt"] == (sample.MAINT.ends_at + timedelta(hours=3)).isoformat()
 
 
 async def test_promote_creates_linked_incident(

@@ -93,3 +93,44 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
 
     def action_dismiss_form(self) -> None:
         self.dismiss(None)
+
+
+class ExtendScreen(ModalScreen[timedelta | None]):
+    """How much longer a silence should last."""
+
+    DEFAULT_CSS = """
+    ExtendScreen { align: center middle; }
+    #extend-form { width: 60; height: auto; border: thick $accent; background: $surface;
+                   padding: 1 2; }
+    #extend-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "dismiss_form", "Cancel")]
+
+    def __init__(self, what: str, default: timedelta = timedelta(hours=1)) -> None:
+        super().__init__()
+        self.what = what
+        self.default = format_duration(default)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="extend-form"):
+            yield Label(Text(f"Extend {self.what} by (Enter extends, Esc cancels)"))
+            yield Input(self.default, id="extend-duration")
+            yield Static("", id="extend-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#extend-duration", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            length = parse_duration(event.value)
+        except ValueError as exc:
+            self.query_one("#extend-error", Static).update(Text(str(exc)))
+            return
+        if length <= timedelta(0):
+            self.query_one("#extend-error", Static).update(Text("must be longer than zero"))
+            return
+        self.dismiss(length)
+
+    def action_dismiss_form(self) -> None:
+        self.dismiss(None)

@@ -22,7 +22,7 @@ from cockpit.ui.table_sync import Cell, Row, sync_rows
 ORDER = {"active": 0, "pending": 1, "expired": 2}
 COLUMNS = (("state", 7), ("id", 8), ("by", 10), ("matchers", 40), ("comment", 34),
            ("ends", 16), ("", 16))  # fmt: skip
-KEYS = "n new · e extend by 1h · x expire · r reload · Esc close"
+KEYS = "n new · e extend · x expire · r reload · Esc close"
 
 
 def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: datetime) -> list[Row]:
