@@ -233,3 +233,23 @@ def test_cli_refuses_bad_filter_and_read_only(
     assert "read-only" in capsys.readouterr().err
     assert cli.main(["ack", "abc", "--for", "soon"]) == 2
     assert "--for" in capsys.readouterr().err
+
+
+def test_cli_says_cannot_tell_when_alertmanager_is_down(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import os
+    from pathlib import Path
+
+    from cockpit import cli
+    from cockpit.demo.stack import free_port
+
+    config = Path(os.environ["COCKPIT_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[alertmanager]\nurl = "http://127.0.0.1:{free_port()}"\ntimeout = "2s"\n')
+    assert cli.main(["alerts", "--json"]) == 2
+    assert "Cannot tell: Alertmanager: connection refused" in capsys.readouterr().err
+    assert cli.main(["silence", "list"]) == 2
+    assert "connection refused" in capsys.readouterr().err
+    assert cli.main(["ack", "abc"]) == 2
+    assert "connection refused" in capsys.readouterr().err
