@@ -72,7 +72,9 @@ def test_fault_fires_ack_shows_everywhere_and_unack_expires(
     faults: Callable[..., str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    faults("error-rate=50%")
+    # 5 %, not 50 %: the session stack's 30-day availability SLI must stay above 90 %
+    # for the SLO tests, whatever order the tests run in.
+    faults("error-rate=5%")
 
     def critical() -> dict[str, Any] | None:
         found = alerts_json(capsys, 'alertname="HighErrorRate"', "severity=critical")
@@ -198,7 +200,9 @@ async def test_ack_and_unack_from_the_screen(
     from cockpit.ui.app import CockpitApp
     from cockpit.ui.panes.alerts import AlertsPane
 
-    faults("error-rate=50%")
+    # 5 %, not 50 %: the session stack's 30-day availability SLI must stay above 90 %
+    # for the SLO tests, whatever order the tests run in.
+    faults("error-rate=5%")
     app = CockpitApp(config, tmp_path / "ui.sqlite3")
     async with app.run_test(size=(160, 48)) as pilot:
         pane = app.query_one(AlertsPane)
