@@ -10,6 +10,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.incident_draft import IncidentDraft, LinkedAlert
 from cockpit.model.incident_record import IncidentRecord
 from cockpit.model.timeline import TimelineEvent
+from cockpit.services import notify
 from cockpit.store.alert_links import link_alerts
 from cockpit.store.db import Store, utc_now
 from cockpit.store.events import insert_event
@@ -40,7 +41,8 @@ def draft_from_alert(alert: Alert, severity_map: Mapping[str, str]) -> IncidentD
 def create_from_draft(
     store: Store, draft: IncidentDraft, author: str | None, now: datetime
 ) -> IncidentRecord:
-    """The incident, its alert links and an ``incident_linked`` event, in one transaction."""
+    """The incident, its alert links and an ``incident_linked`` event, in one transaction;
+    then ``incident_created`` is published for notifier plugins."""
     with store.transaction() as conn:
         record = create_incident(
             store,
@@ -68,4 +70,16 @@ def create_from_draft(
                 ),
                 utc_now(),
             )
+    # After the commit: plugins hear of the incident only once it exists.
+    notify.publish(
+        notify.Notification(
+            kind="incident_created",
+            subject=record.id,
+            title=f"{record.id} {record.severity}: {record.title}",
+            at=now,
+            text=record.description,
+            severity=record.severity,
+            fields={"alerts": ", ".join(a.alertname for a in draft.alerts), "by": author or ""},
+        )
+    )
     return record

@@ -79,7 +79,19 @@ def test_draft_from_alert_maps_severity_and_links() -> None:
 
 
 def test_create_from_draft_links_the_alert(store: Store) -> None:
-    record = create_from_draft(store, draft_from_alert(ALERT, DEFAULT_SEVERITY_MAP), "alice", NOW)
+    from cockpit.services import notify
+
+    heard: list[notify.Notification] = []
+    notify.subscribe("test", heard.append)
+    try:
+        record = create_from_draft(
+            store, draft_from_alert(ALERT, DEFAULT_SEVERITY_MAP), "alice", NOW
+        )
+    finally:
+        notify.unsubscribe_all()
+    assert [(n.kind, n.subject, n.severity) for n in heard] == [
+        ("incident_created", record.id, "Sev1")
+    ]
     assert record.severity == "Sev1" and record.detected_at == ALERT.starts_at
     assert incidents_for_alert(store, "fp1") == [record.id]
     assert any(e.kind == "incident_linked" for e in latest_events(store))
