@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from cockpit import (
     __version__,
+    cli_alerts,
     cli_handoff,
     cli_incident,
     cli_plugins,
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_serve.add_parsers(sub)
     cli_handoff.add_parsers(sub)
     cli_incident.add_parsers(sub)
+    cli_alerts.add_parsers(sub)
     return parser
 
 
@@ -120,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "handoff": cli_handoff.handoff,
         "review": cli_handoff.review,
         "incident": cli_incident.incident,
+        **cli_alerts.handlers(),
     }[command]
     # The cockpit loads its own plugins; other commands load notifiers on first publish.
     loader = None if command in ("run", "demo", "serve", "probe") else cli_plugins.lazy_notifiers()

@@ -125,6 +125,18 @@ class PluginSettings:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+DEFAULT_SEVERITY_MAP = {"critical": "Sev1", "high": "Sev2", "warning": "Sev3", "info": "Sev4"}
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    ack_duration: timedelta = timedelta(hours=1)
+    # The header warns when an ack silence ends this soon while its alert still fires.
+    ack_warning: timedelta = timedelta(minutes=10)
+    # Alert `severity` label -> incident severity, for promoting an alert to an incident.
+    severity_map: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITY_MAP))
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None
@@ -145,6 +157,7 @@ class Config:
     severity_policies: Mapping[str, SeverityPolicy] = field(
         default_factory=lambda: dict(DEFAULT_POLICIES)
     )
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
 
 def load(path: Path) -> Config:
@@ -166,7 +179,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only", "plugins", "keys", "handoff", "severity"},
+         "burn_row", "read_only", "plugins", "keys", "handoff", "severity", "alerts"},
     )  # fmt: skip
     plugins = _plugins(check, root.get("plugins", {}))
     # A probe kind plugin's entry point name is its URL scheme.
@@ -206,6 +219,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     keys = _keys(check, root.get("keys", {}))
     handoff = _handoff(check, root.get("handoff", {}))
     severity_policies = _severity_policies(check, root.get("severity", {}))
+    alerts = _alerts(check, root.get("alerts", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -221,6 +235,25 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         keys=keys,
         handoff=handoff,
         severity_policies=severity_policies,
+        alerts=alerts,
+    )
+
+
+def _alerts(check: Checker, raw: object) -> AlertsConfig:
+    table = check.table(raw, "alerts", {"ack_duration", "ack_warning", "severity_map"})
+    severity_map = dict(DEFAULT_SEVERITY_MAP)
+    raw_map = table.get("severity_map", {})
+    allowed = set(raw_map) if isinstance(raw_map, Mapping) else set()
+    mapping = check.table(raw_map, "alerts.severity_map", allowed)
+    for label, value in mapping.items():
+        if value not in ("Sev1", "Sev2", "Sev3", "Sev4"):
+            check.problem(f"alerts.severity_map.{label}", f"{value!r} is not Sev1..Sev4")
+        else:
+            severity_map[str(label)] = value
+    return AlertsConfig(
+        ack_duration=check.duration(table, "alerts", "ack_duration", default=timedelta(hours=1)),
+        ack_warning=check.duration(table, "alerts", "ack_warning", default=timedelta(minutes=10)),
+        severity_map=severity_map,
     )
 
 

@@ -102,3 +102,47 @@ def merge(firing: list[Alert], pending: list[Alert]) -> list[Alert]:
     known = {a.identity for a in firing}
     joined = firing + [a for a in pending if a.identity not in known]
     return sorted(joined, key=Alert.rank)
+
+
+@dataclass(frozen=True)
+class RuleHealth:
+    """One alerting rule as Prometheus evaluates it (``GET /api/v1/rules``)."""
+
+    name: str
+    group: str
+    health: str  # ok, err, unknown
+    last_error: str = ""
+
+
+def rules_from_prometheus(data: Mapping[str, Any]) -> list[RuleHealth]:
+    rules = []
+    for group in data.get("groups") or ():
+        if not isinstance(group, dict):
+            continue
+        for rule in group.get("rules") or ():
+            if isinstance(rule, dict) and rule.get("type", "alerting") == "alerting":
+                rules.append(
+                    RuleHealth(
+                        name=str(rule.get("name", "?")),
+                        group=str(group.get("name", "")),
+                        health=str(rule.get("health", "unknown")),
+                        last_error=str(rule.get("lastError", "")),
+                    )
+                )
+    return rules
+
+
+def groups_by_fingerprint(groups: list[dict[str, Any]]) -> dict[str, str]:
+    """Alertmanager's groups (``GET /api/v2/alerts/groups``) as fingerprint -> group name.
+
+    The name is the group's labels (its route's ``group_by``); an alert routed to several
+    receivers keeps the first group it is seen in.
+    """
+    found: dict[str, str] = {}
+    for group in groups:
+        labels = _str_map(group.get("labels"))
+        name = " ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "(no group labels)"
+        for item in group.get("alerts") or ():
+            if isinstance(item, dict) and item.get("fingerprint"):
+                found.setdefault(str(item["fingerprint"]), name)
+    return found

@@ -1,15 +1,18 @@
-"""One alert poll cycle: Alertmanager's alerts joined with Prometheus' pending ones."""
+"""One alert poll cycle: Alertmanager's alerts and silences joined with Prometheus' pending
+alerts and rule health. Alertmanager's groups are asked for only while the pane groups by them."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
 from cockpit.config import Config
 from cockpit.model import alerts as alert_model
+from cockpit.model import silences as silence_model
 from cockpit.model.freshness import Freshness
 from cockpit.secrets import SecretError
 from cockpit.services.snapshots import AlertSnapshot
@@ -22,53 +25,101 @@ ALERT_SOURCES: dict[str, Callable[[], Sequence[alert_model.Alert]]] = {}
 ALERT_SOURCE_TIMEOUT = 30.0  # seconds
 
 
+def _problem(result: object) -> str | None:
+    if isinstance(result, SourceError | SecretError):
+        return str(result)
+    if isinstance(result, Exception):
+        return f"unexpected {type(result).__name__}"
+    return None
+
+
 class AlertPoller:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.freshness = (
             Freshness() if config.alertmanager is not None else Freshness.not_configured()
         )
+        self.want_groups = False
         self._last: tuple[alert_model.Alert, ...] = ()
         self._from_plugins: dict[str, tuple[alert_model.Alert, ...]] = {}
+        self._extra: tuple[alert_model.Alert, ...] = ()
+        self._silences: tuple[silence_model.Silence, ...] = ()
+        self._groups: dict[str, str] = {}
+        self._rules: tuple[alert_model.RuleHealth, ...] = ()
 
     async def poll(self, client: httpx.AsyncClient) -> AlertSnapshot:
         now = datetime.now(UTC)
         am, prom = self.config.alertmanager, self.config.prometheus
-        firing_task = alertmanager.fetch_alerts(client, am) if am else None
-        pending_task = prometheus.fetch_alerts(client, prom) if prom else None
-        results = await asyncio.gather(
-            *(t for t in (firing_task, pending_task) if t is not None), return_exceptions=True
-        )
-        firing_result = results[0] if firing_task is not None else None
-        pending_result = results[-1] if pending_task is not None else None
+        tasks: dict[str, Awaitable[Any]] = {}
+        if am is not None:
+            tasks["alerts"] = alertmanager.fetch_alerts(client, am)
+            tasks["silences"] = alertmanager.fetch_silences(client, am)
+            if self.want_groups:
+                tasks["groups"] = alertmanager.fetch_groups(client, am)
+        if prom is not None:
+            tasks["pending"] = prometheus.fetch_alerts(client, prom)
+            tasks["rules"] = prometheus.fetch_rules(client, prom)
+        answers = await asyncio.gather(*tasks.values(), return_exceptions=True)
+        results = dict(zip(tasks, answers, strict=True))
+        for result in results.values():
+            # A bug (not a source failure) surfaces as the cycle's internal error.
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result
 
         pending: list[alert_model.Alert] = []
-        pending_error = None
+        pending_result = results.get("pending")
+        pending_error = _problem(pending_result)
         if isinstance(pending_result, dict):
             pending = alert_model.pending_from_prometheus(pending_result)
-        elif isinstance(pending_result, SourceError | SecretError):
-            pending_error = str(pending_result)
-        elif isinstance(pending_result, Exception):
-            # Pending alerts are extra; an odd failure there must not cost the firing ones.
-            pending_error = f"unexpected {type(pending_result).__name__}"
+        rules_result = results.get("rules")
+        if isinstance(rules_result, dict):
+            self._rules = tuple(alert_model.rules_from_prometheus(rules_result))
 
-        if firing_task is None:
+        silences_error = None
+        if am is None:
             self._last = tuple(alert_model.merge([], pending))
-        elif isinstance(firing_result, list):
-            firing = [alert_model.from_alertmanager(item) for item in firing_result]
-            self._last = tuple(alert_model.merge(firing, pending))
-            self.freshness = self.freshness.succeeded(now)
-        elif isinstance(firing_result, SourceError | SecretError):
-            # Stale data stays on screen, marked stale: keep the last good list.
-            self.freshness = self.freshness.failed(now, str(firing_result))
-        elif isinstance(firing_result, BaseException):
-            raise firing_result
+        else:
+            firing_result = results["alerts"]
+            if isinstance(firing_result, list):
+                firing = [alert_model.from_alertmanager(item) for item in firing_result]
+                self._last = tuple(alert_model.merge(firing, pending))
+                self.freshness = self.freshness.succeeded(now)
+            else:
+                # Stale data stays on screen, marked stale: keep the last good list.
+                self.freshness = self.freshness.failed(now, _problem(firing_result) or "?")
+            silences_result = results["silences"]
+            if isinstance(silences_result, list):
+                self._silences = tuple(
+                    s for item in silences_result if (s := silence_model.from_api(item))
+                )
+            else:
+                silences_error = _problem(silences_result)
+            groups_result = results.get("groups")
+            if isinstance(groups_result, list):
+                self._groups = alert_model.groups_by_fingerprint(groups_result)
+            elif not self.want_groups:
+                self._groups = {}
         if ALERT_SOURCES:
             extra, errors = await self._plugin_alerts()
-            alerts = tuple(sorted((*self._last, *extra), key=alert_model.Alert.rank))
+            self._extra = tuple(extra)
             pending_error = "; ".join(e for e in (pending_error, *errors) if e) or None
-            return AlertSnapshot(alerts, self.freshness, pending_error)
-        return AlertSnapshot(self._last, self.freshness, pending_error)
+        return self.snapshot(pending_error, silences_error)
+
+    def snapshot(
+        self, pending_error: str | None = None, silences_error: str | None = None
+    ) -> AlertSnapshot:
+        alerts = self._last
+        if self._extra:
+            alerts = tuple(sorted((*self._last, *self._extra), key=alert_model.Alert.rank))
+        return AlertSnapshot(
+            alerts,
+            self.freshness,
+            pending_error,
+            silences=self._silences,
+            groups=dict(self._groups),
+            rules=self._rules,
+            silences_error=silences_error,
+        )
 
     async def _plugin_alerts(self) -> tuple[list[alert_model.Alert], list[str]]:
         """Every plugin source's alerts; a failing source keeps its last ones, named."""
@@ -88,4 +139,4 @@ class AlertPoller:
     def failed(self, at: datetime, reason: str) -> AlertSnapshot:
         """The last alerts, kept on screen, marked as failed for ``reason``."""
         self.freshness = self.freshness.failed(at, reason)
-        return AlertSnapshot(self._last, self.freshness)
+        return self.snapshot()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from cockpit.config import SloConfig
-from cockpit.model.alerts import Alert
+from cockpit.model.alerts import Alert, RuleHealth
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeState
+from cockpit.model.silences import Silence
 from cockpit.model.slo import ErrorBudget, RowStatus
 
 
@@ -37,6 +39,14 @@ class AlertSnapshot:
     alerts: tuple[Alert, ...]
     freshness: Freshness
     pending_error: str | None = None  # Prometheus pending alerts could not be read
+    silences: tuple[Silence, ...] = ()
+    # fingerprint -> Alertmanager group name; empty unless grouping by Alertmanager's groups
+    groups: Mapping[str, str] = field(default_factory=dict)
+    rules: tuple[RuleHealth, ...] = ()  # Prometheus alerting rules' health
+    silences_error: str | None = None
+
+    def silence_index(self) -> dict[str, Silence]:
+        return {s.id: s for s in self.silences}
 
 
 @dataclass(frozen=True)

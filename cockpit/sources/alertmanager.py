@@ -1,4 +1,4 @@
-"""Alertmanager API v2 over httpx (async)."""
+"""Alertmanager API v2 over httpx (async): alerts, groups, silences."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 
 from cockpit.config import Endpoint
-from cockpit.sources.endpoint import get_json
-from cockpit.sources.errors import SourceError
+from cockpit.sources.endpoint import get_json, request_settings
+from cockpit.sources.errors import SourceError, describe_httpx_error
 
 
 async def fetch_alerts(client: httpx.AsyncClient, endpoint: Endpoint) -> list[dict[str, Any]]:
@@ -27,3 +27,84 @@ async def fetch_status(client: httpx.AsyncClient, endpoint: Endpoint) -> dict[st
     if not isinstance(body, dict) or "versionInfo" not in body:
         raise SourceError("/api/v2/status has no versionInfo; is this Alertmanager?")
     return body
+
+
+class AlertmanagerRefused(SourceError):
+    """Alertmanager answered but said no (bad silence, unknown id); ``str()`` is its reason."""
+
+
+async def fetch_silences(client: httpx.AsyncClient, endpoint: Endpoint) -> list[dict[str, Any]]:
+    """Every silence Alertmanager keeps: active, pending and recently expired."""
+    body = await get_json(client, endpoint, "/api/v2/silences", "Alertmanager")
+    if not isinstance(body, list):
+        raise SourceError("/api/v2/silences did not answer a list; is this Alertmanager?")
+    return [item for item in body if isinstance(item, dict)]
+
+
+async def fetch_groups(client: httpx.AsyncClient, endpoint: Endpoint) -> list[dict[str, Any]]:
+    """Alertmanager's own grouping (its route's ``group_by``), one entry per receiver."""
+    body = await get_json(
+        client, endpoint, "/api/v2/alerts/groups", "Alertmanager",
+        active="true", silenced="true", inhibited="true",
+    )  # fmt: skip
+    if not isinstance(body, list):
+        raise SourceError("/api/v2/alerts/groups did not answer a list; is this Alertmanager?")
+    return [item for item in body if isinstance(item, dict)]
+
+
+def _refusal(response: httpx.Response) -> str:
+    # Alertmanager answers a refused silence with a JSON string (or plain text) saying why.
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text
+    if isinstance(body, dict):
+        body = body.get("message") or body.get("error") or body
+    text = str(body).strip() or response.reason_phrase
+    return f"Alertmanager refused ({response.status_code}): {text[:300]}"
+
+
+async def _send(
+    client: httpx.AsyncClient,
+    endpoint: Endpoint,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+) -> httpx.Response:
+    settings = request_settings(endpoint)
+    try:
+        response = await client.request(
+            method,
+            endpoint.url + path,
+            json=body,
+            headers=settings.headers,
+            auth=settings.basic_auth,
+            timeout=settings.timeout,
+        )
+    except httpx.HTTPError as exc:
+        raise SourceError(describe_httpx_error(exc)) from None
+    if response.status_code in (400, 404, 422):
+        raise AlertmanagerRefused(_refusal(response))
+    if response.status_code >= 300:
+        raise SourceError(f"HTTP {response.status_code} from {path}")
+    return response
+
+
+async def post_silence(client: httpx.AsyncClient, endpoint: Endpoint, body: dict[str, Any]) -> str:
+    """Create (or, with ``id`` in ``body``, replace) a silence; returns its id."""
+    response = await _send(client, endpoint, "POST", "/api/v2/silences", body)
+    try:
+        answer = response.json()
+    except ValueError:
+        raise SourceError("/api/v2/silences did not answer JSON; is this Alertmanager?") from None
+    silence_id = answer.get("silenceID") if isinstance(answer, dict) else None
+    if not silence_id:
+        raise SourceError("Alertmanager accepted the silence but returned no silenceID")
+    return str(silence_id)
+
+
+async def expire_silence(client: httpx.AsyncClient, endpoint: Endpoint, silence_id: str) -> None:
+    """Expire now (Alertmanager keeps it, marked expired, for its retention time)."""
+    if not silence_id or "/" in silence_id:
+        raise AlertmanagerRefused(f"not a silence id: {silence_id!r}")
+    await _send(client, endpoint, "DELETE", f"/api/v2/silence/{silence_id}")

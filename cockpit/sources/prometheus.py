@@ -133,6 +133,15 @@ async def fetch_alerts(client: httpx.AsyncClient, endpoint: Endpoint) -> dict[st
     return await _get_json(client, endpoint, "/api/v1/alerts")
 
 
+async def fetch_rules(client: httpx.AsyncClient, endpoint: Endpoint) -> dict[str, Any]:
+    """``GET /api/v1/rules?type=alert``: each alerting rule's health and last error."""
+    body = await get_json(client, endpoint, "/api/v1/rules", "Prometheus", type="alert")
+    if not isinstance(body, dict) or body.get("status") != "success":
+        raise SourceError("/api/v1/rules answered without status=success; is this Prometheus?")
+    data = body.get("data")
+    return data if isinstance(data, dict) else {}
+
+
 async def fetch_buildinfo(client: httpx.AsyncClient, endpoint: Endpoint) -> dict[str, Any]:
     # `/` answers for any web server (Alertmanager too); buildinfo is Prometheus' own.
     return await _get_json(client, endpoint, "/api/v1/status/buildinfo")

@@ -46,6 +46,7 @@ from cockpit.services.timeline_view import current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import last_signed
+from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.keys import action_id
 from cockpit.ui.panes.alerts import AlertsPane
@@ -59,6 +60,7 @@ from cockpit.ui.screens.handoff import HandoffScreen
 from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.review import ReviewScreen
+from cockpit.ui.screens.silences import SilencesScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.themes import install_themes, remember_theme
 
@@ -83,6 +85,7 @@ ACTIONS = (
     ("w", "open_review", "Weekly review"),
     ("i", "incident_list", "Incidents: list, open, edit"),
     ("N", "new_incident", "New incident"),
+    ("S", "silences", "Silences: list, create, extend, expire"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -141,6 +144,7 @@ class CockpitApp(App[None]):
         self._theme_refresh: Timer | None = None
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
+        self.alert_control = AlertController(self)
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -328,6 +332,7 @@ class CockpitApp(App[None]):
             elif isinstance(snapshot, AlertSnapshot):
                 self.query_one(AlertsPane).update_snapshot(snapshot, now)
                 self._record_alerts(snapshot)
+                self.alert_control.after_snapshot(snapshot)
             else:
                 self.query_one(ProbesPane).update_snapshot(snapshot, now)
                 self._record_probes(snapshot)
@@ -467,6 +472,22 @@ class CockpitApp(App[None]):
         from cockpit.ui.screens.incident_form import IncidentFormScreen
 
         self.push_screen(IncidentFormScreen())
+
+    def on_alerts_pane_selected(self, message: AlertsPane.Selected) -> None:
+        self.alert_control.open_detail(message.alert)
+
+    def on_alerts_pane_write(self, message: AlertsPane.Write) -> None:
+        self.alert_control.handle(message.action, message.alert)
+
+    def on_alerts_pane_grouping_changed(self, message: AlertsPane.GroupingChanged) -> None:
+        self._alerts.want_groups = message.mode == "alertmanager"
+        self.action_refresh_now()
+
+    def on_silences_screen_request(self, message: SilencesScreen.Request) -> None:
+        self.alert_control.on_silences_request(message.action, message.silence)
+
+    def action_silences(self) -> None:
+        self.alert_control.open_silences()
 
     def action_demo_fault(self) -> None:
         if self.demo is None:

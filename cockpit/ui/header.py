@@ -18,6 +18,8 @@ from cockpit.services.shift import schedule_of
 
 class OnCallHeader(Static):
     paused: reactive[bool] = reactive(False)
+    # A short warning from a pane (e.g. an ack about to expire); empty when none.
+    warning: reactive[str] = reactive("")
 
     def __init__(
         self,
@@ -45,6 +47,9 @@ class OnCallHeader(Static):
     def watch_paused(self) -> None:
         self.refresh_text()
 
+    def watch_warning(self) -> None:
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         now = self.clock()
         state = on_call(self.oncall.roster, self.schedule, now, self.oncall.rotation_start)
@@ -61,6 +66,8 @@ class OnCallHeader(Static):
             parts.append(current.badge(now) + " (h opens the handoff)")
         if self.paused:
             parts.append("REFRESH PAUSED (p resumes)")
+        if self.warning:
+            parts.append(self.warning)
         self.update(Text("  │  ".join(parts)))
         self.set_class(self.paused, "-paused")
         self.set_class(current is not None and not self.paused, "-handoff")
@@ -75,3 +82,4 @@ class OnCallHeader(Static):
                 )
                 self.notify(text, title="Handoff", timeout=30, markup=False)
             self.reminder = current
+        self.set_class(bool(self.warning), "-warning")

@@ -1,0 +1,178 @@
+"""Acks in the notebook: who acked which alert, through which silence, until when.
+
+Rows are never deleted; un-acking sets ``removed_at``. Every ack, unack and expired
+silence is also a timeline event, so the incident timeline and the handoff digest read it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from cockpit.model.alerts import Alert
+from cockpit.model.silences import Silence
+from cockpit.model.timeline import TimelineEvent
+from cockpit.store.db import Store, from_db_time, to_db_time, utc_now
+from cockpit.store.events import insert_event
+
+
+@dataclass(frozen=True)
+class AckRecord:
+    id: int
+    fingerprint: str
+    alertname: str
+    labels: Mapping[str, str]
+    silence_id: str | None
+    created_by: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    removed_at: datetime | None
+
+
+def record_ack(store: Store, alert: Alert, silence: Silence, silence_id: str, at: datetime) -> int:
+    """Note an ack (its silence already exists in Alertmanager); returns the ack's id."""
+    labels = dict(alert.labels)
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT INTO acks (fingerprint, alertname, labels, silence_id, created_by,"
+            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                alert.fingerprint,
+                alert.name,
+                json.dumps(labels, sort_keys=True),
+                silence_id,
+                silence.created_by or None,
+                to_db_time(at),
+                to_db_time(silence.ends_at),
+            ),
+        )
+        until = silence.ends_at.strftime("%H:%M UTC")
+        insert_event(
+            conn,
+            TimelineEvent(
+                kind="alert_acked",
+                occurred_at=at,
+                source="user",
+                subject=alert.name,
+                body=f"{alert.name} acked by {silence.created_by or 'someone'} until {until}",
+                author=silence.created_by or None,
+                component=alert.labels.get("service"),
+                labels=labels,
+                fingerprint=alert.fingerprint or None,
+            ),
+            utc_now(),
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def record_unack(
+    store: Store, silence: Silence, who: str, at: datetime, alert: Alert | None = None
+) -> bool:
+    """Note that ``silence`` (an ack) was expired by ``who``; True if a local ack ended."""
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT fingerprint, alertname, labels FROM acks WHERE silence_id = ?"
+            " ORDER BY created_at DESC LIMIT 1",
+            (silence.id,),
+        ).fetchone()
+        changed = conn.execute(
+            "UPDATE acks SET removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
+            (to_db_time(at), silence.id),
+        ).rowcount
+        if alert is not None:
+            name, labels, fingerprint = alert.name, dict(alert.labels), alert.fingerprint
+        elif row is not None:
+            name, labels = row["alertname"], json.loads(row["labels"])
+            fingerprint = row["fingerprint"]
+        else:
+            labels = {m.name: m.value for m in silence.matchers if m.op == "="}
+            name, fingerprint = labels.get("alertname", "silence " + silence.id[:8]), ""
+        insert_event(
+            conn,
+            TimelineEvent(
+                kind="alert_unacked",
+                occurred_at=at,
+                source="user",
+                subject=name,
+                body=f"{name} un-acked by {who or 'someone'}",
+                author=who or None,
+                component=labels.get("service"),
+                labels=labels,
+                fingerprint=fingerprint or None,
+            ),
+            utc_now(),
+        )
+    return changed > 0
+
+
+def record_silences_expired(store: Store, silences: list[Silence], at: datetime) -> int:
+    """One ``silence_expired`` event per silence that was live and is now expired, except
+    acks already noted as un-acked; returns how many were written."""
+    if not silences:
+        return 0
+    written = 0
+    with store.transaction() as conn:
+        for silence in silences:
+            if conn.execute(
+                "SELECT 1 FROM acks WHERE silence_id = ? AND removed_at IS NOT NULL",
+                (silence.id,),
+            ).fetchone():
+                continue  # an unack already said so
+            written += 1
+            labels = {m.name: m.value for m in silence.matchers if m.op == "="}
+            kind = "ack" if silence.is_ack else "silence"
+            insert_event(
+                conn,
+                TimelineEvent(
+                    kind="silence_expired",
+                    occurred_at=min(at, silence.ends_at),
+                    source="alertmanager",
+                    subject=labels.get("alertname", silence.matcher_text[:60]),
+                    body=f"{kind} by {silence.created_by or '?'} ended: {silence.matcher_text}",
+                    author=silence.created_by or None,
+                    component=labels.get("service"),
+                    labels=labels,
+                ),
+                utc_now(),
+            )
+            conn.execute(
+                "UPDATE acks SET removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
+                (to_db_time(at), silence.id),
+            )
+    return written
+
+
+def _record(row: sqlite3.Row) -> AckRecord:
+    def opt(text: str | None) -> datetime | None:
+        return from_db_time(text) if text else None
+
+    return AckRecord(
+        id=int(row["id"]),
+        fingerprint=row["fingerprint"],
+        alertname=row["alertname"],
+        labels=json.loads(row["labels"]),
+        silence_id=row["silence_id"],
+        created_by=row["created_by"],
+        created_at=from_db_time(row["created_at"]),
+        expires_at=opt(row["expires_at"]),
+        removed_at=opt(row["removed_at"]),
+    )
+
+
+def acks_for(store: Store, fingerprint: str) -> list[AckRecord]:
+    rows = store.connection.execute(
+        "SELECT * FROM acks WHERE fingerprint = ? ORDER BY created_at DESC", (fingerprint,)
+    ).fetchall()
+    return [_record(row) for row in rows]
+
+
+def active_acks(store: Store, now: datetime) -> list[AckRecord]:
+    rows = store.connection.execute(
+        "SELECT * FROM acks WHERE removed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+        " ORDER BY created_at DESC",
+        (to_db_time(now),),
+    ).fetchall()
+    return [_record(row) for row in rows]

@@ -1,0 +1,118 @@
+"""One alert in full: labels, annotations, generator URL, the runbook it names, its ack and
+silences, the rule's health, and the incident it is linked to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, tzinfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cockpit.model.alerts import Alert, RuleHealth
+from cockpit.model.durations import format_duration
+from cockpit.model.silences import Silence, ack_of, display_state
+
+
+def describe_alert(
+    alert: Alert,
+    silences: Mapping[str, Silence],
+    rules: Sequence[RuleHealth],
+    incidents: Sequence[str],
+    now: datetime,
+    zone: tzinfo | None,
+    runbook_found: str = "",
+) -> Group:
+    def when(at: datetime | None) -> str:
+        return "—" if at is None else f"{at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}"
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("alert", Text(f"{alert.name}  ({alert.severity})"))
+    head.add_row("state", Text(display_state(alert, silences)))
+    since = f"{when(alert.starts_at)}"
+    if alert.starts_at:
+        since += f"  ({format_duration(now - alert.starts_at)} ago)"
+    head.add_row("since", Text(since))
+    head.add_row("fingerprint", Text(alert.fingerprint or "— (pending: only Prometheus knows it)"))
+    head.add_row("source", Text(alert.generator_url or "—"))
+    runbook = alert.annotations.get("runbook") or alert.annotations.get("runbook_url")
+    if runbook_found:
+        runbook = f"{runbook_found}  ({runbook})" if runbook else runbook_found
+    head.add_row("runbook", Text(runbook or "— (the rule names none)"))
+    head.add_row("incident", Text(", ".join(incidents) or "— (i opens one from this alert)"))
+    ack = ack_of(alert, silences)
+    if ack is not None:
+        head.add_row(
+            "acked",
+            Text(f"by {ack.owner} {format_duration(now - ack.since)} ago, ends "
+                 f"{when(ack.ends_at)} (in {format_duration(ack.ends_at - now)})"),
+        )  # fmt: skip
+    for rule in rules:
+        if rule.name == alert.name and rule.health != "ok":
+            head.add_row("rule", Text(f"{rule.health}: {rule.last_error or 'no error text'}"))
+    parts: list[Table | Text] = [head, Text("\nlabels", style="bold")]
+    for key, value in sorted(alert.labels.items()):
+        parts.append(Text(f"  {key} = {value}"))
+    parts.append(Text("\nannotations", style="bold"))
+    if not alert.annotations:
+        parts.append(Text("  none"))
+    for key, value in sorted(alert.annotations.items()):
+        parts.append(Text(f"  {key}: {value}"))
+    ids = [*alert.silenced_by]
+    if ids:
+        parts.append(Text("\nsilenced by", style="bold"))
+        for sid in ids:
+            silence = silences.get(sid)
+            if silence is None:
+                parts.append(Text(f"  {sid}"))
+            else:
+                parts.append(Text(f"  {sid[:8]} {silence.created_by}: {silence.comment}"))
+    if alert.inhibited_by:
+        parts.append(Text("\ninhibited by " + ", ".join(alert.inhibited_by), style="bold"))
+    return Group(*parts)
+
+
+KEYS = "a ack · u unack · s silence · i open an incident · Esc close"
+
+
+class AlertDetailScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    AlertDetailScreen { align: center middle; }
+    #alert-detail { width: 90%; height: 85%; border: thick $accent; background: $surface;
+                    padding: 1 2; }
+    #alert-detail .hint { color: $text-muted; margin-bottom: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("a", "write('ack')", "Ack"),
+        Binding("u", "write('unack')", "Unack"),
+        Binding("s", "write('silence')", "Silence…"),
+        Binding("i", "write('promote')", "Incident"),
+    ]
+
+    def __init__(self, alert: Alert, body: Group) -> None:
+        super().__init__()
+        self.alert = alert
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="alert-detail"):
+            yield Static(KEYS, classes="hint")
+            yield Static(self.body)
+
+    def on_mount(self) -> None:
+        self.query_one("#alert-detail").border_title = f"Alert {self.alert.name}"
+
+    def action_write(self, action: str) -> None:
+        from cockpit.ui.panes.alerts import AlertsPane
+
+        self.dismiss()
+        self.app.post_message(AlertsPane.Write(action, self.alert))

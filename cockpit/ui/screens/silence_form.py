@@ -1,0 +1,136 @@
+"""Create a silence: matchers (prefilled from an alert, editable), duration, comment.
+
+Everything is checked here, before anything is sent: a matcher error names its position,
+the comment is required.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from cockpit.model.durations import format_duration, parse_duration
+from cockpit.model.matchers import Matcher, MatcherError, parse_matchers
+
+
+@dataclass(frozen=True)
+class SilenceRequest:
+    matchers: tuple[Matcher, ...]
+    duration: timedelta
+    comment: str
+
+
+def check_form(matchers: str, duration: str, comment: str) -> SilenceRequest | str:
+    """The request, or what is wrong with the form."""
+    try:
+        parsed = parse_matchers(matchers)
+    except MatcherError as exc:
+        return f"matchers: {exc.reason} at position {exc.position}"
+    try:
+        length = parse_duration(duration)
+    except ValueError as exc:
+        return f"duration: {exc}"
+    if length <= timedelta(0):
+        return "duration: must be longer than zero"
+    if not comment.strip():
+        return "comment: required; say why, for whoever finds this silence"
+    return SilenceRequest(parsed, length, comment.strip())
+
+
+class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
+    DEFAULT_CSS = """
+    SilenceFormScreen { align: center middle; }
+    #silence-form { width: 90; height: auto; border: thick $accent; background: $surface;
+                    padding: 1 2; }
+    #silence-form .hint { color: $text-muted; }
+    #silence-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "dismiss_form", "Cancel")]
+
+    def __init__(self, matchers: str = "", duration: timedelta = timedelta(hours=2)) -> None:
+        super().__init__()
+        self.initial_matchers = matchers
+        self.initial_duration = format_duration(duration)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="silence-form"):
+            yield Label("New silence (Enter on the comment creates it, Esc cancels)")
+            yield Label('matchers: name="value", name!="v", name=~"re", name!~"re"', classes="hint")
+            yield Input(self.initial_matchers, id="silence-matchers")
+            yield Label("duration (e.g. 2h, 30m)")
+            yield Input(self.initial_duration, id="silence-duration")
+            yield Label("comment (required)")
+            yield Input(placeholder="why, ticket, who to ask", id="silence-comment")
+            yield Static("", id="silence-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#silence-comment", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id != "silence-comment":
+            self.focus_next()
+            return
+        self.submit()
+
+    def submit(self) -> None:
+        result = check_form(
+            self.query_one("#silence-matchers", Input).value,
+            self.query_one("#silence-duration", Input).value,
+            self.query_one("#silence-comment", Input).value,
+        )
+        if isinstance(result, str):
+            self.query_one("#silence-error", Static).update(Text(result))
+            return
+        self.dismiss(result)
+
+    def action_dismiss_form(self) -> None:
+        self.dismiss(None)
+
+
+class ExtendScreen(ModalScreen[timedelta | None]):
+    """How much longer a silence should last."""
+
+    DEFAULT_CSS = """
+    ExtendScreen { align: center middle; }
+    #extend-form { width: 60; height: auto; border: thick $accent; background: $surface;
+                   padding: 1 2; }
+    #extend-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "dismiss_form", "Cancel")]
+
+    def __init__(self, what: str, default: timedelta = timedelta(hours=1)) -> None:
+        super().__init__()
+        self.what = what
+        self.default = format_duration(default)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="extend-form"):
+            yield Label(Text(f"Extend {self.what} by (Enter extends, Esc cancels)"))
+            yield Input(self.default, id="extend-duration")
+            yield Static("", id="extend-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#extend-duration", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            length = parse_duration(event.value)
+        except ValueError as exc:
+            self.query_one("#extend-error", Static).update(Text(str(exc)))
+            return
+        if length <= timedelta(0):
+            self.query_one("#extend-error", Static).update(Text("must be longer than zero"))
+            return
+        self.dismiss(length)
+
+    def action_dismiss_form(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,130 @@
+"""Silences: active, pending and recently expired, with creator, comment and ends-in, and
+a flag on those that match no alert. `n` creates one, `e` extends, `x` expires."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from cockpit.model.alerts import Alert
+from cockpit.model.durations import format_duration
+from cockpit.model.silences import Silence, matches_no_alert
+from cockpit.ui.table_sync import Cell, Row, sync_rows
+
+ORDER = {"active": 0, "pending": 1, "expired": 2}
+COLUMNS = (("state", 7), ("id", 8), ("by", 10), ("matchers", 40), ("comment", 34),
+           ("ends", 16), ("", 16))  # fmt: skip
+KEYS = "n new · e extend · x expire · r reload · Esc close"
+
+
+def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: datetime) -> list[Row]:
+    rows: list[Row] = []
+    for silence in sorted(silences, key=lambda s: (ORDER.get(s.state, 3), s.ends_at)):
+        if silence.state == "expired":
+            ends = f"ended {format_duration(now - silence.ends_at)} ago"
+        elif silence.state == "pending":
+            ends = f"starts in {format_duration(silence.starts_at - now)}"
+        else:
+            ends = f"in {format_duration(silence.ends_in(now))}"
+        flag: Cell = ""
+        if matches_no_alert(silence, alerts):
+            flag = Text("matches no alert", style="bold")
+        kind = "ack" if silence.is_ack and silence.state == "active" else silence.state
+        rows.append(
+            (
+                silence.id,
+                (kind, silence.id[:8], silence.created_by, silence.matcher_text,
+                 silence.comment, ends, flag),
+            )
+        )  # fmt: skip
+    return rows
+
+
+class SilencesScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    SilencesScreen { align: center middle; }
+    #silences { width: 95%; height: 85%; border: thick $accent; background: $surface;
+                padding: 0 1; }
+    #silences DataTable { height: 1fr; }
+    #silences-message { color: $text-muted; height: auto; }
+    #silences .hint { color: $text-muted; height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("n", "request('new')", "New silence"),
+        Binding("e", "request('extend')", "Extend"),
+        Binding("x", "request('expire')", "Expire"),
+        Binding("r", "request('reload')", "Reload"),
+    ]
+
+    class Request(Message):
+        """The user asked to create, extend, expire or reload."""
+
+        def __init__(self, action: str, silence: Silence | None) -> None:
+            super().__init__()
+            self.action = action
+            self.silence = silence
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._silences: dict[str, Silence] = {}
+        self._ready = False
+        self._waiting: tuple[Sequence[Silence], Sequence[Alert], datetime, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="silences"):
+            yield Static(KEYS, classes="hint")
+            yield Static("loading…", id="silences-message")
+            table: DataTable[Cell] = DataTable(cursor_type="row")
+            for label, width in COLUMNS:
+                table.add_column(label, width=width)
+            yield table
+
+    def on_mount(self) -> None:
+        self.query_one("#silences").border_title = "Silences"
+        self.query_one(DataTable).focus()
+        self._ready = True
+        if self._waiting is not None:
+            self.show_silences(*self._waiting)
+
+    def show_silences(
+        self,
+        silences: Sequence[Silence],
+        alerts: Sequence[Alert],
+        now: datetime,
+        note: str = "",
+    ) -> None:
+        if not self._ready:
+            self._waiting = (silences, alerts, now, note)
+            return
+        self._silences = {s.id: s for s in silences}
+        rows = silence_rows(silences, alerts, now)
+        sync_rows(self.query_one(DataTable), rows)
+        message = self.query_one("#silences-message", Static)
+        live = sum(1 for s in silences if s.state != "expired")
+        text = f"{live} active or pending, {len(silences) - live} recently expired"
+        if not silences:
+            text = "No silences in Alertmanager. n creates one."
+        message.update(Text(f"{text}{' · ' + note if note else ''}"))
+
+    def selected(self) -> Silence | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._silences.get(str(key))
+
+    def action_request(self, action: str) -> None:
+        silence = None if action in ("new", "reload") else self.selected()
+        if action in ("extend", "expire") and silence is None:
+            self.notify("No silence selected.", severity="warning")
+            return
+        self.post_message(self.Request(action, silence))
