@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import __version__, locations
+from cockpit import __version__, cli_runbook, locations
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         "faults", nargs="+", help="e.g. error-rate=5%% latency=800ms ready=down reset"
     )
     fault.add_argument("--url", help="the demo service URL (default: the running demo)")
+    cli_runbook.add_parsers(sub)
     return parser
 
 
@@ -101,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "probe": _probe,
         "slo": _slo,
         "demo": _demo,
+        "runbook": cli_runbook.runbook,
     }[command]
     try:
         return handler(args)
