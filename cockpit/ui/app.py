@@ -49,6 +49,7 @@ from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
+from cockpit.ui.screens import runbook_open
 from cockpit.ui.screens.fault import FaultScreen
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
@@ -68,6 +69,8 @@ ACTIONS = (
     ("r", "refresh_now", "Refresh every source now"),
     ("x", "probe_now", "Re-run the selected probe now"),
     ("f", "demo_fault", "Set a demo fault"),
+    ("o", "alert_runbook", "Run the selected alert's runbook"),
+    ("b", "pick_runbook", "Run a runbook (pick one)"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -390,3 +393,12 @@ class CockpitApp(App[None]):
             self.notify("Fault switches exist only in `cockpit demo`.", severity="warning")
             return
         self.push_screen(FaultScreen(self.demo.service_url))
+
+    def on_runbooks_pane_selected(self, message: RunbooksPane.Selected) -> None:
+        runbook_open.open_runbook(self, message.name, dry_run=message.dry_run)
+
+    def action_alert_runbook(self) -> None:
+        runbook_open.open_for_alert(self, self._recorded_alerts or ())
+
+    def action_pick_runbook(self) -> None:
+        runbook_open.pick_runbook(self)
