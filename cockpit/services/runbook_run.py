@@ -230,7 +230,7 @@ class RunbookSession:
         *,
         clock: Callable[[], datetime] = _utc_now,
         environ: Mapping[str, str] | None = None,
-        timeout: timedelta = COMMAND_TIMEOUT,
+        timeout: timedelta | None = None,
     ) -> None:
         self.runbook = runbook
         self.state = state
@@ -238,7 +238,7 @@ class RunbookSession:
         self.store = store
         self.clock = clock
         self.who = who_am_i(config)
-        self.timeout = timeout
+        self.timeout = config.runbook_timeout if timeout is None else timeout
         self._environ = dict(os.environ if environ is None else environ)
 
     @classmethod

@@ -164,3 +164,17 @@ def test_check_and_probe_without_a_source_say_what_to_do() -> None:
     unreachable = Config(path=None, prometheus=Endpoint(url="http://127.0.0.1:9"))
     failed = perform_check(runbook.steps[0], {}, unreachable)
     assert failed.outcome == "failed" and failed.note.startswith("query failed")
+
+
+def test_runbook_timeout_from_the_config(tmp_path: Path) -> None:
+    import tomllib
+
+    from cockpit.config import ConfigError, parse
+
+    config = parse(tomllib.loads('[runbooks]\ntimeout = "2s"\n'), tmp_path / "c.toml")
+    assert config.runbook_timeout == timedelta(seconds=2)
+    runbook = parse_runbook("# T\n- [ ] Sleep\n  ```sh\n  sleep 5\n  ```\n", "t.md")
+    assert RunbookSession.start(runbook, config, None).timeout == timedelta(seconds=2)
+    assert parse({}, tmp_path / "c.toml").runbook_timeout == timedelta(minutes=5)
+    with pytest.raises(ConfigError, match=r"runbooks\.timeout: must be longer than zero"):
+        parse(tomllib.loads('[runbooks]\ntimeout = "0s"\n'), tmp_path / "c.toml")
