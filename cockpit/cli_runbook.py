@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,7 +180,7 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def describe_step(step: Step, labels: dict[str, str] | Any) -> list[str]:
+def describe_step(step: Step, labels: Mapping[str, str]) -> list[str]:
     """The lines that show what a step does, after substitution where labels allow."""
     lines: list[str] = []
     if step.kind == "command":

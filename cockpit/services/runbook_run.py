@@ -252,15 +252,21 @@ class RunbookSession:
         incident_id: str | None = None,
         labels: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] = _utc_now,
-        **kwargs: object,
+        environ: Mapping[str, str] | None = None,
+        timeout: timedelta | None = None,
     ) -> RunbookSession:
-        who = who_am_i(config)
+        """A new run, stored at once (with every step pending) when there is a store."""
         state = RunState.start(
-            runbook, at=clock(), who=who, dry_run=dry_run, incident_id=incident_id, labels=labels
+            runbook,
+            at=clock(),
+            who=who_am_i(config),
+            dry_run=dry_run,
+            incident_id=incident_id,
+            labels=labels,
         )
         if store is not None:
             state = runs.create_run(store, state, runbook.source)
-        return cls(runbook, state, config, store, clock=clock, **kwargs)  # type: ignore[arg-type]
+        return cls(runbook, state, config, store, clock=clock, environ=environ, timeout=timeout)
 
     @classmethod
     def resume(
@@ -269,7 +275,10 @@ class RunbookSession:
         runbooks: Mapping[str, Runbook],
         config: Config,
         store: Store,
-        **kwargs: object,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        environ: Mapping[str, str] | None = None,
+        timeout: timedelta | None = None,
     ) -> RunbookSession:
         """Pick up a paused (or interrupted) run; RunError says why it cannot be."""
         loaded = runs.load_run(store, run_id)
@@ -294,7 +303,7 @@ class RunbookSession:
             state = state.pause()
         state = state.resume()
         runs.save_status(store, state)
-        return cls(runbook, state, config, store, **kwargs)  # type: ignore[arg-type]
+        return cls(runbook, state, config, store, clock=clock, environ=environ, timeout=timeout)
 
     # -- what a step would do ------------------------------------------------------
     def step(self, index: int | None = None) -> Step:

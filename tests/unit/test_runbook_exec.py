@@ -178,3 +178,25 @@ def test_runbook_timeout_from_the_config(tmp_path: Path) -> None:
     assert parse({}, tmp_path / "c.toml").runbook_timeout == timedelta(minutes=5)
     with pytest.raises(ConfigError, match=r"runbooks\.timeout: must be longer than zero"):
         parse(tomllib.loads('[runbooks]\ntimeout = "0s"\n'), tmp_path / "c.toml")
+
+
+@pytest.mark.parametrize(
+    ("template", "shown"),
+    [
+        # An escaped quote does not end the "..." it stands in.
+        ('printf %s "a\\"{{labels.v}}"', 'a"{v}'),
+        # A backslash outside quotes escapes the quote: the placeholder stands bare.
+        ("printf %s \\'{{labels.v}}", "'{v}"),
+        # Inside '...' a backslash is just a backslash.
+        ("printf %s 'a\\'{{labels.v}}", "a\\{v}"),
+        # Two words glued: "...", bare, '...'.
+        ("printf %s \"x\"{{labels.v}}'y'", "x{v}y"),
+    ],
+)
+def test_quoting_follows_escapes_and_glued_words(tmp_path: Path, template: str, shown: str) -> None:
+    marker = tmp_path / "pwned"
+    value = f"$(touch {marker})'\"`touch {marker}`"
+    command = substitute(template, {"v": value}, mode="shell")
+    out = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, check=True)
+    assert out.stdout == shown.format(v=value)
+    assert not marker.exists()
