@@ -29,7 +29,7 @@ from typing import IO
 from cockpit.config import Config, Endpoint, SecretRef
 from cockpit.model.runbook_run import Outcome, RunError, RunState, check_matches
 from cockpit.model.runbooks import Runbook, Step
-from cockpit.secrets import ENV_PREFIX, env_var
+from cockpit.secrets import ENV_PREFIX, SecretError, env_var
 from cockpit.store import Store
 from cockpit.store import runbook_runs as runs
 
@@ -161,10 +161,11 @@ def perform_check(step: Step, labels: Mapping[str, str], config: Config) -> Step
         return StepResult("failed", "the check has no 'expect:' line; fix the runbook (lint)")
     try:
         samples = PrometheusQueries(config.prometheus).query(query)
-    except SourceError as exc:
+    except (SourceError, SecretError) as exc:
         return StepResult("failed", f"query failed: {exc}", output=query)
-    except Exception as exc:  # a secret missing, a client bug: say so, do not crash the run
-        return StepResult("failed", f"query failed ({type(exc).__name__}): {exc}", output=query)
+    except Exception as exc:  # a client bug: say so, do not crash the run
+        # The type only: an exception's text can quote a request header, and so a token.
+        return StepResult("failed", f"query failed ({type(exc).__name__})", output=query)
     if not samples:
         return StepResult(
             "failed",

@@ -327,8 +327,10 @@ class RunbookRunScreen(Screen[None]):
 
         try:
             result = self.session.perform(index, confirmed=confirmed, on_line=line)
-        except Exception as exc:  # the step fails with the reason; the screen stays up
+        except (RunError, ValueError) as exc:
             result = StepResult("failed", f"could not run: {exc}")
+        except Exception as exc:  # the step fails with the reason; the screen stays up
+            result = StepResult("failed", f"could not run: internal error ({type(exc).__name__})")
         self.app.call_from_thread(self._finish, index, result)
 
     def _finish(self, index: int, result: StepResult) -> None:
