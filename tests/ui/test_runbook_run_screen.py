@@ -352,3 +352,28 @@ async def test_the_picker_from_the_command_palette_key(
         screen = run_screen(app)
         assert screen.session.state.dry_run
         assert screen.session.runbook.name == "database-outage"
+
+
+async def test_abort_needs_a_yes_and_ends_the_run(
+    make_app: Callable[..., CockpitApp], config: Config
+) -> None:
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        open_runbook(app, "ui-demo", labels=LABELS)
+        await pilot.pause()
+        screen = run_screen(app)
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.session.state.status == "running"
+        await pilot.press("A", "y")
+        await pilot.pause()
+        assert screen.session.state.status == "aborted"
+        await pilot.press("d")  # refused: the run is over
+        assert screen.session.state.steps[0].outcome == "pending"
+        assert app.store is not None and list_runs(app.store)[0].status == "aborted"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, RunbookRunScreen)

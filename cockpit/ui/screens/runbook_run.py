@@ -29,6 +29,7 @@ from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 LOG_LINES = 500  # kept on screen; the notebook keeps everything
 LOG_WIDTH = 200  # characters of one output line shown
+DETAIL_LINES = 6  # a finished command's last output lines in the step panel
 OUTCOME_MARKS = {"pending": "·", "done": "✓", "skipped": "»", "failed": "✗"}
 OUTCOME_COLOURS = {"done": "probe-up", "skipped": "stale", "failed": "probe-down"}
 
@@ -68,6 +69,12 @@ def step_detail(session: RunbookSession, step: Step, zone: tzinfo | None) -> Tex
             text.append(f"{record.note}\n")
         if record.exit_status is not None:
             text.append(f"exit status {record.exit_status}\n")
+        if step.kind == "command" and record.output:
+            lines = record.output.rstrip("\n").split("\n")
+            more = f" (last {DETAIL_LINES} of {len(lines)})" if len(lines) > DETAIL_LINES else ""
+            text.append(f"output{more}:\n", style="bold")
+            for line in lines[-DETAIL_LINES:]:
+                text.append((line[:LOG_WIDTH] + " …" if len(line) > LOG_WIDTH else line) + "\n")
     return text
 
 
