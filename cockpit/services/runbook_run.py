@@ -99,9 +99,11 @@ def run_command(
     timeout: timedelta = COMMAND_TIMEOUT,
     on_line: LineCallback | None = None,
     cwd: str | None = None,
+    stop: threading.Event | None = None,
 ) -> StepResult:
     """Run ``command`` with ``/bin/sh -c``, stdout and stderr merged, no stdin; call
-    ``on_line`` per output line as it comes. A timeout kills the process group."""
+    ``on_line`` per output line as it comes. A timeout, or ``stop`` being set (the cockpit
+    closing), kills the process group."""
     try:
         process = subprocess.Popen(
             ["/bin/sh", "-c", command],
@@ -124,6 +126,16 @@ def run_command(
     timer = threading.Timer(timeout.total_seconds(), kill)
     timer.daemon = True
     timer.start()
+    stopper = None
+    if stop is not None:
+
+        def stop_when_asked() -> None:
+            if stop.wait(timeout.total_seconds()) and process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+        stopper = threading.Thread(target=stop_when_asked, daemon=True)
+        stopper.start()
     lines: list[str] = []
     try:
         assert process.stdout is not None
@@ -135,6 +147,8 @@ def run_command(
     finally:
         timer.cancel()
     output = _keep("".join(lines))
+    if stop is not None and stop.is_set():
+        return StepResult("failed", "stopped: the cockpit was closing", command, status, output)
     if timed_out.is_set():
         note = f"timed out after {timeout.total_seconds():g} s; the command was killed"
         return StepResult("failed", note, command, status, output)
@@ -240,6 +254,7 @@ class RunbookSession:
         self.clock = clock
         self.who = who_am_i(config)
         self.timeout = config.runbook_timeout if timeout is None else timeout
+        self.stopping = threading.Event()
         self._environ = dict(os.environ if environ is None else environ)
 
     @classmethod
@@ -353,7 +368,9 @@ class RunbookSession:
             if not confirmed:
                 raise RunError("a command runs only after you confirm it")
             env = command_environment(self._environ, config_secret_names(self.config))
-            return run_command(command, env=env, timeout=self.timeout, on_line=on_line)
+            return run_command(
+                command, env=env, timeout=self.timeout, on_line=on_line, stop=self.stopping
+            )
         if self.state.dry_run:
             what = step.query_for(self.state.labels) if step.kind == "check" else step.probe
             return StepResult("skipped", f"dry run: {step.kind} not run", output=what)
@@ -397,6 +414,10 @@ class RunbookSession:
             runs.record_step(self.store, state, index)
         self.state = state
         return state
+
+    def stop(self) -> None:
+        """Kill a running command (the cockpit is closing); its step stays pending."""
+        self.stopping.set()
 
     def move_to(self, index: int) -> None:
         self.state = self.state.move_to(index)

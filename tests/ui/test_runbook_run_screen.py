@@ -7,8 +7,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from textual.widgets import Input, RichLog
 
 from cockpit import locations
 from cockpit.config import Config, Endpoint
+from cockpit.store import open_store
 from cockpit.store.events import latest_events
 from cockpit.store.incidents import create_incident
 from cockpit.store.runbook_runs import list_runs, load_run
@@ -377,3 +380,44 @@ async def test_abort_needs_a_yes_and_ends_the_run(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RunbookRunScreen)
+
+
+async def test_quitting_mid_command_kills_it_and_leaves_the_step_pending(
+    make_app: Callable[..., CockpitApp], config: Config, tmp_path: Path
+) -> None:
+    pid_file = tmp_path / "sleep.pid"
+    slow = (
+        "---\nname: slow\ntitle: Slow\n---\n- [ ] Wait\n"
+        f"  ```sh\n  sleep 60 & echo $! > {pid_file}; wait\n  ```\n"
+    )
+    (locations.user_runbooks_dir() / "slow.md").write_text(slow, encoding="utf-8")
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        open_runbook(app, "slow")
+        await pilot.pause()
+        await pilot.press("x", "y")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if pid_file.exists() and pid_file.read_text().strip():
+                break
+        assert run_screen(app).busy == 0
+        pid = int(pid_file.read_text())
+        assert alive(pid)
+        await app.action_quit()
+        await pilot.pause()
+    for _ in range(50):
+        if not alive(pid):
+            break
+        time.sleep(0.1)
+    assert not alive(pid), "the command kept running after the cockpit closed"
+    with open_store(locations.database_file()) as store:
+        summary = list_runs(store)[0]
+        assert summary.status == "running" and summary.done == 0  # resumable, nothing lost
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, just not reaped

@@ -340,7 +340,13 @@ class RunbookRunScreen(Screen[None]):
             result = StepResult("failed", f"could not run: internal error ({type(exc).__name__})")
         self.app.call_from_thread(self._finish, index, result)
 
+    def on_unmount(self) -> None:
+        # Closing the cockpit mid-command must not wait for the command (or its timeout).
+        self.session.stop()
+
     def _finish(self, index: int, result: StepResult) -> None:
+        if self.session.stopping.is_set():
+            return  # closing: the step stays pending, to be run again after a resume
         self.busy = None
         if result.exit_status is not None:
             self.log_line(f"exit status {result.exit_status}")
