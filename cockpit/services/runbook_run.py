@@ -144,6 +144,12 @@ def run_command(
             if on_line is not None:
                 on_line(line.rstrip("\n"))
         status = process.wait()
+    except BaseException:
+        # Ctrl-C in the CLI: the command has its own session, so the terminal's SIGINT
+        # never reached it; it must not live on unattended.
+        kill()
+        process.wait()
+        raise
     finally:
         timer.cancel()
     output = _keep("".join(lines))

@@ -4,6 +4,7 @@ stay out of the command's environment, read-only refuses, confirmation is requir
 from __future__ import annotations
 
 import subprocess
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,3 +201,30 @@ def test_quoting_follows_escapes_and_glued_words(tmp_path: Path, template: str, 
     out = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, check=True)
     assert out.stdout == shown.format(v=value)
     assert not marker.exists()
+
+
+def test_an_interrupt_kills_the_command(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+
+    def interrupt(line: str) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_command(
+            f"sleep 60 & echo $! > {pid_file}; echo started; wait",
+            env={"PATH": "/usr/bin:/bin"},
+            on_line=interrupt,
+        )
+    stat = Path(f"/proc/{int(pid_file.read_text())}/stat")
+
+    def gone() -> bool:
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"  # dead, not reaped
+        except OSError:
+            return True
+
+    for _ in range(40):  # SIGKILL is delivered asynchronously
+        if gone():
+            break
+        time.sleep(0.05)
+    assert gone(), "the command's child outlived the interrupt"
