@@ -421,3 +421,22 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, just not reaped
+
+
+async def test_a_paused_run_for_other_labels_is_not_resumed(
+    make_app: Callable[..., CockpitApp], config: Config
+) -> None:
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        open_runbook(app, "ui-demo", labels={"service": "checkout"})
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        open_runbook(app, "ui-demo", labels=LABELS)  # another alert's labels: a new run
+        await pilot.pause()
+        assert run_screen(app).session.state.run_id == 2
+        await pilot.press("p")
+        await pilot.pause()
+        open_runbook(app, "ui-demo", labels={"service": "checkout"})
+        await pilot.pause()
+        assert run_screen(app).session.state.run_id == 1

@@ -17,7 +17,7 @@ from cockpit.model.runbook_run import RunError
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert
 from cockpit.services.runbook_run import RunbookSession
 from cockpit.store import StoreError
-from cockpit.store.runbook_runs import incident_for_alert, list_runs
+from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.screens.runbook_dialogs import RunbookPickerScreen
@@ -33,13 +33,24 @@ def _entries(app: CockpitApp) -> list[RunbookEntry]:
     return app.query_one(RunbooksPane).entries
 
 
-def _resume(app: CockpitApp, entry: RunbookEntry) -> RunbookSession | None:
+def _resume(
+    app: CockpitApp,
+    entry: RunbookEntry,
+    incident_id: str | None,
+    labels: Mapping[str, str] | None,
+) -> RunbookSession | None:
+    """The latest paused or interrupted run of ``entry``, resumed; when opened for an
+    incident or an alert, only a run for the same incident and labels counts."""
     if app.store is None or entry.runbook is None:
         return None
     runbooks = {entry.name: entry.runbook}
     for summary in list_runs(app.store, entry.name, unfinished=True):
-        if summary.dry_run:
+        if summary.dry_run or (incident_id is not None and summary.incident_id != incident_id):
             continue
+        if labels is not None:
+            loaded = load_run(app.store, summary.run_id)
+            if loaded is None or dict(loaded[0].labels) != dict(labels):
+                continue
         try:
             session = RunbookSession.resume(
                 summary.run_id, runbooks, app.config, app.store, clock=app.clock
@@ -73,7 +84,7 @@ def open_runbook(
         return
     session = None
     try:
-        session = None if dry_run else _resume(app, entry)
+        session = None if dry_run else _resume(app, entry, incident_id, labels)
         if session is None:
             session = RunbookSession.start(
                 entry.runbook, app.config, app.store, dry_run=dry_run,
