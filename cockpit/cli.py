@@ -22,6 +22,7 @@ from cockpit import (
     cli_handoff,
     cli_incident,
     cli_plugins,
+    cli_runbook,
     cli_serve,
     cli_themes,
     locations,
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_handoff.add_parsers(sub)
     cli_incident.add_parsers(sub)
     cli_alerts.add_parsers(sub)
+    cli_runbook.add_parsers(sub)
     return parser
 
 
@@ -123,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "review": cli_handoff.review,
         "incident": cli_incident.incident,
         **cli_alerts.handlers(),
+        "runbook": cli_runbook.runbook,
     }[command]
     # The cockpit loads its own plugins; other commands load notifiers on first publish.
     loader = None if command in ("run", "demo", "serve", "probe") else cli_plugins.lazy_notifiers()

@@ -146,6 +146,8 @@ class Config:
     slos: tuple[SloConfig, ...] = ()
     probes: tuple[ProbeConfig, ...] = ()
     runbook_dirs: tuple[Path, ...] = ()
+    # A runbook command step is killed after this long.
+    runbook_timeout: timedelta = timedelta(minutes=5)
     burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
     # No writes to outside systems (ack, silence, expire) and no runbook commands.
     read_only: bool = False
@@ -213,8 +215,9 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         for i, item in enumerate(check.array_of_tables(root, "burn_row"))
         if (row := _burn_row(check, f"burn_row[{i}]", item)) is not None
     )
-    runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs"})
+    runbooks = check.table(root.get("runbooks", {}), "runbooks", {"dirs", "timeout"})
     dirs = check.str_list(runbooks, "runbooks", "dirs")
+    runbook_timeout = check.duration(runbooks, "runbooks", "timeout", default=timedelta(minutes=5))
     read_only = check.boolean(root, "", "read_only", default=False)
     keys = _keys(check, root.get("keys", {}))
     handoff = _handoff(check, root.get("handoff", {}))
@@ -229,6 +232,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         slos=slos,
         probes=probes,
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
+        runbook_timeout=runbook_timeout,
         burn_rows=burn_rows or WORKBOOK_ROWS,
         read_only=read_only,
         plugins=plugins,

@@ -80,9 +80,10 @@ _EXPECT = re.compile(r"(<=|>=|==|!=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?
 # An unclosed "{{" runs to the end of its line, so lint can point at the right line.
 PLACEHOLDER = re.compile(r"\{\{([^\n]*?)(\}\}|$)", re.MULTILINE)
 LABEL_REF = re.compile(r"\s*labels\.([A-Za-z_][A-Za-z0-9_]*)\s*")
-# Label values go into commands the on-call confirms and runs; refusing anything outside
-# this set is simpler and safer than quoting correctly inside every shell context.
+# Label values made only of these characters mean the same in every shell context, so they
+# go in as they are; any other value is quoted for the context its placeholder sits in.
 _SHELL_SAFE = re.compile(r"[A-Za-z0-9._:/@+=,%-]+")
+_DOUBLE_QUOTED_SPECIAL = re.compile(r'([\\$`"])')
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,11 @@ def substitute(text: str, labels: Mapping[str, str], *, mode: Mode = "plain") ->
     """Replace ``{{labels.NAME}}`` with the label's value.
 
     Raises MissingLabelsError naming every absent or empty label, and ValueError for a
-    malformed placeholder. ``mode="shell"`` refuses values with characters outside
-    ``[A-Za-z0-9._:/@+=,%-]``; ``mode="promql"`` escapes them for a double-quoted string.
+    malformed placeholder. ``mode="shell"`` quotes each value for where its placeholder
+    stands (bare, inside '...' or inside "..."), so a value like ``$(touch /tmp/x)`` stays
+    text; where the context cannot be told for sure (after a backtick, ``$(`` or a
+    here-document) a value outside ``[A-Za-z0-9._:/@+=,%-]`` is refused with ValueError.
+    ``mode="promql"`` escapes values for a double-quoted string.
     """
     missing: dict[str, None] = {}
     malformed: list[str] = []
@@ -210,7 +214,7 @@ def substitute(text: str, labels: Mapping[str, str], *, mode: Mode = "plain") ->
             missing[name] = None
             return match.group(0)
         if mode == "shell" and not _SHELL_SAFE.fullmatch(value):
-            raise ValueError(f"label {name}={value!r} is not safe to put into a shell command")
+            return shell_quote(value, _shell_context(text, match.start()), name)
         if mode == "promql":
             return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return value
@@ -221,3 +225,55 @@ def substitute(text: str, labels: Mapping[str, str], *, mode: Mode = "plain") ->
     if missing:
         raise MissingLabelsError(list(missing))
     return result
+
+
+ShellContext = Literal["bare", "single", "double", "unknown"]
+
+
+def _shell_context(text: str, end: int) -> ShellContext:
+    """Whether ``text[end]`` stands bare, inside '...' or inside "..." (POSIX sh rules).
+
+    Command substitutions and here-documents open contexts this scan does not follow, so
+    anything after one is "unknown"."""
+    state: ShellContext = "bare"
+    i = 0
+    while i < end:
+        char = text[i]
+        if state == "single":
+            state = "bare" if char == "'" else state
+        elif char == "\\":
+            i += 1  # the next character is escaped, bare or inside "..."
+        elif char == "`" or text.startswith("$(", i):
+            return "unknown"
+        elif state == "double":
+            state = "bare" if char == '"' else state
+        elif text.startswith("<<", i):
+            return "unknown"
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n;&|()"):
+            # A comment: quotes in it ("don't") open nothing.
+            newline = text.find("\n", i)
+            i = end if newline < 0 else newline
+            continue
+        elif char == "'":
+            state = "single"
+        elif char == '"':
+            state = "double"
+        i += 1
+    return state
+
+
+def shell_quote(value: str, context: ShellContext, name: str = "value") -> str:
+    """``value`` as literal text at a place in a command whose quoting is ``context``."""
+    if "\x00" in value:
+        raise ValueError(f"label {name} holds a NUL byte; it cannot go into a command")
+    if context == "bare":
+        return "'" + value.replace("'", "'\"'\"'") + "'"
+    if context == "single":
+        # Close the quote, add the value as its own quoted word piece, reopen.
+        return value.replace("'", "'\"'\"'")
+    if context == "double":
+        return _DOUBLE_QUOTED_SPECIAL.sub(r"\\\1", value)
+    raise ValueError(
+        f"label {name}={value!r} cannot be quoted safely here (after a backtick, $( or <<); "
+        "move the placeholder out of it or use only letters, digits and ._:/@+=,%-"
+    )

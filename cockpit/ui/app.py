@@ -55,6 +55,7 @@ from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
+from cockpit.ui.screens import runbook_open
 from cockpit.ui.screens.fault import FaultScreen
 from cockpit.ui.screens.handoff import HandoffScreen
 from cockpit.ui.screens.help import HelpScreen, help_rows
@@ -86,6 +87,8 @@ ACTIONS = (
     ("i", "incident_list", "Incidents: list, open, edit"),
     ("N", "new_incident", "New incident"),
     ("S", "silences", "Silences: list, create, extend, expire"),
+    ("o", "alert_runbook", "Run the selected alert's runbook"),
+    ("R", "pick_runbook", "Run a runbook (pick one)"),
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
@@ -521,3 +524,12 @@ class CockpitApp(App[None]):
             self.notify("The review needs the notebook, and it is not available.", severity="error")
             return
         self.push_screen(ReviewScreen(self.config, self.database, self.clock))
+
+    def on_runbooks_pane_selected(self, message: RunbooksPane.Selected) -> None:
+        runbook_open.open_runbook(self, message.name, dry_run=message.dry_run)
+
+    def action_alert_runbook(self) -> None:
+        runbook_open.open_for_alert(self)
+
+    def action_pick_runbook(self) -> None:
+        runbook_open.pick_runbook(self)

@@ -1,8 +1,13 @@
-"""The runbooks the cockpit knows: bundled ones and the user's own."""
+"""The runbooks the cockpit knows: bundled ones and the user's own. Enter runs the one
+under the cursor (or resumes its paused run), ``d`` starts a dry run."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
 
 from cockpit.services.runbook_catalog import RunbookEntry
 from cockpit.ui.panes.base import Pane
@@ -13,8 +18,22 @@ class RunbooksPane(Pane):
     TITLE = "Runbooks"
     KEY = "4"
     COLUMNS = (("runbook", 25), ("steps", 5), ("applies to", 20), ("from", 7))
+    BINDINGS = [Binding("d", "dry_run", "Dry run")]
+
+    class Selected(Message):
+        """Run a runbook (Enter), or show it without running anything (``d``)."""
+
+        def __init__(self, name: str, dry_run: bool = False) -> None:
+            super().__init__()
+            self.name = name
+            self.dry_run = dry_run
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[RunbookEntry] = []
 
     def update_catalog(self, entries: Sequence[RunbookEntry]) -> None:
+        self.entries = list(entries)
         rows: list[Row] = []
         for entry in entries:
             if entry.runbook is None:
@@ -31,3 +50,20 @@ class RunbooksPane(Pane):
                 (entry.name, (entry.title, str(len(entry.runbook.steps)), applies, entry.origin))
             )
         self.show(rows, "No runbooks found." if not rows else "")
+
+    def selected_runbook(self) -> str | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None else str(key)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.Selected(str(event.row_key.value)))
+
+    def action_dry_run(self) -> None:
+        name = self.selected_runbook()
+        if name is not None:
+            self.post_message(self.Selected(name, dry_run=True))

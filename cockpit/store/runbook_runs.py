@@ -1,0 +1,248 @@
+"""Runbook runs in the notebook: the run, each step's latest outcome, and one
+``runbook_step`` timeline event per outcome (so retries keep their history there and the
+linked incident's timeline shows every step).
+
+Everything of a step is kept: who, when, outcome, note, the exact command, its exit
+status and its full output.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from cockpit.model.incident_record import FINISHED_STATUSES
+from cockpit.model.runbook_run import RunState, StepRecord
+from cockpit.model.timeline import Labels, TimelineEvent
+from cockpit.store.db import Store, StoreError, from_db_time, to_db_time, utc_now
+from cockpit.store.events import insert_event
+
+# Kept in the timeline body; the step row holds the whole output.
+TIMELINE_OUTPUT_TAIL = 400
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    runbook: str
+    status: str
+    started_at: datetime
+    started_by: str | None
+    finished_at: datetime | None
+    incident_id: str | None
+    dry_run: bool
+    done: int
+    skipped: int
+    failed: int
+    steps: int
+
+
+def create_run(store: Store, state: RunState, source_path: str | None = None) -> RunState:
+    """Store a new run with every step pending; returns the state with its ``run_id``."""
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT INTO runbook_runs (runbook, source_path, incident_id, started_by,"
+            " started_at, status, dry_run, alert_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.runbook,
+                source_path,
+                state.incident_id,
+                state.started_by,
+                to_db_time(state.started_at),
+                state.status,
+                int(state.dry_run),
+                json.dumps(dict(state.labels), sort_keys=True),
+            ),
+        )
+        run_id = cursor.lastrowid
+        if run_id is None:
+            raise StoreError("SQLite returned no id for the new runbook run")
+        conn.executemany(
+            "INSERT INTO runbook_steps (run_id, step_index, title) VALUES (?, ?, ?)",
+            [(run_id, s.index, s.title) for s in state.steps],
+        )
+    return replace(state, run_id=run_id)
+
+
+def _event(state: RunState, step: StepRecord) -> TimelineEvent:
+    assert step.at is not None
+    parts: list[str] = [step.outcome]
+    if step.note:
+        parts.append(step.note)
+    if step.command is not None:
+        parts.append(f"$ {step.command}")
+    if step.exit_status is not None:
+        parts.append(f"exit status {step.exit_status}")
+    body = " · ".join(parts)
+    if step.output:
+        tail = step.output[-TIMELINE_OUTPUT_TAIL:]
+        cut = "…" if len(step.output) > TIMELINE_OUTPUT_TAIL else ""
+        body += f"\n{cut}{tail}"
+    dry = " (dry run)" if state.dry_run else ""
+    return TimelineEvent(
+        kind="runbook_step",
+        occurred_at=step.at,
+        source="runbook",
+        subject=f"{state.runbook} step {step.index + 1}: {step.title}{dry}",
+        body=body,
+        author=step.who,
+        incident_id=state.incident_id,
+        labels={
+            "runbook": state.runbook,
+            "run": str(state.run_id),
+            "step": str(step.index + 1),
+            "outcome": step.outcome,
+        },
+    )
+
+
+def record_step(store: Store, state: RunState, index: int) -> int:
+    """Write step ``index`` of ``state`` (after ``RunState.record``), the run's status and
+    a timeline event, in one transaction. Returns the event id."""
+    if state.run_id is None:
+        raise ValueError("the run is not stored yet: create_run first")
+    step = state.steps[index]
+    with store.transaction() as conn:
+        updated = conn.execute(
+            "UPDATE runbook_steps SET outcome = ?, note = ?, command = ?, exit_status = ?,"
+            " output = ?, who = ?, at = ? WHERE run_id = ? AND step_index = ?",
+            (
+                step.outcome,
+                step.note,
+                step.command,
+                step.exit_status,
+                step.output,
+                step.who,
+                None if step.at is None else to_db_time(step.at),
+                state.run_id,
+                index,
+            ),
+        ).rowcount
+        if updated != 1:
+            raise StoreError(f"run {state.run_id} has no step {index + 1} in the notebook")
+        _write_status(conn, state)
+        return insert_event(conn, _event(state, step), utc_now())
+
+
+def save_status(store: Store, state: RunState) -> None:
+    """Persist a pause, resume or abort."""
+    if state.run_id is None:
+        raise ValueError("the run is not stored yet: create_run first")
+    with store.transaction() as conn:
+        _write_status(conn, state)
+
+
+def _write_status(conn: sqlite3.Connection, state: RunState) -> None:
+    conn.execute(
+        "UPDATE runbook_runs SET status = ?, finished_at = ? WHERE id = ?",
+        (
+            state.status,
+            None if state.finished_at is None else to_db_time(state.finished_at),
+            state.run_id,
+        ),
+    )
+
+
+def _opt_time(value: str | None) -> datetime | None:
+    return None if value is None else from_db_time(value)
+
+
+def load_run(store: Store, run_id: int) -> tuple[RunState, str | None] | None:
+    """The stored run as a state (and the file it was started from), or None."""
+    conn = store.connection
+    row = conn.execute("SELECT * FROM runbook_runs WHERE id = ?", (run_id,)).fetchone()
+    if row is None:
+        return None
+    steps = tuple(
+        StepRecord(
+            index=int(s["step_index"]),
+            title=s["title"],
+            outcome=s["outcome"],
+            note=s["note"],
+            command=s["command"],
+            exit_status=s["exit_status"],
+            output=s["output"],
+            who=s["who"],
+            at=_opt_time(s["at"]),
+        )
+        for s in conn.execute(
+            "SELECT * FROM runbook_steps WHERE run_id = ? ORDER BY step_index", (run_id,)
+        )
+    )
+    first_pending = next((s.index for s in steps if s.outcome == "pending"), len(steps))
+    state = RunState(
+        runbook=row["runbook"],
+        steps=steps,
+        status=row["status"],
+        current=first_pending,
+        started_at=from_db_time(row["started_at"]),
+        started_by=row["started_by"],
+        dry_run=bool(row["dry_run"]),
+        incident_id=row["incident_id"],
+        labels=Labels(json.loads(row["alert_labels"])),
+        run_id=int(row["id"]),
+        finished_at=_opt_time(row["finished_at"]),
+    )
+    return state, row["source_path"]
+
+
+def list_runs(
+    store: Store, runbook: str | None = None, *, unfinished: bool = False, limit: int = 50
+) -> list[RunSummary]:
+    """Runs newest first, optionally of one runbook or only those not done or aborted."""
+    where: list[str] = []
+    params: list[object] = []
+    if runbook is not None:
+        where.append("r.runbook = ?")
+        params.append(runbook)
+    if unfinished:
+        where.append("r.status IN ('running', 'paused')")
+    sql = (
+        "SELECT r.*,"
+        " (SELECT count(*) FROM runbook_steps s WHERE s.run_id = r.id) AS n,"
+        " (SELECT count(*) FROM runbook_steps s WHERE s.run_id = r.id"
+        "  AND s.outcome = 'done') AS n_done,"
+        " (SELECT count(*) FROM runbook_steps s WHERE s.run_id = r.id"
+        "  AND s.outcome = 'skipped') AS n_skipped,"
+        " (SELECT count(*) FROM runbook_steps s WHERE s.run_id = r.id"
+        "  AND s.outcome = 'failed') AS n_failed"
+        " FROM runbook_runs r"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY r.started_at DESC, r.id DESC LIMIT ?"
+    params.append(limit)
+    return [
+        RunSummary(
+            run_id=int(row["id"]),
+            runbook=row["runbook"],
+            status=row["status"],
+            started_at=from_db_time(row["started_at"]),
+            started_by=row["started_by"],
+            finished_at=_opt_time(row["finished_at"]),
+            incident_id=row["incident_id"],
+            dry_run=bool(row["dry_run"]),
+            done=int(row["n_done"]),
+            skipped=int(row["n_skipped"]),
+            failed=int(row["n_failed"]),
+            steps=int(row["n"]),
+        )
+        for row in store.connection.execute(sql, params)
+    ]
+
+
+def incident_for_alert(store: Store, fingerprint: str) -> str | None:
+    """The incident an alert is linked to: the newest open one, else the newest at all."""
+    if not fingerprint:
+        return None
+    finished = sorted(FINISHED_STATUSES)
+    row = store.connection.execute(
+        "SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id"
+        " WHERE a.fingerprint = ?"
+        f" ORDER BY i.status IN ({', '.join('?' for _ in finished)}), a.linked_at DESC"
+        " LIMIT 1",
+        (fingerprint, *finished),
+    ).fetchone()
+    return None if row is None else str(row[0])

@@ -1,0 +1,142 @@
+"""Small dialogs of the runbook run screen: a required reason or note, an explicit
+confirmation (showing the exact command), and the runbook picker of the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cockpit.services.runbook_catalog import RunbookEntry
+
+DIALOG_CSS = """
+    align: center middle;
+    & > Vertical {
+        width: 90;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 1 2;
+    }
+    & .hint { color: $text-muted; }
+    & .command {
+        background: $boost;
+        padding: 0 1;
+        margin: 1 0;
+        text-style: bold;
+    }
+"""
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask for text that must not be empty (a skip reason, a failure note)."""
+
+    DEFAULT_CSS = f"ReasonScreen {{{DIALOG_CSS}}}"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, placeholder: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.question))
+            yield Label("Enter saves, Esc cancels. It goes into the audit trail.", classes="hint")
+            yield Input(placeholder=self.placeholder, id="reason-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            self.notify("It cannot be empty: say why, for whoever reads the trail.",
+                        severity="warning")  # fmt: skip
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """An explicit yes: ``y`` (or the button word) confirms, ``n`` / Esc does not."""
+
+    DEFAULT_CSS = f"ConfirmScreen {{{DIALOG_CSS}}}"
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes, run it"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "answer(False)", "Cancel"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.hint = hint or "y confirms · n or Esc cancels"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Label(Text(self.question))
+            if self.detail:
+                yield Static(Text(self.detail), classes="command", id="confirm-detail")
+            yield Label(Text(self.hint), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class RunbookPickerScreen(ModalScreen[tuple[str, bool] | None]):
+    """Pick a runbook: Enter runs it, ``d`` starts a dry run."""
+
+    DEFAULT_CSS = f"RunbookPickerScreen {{{DIALOG_CSS}}}"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("d", "dry_run", "Dry run"),
+    ]
+
+    def __init__(self, entries: Sequence[RunbookEntry], resumable: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.entries = list(entries)
+        self.resumable = set(resumable)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Run a runbook")
+            yield Label("Enter runs (or resumes a paused run) · d dry run · Esc cancels",
+                        classes="hint")  # fmt: skip
+            options = []
+            for entry in self.entries:
+                label = Text(entry.title)
+                if entry.runbook is None:
+                    label.append("  broken", style="bold")
+                elif entry.name in self.resumable:
+                    label.append("  paused run", style="italic")
+                options.append(Option(label, id=entry.name, disabled=entry.runbook is None))
+            if not options:
+                yield Label("No runbooks found: add Markdown files to your runbooks folder.")
+            yield OptionList(*options, id="runbook-picker")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.dismiss((event.option.id, False))
+
+    def action_dry_run(self) -> None:
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted
+        if index is None:
+            return
+        option = option_list.get_option_at_index(index)
+        if option.id is not None and not option.disabled:
+            self.dismiss((option.id, True))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,146 @@
+"""Opening a runbook run: from the runbooks pane, from an alert (its ``runbook`` /
+``runbook_url`` annotation, else a runbook listing its name), from the command palette's
+picker, or from an incident (``open_runbook(app, name, incident_id=...)``).
+
+A runbook with a paused or interrupted run is resumed rather than started again; a run
+started from an alert is linked to the incident that alert belongs to, if any.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from cockpit.model.alerts import Alert
+from cockpit.model.runbook_run import RunError
+from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert
+from cockpit.services.runbook_run import RunbookSession
+from cockpit.store import StoreError
+from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
+from cockpit.ui.panes.alerts import AlertsPane
+from cockpit.ui.panes.runbooks import RunbooksPane
+from cockpit.ui.screens.runbook_dialogs import RunbookPickerScreen
+from cockpit.ui.screens.runbook_run import RunbookRunScreen
+
+if TYPE_CHECKING:
+    from cockpit.ui.app import CockpitApp
+
+_STORE_ERRORS = (sqlite3.Error, StoreError)
+
+
+def _entries(app: CockpitApp) -> list[RunbookEntry]:
+    return app.query_one(RunbooksPane).entries
+
+
+def _resume(
+    app: CockpitApp,
+    entry: RunbookEntry,
+    incident_id: str | None,
+    labels: Mapping[str, str] | None,
+) -> RunbookSession | None:
+    """The latest paused or interrupted run of ``entry``, resumed; when opened for an
+    incident or an alert, only a run for the same incident and labels counts."""
+    if app.store is None or entry.runbook is None:
+        return None
+    runbooks = {entry.name: entry.runbook}
+    for summary in list_runs(app.store, entry.name, unfinished=True):
+        if summary.dry_run or (incident_id is not None and summary.incident_id != incident_id):
+            continue
+        if labels is not None:
+            loaded = load_run(app.store, summary.run_id)
+            if loaded is None or dict(loaded[0].labels) != dict(labels):
+                continue
+        try:
+            session = RunbookSession.resume(
+                summary.run_id, runbooks, app.config, app.store, clock=app.clock
+            )
+        except RunError as exc:
+            app.notify(f"Run #{summary.run_id} not resumed: {exc}", severity="warning",
+                       timeout=10, markup=False)  # fmt: skip
+            return None
+        done = session.state.completed
+        app.notify(f"Resumed run #{summary.run_id} of {entry.title} ({done} steps recorded).")
+        return session
+    return None
+
+
+def open_runbook(
+    app: CockpitApp,
+    name: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    incident_id: str | None = None,
+    dry_run: bool = False,
+) -> None:
+    entry = next((e for e in _entries(app) if e.name == name), None)
+    if entry is None:
+        app.notify(f"No runbook named {name!r}.", severity="warning", markup=False)
+        return
+    if entry.runbook is None:
+        why = "; ".join(str(p) for p in entry.problems[:3]) or "unreadable"
+        app.notify(f"Runbook {name!r} cannot be used: {why}", severity="error", timeout=15,
+                   markup=False)  # fmt: skip
+        return
+    session = None
+    try:
+        session = None if dry_run else _resume(app, entry, incident_id, labels)
+        if session is None:
+            session = RunbookSession.start(
+                entry.runbook, app.config, app.store, dry_run=dry_run,
+                incident_id=incident_id, labels=labels, clock=app.clock,
+            )  # fmt: skip
+        recorded = app.store is not None
+    except _STORE_ERRORS as exc:
+        app.notify(f"The notebook did not take the run: {exc}", severity="error", markup=False)
+        session = RunbookSession.start(
+            entry.runbook, app.config, None, dry_run=dry_run, incident_id=incident_id,
+            labels=labels, clock=app.clock,
+        )  # fmt: skip
+        recorded = False
+    app.push_screen(
+        RunbookRunScreen(
+            session, app.timezone, on_recorded=app.refresh_timeline, recorded_in_store=recorded
+        )
+    )
+
+
+def pick_runbook(app: CockpitApp) -> None:
+    resumable: list[str] = []
+    if app.store is not None:
+        try:
+            resumable = [r.runbook for r in list_runs(app.store, unfinished=True)]
+        except _STORE_ERRORS:
+            resumable = []
+
+    def chosen(choice: tuple[str, bool] | None) -> None:
+        if choice is not None:
+            open_runbook(app, choice[0], dry_run=choice[1])
+
+    app.push_screen(RunbookPickerScreen(_entries(app), resumable), chosen)
+
+
+def alert_under_cursor(app: CockpitApp) -> Alert | None:
+    return app.query_one(AlertsPane).selected_alert()
+
+
+def open_for_alert(app: CockpitApp) -> None:
+    alert = alert_under_cursor(app)
+    if alert is None:
+        app.notify("No alert selected: pick one in the alerts pane (2).", severity="warning")
+        return
+    entry = find_for_alert(_entries(app), alert.name, alert.annotations)
+    if entry is None:
+        app.notify(
+            f"No runbook for {alert.name}: give the rule a `runbook` annotation, or list "
+            f"{alert.name} under `alerts:` in a runbook.",
+            severity="warning", timeout=10, markup=False,
+        )  # fmt: skip
+        return
+    incident_id = None
+    if app.store is not None:
+        try:
+            incident_id = incident_for_alert(app.store, alert.fingerprint)
+        except _STORE_ERRORS as exc:
+            app.notify(f"Incident lookup failed: {exc}", severity="warning", markup=False)
+    open_runbook(app, entry.name, labels=alert.labels, incident_id=incident_id)
