@@ -423,6 +423,20 @@ def link_alerts(
     return count
 
 
+def incidents_for_alert(store: Store, fingerprint: str) -> list[str]:
+    """Incident ids an alert is linked to: open ones first, then newest link first."""
+    if not fingerprint:
+        return []
+    finished = sorted(FINISHED_STATUSES)
+    rows = store.connection.execute(
+        "SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id"
+        " WHERE a.fingerprint = ?"
+        f" ORDER BY i.status IN ({', '.join('?' for _ in finished)}), a.linked_at DESC",
+        (fingerprint, *finished),
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
 def linked_alerts(store: Store, incident_id: str) -> list[LinkedAlert]:
     rows = store.connection.execute(
         "SELECT fingerprint, alertname, labels FROM incident_alerts WHERE incident_id = ?"

@@ -13,11 +13,11 @@ import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from cockpit.model.incident_record import FINISHED_STATUSES
 from cockpit.model.runbook_run import RunState, StepRecord
 from cockpit.model.timeline import Labels, TimelineEvent
 from cockpit.store.db import Store, StoreError, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
+from cockpit.store.incidents import incidents_for_alert
 
 # Kept in the timeline body; the step row holds the whole output.
 TIMELINE_OUTPUT_TAIL = 400
@@ -235,14 +235,5 @@ def list_runs(
 
 def incident_for_alert(store: Store, fingerprint: str) -> str | None:
     """The incident an alert is linked to: the newest open one, else the newest at all."""
-    if not fingerprint:
-        return None
-    finished = sorted(FINISHED_STATUSES)
-    row = store.connection.execute(
-        "SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id"
-        " WHERE a.fingerprint = ?"
-        f" ORDER BY i.status IN ({', '.join('?' for _ in finished)}), a.linked_at DESC"
-        " LIMIT 1",
-        (fingerprint, *finished),
-    ).fetchone()
-    return None if row is None else str(row[0])
+    found = incidents_for_alert(store, fingerprint)
+    return found[0] if found else None

@@ -21,17 +21,17 @@ from cockpit.model.matchers import exact
 from cockpit.model.silences import Silence, ack_of, ended_since, expiring_acks, is_ack_comment
 from cockpit.secrets import SecretError
 from cockpit.services import alert_actions
-from cockpit.services.promote import create_from_draft, draft_from_alert
+from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
 from cockpit.services.snapshots import AlertSnapshot
 from cockpit.sources.errors import SourceError
 from cockpit.store import StoreError
 from cockpit.store.acks import record_ack, record_silences_expired, record_unack
-from cockpit.store.alert_links import incidents_for_alert
+from cockpit.store.incidents import incidents_for_alert
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
-from cockpit.ui.screens.promote_confirm import PromoteConfirmScreen
+from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
 from cockpit.ui.screens.silences import SilencesScreen
 
@@ -358,19 +358,5 @@ class AlertController:
             )
             return
         draft = draft_from_alert(alert, self.app.config.alerts.severity_map)
-        store = self.app.store
-
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            who = self.app.config.oncall.me or None
-            try:
-                record = create_from_draft(store, draft, who, self.app.clock())
-            except (ValueError, sqlite3.Error, StoreError) as exc:
-                self._notify_error("No incident created", exc)
-                return
-            self.app.notify(f"{record.id} opened: {record.title} ({record.severity})", markup=False)
-            self.app.refresh_timeline()
-
-        # The integrator swaps this modal for the new-incident form (same draft).
-        self.app.push_screen(PromoteConfirmScreen(draft, self.app.timezone), confirmed)
+        # The new-incident form, prefilled and editable; it creates and links the record.
+        self.app.push_screen(IncidentFormScreen(draft))

@@ -18,14 +18,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from cockpit.config import Config, parse
-from cockpit.store.alert_links import incidents_for_alert
 from cockpit.store.events import latest_events
-from cockpit.store.incidents import get_incident
+from cockpit.store.incidents import get_incident, incidents_for_alert
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen
-from cockpit.ui.screens.promote_confirm import PromoteConfirmScreen
+from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen
 from cockpit.ui.screens.silences import SilencesScreen
 
@@ -305,8 +304,9 @@ async def test_promote_creates_linked_incident(
         await select(pilot, "f1a2b3c4")
         await pilot.press("i")
         await pilot.pause()
-        assert isinstance(app.screen, PromoteConfirmScreen)
-        await pilot.press("enter")
+        # The new-incident form opens prefilled from the alert; ctrl+s creates it.
+        assert isinstance(app.screen, IncidentFormScreen)
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.store is not None
         [incident_id] = incidents_for_alert(app.store, "f1a2b3c4")

@@ -9,7 +9,8 @@ import pytest
 from cockpit.config import DEFAULT_SEVERITY_MAP
 from cockpit.model.alerts import Alert
 from cockpit.model.silences import new_ack
-from cockpit.services.promote import create_from_draft, draft_from_alert
+from cockpit.services.incidents import create_from_draft
+from cockpit.services.promote import draft_from_alert
 from cockpit.store import Store, open_store
 from cockpit.store.acks import (
     acks_for,
@@ -18,8 +19,8 @@ from cockpit.store.acks import (
     record_silences_expired,
     record_unack,
 )
-from cockpit.store.alert_links import incidents_for_alert
 from cockpit.store.events import latest_events
+from cockpit.store.incidents import incidents_for_alert
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 ALERT = Alert(
@@ -85,7 +86,7 @@ def test_create_from_draft_links_the_alert(store: Store) -> None:
     notify.subscribe("test", heard.append)
     try:
         record = create_from_draft(
-            store, draft_from_alert(ALERT, DEFAULT_SEVERITY_MAP), "alice", NOW
+            store, draft_from_alert(ALERT, DEFAULT_SEVERITY_MAP), now=NOW, author="alice"
         )
     finally:
         notify.unsubscribe_all()
