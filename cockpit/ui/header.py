@@ -54,20 +54,26 @@ class OnCallHeader(Static):
         now = self.clock()
         state = on_call(self.oncall.roster, self.schedule, now, self.oncall.rotation_start)
         who = state.current or self.oncall.me or "nobody (set [oncall] roster or me)"
-        parts = [
-            f"cockpit{' · ' + self.label if self.label else ''}",
-            f"on call: {who}" + (f" · next: {state.next}" if state.next else ""),
-            f"handoff {state.handoff_at:%a %H:%M} (in {format_until(state.handoff_at - now)})",
-            f"{now.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S %Z}",
-        ]
         signed = self.signed_since() if self.signed_since is not None else None
         current = reminder(self.schedule, now, signed_since=signed)
         if current is not None:
-            parts.append(current.badge(now) + " (h opens the handoff)")
+            handoff = f"{current.badge(now)} (h opens it)"
+        else:
+            handoff = (
+                f"handoff {state.handoff_at:%a %H:%M} (in {format_until(state.handoff_at - now)})"
+            )
+        # What needs the on-call's attention comes before the clock, which is cut first
+        # on a narrow terminal.
+        parts = [
+            f"cockpit{' · ' + self.label if self.label else ''}",
+            f"on call: {who}" + (f" · next: {state.next}" if state.next else ""),
+            handoff,
+        ]
         if self.paused:
             parts.append("REFRESH PAUSED (p resumes)")
         if self.warning:
             parts.append(self.warning)
+        parts.append(f"{now.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S %Z}")
         self.update(Text("  │  ".join(parts)))
         self.set_class(self.paused, "-paused")
         self.set_class(current is not None and not self.paused, "-handoff")
