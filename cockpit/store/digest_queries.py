@@ -13,44 +13,11 @@ from datetime import date, datetime
 
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
 from cockpit.store.db import Store, from_db_time, to_db_time
+from cockpit.store.incidents import INCIDENT_SELECT, row_to_record
 
 
 def _opt(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
-
-
-# Our own read of the incidents table (not store/incidents.py's private helpers), so the
-# incident feature can reshape its module without breaking the digest.
-_INCIDENT_SELECT = (
-    "SELECT i.*,"
-    " (SELECT json_group_array(component) FROM"
-    "   (SELECT component FROM incident_components c"
-    "    WHERE c.incident_id = i.id ORDER BY component)) AS components_json"
-    " FROM incidents i"
-)
-
-
-def _row_to_record(row: sqlite3.Row) -> IncidentRecord:
-    return IncidentRecord(
-        id=row["id"],
-        title=row["title"],
-        description=row["description"],
-        severity=row["severity"],
-        status=row["status"],
-        detected_at=from_db_time(row["detected_at"]),
-        acknowledged_at=_opt(row["acknowledged_at"]),
-        mitigated_at=_opt(row["mitigated_at"]),
-        resolved_at=_opt(row["resolved_at"]),
-        closed_at=_opt(row["closed_at"]),
-        responder=row["responder"],
-        commander=row["commander"],
-        root_cause=row["root_cause"],
-        resolution=row["resolution"],
-        postmortem_done=bool(row["postmortem_done"]),
-        created_at=from_db_time(row["created_at"]),
-        updated_at=from_db_time(row["updated_at"]),
-        components=tuple(json.loads(row["components_json"])),
-    )
 
 
 @dataclass(frozen=True)
@@ -131,12 +98,12 @@ def incidents_touching(store: Store, start: datetime, end: datetime) -> list[Inc
     finished = sorted(FINISHED_STATUSES)
     marks = ", ".join("?" for _ in finished)
     rows = store.connection.execute(
-        f"{_INCIDENT_SELECT} WHERE i.detected_at < ? AND (i.status NOT IN ({marks})"
+        f"{INCIDENT_SELECT} WHERE i.detected_at < ? AND (i.status NOT IN ({marks})"
         " OR coalesce(i.resolved_at, i.closed_at, i.updated_at) >= ?)"
         " ORDER BY i.severity, i.detected_at, i.id",
         (to_db_time(end), *finished, to_db_time(start)),
     )
-    return [_row_to_record(r) for r in rows]
+    return [row_to_record(r) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -260,21 +227,21 @@ def noisiest_alerts(
 
 def incidents_detected(store: Store, start: datetime, end: datetime) -> list[IncidentRecord]:
     rows = store.connection.execute(
-        f"{_INCIDENT_SELECT} WHERE i.detected_at >= ? AND i.detected_at < ?"
+        f"{INCIDENT_SELECT} WHERE i.detected_at >= ? AND i.detected_at < ?"
         " ORDER BY i.severity, i.detected_at, i.id",
         (to_db_time(start), to_db_time(end)),
     )
-    return [_row_to_record(r) for r in rows]
+    return [row_to_record(r) for r in rows]
 
 
 def missing_postmortems(store: Store, before: datetime) -> list[IncidentRecord]:
     """Sev1 and Sev2 incidents detected before ``before`` whose postmortem is not done."""
     rows = store.connection.execute(
-        f"{_INCIDENT_SELECT} WHERE i.severity IN ('Sev1', 'Sev2') AND i.postmortem_done = 0"
+        f"{INCIDENT_SELECT} WHERE i.severity IN ('Sev1', 'Sev2') AND i.postmortem_done = 0"
         " AND i.detected_at < ? ORDER BY i.detected_at, i.id",
         (to_db_time(before),),
     )
-    return [_row_to_record(r) for r in rows]
+    return [row_to_record(r) for r in rows]
 
 
 @dataclass(frozen=True)

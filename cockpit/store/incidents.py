@@ -21,7 +21,7 @@ from cockpit.model.timeline import TimelineEvent, require_aware
 from cockpit.store.db import Store, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
 
-_SELECT = (
+INCIDENT_SELECT = (
     "SELECT i.*,"
     " (SELECT json_group_array(component) FROM"
     "   (SELECT component FROM incident_components c"
@@ -74,7 +74,7 @@ def _opt_time(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
 
 
-def _row_to_record(row: sqlite3.Row) -> IncidentRecord:
+def row_to_record(row: sqlite3.Row) -> IncidentRecord:
     return IncidentRecord(
         id=row["id"],
         title=row["title"],
@@ -217,8 +217,8 @@ def create_incident(
 
 
 def get_incident(store: Store, incident_id: str) -> IncidentRecord | None:
-    row = store.connection.execute(f"{_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
-    return None if row is None else _row_to_record(row)
+    row = store.connection.execute(f"{INCIDENT_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
+    return None if row is None else row_to_record(row)
 
 
 def all_ids(store: Store) -> list[str]:
@@ -245,11 +245,11 @@ def open_incidents(store: Store) -> list[IncidentRecord]:
     finished = sorted(FINISHED_STATUSES)
     placeholders = ", ".join("?" for _ in finished)
     rows = store.connection.execute(
-        f"{_SELECT} WHERE i.status NOT IN ({placeholders})"
+        f"{INCIDENT_SELECT} WHERE i.status NOT IN ({placeholders})"
         " ORDER BY i.severity, i.detected_at DESC, i.id DESC",
         finished,
     )
-    return [_row_to_record(row) for row in rows]
+    return [row_to_record(row) for row in rows]
 
 
 def list_incidents(
@@ -262,21 +262,22 @@ def list_incidents(
     finished = sorted(FINISHED_STATUSES)
     placeholders = ", ".join("?" for _ in finished)
     rows = store.connection.execute(
-        f"{_SELECT} WHERE i.status IN ({placeholders})"
+        f"{INCIDENT_SELECT} WHERE i.status IN ({placeholders})"
         " ORDER BY COALESCE(i.closed_at, i.resolved_at, i.detected_at) DESC, i.id DESC LIMIT ?",
         [*finished, finished_limit],
     )
-    return records + [_row_to_record(row) for row in rows]
+    return records + [row_to_record(row) for row in rows]
 
 
 def incidents_detected_since(store: Store, since: datetime | None) -> list[IncidentRecord]:
     if since is None:
-        rows = store.connection.execute(f"{_SELECT} ORDER BY i.detected_at")
+        rows = store.connection.execute(f"{INCIDENT_SELECT} ORDER BY i.detected_at")
     else:
         rows = store.connection.execute(
-            f"{_SELECT} WHERE i.detected_at >= ? ORDER BY i.detected_at", (to_db_time(since),)
+            f"{INCIDENT_SELECT} WHERE i.detected_at >= ? ORDER BY i.detected_at",
+            (to_db_time(since),),
         )
-    return [_row_to_record(row) for row in rows]
+    return [row_to_record(row) for row in rows]
 
 
 def touch(conn: sqlite3.Connection, incident_id: str, now: datetime) -> None:
@@ -284,10 +285,10 @@ def touch(conn: sqlite3.Connection, incident_id: str, now: datetime) -> None:
 
 
 def read_for_update(conn: sqlite3.Connection, store: Store, incident_id: str) -> IncidentRecord:
-    row = conn.execute(f"{_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
+    row = conn.execute(f"{INCIDENT_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
     if row is None:
         return require_incident(store, incident_id)  # raises with suggestions
-    return _row_to_record(row)
+    return row_to_record(row)
 
 
 def transition(
