@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cockpit.model.incident_lifecycle import postmortem_due
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
 from cockpit.store.db import Store, from_db_time, to_db_time
 from cockpit.store.incidents import INCIDENT_SELECT, row_to_record
@@ -235,13 +236,14 @@ def incidents_detected(store: Store, start: datetime, end: datetime) -> list[Inc
 
 
 def missing_postmortems(store: Store, before: datetime) -> list[IncidentRecord]:
-    """Sev1 and Sev2 incidents detected before ``before`` whose postmortem is not done."""
+    """Incidents detected before ``before`` whose postmortem is due and not done (the
+    incident model's rule: Sev1/Sev2, resolved or closed; an open one is not due yet)."""
     rows = store.connection.execute(
-        f"{INCIDENT_SELECT} WHERE i.severity IN ('Sev1', 'Sev2') AND i.postmortem_done = 0"
-        " AND i.detected_at < ? ORDER BY i.detected_at, i.id",
+        f"{INCIDENT_SELECT} WHERE i.postmortem_done = 0 AND i.detected_at < ?"
+        " ORDER BY i.detected_at, i.id",
         (to_db_time(before),),
     )
-    return [row_to_record(r) for r in rows]
+    return [record for r in rows if postmortem_due(record := row_to_record(r))]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from cockpit.services.shift import ensure_draft, refuse_if_already_signed, sign_
 from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import (
     TEXT_SECTIONS,
+    ChecklistItem,
     Handoff,
     HandoffRefused,
     get_handoff,
@@ -225,10 +226,7 @@ class HandoffScreen(Screen[None]):
         self._loading = True
         checklist.clear_options()
         checklist.add_options(
-            [
-                (Text(f"{item.part:<8} {item.text}"), item.id, item.checked)
-                for item in handoff.checklist
-            ]
+            [(_prompt(item), item.id, item.checked) for item in handoff.checklist]
         )
         if handoff.checklist:
             checklist.highlighted = 0
@@ -297,6 +295,11 @@ class HandoffScreen(Screen[None]):
         except (HandoffRefused, StoreError) as exc:
             self.notify(str(exc), severity="error", markup=False)
         self._reload()
+        fresh = next((i for i in self.handoff.checklist if i.id == item_id), None)
+        if fresh is not None:
+            event.selection_list.replace_option_prompt_at_index(
+                event.selection_index, _prompt(fresh)
+            )
 
     def _reload(self) -> None:
         if self.store is not None and self.handoff is not None:
@@ -368,3 +371,8 @@ class HandoffScreen(Screen[None]):
         if self.store is not None:
             self.store.close()
             self.store = None
+
+
+def _prompt(item: ChecklistItem) -> Text:
+    # The toggle's X only changes colour: say ticked or not in words too.
+    return Text(f"{'✓' if item.checked else '·'} {item.part:<8} {item.text}")
