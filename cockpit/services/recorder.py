@@ -9,7 +9,12 @@ from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import ProbeState
 from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
-from cockpit.services.transitions import alert_transitions, probe_transitions
+from cockpit.services.transitions import (
+    BurnBaseline,
+    alert_transitions,
+    burn_transitions,
+    probe_transitions,
+)
 from cockpit.store import Store
 from cockpit.store.events import record_events
 from cockpit.store.slo_snapshots import BudgetSnapshot, latest_taken_at, record_snapshots
@@ -20,6 +25,15 @@ def record_alert_changes(
 ) -> int:
     """Record fired/resolved alerts; returns how many events were written."""
     events = alert_transitions(before, snapshot.alerts, datetime.now(UTC))
+    if events:
+        record_events(store, events)
+    return len(events)
+
+
+def record_burn_changes(store: Store, before: BurnBaseline, snapshot: SloSnapshot) -> int:
+    """Record burn rows that started or stopped firing; returns how many events were written.
+    Call it with successful SLO cycles only (a failed one is no news about the burn)."""
+    events = burn_transitions(before, snapshot, datetime.now(UTC))
     if events:
         record_events(store, events)
     return len(events)

@@ -6,12 +6,18 @@ digest read what happened instead of reconstructing it from memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from cockpit.model.alerts import Alert
+from cockpit.model.durations import promql_duration
 from cockpit.model.probes import DOWN, UP, ProbeState
+from cockpit.model.slo import BurnRow, RowStatus
 from cockpit.model.timeline import TimelineEvent
+from cockpit.services.snapshots import SloSnapshot, SloStatus
+
+# SLO name -> the rows (by ``row_name``) that were firing at its last good answer.
+BurnBaseline = Mapping[str, frozenset[str]]
 
 
 def _key(alert: Alert) -> tuple[tuple[str, str], ...]:
@@ -86,3 +92,83 @@ def probe_transitions(
             )
         )
     return events
+
+
+def row_name(row: BurnRow) -> str:
+    """``page 1h/5m``: a burn row's severity and windows, its identity within an SLO."""
+    return f"{row.severity} {promql_duration(row.long)}/{promql_duration(row.short)}"
+
+
+def burn_baseline(before: BurnBaseline, snapshot: SloSnapshot) -> dict[str, frozenset[str]]:
+    """The firing rows after ``snapshot``. Only an SLO answered without error updates its
+    entry, and a row whose long or short burn is unknown keeps its last state (a gap in
+    the data is neither a start nor a stop)."""
+    after = dict(before)
+    for status in snapshot.slos:
+        if status.error is not None:
+            continue
+        was = before.get(status.slo.name, frozenset())
+        after[status.slo.name] = frozenset(
+            row_name(r.row)
+            for r in status.rows
+            if (r.firing if _known(r) else row_name(r.row) in was)
+        )
+    return after
+
+
+def burn_transitions(
+    before: BurnBaseline, snapshot: SloSnapshot, at: datetime
+) -> list[TimelineEvent]:
+    """Burn rows that started or stopped firing since ``before``. An SLO missing from
+    ``before`` (the first good answer after start) only sets its baseline, like the
+    alerts' first cycle: rows already firing then are not news."""
+    after = burn_baseline(before, snapshot)
+    events = []
+    for status in snapshot.slos:
+        name = status.slo.name
+        if status.error is not None or name not in before:
+            continue
+        was, now = before[name], after[name]
+        for row in status.rows:
+            key = row_name(row.row)
+            if key in now and key not in was:
+                events.append(_burn_event("burn_started", status, row, at))
+            elif key in was and key not in now:
+                events.append(_burn_event("burn_stopped", status, row, at))
+    return events
+
+
+def _known(row: RowStatus) -> bool:
+    return row.long_rate is not None and row.short_rate is not None
+
+
+def _rate(rate: float | None) -> str:
+    if rate is None:
+        return "?"
+    return f"{rate:.1f}x" if rate < 100 else f"{rate:.0f}x"
+
+
+def _burn_event(kind: str, status: SloStatus, row: RowStatus, at: datetime) -> TimelineEvent:
+    name, slo = row_name(row.row), status.slo
+    verb = "burning" if kind == "burn_started" else "stopped burning"
+    long, short = promql_duration(row.row.long), promql_duration(row.row.short)
+    remaining = status.budget.remaining
+    # + 0.0: float noise at an exactly spent budget must not read "-0.0%".
+    left = "unknown" if remaining is None else f"{round(remaining * 100, 1) + 0.0:.1f}%"
+    body = (
+        f"{slo.name}: {name} at {round(row.threshold, 2):g}x {verb} "
+        f"(burn {long} {_rate(row.long_rate)}, {short} {_rate(row.short_rate)}; "
+        f"budget left {left})"
+    )
+    labels = {"slo": slo.name, "severity": row.row.severity, "row": name}
+    if slo.service:
+        labels["service"] = slo.service
+    return TimelineEvent(
+        kind=kind,
+        occurred_at=at,
+        source="slo",
+        subject=slo.name,
+        body=body,
+        component=slo.service or None,
+        labels=labels,
+    )
