@@ -43,6 +43,7 @@ from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
+from cockpit.services.transitions import BurnBaseline, burn_baseline
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import last_signed
@@ -142,6 +143,7 @@ class CockpitApp(App[None]):
         # Baselines for transitions: only successful answers update them.
         self._recorded_alerts: tuple[Alert, ...] | None = None
         self._recorded_probes: dict[str, ProbeState] = {}
+        self._recorded_burns: BurnBaseline = {}  # SLO name -> its firing burn rows
         self._probe_everything = False
         self.plugins = PluginHost(self._plugin_report)
         self._theme_refresh: Timer | None = None
@@ -332,6 +334,7 @@ class CockpitApp(App[None]):
                         lambda store: recorder.record_budget_snapshots(store, snapshot, _utc_now()),
                         affects_timeline=False,
                     )
+                self._record_burns(snapshot)
             elif isinstance(snapshot, AlertSnapshot):
                 self.query_one(AlertsPane).update_snapshot(snapshot, now)
                 self._record_alerts(snapshot)
@@ -349,6 +352,14 @@ class CockpitApp(App[None]):
         before, self._recorded_alerts = self._recorded_alerts, snapshot.alerts
         if self.store is not None:
             self._write(lambda store: recorder.record_alert_changes(store, before, snapshot))
+
+    def _record_burns(self, snapshot: SloSnapshot) -> None:
+        if snapshot.freshness.error is not None:
+            return  # as with alerts: a failed cycle neither writes nor moves the baseline
+        before = self._recorded_burns
+        self._recorded_burns = burn_baseline(before, snapshot)
+        if self.store is not None:
+            self._write(lambda store: recorder.record_burn_changes(store, before, snapshot))
 
     def _record_probes(self, snapshot: ProbeSnapshot) -> None:
         before = self._recorded_probes
