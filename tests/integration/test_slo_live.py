@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,7 +14,11 @@ import pytest
 from cockpit.cli import main
 from cockpit.config import Config, load
 from cockpit.demo.stack import DemoStack, find_binary
+from cockpit.services.recorder import record_burn_changes
 from cockpit.services.slo_poll import SloPoller
+from cockpit.services.transitions import burn_baseline
+from cockpit.store import open_store
+from cockpit.store.events import latest_events
 
 from .conftest import REQUIRE, wait_for
 
@@ -84,6 +89,24 @@ def test_report_and_check(config: Config, capsys: pytest.CaptureFixture[str]) ->
     assert main(["slo", "report"]) == 1
     text = capsys.readouterr().out
     assert "SLO & Error Budget Report" in text and "Target:              99.90%" in text
+
+
+def test_a_page_row_starting_to_fire_is_recorded(config: Config, tmp_path: Path) -> None:
+    # The baseline as if a good answer before the fault had seen nothing firing.
+    before = {"api-availability": frozenset[str]()}
+    poller = SloPoller(config)
+    with open_store(tmp_path / "n.sqlite3") as store:
+        snapshot = poller.poll()
+        assert record_burn_changes(store, before, snapshot) >= 1
+        events = latest_events(store)
+        assert {e.kind for e in events} == {"burn_started"}
+        page = next(e for e in events if e.labels["row"] == "page 1h/5m")
+        service = next(s.service for s in config.slos if s.name == "api-availability")
+        assert (page.subject, page.component, page.labels["severity"]) == (
+            "api-availability", service, "page",
+        )  # fmt: skip
+        # Still firing on the next cycle: nothing new.
+        assert record_burn_changes(store, burn_baseline(before, snapshot), poller.poll()) == 0
 
 
 def test_check_cannot_tell_with_prometheus_stopped(
