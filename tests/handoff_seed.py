@@ -11,8 +11,10 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from cockpit.model.alerts import Alert
+from cockpit.model.matchers import Matcher, exact
+from cockpit.model.silences import Silence
 from cockpit.model.timeline import TimelineEvent
-from cockpit.services.handoff_live import LiveState, Silence
+from cockpit.services.handoff_live import LiveState
 from cockpit.store import Store
 from cockpit.store.db import to_db_time
 from cockpit.store.events import record_events
@@ -160,13 +162,13 @@ def live() -> LiveState:
               NOW - timedelta(minutes=1)),
     )  # fmt: skip
     silences = (
-        Silence("s-ack-2", "alice", "ACK! looking at latency", NOW - timedelta(minutes=45),
-                NOW + timedelta(hours=3), "active", ("alertname=HighLatency",)),
-        Silence("s-maint", "bob", "db-2 maintenance", NOW - timedelta(days=1),
-                NOW + timedelta(days=2), "active", ("instance=db-2",)),
-        Silence("s-old", "chen", "old and long", LAST_SIGNED - timedelta(days=2),
-                NOW + timedelta(hours=20), "active", ("job=batch",)),
-        Silence("s-soon", "chen", "deploy window", LAST_SIGNED - timedelta(days=1),
-                NOW + timedelta(hours=5), "active", ("service=web",)),
+        Silence("s-ack-2", exact(LAT_LABELS), NOW - timedelta(minutes=45),
+                NOW + timedelta(hours=3), "alice", "ACK! looking at latency"),
+        Silence("s-maint", (Matcher("instance", "=", "db-2"),), NOW - timedelta(days=1),
+                NOW + timedelta(days=2), "bob", "db-2 maintenance"),
+        Silence("s-old", (Matcher("job", "=", "batch"),), LAST_SIGNED - timedelta(days=2),
+                NOW + timedelta(hours=20), "chen", "old and long"),
+        Silence("s-soon", (Matcher("service", "=", "web"),), LAST_SIGNED - timedelta(days=1),
+                NOW + timedelta(hours=5), "chen", "deploy window"),
     )  # fmt: skip
     return LiveState(alerts, None, silences, None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from cockpit.model.silences import Silence
 from cockpit.reports.markdown import clock, code, free_text, labels, pct, plain, span, times, when
 from cockpit.services.handoff_digest import Digest
-from cockpit.services.handoff_live import Silence
 
 NONE = "- none"
 
@@ -17,7 +17,7 @@ def _unknown(why: str) -> list[str]:
 
 def _silence(s: Silence, zone: ZoneInfo) -> str:
     kind = "ack" if s.is_ack else "silence"
-    matchers = code(", ".join(s.matchers)) if s.matchers else "(no matchers)"
+    matchers = code(s.matcher_text) if s.matchers else "(no matchers)"
     return (
         f"- {kind} {matchers} by {plain(s.created_by) or '?'}, {clock(s.starts_at, zone)} to "
         f"{clock(s.ends_at, zone)}" + (f": {plain(s.comment)}" if s.comment else "")

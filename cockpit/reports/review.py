@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from cockpit.model.incident_stats import Durations
 from cockpit.reports.markdown import code, pct, plain, span, times, when
-from cockpit.services.weekly_review import Durations, Review
+from cockpit.services.weekly_review import Review
 
 NONE = "- none"
 
@@ -59,8 +60,8 @@ def render_markdown(r: Review) -> str:
     today = r.generated_at.astimezone(zone).date()
     lines += [
         f"- {plain(a.what)}: owner {plain(a.owner or 'nobody')}, due "
-        f"{a.due_date.isoformat() if a.due_date else 'no date'}"
-        + (" (overdue)" if a.due_date and a.due_date < today else "")
+        f"{a.due.isoformat() if a.due else 'no date'}"
+        + (" (overdue)" if a.due and a.due < today else "")
         + f", from {code(a.incident_id)}"
         for a in r.action_items
     ] or [NONE]

@@ -8,20 +8,21 @@ changes and SLO budgets are all rows other parts of the cockpit wrote.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.incident_record import FINISHED_STATUSES
-from cockpit.services.handoff_live import LiveState, Silence
+from cockpit.model.silences import Silence, ack_of, index
+from cockpit.services.handoff_live import LiveState
 from cockpit.store import Store
+from cockpit.store.acks import acks_for, active_acks
 from cockpit.store.digest_queries import (
     LastUpdate,
     ProbeFlaps,
+    ResolvedAlert,
     RunbookRun,
-    acks_between,
-    active_acks,
     budget_at_or_after,
     incidents_touching,
     last_update,
@@ -53,15 +54,6 @@ class AckedAlert:
     age: timedelta
     expires_at: datetime | None
     still_firing: bool | None  # None: the live alerts are not known
-
-
-@dataclass(frozen=True)
-class ResolvedAlert:
-    name: str
-    labels: Mapping[str, str]
-    fired_at: datetime | None
-    resolved_at: datetime
-    acked_by: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -128,22 +120,40 @@ def _firing(alert: Alert) -> bool:
     return alert.state in ("firing", "silenced", "inhibited")
 
 
-def _alert_sections(
-    store: Store, live: LiveState, start: datetime, end: datetime
-) -> tuple[tuple[FiringAlert, ...] | None, tuple[AckedAlert, ...], tuple[ResolvedAlert, ...]]:
-    acks = active_acks(store, end)
-    acked_prints = {a.fingerprint for a in acks}
-    firing_prints = None
-    unacked = None
-    if live.alerts is not None:
-        firing_prints = {a.fingerprint for a in live.alerts if _firing(a) and a.fingerprint}
-        unacked = tuple(
-            FiringAlert(a.name, a.severity, a.labels, a.starts_at, a.summary)
-            for a in live.alerts
-            # A silenced alert is handled (silence or ack-silence); pending is not news yet.
-            if a.state == "firing" and a.fingerprint not in acked_prints
-        )
-    acked = tuple(
+def _live_acks(
+    alerts: Sequence[Alert], silences: Sequence[Silence], end: datetime
+) -> tuple[AckedAlert, ...]:
+    """Acks as Alertmanager has them (the alerts feature's rule, ``ack_of``): whoever
+    acked, in the cockpit, in karma or from another notebook."""
+    by_id = index(silences)
+    acked = []
+    for alert in alerts:
+        info = ack_of(alert, by_id) if _firing(alert) else None
+        if info is not None:
+            acked.append(
+                AckedAlert(
+                    alert.name,
+                    alert.labels,
+                    info.owner or None,
+                    info.since,
+                    end - info.since,
+                    info.ends_at,
+                    True,
+                )
+            )
+    return tuple(sorted(acked, key=lambda a: (a.acked_at, a.name)))
+
+
+def _notebook_acks(
+    store: Store, firing_prints: set[str] | None, end: datetime
+) -> tuple[AckedAlert, ...]:
+    """Acks as this notebook noted them: the fallback when Alertmanager's silences or
+    alerts are not known."""
+    acks = sorted(
+        (a for a in active_acks(store, end) if a.created_at <= end),
+        key=lambda a: (a.created_at, a.id),
+    )
+    return tuple(
         AckedAlert(
             a.alertname,
             a.labels,
@@ -157,19 +167,57 @@ def _alert_sections(
         # An ack on an alert that has resolved is history: it shows on the resolved line.
         if firing_prints is None or a.fingerprint in firing_prints
     )
-    resolved = []
-    for r in resolved_alerts(store, start, end):
-        owners: tuple[str, ...] = ()
-        if r.fingerprint:
-            since = r.fired_at or start
-            owners = tuple(
-                dict.fromkeys(
-                    a.created_by or "someone"
-                    for a in acks_between(store, r.fingerprint, since, r.resolved_at)
-                )
-            )
-        resolved.append(ResolvedAlert(r.alertname, r.labels, r.fired_at, r.resolved_at, owners))
-    return unacked, acked, tuple(resolved)
+
+
+def _acked_by(
+    store: Store, live: LiveState, alert: ResolvedAlert, start: datetime
+) -> tuple[str, ...]:
+    """Who acked a resolved alert between its firing and its resolution: the notebook's
+    acks, and the ack silences Alertmanager still keeps for its labels."""
+    since = alert.fired_at or start
+    owners: list[str] = []
+    if alert.fingerprint:
+        owners += [
+            a.created_by or "someone"
+            for a in reversed(acks_for(store, alert.fingerprint))
+            if since <= a.created_at <= alert.resolved_at
+        ]
+    for s in sorted(live.silences or (), key=lambda s: s.starts_at):
+        if s.is_ack and since <= s.starts_at <= alert.resolved_at and s.matches(alert.labels):
+            owners.append(s.created_by or "someone")
+    return tuple(dict.fromkeys(owners))
+
+
+def _alert_sections(
+    store: Store, live: LiveState, start: datetime, end: datetime
+) -> tuple[tuple[FiringAlert, ...] | None, tuple[AckedAlert, ...], tuple[ResolvedAlert, ...]]:
+    firing_prints = None
+    if live.alerts is not None:
+        firing_prints = {a.fingerprint for a in live.alerts if _firing(a) and a.fingerprint}
+    if live.alerts is not None and live.silences is not None:
+        acked = _live_acks(live.alerts, live.silences, end)
+    else:
+        acked = _notebook_acks(store, firing_prints, end)
+    unacked = None
+    if live.alerts is not None:
+        # With Alertmanager's silences known, a firing alert is unacked (an ack silences
+        # it); without them, the notebook's acks say which ones someone took.
+        noted = (
+            set()
+            if live.silences is not None
+            else {a.fingerprint for a in active_acks(store, end) if a.created_at <= end}
+        )
+        unacked = tuple(
+            FiringAlert(a.name, a.severity, a.labels, a.starts_at, a.summary)
+            for a in live.alerts
+            # A silenced alert is handled (silence or ack-silence); pending is not news yet.
+            if a.state == "firing" and a.fingerprint not in noted
+        )
+    resolved = tuple(
+        replace(r, acked_by=_acked_by(store, live, r, start))
+        for r in resolved_alerts(store, start, end)
+    )
+    return unacked, acked, resolved
 
 
 def _silence_sections(

@@ -1,7 +1,8 @@
 """The Friday review of one ISO week (Monday 00:00 to Monday 00:00 in the team's zone).
 
 MTTA and MTTR come from each incident's milestones: acknowledged_at and resolved_at
-against detected_at, for incidents detected in the week. Budget consumed per SLO is the
+against detected_at, for incidents detected in the week (``model.incident_stats``, the
+same delays as ``cockpit incident stats``). Budget consumed per SLO is the
 drop in remaining budget between the snapshot in force at the week's start and the last
 one of the week (a rolling window also regains budget as old errors age out, so a
 negative number means the budget grew).
@@ -12,14 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from statistics import mean, median
 from zoneinfo import ZoneInfo
 
 from cockpit.config import Config
 from cockpit.model.incident_record import SEVERITIES, IncidentRecord
+from cockpit.model.incident_stats import Durations, ack_delays, resolve_delays, summarize
 from cockpit.store import Store
 from cockpit.store.digest_queries import (
-    ActionItem,
     ProbeFlaps,
     budget_at_or_after,
     incidents_detected,
@@ -29,6 +29,7 @@ from cockpit.store.digest_queries import (
     probe_flaps,
     snapshot_slos,
 )
+from cockpit.store.incident_notes import ActionItem
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -55,22 +56,6 @@ def week_bounds(year: int, week: int, zone: ZoneInfo) -> tuple[datetime, datetim
     monday = date.fromisocalendar(year, week, 1)
     start = datetime.combine(monday, time(0), zone)
     return start, datetime.combine(monday + timedelta(days=7), time(0), zone)
-
-
-@dataclass(frozen=True)
-class Durations:
-    count: int
-    mean: timedelta | None
-    median: timedelta | None
-
-
-def _durations(values: list[timedelta]) -> Durations:
-    if not values:
-        return Durations(0, None, None)
-    seconds = [v.total_seconds() for v in values]
-    return Durations(
-        len(values), timedelta(seconds=mean(seconds)), timedelta(seconds=median(seconds))
-    )
 
 
 @dataclass(frozen=True)
@@ -120,12 +105,8 @@ def build_review(
     counts = {s: 0 for s in SEVERITIES}
     for inc in incidents:
         counts[inc.severity] += 1
-    mtta = _durations(
-        [i.acknowledged_at - i.detected_at for i in incidents if i.acknowledged_at is not None]
-    )
-    mttr = _durations(
-        [i.resolved_at - i.detected_at for i in incidents if i.resolved_at is not None]
-    )
+    mtta = summarize(ack_delays(incidents))
+    mttr = summarize(resolve_delays(incidents))
     names = list(dict.fromkeys([s.name for s in config.slos] + snapshot_slos(store)))
     budgets = []
     for name in names:

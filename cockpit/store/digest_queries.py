@@ -1,20 +1,21 @@
 """Read-only queries behind the handoff digest and the weekly review.
 
-Everything here reads tables other features write (incidents, acks, runbook runs,
-timeline events, SLO snapshots); nothing writes.
+Everything here reads tables other features write (incidents, runbook runs, timeline
+events, SLO snapshots); nothing writes. Acks are read through ``store.acks``, incidents
+through ``store.incidents``' one SELECT and row reader.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from cockpit.model.incident_lifecycle import postmortem_due
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
 from cockpit.store.db import Store, from_db_time, to_db_time
-from cockpit.store.incidents import INCIDENT_SELECT, row_to_record
+from cockpit.store.incident_notes import STATUS_UPDATE_KINDS, ActionItem
+from cockpit.store.incidents import INCIDENT_SELECT, incidents_detected_since, row_to_record
 
 
 def _opt(value: str | None) -> datetime | None:
@@ -22,50 +23,13 @@ def _opt(value: str | None) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class AckRow:
-    fingerprint: str
-    alertname: str
-    labels: dict[str, str]
-    created_by: str | None
-    created_at: datetime
-    expires_at: datetime | None
-    silence_id: str | None
-
-
-def _ack(r: sqlite3.Row) -> AckRow:
-    return AckRow(
-        r["fingerprint"], r["alertname"], json.loads(r["labels"]), r["created_by"],
-        from_db_time(r["created_at"]), _opt(r["expires_at"]), r["silence_id"],
-    )  # fmt: skip
-
-
-def active_acks(store: Store, now: datetime) -> list[AckRow]:
-    """Acks not removed and not expired at ``now``, oldest first."""
-    rows = store.connection.execute(
-        "SELECT * FROM acks WHERE removed_at IS NULL AND created_at <= ?"
-        " AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at, id",
-        (to_db_time(now), to_db_time(now)),
-    )
-    return [_ack(r) for r in rows]
-
-
-def acks_between(store: Store, fingerprint: str, start: datetime, end: datetime) -> list[AckRow]:
-    """Acks of one alert created in [start, end], oldest first."""
-    rows = store.connection.execute(
-        "SELECT * FROM acks WHERE fingerprint = ? AND created_at >= ? AND created_at <= ?"
-        " ORDER BY created_at, id",
-        (fingerprint, to_db_time(start), to_db_time(end)),
-    )
-    return [_ack(r) for r in rows]
-
-
-@dataclass(frozen=True)
 class ResolvedAlert:
-    alertname: str
+    name: str
     labels: dict[str, str]
     fingerprint: str | None
     fired_at: datetime | None  # None: it fired before the notebook saw it
     resolved_at: datetime
+    acked_by: tuple[str, ...] = ()  # the digest fills it in from the acks
 
 
 def resolved_alerts(store: Store, start: datetime, end: datetime) -> list[ResolvedAlert]:
@@ -116,11 +80,15 @@ class LastUpdate:
 
 
 def last_update(store: Store, incident_id: str, before: datetime) -> LastUpdate | None:
-    """The newest timeline event of an incident at or before ``before``."""
+    """The newest status update of an incident at or before ``before``: the incident
+    clocks' definition (``STATUS_UPDATE_KINDS``, as ``last_status_update``), so a private
+    note or a linked alert does not count as telling people where things stand."""
+    marks = ", ".join("?" for _ in STATUS_UPDATE_KINDS)
     row = store.connection.execute(
         "SELECT occurred_at, kind, body, author FROM timeline_events"
-        " WHERE incident_id = ? AND occurred_at <= ? ORDER BY occurred_at DESC, id DESC LIMIT 1",
-        (incident_id, to_db_time(before)),
+        f" WHERE incident_id = ? AND kind IN ({marks}) AND occurred_at <= ?"
+        " ORDER BY occurred_at DESC, id DESC LIMIT 1",
+        (incident_id, *STATUS_UPDATE_KINDS, to_db_time(before)),
     ).fetchone()
     if row is None:
         return None
@@ -227,12 +195,10 @@ def noisiest_alerts(
 
 
 def incidents_detected(store: Store, start: datetime, end: datetime) -> list[IncidentRecord]:
-    rows = store.connection.execute(
-        f"{INCIDENT_SELECT} WHERE i.detected_at >= ? AND i.detected_at < ?"
-        " ORDER BY i.severity, i.detected_at, i.id",
-        (to_db_time(start), to_db_time(end)),
-    )
-    return [row_to_record(r) for r in rows]
+    """Incidents detected in [start, end) (the incident store's query), most severe first,
+    then oldest."""
+    found = [i for i in incidents_detected_since(store, start) if i.detected_at < end]
+    return sorted(found, key=lambda i: (i.severity, i.detected_at, i.id))
 
 
 def missing_postmortems(store: Store, before: datetime) -> list[IncidentRecord]:
@@ -246,28 +212,22 @@ def missing_postmortems(store: Store, before: datetime) -> list[IncidentRecord]:
     return [record for r in rows if postmortem_due(record := row_to_record(r))]
 
 
-@dataclass(frozen=True)
-class ActionItem:
-    id: int
-    incident_id: str
-    what: str
-    owner: str | None
-    due_date: date | None
-
-
 def open_action_items(store: Store) -> list[ActionItem]:
-    """Action items not done: soonest due first, undated last."""
+    """Action items not done, across incidents (``incident_notes.action_items`` reads one
+    incident's): soonest due first, undated last."""
     rows = store.connection.execute(
-        "SELECT id, incident_id, what, owner, due_date FROM action_items WHERE done = 0"
-        " ORDER BY due_date IS NULL, due_date, id"
+        "SELECT id, incident_id, what, owner, due_date, verification, done FROM action_items"
+        " WHERE done = 0 ORDER BY due_date IS NULL, due_date, id"
     )
     return [
         ActionItem(
-            int(r["id"]),
-            r["incident_id"],
-            r["what"],
-            r["owner"],
-            date.fromisoformat(r["due_date"]) if r["due_date"] else None,
+            int(r[0]),
+            r[1],
+            r[2],
+            r[3],
+            date.fromisoformat(r[4]) if r[4] else None,
+            r[5],
+            bool(r[6]),
         )
         for r in rows
     ]

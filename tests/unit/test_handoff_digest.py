@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from cockpit.config import Config, OnCall, parse
+from cockpit.model.matchers import exact
+from cockpit.model.silences import Silence, from_api
 from cockpit.reports.handoff import render_markdown
 from cockpit.reports.markdown import to_jsonable
 from cockpit.reports.review import render_markdown as render_review
 from cockpit.services.handoff_digest import build_digest
-from cockpit.services.handoff_live import LiveState, parse_silence
+from cockpit.services.handoff_live import LiveState
 from cockpit.services.shift import ensure_draft, plan_shift
 from cockpit.services.weekly_review import build_review, parse_week, week_bounds
 from cockpit.store import Store, open_store
@@ -227,25 +229,106 @@ def test_signed_digest_renders_the_signature(store: Store, config: Config) -> No
     assert "signed by bob at Fri 2026-11-20 16:30 CET" in text
 
 
-def test_parse_silence_reads_alertmanager_v2() -> None:
-    silence = parse_silence(
+def _karma_ack(sid: str, labels: dict[str, str], who: str, at: datetime) -> Silence:
+    """An ack as karma writes it (read through the alerts feature's parser)."""
+    silence = from_api(
         {
-            "id": "abc",
-            "createdBy": "alice",
-            "comment": "ACK! on it",
-            "startsAt": "2026-11-20T15:00:00.000Z",
-            "endsAt": "2026-11-20T17:00:00Z",
+            "id": sid,
+            "createdBy": who,
+            "comment": "ACK! This alert was acknowledged using karma on Fri, 20 Nov 2026",
+            "startsAt": at.isoformat(),
+            "endsAt": (at + timedelta(hours=1)).isoformat(),
             "status": {"state": "active"},
-            "matchers": [
-                {"name": "alertname", "value": "X", "isRegex": False, "isEqual": True},
-                {"name": "job", "value": "a|b", "isRegex": True, "isEqual": False},
-            ],
+            "matchers": [m.to_api() for m in exact(labels)],
         }
     )
-    assert silence is not None
-    assert silence.matchers == ("alertname=X", "job!~a|b")
-    assert silence.is_ack and silence.state == "active"
-    assert parse_silence({"id": "x"}) is None
+    assert silence is not None and silence.is_ack
+    return silence
+
+
+def test_an_ack_made_in_karma_shows_as_acknowledged_with_its_owner(
+    store: Store, config: Config
+) -> None:
+    base = seed.live()
+    assert base.alerts is not None and base.silences is not None
+    disk = replace(base.alerts[1], state="silenced", silenced_by=("s-karma",))
+    ack = _karma_ack("s-karma", seed.DISK_LABELS, "dave", NOW - timedelta(minutes=10))
+    live = LiveState((base.alerts[0], disk, base.alerts[2]), None, (*base.silences, ack), None)
+    d, _ = _digest(store, config, live)
+    assert d.firing_unacked == ()  # DiskFull is acked now: not news, and not gone either
+    assert [(a.name, a.owner, a.age, a.expires_at, a.still_firing) for a in d.acked] == [
+        ("HighLatency", "alice", timedelta(minutes=45), NOW + timedelta(hours=3), True),
+        ("DiskFull", "dave", timedelta(minutes=10), ack.ends_at, True),
+    ]
+    sections = _sections(render_markdown(d))
+    assert "`DiskFull`" in sections["Alerts acknowledged"]
+    assert "acked by dave" in sections["Alerts acknowledged"]
+
+
+def test_only_a_comment_starting_with_ack_bang_is_an_ack(store: Store, config: Config) -> None:
+    base = seed.live()
+    assert base.alerts is not None and base.silences is not None
+    disk = replace(base.alerts[1], state="silenced", silenced_by=("s-quiet",))
+    quiet = replace(
+        _karma_ack("s-quiet", seed.DISK_LABELS, "dave", NOW - timedelta(minutes=10)),
+        comment="acked: disk cleanup running",  # not karma's convention: a plain silence
+    )
+    live = LiveState((base.alerts[0], disk), None, (*base.silences, quiet), None)
+    d, _ = _digest(store, config, live)
+    assert [a.name for a in d.acked] == ["HighLatency"]
+    assert d.firing_unacked == ()  # silenced: handled, so not news either
+
+
+def test_a_notebook_ack_whose_silence_is_gone_is_not_acknowledged(
+    store: Store, config: Config
+) -> None:
+    # Someone expired the ack silence elsewhere: HighLatency fires again, unacked, even
+    # though this notebook still has the ack row.
+    base = seed.live()
+    assert base.alerts is not None and base.silences is not None
+    latency = replace(base.alerts[0], state="firing", silenced_by=())
+    silences = tuple(s for s in base.silences if s.id != "s-ack-2")
+    d, _ = _digest(store, config, LiveState((latency, *base.alerts[1:]), None, silences, None))
+    assert d.acked == ()
+    assert d.firing_unacked is not None
+    assert [a.name for a in d.firing_unacked] == ["HighLatency", "DiskFull"]
+
+
+def test_acks_come_from_the_notebook_when_silences_are_not_known(
+    store: Store, config: Config
+) -> None:
+    base = seed.live()
+    live = LiveState(base.alerts, None, None, "Alertmanager: connection refused")
+    d, _ = _digest(store, config, live)
+    assert [(a.name, a.owner, a.still_firing) for a in d.acked] == [("HighLatency", "alice", True)]
+    assert d.firing_unacked is not None
+    assert [a.name for a in d.firing_unacked] == ["DiskFull"]
+    assert d.problems == ("silences: Alertmanager: connection refused",)
+
+
+def test_a_resolved_alert_names_who_acked_it_in_karma_too(store: Store, config: Config) -> None:
+    base = seed.live()
+    assert base.silences is not None
+    karma = _karma_ack("s-karma-err", seed.ERR_LABELS, "dave", seed.T + timedelta(minutes=4))
+    live = LiveState(base.alerts, None, (*base.silences, karma), None)
+    d, _ = _digest(store, config, live)
+    assert [(r.name, r.acked_by) for r in d.resolved] == [("HighErrorRate", ("alice", "dave"))]
+
+
+def test_last_update_counts_status_updates_only(store: Store, config: Config) -> None:
+    from cockpit.store.incident_notes import add_note, last_status_update
+
+    d, ids = _digest(store, config)
+    still = next(i for i in d.incidents if i.id == ids["open"])
+    add_note(store, ids["open"], "private: checking vacuum", at=NOW - timedelta(minutes=5))
+    draft = ensure_draft(store, config, NOW)
+    after = next(
+        i for i in build_digest(store, config, draft, seed.live(), NOW).incidents
+        if i.id == ids["open"]
+    )  # fmt: skip
+    assert after.last_update == still.last_update  # a private note is not a status update
+    assert after.last_update is not None
+    assert after.last_update.at == last_status_update(store, ids["open"])
 
 
 # --- the weekly review -------------------------------------------------------------------

@@ -13,7 +13,13 @@ from cockpit.model.incident_clocks import (
     update_clock,
 )
 from cockpit.model.incident_record import IncidentRecord
-from cockpit.model.incident_stats import stats_by_severity
+from cockpit.model.incident_stats import (
+    Durations,
+    ack_delays,
+    resolve_delays,
+    stats_by_severity,
+    summarize,
+)
 
 T0 = datetime(2025, 10, 14, 10, 30, tzinfo=UTC)
 M = timedelta(minutes=1)
@@ -106,3 +112,16 @@ def test_mtta_mttr_by_severity() -> None:
     assert (rows["Sev2"].count, rows["Sev2"].mtta, rows["Sev2"].mttr) == (1, None, None)
     assert (rows["Sev3"].mtta, rows["Sev3"].mttr) == (30 * M, 30 * M)
     assert (rows["Sev4"].count, rows["Sev4"].mtta) == (0, None)
+
+
+def test_mtta_mttr_summaries_share_the_delays_with_the_table() -> None:
+    # The weekly review's MTTA/MTTR: the same delays as the table, with a median too.
+    records = [
+        incident("Sev1", "closed", acknowledged_at=T0 + 4 * M, resolved_at=T0 + 40 * M),
+        incident("Sev2", "resolved", acknowledged_at=T0 + 10 * M, resolved_at=T0 + 80 * M),
+        incident("Sev1", "investigating", acknowledged_at=T0 + 1 * M),
+        incident("Sev2", "detected"),
+    ]
+    assert summarize(ack_delays(records)) == Durations(3, 5 * M, 4 * M)
+    assert summarize(resolve_delays(records)) == Durations(2, 60 * M, 60 * M)
+    assert summarize([]) == Durations(0, None, None)
