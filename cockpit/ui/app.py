@@ -93,6 +93,13 @@ ACTIONS = (
     ("q", "quit", "Quit"),
 )
 PROBE_TICK = 1.0  # seconds
+# Actions on the main screen's panes, or that open a screen from it. On any other screen
+# they would act on hidden panes or pile screens up, so they wait until you are back.
+MAIN_SCREEN_ONLY = frozenset(
+    {"focus_pane", "toggle_maximise", "probe_now", "demo_fault", "incident_list",
+     "new_incident", "silences", "open_handoff", "open_review", "alert_runbook",
+     "pick_runbook"}
+)  # fmt: skip
 FOOTER_KEYS = {"z", "p", "r", "f", "q"}
 
 
@@ -402,6 +409,10 @@ class CockpitApp(App[None]):
         pane.update_view(view, self.clock())
 
     # -- actions -------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False disables the key and leaves it out of that screen's footer.
+        return action not in MAIN_SCREEN_ONLY or len(self.screen_stack) == 1
+
     def action_focus_pane(self, name: str) -> None:
         if self.screen.maximized is not None:
             self.screen.minimize()

@@ -107,3 +107,26 @@ def test_bad_keys_are_config_errors_naming_file_key_and_reason(
 
 def test_swapping_two_keys_is_fine() -> None:
     assert check_keymap(ACTIONS, {"toggle_pause": "r", "refresh_now": "p"}) == []
+
+
+async def test_main_screen_keys_wait_while_another_screen_is_open(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from cockpit.ui.screens.incident_list import IncidentListScreen
+
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentListScreen)
+        depth = len(app.screen_stack)
+        # Opening keys do not pile screens up; pane keys do not reach the hidden panes.
+        await pilot.press("i", "h", "w", "S", "N", "R", "1", "z")
+        await pilot.pause()
+        assert len(app.screen_stack) == depth
+        assert isinstance(app.screen, IncidentListScreen)
+        assert app.check_action("open_handoff", ()) is False
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert app.check_action("open_handoff", ()) is True

@@ -110,6 +110,8 @@ class RunbookRunScreen(Screen[None]):
         Binding("f", "fail", "Fail"),
         Binding("p", "pause", "Pause & close"),
         Binding("escape", "pause", "Close", show=False),
+        # As in `cockpit runbook run`: q pauses the run, it does not quit the cockpit.
+        Binding("q", "pause", "Pause & close", show=False),
         Binding("A", "abort", "Abort run"),
         # The main screen's pane keys mean nothing here; keep them out of the footer.
         Binding("z", "nothing", show=False),
