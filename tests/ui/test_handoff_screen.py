@@ -257,3 +257,54 @@ def test_snapshot_weekly_review(
 
     app = _seeded_app(make_app, sample_config, tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_busy_notebook_is_reported_not_a_crash(
+    make_app: Callable[..., CockpitApp],
+    sample_config: Config,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    # Store.transaction re-raises SQLite's own errors ("database is locked" while another
+    # cockpit writes): every write and read of the screens says so and carries on.
+    import sqlite3
+
+    from cockpit.ui.screens import handoff as handoff_screen
+    from cockpit.ui.screens import review as review_screen
+
+    def locked(*args: object, **kwargs: object) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    app = _seeded_app(make_app, sample_config, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HandoffScreen)
+        monkeypatch.setattr(handoff_screen, "save_text", locked)
+        monkeypatch.setattr(handoff_screen, "tick", locked)
+        monkeypatch.setattr(handoff_screen, "build_digest", locked)
+        screen.query_one("#handoff-notes", TextArea).focus()
+        await pilot.press(*"db-2")
+        await pilot.pause(0.8)  # the save fails: the text is kept for the next try
+        assert screen._pending["notes"] == "db-2"
+        screen.query_one(SelectionList).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "notebook is busy" in _digest_text(app)
+        assert screen._sign("bob") is not None  # refused with the reason, not raised
+        messages = [n.message for n in app._notifications]
+        assert any("Could not save the handoff notes" in m and "busy" in m for m in messages)
+        assert any("Could not save the tick" in m for m in messages)
+        monkeypatch.undo()
+        await pilot.press("escape")  # closing writes the kept text
+        await pilot.pause()
+        assert app.store is not None
+        draft = current_draft(app.store)
+        assert draft is not None and draft.notes == "db-2"
+        monkeypatch.setattr(review_screen, "build_review", locked)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        text = str(app.screen.query_one("#review-text", Static).render())
+        assert "could not be read: database is locked" in text

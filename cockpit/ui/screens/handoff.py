@@ -9,6 +9,7 @@ closing its own.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
@@ -48,6 +49,14 @@ SECTION_TITLES = {
     "notes": "Shift notes (scratchpad, saved as you type)",
 }
 LiveFetch = Callable[[], Awaitable[LiveState]]
+
+
+def _db_problem(exc: sqlite3.Error) -> str:
+    """SQLite's own errors (``Store.transaction`` re-raises them as they are), in words."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the notebook is busy (another cockpit is writing to it): {text}; try again"
+    return f"the notebook refused: {text}"
 
 
 def _with_text(handoff: Handoff, texts: dict[str, str]) -> Handoff:
@@ -188,6 +197,8 @@ class HandoffScreen(Screen[None]):
             )
         except (StoreError, OSError, HandoffRefused) as exc:
             self.problem = str(exc)
+        except sqlite3.Error as exc:
+            self.problem = _db_problem(exc)
         self._show()
         if self.focus_section in TEXT_SECTIONS:
             self.query_one(f"#handoff-{self.focus_section}", TextArea).focus()
@@ -247,8 +258,14 @@ class HandoffScreen(Screen[None]):
         else:
             # Unsaved keystrokes belong in the digest too.
             current = _with_text(handoff, self._pending)
-            digest = build_digest(self.store, self.config, current, self.live, self.clock())
-            text = render_markdown(digest)
+            try:
+                digest = build_digest(self.store, self.config, current, self.live, self.clock())
+            except sqlite3.Error as exc:
+                why = f"Could not read the digest: {_db_problem(exc)}"
+                self.notify(why, severity="error", markup=False)
+                text = f"{why}\n\nctrl+r tries again."
+            else:
+                text = render_markdown(digest)
         self.query_one("#handoff-digest-text", Static).update(Text(text))
 
     # -- editing ------------------------------------------------------------
@@ -274,8 +291,14 @@ class HandoffScreen(Screen[None]):
         try:
             for section, text in pending.items():
                 save_text(self.store, self.handoff.id, section, text)
-        except (HandoffRefused, StoreError, OSError) as exc:
-            self.notify(f"Could not save the handoff notes: {exc}", severity="error",
+        except (HandoffRefused, StoreError, OSError, sqlite3.Error) as exc:
+            why = str(exc)
+            if isinstance(exc, sqlite3.Error):
+                why = _db_problem(exc)
+                # A busy notebook is passing: keep the text, the next change or closing
+                # tries again.
+                self._pending = {**pending, **self._pending}
+            self.notify(f"Could not save the handoff notes: {why}", severity="error",
                         markup=False)  # fmt: skip
             return
         self.handoff = _with_text(self.handoff, pending)
@@ -294,6 +317,9 @@ class HandoffScreen(Screen[None]):
             tick(self.store, item_id, checked=checked, by=by, at=self.clock())
         except (HandoffRefused, StoreError) as exc:
             self.notify(str(exc), severity="error", markup=False)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not save the tick: {_db_problem(exc)}", severity="error",
+                        markup=False)  # fmt: skip
         self._reload()
         fresh = next((i for i in self.handoff.checklist if i.id == item_id), None)
         if fresh is not None:
@@ -303,7 +329,12 @@ class HandoffScreen(Screen[None]):
 
     def _reload(self) -> None:
         if self.store is not None and self.handoff is not None:
-            fresh = get_handoff(self.store, self.handoff.id)
+            try:
+                fresh = get_handoff(self.store, self.handoff.id)
+            except sqlite3.Error as exc:
+                self.notify(f"Could not re-read the handoff: {_db_problem(exc)}",
+                            severity="error", markup=False)  # fmt: skip
+                return
             if fresh is not None:
                 self.handoff = fresh
                 self._show_digest()
@@ -342,6 +373,8 @@ class HandoffScreen(Screen[None]):
             return str(exc)
         except StoreError as exc:
             return f"the notebook refused the write: {exc}"
+        except sqlite3.Error as exc:
+            return _db_problem(exc)
         return None
 
     def _signed(self, name: str | None) -> None:
@@ -352,7 +385,13 @@ class HandoffScreen(Screen[None]):
     def action_past(self) -> None:
         if self.store is None:
             return
-        self.app.push_screen(PastHandoffsScreen(past_handoffs(self.store), self.zone), self._open)
+        try:
+            past = past_handoffs(self.store)
+        except sqlite3.Error as exc:
+            self.notify(f"Could not list past handoffs: {_db_problem(exc)}", severity="error",
+                        markup=False)  # fmt: skip
+            return
+        self.app.push_screen(PastHandoffsScreen(past, self.zone), self._open)
 
     def _open(self, handoff_id: int | None) -> None:
         if handoff_id:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -50,6 +51,10 @@ class ReviewScreen(Screen[None]):
                 text = render_markdown(build_review(store, self.config, self.clock(), self.week))
         except (StoreError, OSError) as exc:
             text = f"The notebook could not be read: {exc}"
+        except sqlite3.Error as exc:
+            text = f"The notebook could not be read: {exc}"
+            self.notify(f"Weekly review: the notebook could not be read: {exc}",
+                        severity="error", markup=False)  # fmt: skip
         self.query_one("#review-text", Static).update(Text(text))
 
     def action_week(self, step: int) -> None:
