@@ -104,14 +104,15 @@ async def create_silence(
 
 async def extend(
     client: httpx.AsyncClient, config: Config, silence: Silence, by: timedelta, now: datetime
-) -> str:
-    """Move the end ``by`` later (from now if it already ended); Alertmanager may answer a
-    new id, which then replaces the old silence."""
+) -> tuple[str, datetime]:
+    """Move the end ``by`` later (from now if it already ended); returns the silence's id
+    and new end. Alertmanager may answer a new id, which then replaces the old silence."""
     endpoint = writable_endpoint(config)
     if by <= timedelta(0):
         raise ActionRefused("extend by a duration longer than zero, e.g. 1h")
     if silence.state == "expired":
-        body = replace(silence, id="", starts_at=now, ends_at=now + by).to_api()
+        changed = replace(silence, id="", starts_at=now, ends_at=now + by)
     else:
-        body = replace(silence, ends_at=max(silence.ends_at, now) + by).to_api()
-    return await alertmanager.post_silence(client, endpoint, body)
+        changed = replace(silence, ends_at=max(silence.ends_at, now) + by)
+    new_id = await alertmanager.post_silence(client, endpoint, changed.to_api())
+    return new_id, changed.ends_at

@@ -108,6 +108,17 @@ def record_unack(
     return changed > 0
 
 
+def record_extend(store: Store, old_id: str, new_id: str, ends_at: datetime) -> int:
+    """An ack silence was extended: its local ack follows (new end, and the new id when
+    Alertmanager answered one), so the digest and the expiry watch see it still live."""
+    with store.transaction() as conn:
+        return conn.execute(
+            "UPDATE acks SET expires_at = ?, silence_id = ? WHERE silence_id = ?"
+            " AND removed_at IS NULL",
+            (to_db_time(ends_at), new_id, old_id),
+        ).rowcount
+
+
 def record_silences_expired(store: Store, silences: list[Silence], at: datetime) -> int:
     """One ``silence_expired`` event per silence that was live and is now expired, except
     acks already noted as un-acked; returns how many were written."""

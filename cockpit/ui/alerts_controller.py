@@ -26,7 +26,7 @@ from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_
 from cockpit.services.snapshots import AlertSnapshot
 from cockpit.sources.errors import SourceError
 from cockpit.store import StoreError
-from cockpit.store.acks import record_ack, record_silences_expired, record_unack
+from cockpit.store.acks import record_ack, record_extend, record_silences_expired, record_unack
 from cockpit.store.incidents import incidents_for_alert
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
@@ -330,8 +330,11 @@ class AlertController:
         now = self.app.clock()
         try:
             if action == "extend":
-                new_id = await alert_actions.extend(client, self.app.config, silence, by, now)
+                new_id, ends = await alert_actions.extend(client, self.app.config, silence, by, now)
                 done = f"Silence {new_id[:8]} now ends {format_duration(by)} later"
+                store = self.app.store
+                if silence.is_ack and store is not None:
+                    self._store_write(lambda: record_extend(store, silence.id, new_id, ends))
             else:
                 await alert_actions.expire(client, self.app.config, silence.id)
                 done = f"Silence {silence.id[:8]} expired"

@@ -16,6 +16,7 @@ from cockpit.store.acks import (
     acks_for,
     active_acks,
     record_ack,
+    record_extend,
     record_silences_expired,
     record_unack,
 )
@@ -61,6 +62,16 @@ def test_ack_unack_and_expiry_are_recorded(store: Store) -> None:
     assert any(k == "silence_expired" for k, _, _ in kinds)
     acked = next(e for e in latest_events(store) if e.kind == "alert_acked")
     assert dict(acked.labels) == dict(ALERT.labels)
+
+
+def test_an_extended_ack_stays_active_under_its_new_id(store: Store) -> None:
+    silence = new_ack(ALERT, "alice", NOW, timedelta(hours=1))
+    record_ack(store, ALERT, silence, "s-1", NOW)
+    later = NOW + timedelta(hours=3)
+    assert record_extend(store, "s-1", "s-9", later) == 1
+    [ack] = active_acks(store, NOW + timedelta(hours=2))
+    assert (ack.silence_id, ack.expires_at) == ("s-9", later)
+    assert record_extend(store, "s-1", "s-10", later) == 0  # the old id is gone
 
 
 def test_draft_from_alert_maps_severity_and_links() -> None:
