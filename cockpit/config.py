@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, Problem
+from cockpit.keymap import ACTIONS, check_keymap
 from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem, parse_item
 from cockpit.model.conditions import parse_condition
 from cockpit.model.handoff import WEEKDAYS
@@ -152,7 +153,7 @@ class Config:
     # No writes to outside systems (ack, silence, expire) and no runbook commands.
     read_only: bool = False
     plugins: Mapping[str, PluginSettings] = field(default_factory=dict)
-    # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/ui/keys.py.
+    # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/keymap.py.
     keys: Mapping[str, str] = field(default_factory=dict)
     handoff: HandoffConfig = field(default_factory=HandoffConfig)
     # [severity.SevN]: first-response target and status-update cadence per severity.
@@ -266,10 +267,6 @@ def _keys(check: Checker, raw: object) -> dict[str, str]:
     table = check.table(raw, "keys", raw.keys() if isinstance(raw, Mapping) else ())
     if not table:
         return {}
-    # The actions live with the UI; read them only when there is something to check.
-    from cockpit.ui.app import ACTIONS
-    from cockpit.ui.keys import check_keymap
-
     problems = check_keymap(ACTIONS, table)
     for action, reason in problems:
         check.problem(f"keys.{action}", reason)

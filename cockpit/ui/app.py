@@ -31,6 +31,7 @@ from textual.widgets import Footer
 
 from cockpit import locations
 from cockpit.config import Config
+from cockpit.keymap import ACTIONS, action_id
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import ProbeState
 from cockpit.plugins.host import PluginHost
@@ -49,7 +50,6 @@ from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import last_signed
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
-from cockpit.ui.keys import action_id
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -69,29 +69,6 @@ from cockpit.ui.themes import install_themes, remember_theme
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
          "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
-# (key, action, description); one list feeds the bindings and the command palette.
-ACTIONS = (
-    ("1", "focus_pane('slo')", "Focus SLOs"),
-    ("2", "focus_pane('alerts')", "Focus alerts"),
-    ("3", "focus_pane('timeline')", "Focus timeline"),
-    ("4", "focus_pane('runbooks')", "Focus runbooks"),
-    ("5", "focus_pane('probes')", "Focus probes"),
-    ("z", "toggle_maximise", "Maximise or restore the focused pane"),
-    ("p", "toggle_pause", "Pause or resume refresh"),
-    ("r", "refresh_now", "Refresh every source now"),
-    ("x", "probe_now", "Re-run the selected probe now"),
-    ("f", "demo_fault", "Set a demo fault"),
-    ("?", "show_help", "Show every key of the focused pane"),
-    ("h", "open_handoff", "Shift handoff: digest, checklist, notes, sign-off"),
-    ("n", "open_handoff('notes')", "Shift notes (scratchpad, saved as you type)"),
-    ("w", "open_review", "Weekly review"),
-    ("i", "incident_list", "Incidents: list, open, edit"),
-    ("N", "new_incident", "New incident"),
-    ("S", "silences", "Silences: list, create, extend, expire"),
-    ("o", "alert_runbook", "Run the selected alert's runbook"),
-    ("R", "pick_runbook", "Run a runbook (pick one)"),
-    ("q", "quit", "Quit"),
-)
 PROBE_TICK = 1.0  # seconds
 # Actions on the main screen's panes, or that open a screen from it. On any other screen
 # they would act on hidden panes or pile screens up, so they wait until you are back.

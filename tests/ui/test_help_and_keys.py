@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from cockpit.config import Config, ConfigError, parse
+from cockpit.keymap import action_id, check_keymap
 from cockpit.ui.app import ACTIONS, CockpitApp
-from cockpit.ui.keys import action_id, check_keymap
 from cockpit.ui.screens.help import HelpScreen
 
 from .test_main_screen import SIZE, _fill

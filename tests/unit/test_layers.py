@@ -69,3 +69,24 @@ def test_the_checker_sees_a_textual_import(tmp_path: Path) -> None:
     sample = tmp_path / "bad.py"
     sample.write_text("from textual.widgets import Static\nimport textual\n")
     assert {"textual.widgets", "textual"} <= _imports(sample)
+
+
+def test_reading_a_config_with_keys_loads_no_textual() -> None:
+    # The static checks above cannot see a lazy or indirect import: run it for real.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, pathlib\n"
+        "from cockpit.config import parse\n"
+        "config = parse({'keys': {'toggle_pause': 'space'}}, pathlib.Path('c.toml'))\n"
+        "assert config.keys == {'toggle_pause': 'space'}\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual'"
+        " or m.startswith('cockpit.ui'))\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

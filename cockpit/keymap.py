@@ -1,4 +1,5 @@
-"""Key bindings: one id per action, remapped from the config's ``[keys]`` table.
+"""The cockpit's keys: every global action, one id per action, remapped from the
+config's ``[keys]`` table. No Textual here: the config reads it to check ``[keys]``.
 
 An action's id is its method name with its argument: ``focus_pane('slo')`` is
 ``focus_pane_slo``, ``toggle_pause`` stays ``toggle_pause``. ``[keys] toggle_pause =
@@ -8,9 +9,32 @@ An action's id is its method name with its argument: ``focus_pane('slo')`` is
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
-from textual.keys import _character_to_key
+# (key, action, description); one list feeds the bindings and the command palette.
+ACTIONS = (
+    ("1", "focus_pane('slo')", "Focus SLOs"),
+    ("2", "focus_pane('alerts')", "Focus alerts"),
+    ("3", "focus_pane('timeline')", "Focus timeline"),
+    ("4", "focus_pane('runbooks')", "Focus runbooks"),
+    ("5", "focus_pane('probes')", "Focus probes"),
+    ("z", "toggle_maximise", "Maximise or restore the focused pane"),
+    ("p", "toggle_pause", "Pause or resume refresh"),
+    ("r", "refresh_now", "Refresh every source now"),
+    ("x", "probe_now", "Re-run the selected probe now"),
+    ("f", "demo_fault", "Set a demo fault"),
+    ("?", "show_help", "Show every key of the focused pane"),
+    ("h", "open_handoff", "Shift handoff: digest, checklist, notes, sign-off"),
+    ("n", "open_handoff('notes')", "Shift notes (scratchpad, saved as you type)"),
+    ("w", "open_review", "Weekly review"),
+    ("i", "incident_list", "Incidents: list, open, edit"),
+    ("N", "new_incident", "New incident"),
+    ("S", "silences", "Silences: list, create, extend, expire"),
+    ("o", "alert_runbook", "Run the selected alert's runbook"),
+    ("R", "pick_runbook", "Run a runbook (pick one)"),
+    ("q", "quit", "Quit"),
+)
 
 # Keys the app or Textual itself holds: the command palette, quit, focus movement.
 RESERVED = {
@@ -32,6 +56,22 @@ def action_id(action: str) -> str:
         return action
     arg = re.sub(r"\W+", "_", match["arg"]).strip("_")
     return f"{match['name']}_{arg}" if arg else match["name"]
+
+
+# Textual names a printable key by its Unicode name, with a few shortened.
+_SHORTER = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+            "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}  # fmt: skip
+
+
+def _character_to_key(character: str) -> str:
+    """``?`` -> ``question_mark``, ``[`` -> ``left_square_bracket``, as Textual does."""
+    if character.isalnum():
+        return character
+    try:
+        name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:  # a control character: no key anyone types in a config
+        return character
+    return _SHORTER.get(name, name)
 
 
 def normalise(keys: str) -> list[str]:
