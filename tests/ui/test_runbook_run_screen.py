@@ -357,6 +357,26 @@ async def test_the_picker_from_the_command_palette_key(
         assert screen.session.runbook.name == "database-outage"
 
 
+async def test_from_an_incident_detail_the_run_is_linked_to_it(
+    make_app: Callable[..., CockpitApp], config: Config
+) -> None:
+    from cockpit.ui.screens.incident_detail import IncidentDetailScreen
+
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.store is not None
+        incident = create_incident(app.store, title="db down", severity="Sev2", detected_at=FROZEN)
+        app.push_screen(IncidentDetailScreen(incident.id))
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert isinstance(app.screen, RunbookPickerScreen)
+        await pilot.press("down", "d")
+        await pilot.pause()
+        screen = run_screen(app)
+        assert screen.session.state.incident_id == incident.id
+
+
 async def test_abort_needs_a_yes_and_ends_the_run(
     make_app: Callable[..., CockpitApp], config: Config
 ) -> None:

@@ -61,6 +61,7 @@ class IncidentDetailScreen(Screen[None]):
         Binding("ctrl+k", "postmortem", "Postmortem link", priority=True),
         Binding("ctrl+r", "copy_report", "Copy report", priority=True),
         Binding("ctrl+o", "save_report", "Save report", priority=True),
+        Binding("ctrl+b", "runbook", "Run a runbook", priority=True),
         Binding("escape", "back", "Back"),
     ]
 
@@ -301,6 +302,13 @@ class IncidentDetailScreen(Screen[None]):
             self.notify(f"Report not saved: {exc}", severity="error", markup=False)
             return
         self.notify(f"Report saved to {path.resolve()}", markup=False)
+
+    def action_runbook(self) -> None:
+        from cockpit.ui.app import CockpitApp
+        from cockpit.ui.screens.runbook_open import pick_runbook
+
+        if isinstance(self.app, CockpitApp):
+            pick_runbook(self.app, incident_id=self.incident_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

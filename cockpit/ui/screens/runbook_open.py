@@ -105,7 +105,8 @@ def open_runbook(
     )
 
 
-def pick_runbook(app: CockpitApp) -> None:
+def pick_runbook(app: CockpitApp, *, incident_id: str | None = None) -> None:
+    """Pick a runbook to run; from an incident's detail the run is linked to it."""
     resumable: list[str] = []
     if app.store is not None:
         try:
@@ -115,7 +116,7 @@ def pick_runbook(app: CockpitApp) -> None:
 
     def chosen(choice: tuple[str, bool] | None) -> None:
         if choice is not None:
-            open_runbook(app, choice[0], dry_run=choice[1])
+            open_runbook(app, choice[0], incident_id=incident_id, dry_run=choice[1])
 
     app.push_screen(RunbookPickerScreen(_entries(app), resumable), chosen)
 
