@@ -12,6 +12,7 @@ Blocking (prometheus-api-client): run it in a thread worker, never on the UI loo
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -35,6 +36,12 @@ TAG = "cockpit_slo"
 ONE_HOUR = timedelta(hours=1)
 
 
+def _promql_regex_literal(text: str) -> str:
+    """``text`` matched literally by a PromQL regex: the dot in "0.25" must not match
+    "0x25", and the backslash that escapes it is itself escaped in a PromQL string."""
+    return re.escape(text).replace("\\", "\\\\")
+
+
 def error_ratio_query(slo: SloConfig, window: timedelta) -> str:
     """PromQL for the share of bad events of ``slo`` over ``window`` (NaN without traffic)."""
     span = promql_duration(window)
@@ -43,7 +50,10 @@ def error_ratio_query(slo: SloConfig, window: timedelta) -> str:
         selector = slo.selector.strip()
         extra = f",{selector}" if selector else ""
         # Exporters write le="1" or le="1.0"; Prometheus 2 keeps the label as written.
-        spellings = "|".join(sorted({f"{slo.threshold:g}", repr(float(slo.threshold))}))
+        spellings = "|".join(
+            _promql_regex_literal(text)
+            for text in sorted({f"{slo.threshold:g}", repr(float(slo.threshold))})
+        )
         fast = f'sum(rate({slo.metric}_bucket{{le=~"{spellings}"{extra}}}[{span}]))'
         total = f"sum(rate({slo.metric}_count{{{selector}}}[{span}]))"
         return f"1 - ({fast}) / ({total})"

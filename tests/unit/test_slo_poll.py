@@ -101,7 +101,7 @@ def test_ratio_bad_query() -> None:
 
 def test_latency_query_with_selector() -> None:
     assert error_ratio_query(_slo(SLOS, 2), H) == (
-        '1 - (sum(rate(lat_seconds_bucket{le=~"2.5",job="checkout"}[1h]))) '
+        '1 - (sum(rate(lat_seconds_bucket{le=~"2\\\\.5",job="checkout"}[1h]))) '
         '/ (sum(rate(lat_seconds_count{job="checkout"}[1h])))'
     )
 
@@ -116,14 +116,20 @@ metric = "http_request_duration_seconds"
 threshold = 1
 """
     assert error_ratio_query(_slo(text), M30) == (
-        '1 - (sum(rate(http_request_duration_seconds_bucket{le=~"1|1.0"}[30m]))) '
+        '1 - (sum(rate(http_request_duration_seconds_bucket{le=~"1|1\\\\.0"}[30m]))) '
         "/ (sum(rate(http_request_duration_seconds_count{}[30m])))"
     )
 
 
 @pytest.mark.parametrize(
     ("threshold", "spelling"),
-    [("0.25", "0.25"), ("10", "10|10.0"), ("2.0", "2|2.0"), ("0.5", "0.5")],
+    [
+        ("0.25", r"0\\.25"),
+        ("10", r"10|10\\.0"),
+        ("2.0", r"2|2\\.0"),
+        ("0.5", r"0\\.5"),
+        ("1e-3", r"0\\.001"),
+    ],
 )
 def test_latency_threshold_spellings(threshold: str, spelling: str) -> None:
     text = f"""
@@ -178,7 +184,7 @@ def test_batch_query_tags_and_joins() -> None:
         '"cockpit_slo", "0", "", "") or '
         "label_replace((sum(rate(web_bad_total[1h]))) / (sum(rate(web_all_total[1h]))), "
         '"cockpit_slo", "1", "", "") or '
-        'label_replace(1 - (sum(rate(lat_seconds_bucket{le=~"2.5",job="checkout"}[1h]))) '
+        'label_replace(1 - (sum(rate(lat_seconds_bucket{le=~"2\\\\.5",job="checkout"}[1h]))) '
         '/ (sum(rate(lat_seconds_count{job="checkout"}[1h]))), "cockpit_slo", "2", "", "")'
     )
 

@@ -53,7 +53,7 @@ def test_every_needed_window_is_recorded_for_every_slo() -> None:
     for slo in config.slos:
         assert f"expr: {json.dumps(error_ratio_query(slo, timedelta(hours=6)))}\n" in text
     assert '\\"5..\\"}[1h]))) / (sum(rate(http_requests_total[1h])))' in text
-    assert 'http_request_duration_seconds_bucket{le=~\\"2.5\\"}[5m]' in text
+    assert 'http_request_duration_seconds_bucket{le=~\\"2\\\\\\\\.5\\"}[5m]' in text
 
 
 def test_groups_and_labels_follow_sloth() -> None:
