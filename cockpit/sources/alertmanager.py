@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from cockpit.config import Endpoint
-from cockpit.sources.endpoint import get_json, request_settings
+from cockpit.sources.endpoint import get_json, request_settings_off_loop
 from cockpit.sources.errors import SourceError, describe_httpx_error
 
 
@@ -71,7 +71,7 @@ async def _send(
     path: str,
     body: dict[str, Any] | None = None,
 ) -> httpx.Response:
-    settings = request_settings(endpoint)
+    settings = await request_settings_off_loop(endpoint)
     try:
         response = await client.request(
             method,

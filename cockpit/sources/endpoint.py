@@ -3,6 +3,8 @@ so a value never sits in a long-lived object that might be printed."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 import httpx
 
 from cockpit.config import Endpoint, SecretRef
-from cockpit.secrets import require_secret
+from cockpit.secrets import env_var, require_secret
 from cockpit.sources.errors import SourceError, describe_httpx_error
 
 
@@ -51,6 +53,34 @@ def request_settings(endpoint: Endpoint) -> RequestSettings:
     return RequestSettings(headers, basic, verify, endpoint.timeout.total_seconds())
 
 
+def _secret_names(headers: Mapping[str, str | SecretRef], endpoint: Endpoint | None) -> set[str]:
+    names = {value.name for value in headers.values() if isinstance(value, SecretRef)}
+    if endpoint is not None and endpoint.auth is not None:
+        names.add(endpoint.auth.secret)
+    return names
+
+
+def _needs_keyring(names: set[str]) -> bool:
+    """Whether resolving ``names`` may call the OS keyring (a D-Bus round trip that can take
+    seconds on a locked desktop keyring), as opposed to reading environment variables."""
+    return any(env_var(name) not in os.environ for name in names)
+
+
+async def request_settings_off_loop(endpoint: Endpoint) -> RequestSettings:
+    """``request_settings`` for coroutines: a keyring lookup runs in a thread so it never
+    holds the event loop (and with it the screen) while the keyring answers."""
+    if _needs_keyring(_secret_names(endpoint.headers, endpoint)):
+        return await asyncio.to_thread(request_settings, endpoint)
+    return request_settings(endpoint)
+
+
+async def resolve_headers_off_loop(headers: Mapping[str, str | SecretRef]) -> dict[str, str]:
+    """``resolve_headers`` for coroutines; see ``request_settings_off_loop``."""
+    if _needs_keyring(_secret_names(headers, None)):
+        return await asyncio.to_thread(resolve_headers, headers)
+    return resolve_headers(headers)
+
+
 async def get_json(
     client: httpx.AsyncClient, endpoint: Endpoint, path: str, what: str, **params: str
 ) -> Any:
@@ -58,7 +88,7 @@ async def get_json(
 
     ``what`` names the server expected there, for the message when something else answers.
     """
-    settings = request_settings(endpoint)
+    settings = await request_settings_off_loop(endpoint)
     try:
         response = await client.get(
             endpoint.url + path,

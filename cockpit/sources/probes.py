@@ -24,7 +24,7 @@ from cockpit.config import ProbeConfig
 from cockpit.model.conditions import Condition, Observation, evaluate
 from cockpit.model.probes import ConditionResult, ProbeResult, Response, children_of
 from cockpit.secrets import SecretError
-from cockpit.sources.endpoint import resolve_headers
+from cockpit.sources.endpoint import resolve_headers_off_loop
 from cockpit.sources.errors import describe_httpx_error
 
 TOTAL_GRACE = 1.0  # seconds beyond the probe's timeout for the whole response
@@ -140,7 +140,7 @@ def _connect_category(description: str) -> str:
 
 async def _http(client: httpx.AsyncClient, probe: ProbeConfig) -> _Seen:
     try:
-        headers = resolve_headers(probe.headers)
+        headers = await resolve_headers_off_loop(probe.headers)
     except SecretError as exc:
         return _Seen(Observation(), error=str(exc), category="secret")
     started = time.perf_counter()
