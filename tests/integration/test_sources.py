@@ -181,3 +181,38 @@ def test_a_broken_promql_shows_prometheus_message_and_others_still_work(config: 
     assert by_name["broken"].budget.sli is None
     assert by_name["api-availability"].error is None
     assert snapshot.freshness.error is None  # the source itself is fine
+
+
+def _long_sum(terms: int) -> str:
+    return "vector(1)" + " + 0 * vector(1)" * terms
+
+
+def test_a_long_query_goes_in_a_post_body(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    import requests
+
+    assert config.prometheus is not None
+    queries = prometheus.PrometheusQueries(config.prometheus)
+    posted: list[str] = []
+    real_post = requests.Session.post
+
+    def spy(self: requests.Session, url: str, **kwargs: object) -> requests.Response:
+        posted.append(url)
+        return real_post(self, url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(requests.Session, "post", spy)
+    short = _long_sum(3)
+    assert queries.scalar(short) == 1.0 and posted == []
+    expr = _long_sum(2000)  # about 32 KB, like the batch for 100 SLOs
+    assert len(expr) > prometheus.LONG_QUERY
+    assert queries.scalar(expr) == 1.0
+    assert posted == [config.prometheus.url + "/api/v1/query"]
+    # The pinned evaluation time travels in the body too.
+    pinned = "vector(time())" + expr.removeprefix("vector(1)")
+    assert queries.scalar(pinned, at=1_700_000_000) == 1_700_000_000
+
+
+def test_a_long_bad_query_is_refused_as_a_query(config: Config) -> None:
+    assert config.prometheus is not None
+    queries = prometheus.PrometheusQueries(config.prometheus)
+    with pytest.raises(prometheus.QueryRefused, match="query refused"):
+        queries.query(_long_sum(500) + " +")
