@@ -19,6 +19,7 @@ from cockpit.model.incident_stats import SeverityStats, stats_by_severity
 from cockpit.services.notify import Notification, publish
 from cockpit.services.timeline_view import incident_clocks
 from cockpit.store import Store
+from cockpit.store.announcements import claim_announcement
 from cockpit.store import incidents as store_incidents
 from cockpit.store.incidents import incidents_detected_since, open_incidents
 
@@ -167,18 +168,21 @@ def save_fields(
 def announce_due_updates(
     store: Store,
     now: datetime,
-    announced: dict[str, datetime],
     policies: Mapping[str, SeverityPolicy] = DEFAULT_POLICIES,
 ) -> list[str]:
     """Publish ``incident_status_update_due`` once per deadline for every open incident
-    whose update clock is due or late. ``announced`` (incident id -> deadline already
-    announced) is kept by the caller between calls. Returns the ids announced now."""
+    whose update clock is due or late. "Once" holds across restarts and across cockpits
+    sharing the notebook: the deadline is claimed in the store before it is announced.
+    Returns the ids announced now."""
     fresh = []
     for record in open_incidents(store):
         clock = incident_clocks(store, record, now, policies).update
-        if clock is None or clock.state == "ok" or announced.get(record.id) == clock.next_due:
+        if clock is None or clock.state == "ok":
             continue
-        announced[record.id] = clock.next_due
+        if not claim_announcement(
+            store, record.id, "incident_status_update_due", clock.next_due, now
+        ):
+            continue
         fresh.append(record.id)
         _notify(
             "incident_status_update_due",

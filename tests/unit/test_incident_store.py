@@ -214,13 +214,28 @@ def test_due_updates_are_announced_once_per_deadline(
 ) -> None:
     record = service.create_from_draft(store, draft(severity="Sev1"), now=T0)
     published.clear()
-    announced: dict[str, datetime] = {}
-    assert service.announce_due_updates(store, T0 + 5 * M, announced) == []
-    assert service.announce_due_updates(store, T0 + 11 * M, announced) == [record.id]
-    assert service.announce_due_updates(store, T0 + 16 * M, announced) == []
+    assert service.announce_due_updates(store, T0 + 5 * M) == []
+    assert service.announce_due_updates(store, T0 + 11 * M) == [record.id]
+    assert service.announce_due_updates(store, T0 + 16 * M) == []
     add_update(store, record.id, StatusUpdate("ok", "watching"), at=T0 + 17 * M)
-    assert service.announce_due_updates(store, T0 + 30 * M, announced) == [record.id]
+    assert service.announce_due_updates(store, T0 + 30 * M) == [record.id]
     assert [n.kind for n in published] == ["incident_status_update_due"] * 2
+
+
+def test_a_deadline_is_announced_once_across_restarts_and_cockpits(
+    store: Store, published: list[notify.Notification]
+) -> None:
+    record = service.create_from_draft(store, draft(severity="Sev1"), now=T0)
+    published.clear()
+    assert service.announce_due_updates(store, T0 + 11 * M) == [record.id]
+    # Another cockpit (or this one after a restart) opens the same notebook file.
+    other = Store(store.path)
+    try:
+        assert service.announce_due_updates(other, T0 + 12 * M) == []
+        assert service.announce_due_updates(other, T0 + 16 * M) == []
+    finally:
+        other.close()
+    assert [n.subject for n in published] == [record.id]
 
 
 def test_action_items_and_postmortem(store: Store) -> None:

@@ -53,7 +53,6 @@ class TimelinePane(Pane):
         self.incident_id: str | None = None
         self.shown_incident: str | None = None
         self.filter_index = 0
-        self.announced: dict[str, datetime] = {}
 
     def on_mount(self) -> None:
         if getattr(self.app, "poll", False):
@@ -70,7 +69,7 @@ class TimelinePane(Pane):
             from cockpit.services.incidents import announce_due_updates
 
             try:
-                announce_due_updates(ctx.store, ctx.now, self.announced, ctx.policies)
+                announce_due_updates(ctx.store, ctx.now, ctx.policies)
             except sqlite3.Error as exc:
                 self.log.warning(f"could not check status-update clocks: {exc}")
         self._reload()

@@ -1,0 +1,21 @@
+"""Deadline notifications already sent, shared by every process on the notebook."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cockpit.store.db import Store, to_db_time
+
+
+def claim_announcement(
+    store: Store, incident_id: str, kind: str, due_at: datetime, now: datetime
+) -> bool:
+    """Whether this caller is the first to announce ``kind`` for this deadline; if so
+    the claim is committed before it returns, so nobody else announces it again."""
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO announcements (incident_id, kind, due_at, announced_at) "
+            "VALUES (?, ?, ?, ?)",
+            (incident_id, kind, to_db_time(due_at), to_db_time(now)),
+        )
+        return cursor.rowcount == 1
