@@ -19,8 +19,8 @@ from cockpit.model.incident_stats import SeverityStats, stats_by_severity
 from cockpit.services.notify import Notification, publish
 from cockpit.services.timeline_view import incident_clocks
 from cockpit.store import Store
-from cockpit.store.announcements import claim_announcement
 from cockpit.store import incidents as store_incidents
+from cockpit.store.announcements import claim_announcement
 from cockpit.store.incidents import incidents_detected_since, open_incidents
 
 
