@@ -22,6 +22,7 @@ from cockpit import (
     cli_handoff,
     cli_incident,
     cli_plugins,
+    cli_record,
     cli_runbook,
     cli_serve,
     cli_themes,
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_incident.add_parsers(sub)
     cli_alerts.add_parsers(sub)
     cli_runbook.add_parsers(sub)
+    cli_record.add_parsers(sub)
     return parser
 
 
@@ -126,9 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "incident": cli_incident.incident,
         **cli_alerts.handlers(),
         "runbook": cli_runbook.runbook,
+        "record": cli_record.record,
     }[command]
     # The cockpit loads its own plugins; other commands load notifiers on first publish.
-    loader = None if command in ("run", "demo", "serve", "probe") else cli_plugins.lazy_notifiers()
+    loader = (
+        None
+        if command in ("run", "demo", "serve", "probe", "record")
+        else cli_plugins.lazy_notifiers()
+    )
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ from cockpit.sources import alertmanager, prometheus
 from cockpit.sources.errors import SourceError
 from cockpit.store import StoreError
 from cockpit.store.db import inspect_readonly
+from cockpit.store.recorder_duty import STALE_AFTER, duty_holder_readonly
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,27 @@ def _store(database: Path) -> Check:
     return Check("notebook", True, f"{database} (schema v{version}, integrity ok)")
 
 
+def _recorder(database: Path, now: datetime) -> Check | None:
+    """Who writes the poll transitions into the notebook, if anyone."""
+    if not database.exists():
+        return None
+    try:
+        holder = duty_holder_readonly(database)
+    except StoreError as exc:
+        return Check("recorder", False, str(exc), required=False)
+    if holder is None or holder.heartbeat_at is None:
+        return Check(
+            "recorder", False,
+            "nothing records transitions now; run the cockpit or `cockpit record`",
+            required=False,
+        )  # fmt: skip
+    quiet = now - holder.heartbeat_at
+    if quiet >= STALE_AFTER:
+        why = f"{holder.describe()} stopped renewing {int(quiet.total_seconds())}s ago"
+        return Check("recorder", False, f"{why}; the next cockpit to start takes over", False)
+    return Check("recorder", True, f"{holder.describe()}, since {holder.since:%Y-%m-%d %H:%M} UTC")
+
+
 def run_checks(config_path: Path, database: Path) -> list[Check]:
     config_check, config = _config(config_path)
     checks = [config_check]
@@ -83,4 +106,7 @@ def run_checks(config_path: Path, database: Path) -> list[Check]:
     usable, detail = keyring_status()
     checks.append(Check("keyring", usable, detail, required=False))
     checks.append(_store(database))
+    recorder = _recorder(database, datetime.now(UTC))
+    if recorder is not None:
+        checks.append(recorder)
     return checks

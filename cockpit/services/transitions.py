@@ -6,7 +6,9 @@ digest read what happened instead of reconstructing it from memory.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from cockpit.model.alerts import Alert
@@ -172,3 +174,58 @@ def _burn_event(kind: str, status: SloStatus, row: RowStatus, at: datetime) -> T
         component=slo.service or None,
         labels=labels,
     )
+
+
+# What each opening transition is closed by. The notebook's last event of a pair is what
+# it says of that subject now ("HighErrorRate is firing", "probe ready is down").
+CLOSED_BY = {
+    "alert_fired": "alert_resolved",
+    "probe_down": "probe_up",
+    "burn_started": "burn_stopped",
+}
+TRANSITION_KINDS = frozenset(CLOSED_BY) | frozenset(CLOSED_BY.values())
+_NOW_WORDS = {"alert_resolved": "no longer firing", "probe_up": "up", "burn_stopped": "not burning"}
+_WAS_WORDS = {"alert_fired": "firing", "probe_down": "down", "burn_started": "burning"}
+
+
+def _labels_key(labels: Mapping[str, str]) -> str:
+    return json.dumps(dict(sorted(labels.items())))
+
+
+def alert_key(alert: Alert) -> tuple[str, ...]:
+    """The subject key (see ``subject_key``) of the events about ``alert``."""
+    if alert.fingerprint:
+        return ("alert", alert.fingerprint)
+    return ("alert", alert.name, _labels_key(alert.labels))
+
+
+def subject_key(event: TimelineEvent) -> tuple[str, ...]:
+    """What a transition event is about: one alert, one probe, one burn row of an SLO."""
+    if event.kind.startswith("alert_"):
+        if event.fingerprint:
+            return ("alert", event.fingerprint)
+        return ("alert", event.subject, _labels_key(event.labels))
+    if event.kind.startswith("burn_"):
+        return ("burn", event.subject, event.labels.get("row", ""))
+    return ("probe", event.subject)
+
+
+def closing_event(opened: TimelineEvent, at: datetime) -> TimelineEvent:
+    """The event that ends ``opened`` when the notebook still says it holds but this
+    cockpit sees it over (a cockpit stopped before writing it, or another one took the
+    recording duty over before its own view had caught up)."""
+    kind = CLOSED_BY[opened.kind]
+    since = f"{opened.occurred_at:%Y-%m-%d %H:%M} UTC"
+    body = f"{opened.subject} {_NOW_WORDS[kind]} (recorded {_WAS_WORDS[opened.kind]} since {since})"
+    return replace(opened, id=None, kind=kind, occurred_at=at, body=body, author=None)
+
+
+def quiet_rows(snapshot: SloSnapshot) -> set[tuple[str, str]]:
+    """(SLO, row) pairs this answer says are not burning (rows with data only)."""
+    return {
+        (status.slo.name, row_name(row.row))
+        for status in snapshot.slos
+        if status.error is None
+        for row in status.rows
+        if _known(row) and not row.firing
+    }

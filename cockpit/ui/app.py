@@ -32,19 +32,16 @@ from textual.widgets import Footer
 from cockpit import locations
 from cockpit.config import Config
 from cockpit.keymap import ACTIONS, action_id
-from cockpit.model.alerts import Alert
-from cockpit.model.probes import ProbeState
 from cockpit.plugins.host import PluginHost
-from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_live import LiveState, fetch_live
 from cockpit.services.probe_poll import ProbePoller
+from cockpit.services.recording import Recording, this_process
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
-from cockpit.services.transitions import BurnBaseline, burn_baseline
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import last_signed
@@ -124,10 +121,8 @@ class CockpitApp(App[None]):
         self._slo = SloPoller(config)
         self._alerts = AlertPoller(config)
         self._probes = ProbePoller(config)
-        # Baselines for transitions: only successful answers update them.
-        self._recorded_alerts: tuple[Alert, ...] | None = None
-        self._recorded_probes: dict[str, ProbeState] = {}
-        self._recorded_burns: BurnBaseline = {}  # SLO name -> its firing burn rows
+        # Transition baselines, and whether this cockpit is the one writing transitions.
+        self.recording = Recording(config, this_process(config.oncall.me))
         self._probe_everything = False
         self.plugins = PluginHost(self._plugin_report)
         self._theme_refresh: Timer | None = None
@@ -250,6 +245,8 @@ class CockpitApp(App[None]):
         if self.http is not None:
             await self.http.aclose()
         if self.store is not None:
+            with contextlib.suppress(sqlite3.Error, StoreError):
+                self.recording.release(self.store)  # another cockpit takes over at once
             self.store.close()
 
     # -- poll cycles ---------------------------------------------------------
@@ -313,49 +310,27 @@ class CockpitApp(App[None]):
             now = self.clock()
             if isinstance(snapshot, SloSnapshot):
                 self.query_one(SloPane).update_snapshot(snapshot, now)
-                if self.store is not None and snapshot.freshness.error is None:
-                    self._write(
-                        lambda store: recorder.record_budget_snapshots(store, snapshot, _utc_now()),
-                        affects_timeline=False,
-                    )
-                self._record_burns(snapshot)
+                self._write(
+                    lambda store: self.recording.budgets_seen(store, snapshot),
+                    affects_timeline=False,
+                )
+                self._write(lambda store: self.recording.burns_seen(store, snapshot))
             elif isinstance(snapshot, AlertSnapshot):
                 self.query_one(AlertsPane).update_snapshot(snapshot, now)
-                self._record_alerts(snapshot)
+                self._write(lambda store: self.recording.alerts_seen(store, snapshot))
                 self.alert_control.after_snapshot(snapshot)
             else:
                 self.query_one(ProbesPane).update_snapshot(snapshot, now)
-                self._record_probes(snapshot)
+                self._write(lambda store: self.recording.probes_seen(store, snapshot))
         finally:
             self._cycles_running.discard(source)
             self._arm(source)
 
-    def _record_alerts(self, snapshot: AlertSnapshot) -> None:
-        if snapshot.freshness.error is not None:
-            return  # compare only answers with answers, so a blip loses no transition
-        before, self._recorded_alerts = self._recorded_alerts, snapshot.alerts
-        if self.store is not None:
-            self._write(lambda store: recorder.record_alert_changes(store, before, snapshot))
-
-    def _record_burns(self, snapshot: SloSnapshot) -> None:
-        if snapshot.freshness.error is not None:
-            return  # as with alerts: a failed cycle neither writes nor moves the baseline
-        before = self._recorded_burns
-        self._recorded_burns = burn_baseline(before, snapshot)
-        if self.store is not None:
-            self._write(lambda store: recorder.record_burn_changes(store, before, snapshot))
-
-    def _record_probes(self, snapshot: ProbeSnapshot) -> None:
-        before = self._recorded_probes
-        self._recorded_probes = {state.name: state for state in snapshot.probes}
-        if self.store is not None:
-            self._write(
-                lambda store: recorder.record_probe_changes(store, before, snapshot, self.config)
-            )
-
-    def _write(self, record: Callable[[Store], int], *, affects_timeline: bool = True) -> None:
-        """Run one notebook write; a locked or broken notebook is said, never fatal."""
-        assert self.store is not None
+    def _write(
+        self, record: Callable[[Store | None], int | bool], *, affects_timeline: bool = True
+    ) -> None:
+        """Run one notebook write; a locked or broken notebook is said, never fatal.
+        ``record`` gets None without a notebook, so baselines still move."""
         try:
             written = record(self.store)
         except (sqlite3.Error, StoreError) as exc:
@@ -451,7 +426,7 @@ class CockpitApp(App[None]):
         assert self.http is not None
         snapshot = await self._probes.poll_one(self.http, name)
         self.query_one(ProbesPane).update_snapshot(snapshot, self.clock())
-        self._record_probes(snapshot)
+        self._write(lambda store: self.recording.probes_seen(store, snapshot))
         last = self._probes.states[name].last
         if last is not None:
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
@@ -507,7 +482,7 @@ class CockpitApp(App[None]):
         if self.database is None:
             self.notify("Handoffs need the notebook, and it is not available.", severity="error")
             return
-        alerts = self._recorded_alerts
+        alerts = self.recording.alerts
         live = LiveState(alerts, None if alerts is not None else "no alert poll has answered yet",
                          None, "loading…" if self.http else "live refresh is off")  # fmt: skip
         http, config = self.http, self.config

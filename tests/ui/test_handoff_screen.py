@@ -32,7 +32,7 @@ def _seeded_app(make_app: Callable[..., CockpitApp], config: Config, tmp_path: P
         seed.seed_last_signed(store)
         seed.seed_shift(store)
     app = make_app(config, clock=_now)
-    app._recorded_alerts = seed.live().alerts  # what the last alert poll saw
+    app.recording.alerts = seed.live().alerts  # what the last alert poll saw
     return app
 
 

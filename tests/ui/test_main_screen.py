@@ -162,7 +162,7 @@ async def test_a_broken_notebook_write_is_said_and_polling_goes_on(
     async with app.run_test(size=SIZE) as pilot:
         assert app.store is not None
         app.store.close()  # every write now raises sqlite3.ProgrammingError
-        app._recorded_alerts = ()
+        app.recording.alerts = ()
         app._cycles_running.add("alerts")
         app._finish_cycle("alerts", sample_data.alert_snapshot())
         await pilot.pause()

@@ -322,7 +322,7 @@ async def test_from_an_alert_with_its_labels_and_incident(
     async with app.run_test(size=SIZE) as pilot:
         snapshot = sample_data.alert_snapshot()
         app.query_one(AlertsPane).update_snapshot(snapshot, FROZEN)
-        app._recorded_alerts = snapshot.alerts
+        app.recording.alerts = snapshot.alerts
         assert app.store is not None
         incident = create_incident(app.store, title="5xx", severity="Sev2", detected_at=FROZEN)
         with app.store.transaction() as conn:

@@ -1,0 +1,131 @@
+"""``cockpit record``: the poll cycles without a screen, writing transitions, budget
+snapshots and due-update notifications into the notebook, so the timeline and the
+handoff digest are complete for hours when nobody had the cockpit open.
+
+It takes the recording duty like any cockpit (``services/recording.py``); while a TUI
+holds it, it stands by and takes over when that TUI quits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import httpx
+
+from cockpit.config import Config
+from cockpit.services.alert_poll import AlertPoller
+from cockpit.services.incidents import announce_due_updates
+from cockpit.services.probe_poll import ProbePoller
+from cockpit.services.recording import Recording
+from cockpit.services.slo_poll import SloPoller
+from cockpit.store import Store, StoreError
+
+PROBE_TICK = 1.0  # seconds; each probe keeps its own interval (see ProbePoller)
+ANNOUNCE_EVERY = 30.0  # seconds between looks at the status-update clocks
+
+Say = Callable[[str], None]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RecordLoop:
+    def __init__(self, config: Config, store: Store, recording: Recording, say: Say) -> None:
+        self.config = config
+        self.store = store
+        self.recording = recording
+        self.say = say
+        self.slo = SloPoller(config)
+        self.alerts = AlertPoller(config)
+        self.probes = ProbePoller(config)
+        self._errors: dict[str, str | None] = {}
+        self._was_on_duty: bool | None = None
+
+    def _source_state(self, source: str, error: str | None) -> None:
+        """Say when a source fails or comes back, not at every cycle."""
+        if self._errors.get(source, None) != error and (error or source in self._errors):
+            self.say(f"{source}: {error}" if error else f"{source}: answering again")
+        self._errors[source] = error
+
+    def _duty_state(self) -> None:
+        on = self.recording.on_duty
+        if on != self._was_on_duty:
+            holder = self.recording.holder
+            if on:
+                self.say("recording: this process writes the transitions")
+            elif holder is not None:
+                self.say(f"standing by: {holder.describe()} records; taking over when it stops")
+            self._was_on_duty = on
+
+    def _write(self, what: str, write: Callable[[Store], int | bool]) -> None:
+        try:
+            written = write(self.store)
+        except (sqlite3.Error, StoreError) as exc:
+            self.say(f"could not write {what} to the notebook: {exc}")
+            return
+        self._duty_state()
+        if written and what != "budget snapshots":
+            self.say(f"{what}: {int(written)} event(s) recorded")
+
+    async def slo_cycle(self) -> None:
+        snapshot = await asyncio.to_thread(self.slo.poll)
+        self._source_state("prometheus (SLOs)", snapshot.freshness.error)
+        self._write("budget snapshots", lambda s: self.recording.budgets_seen(s, snapshot))
+        self._write("SLO burn", lambda s: self.recording.burns_seen(s, snapshot))
+
+    async def alert_cycle(self, client: httpx.AsyncClient) -> None:
+        snapshot = await self.alerts.poll(client)
+        self._source_state("alerts", snapshot.freshness.error)
+        self._write("alerts", lambda s: self.recording.alerts_seen(s, snapshot))
+
+    async def probe_cycle(self, client: httpx.AsyncClient) -> None:
+        snapshot = await self.probes.poll(client)
+        self._write("probes", lambda s: self.recording.probes_seen(s, snapshot))
+
+    def announce(self) -> None:
+        try:
+            sent = announce_due_updates(self.store, _utc_now(), self.config.severity_policies)
+        except (sqlite3.Error, StoreError) as exc:
+            self.say(f"could not check the status-update clocks: {exc}")
+            return
+        for incident_id in sent:
+            self.say(f"{incident_id}: status update due, notifiers told")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Every cycle on its own interval until ``stop`` is set; one cycle failing (even
+        with a bug) is said and the loop goes on."""
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16)) as client:
+            loops: list[Awaitable[None]] = [self._every(ANNOUNCE_EVERY, self._announce, stop)]
+            if self.config.prometheus is not None and self.config.slos:
+                every = self.config.prometheus.refresh.total_seconds()
+                loops.append(self._every(every, self.slo_cycle, stop))
+            if self.config.alertmanager is not None or self.config.prometheus is not None:
+                endpoint = self.config.alertmanager or self.config.prometheus
+                assert endpoint is not None
+                every = endpoint.refresh.total_seconds()
+                loops.append(self._every(every, lambda: self.alert_cycle(client), stop))
+            if self.config.probes:
+                loops.append(self._every(PROBE_TICK, lambda: self.probe_cycle(client), stop))
+            try:
+                await asyncio.gather(*loops)
+            finally:
+                self.probes.cancel()
+
+    async def _announce(self) -> None:
+        self.announce()
+
+    async def _every(
+        self, seconds: float, cycle: Callable[[], Awaitable[None]], stop: asyncio.Event
+    ) -> None:
+        while not stop.is_set():
+            try:
+                await cycle()
+            except Exception as exc:  # a bug in one cycle must not stop the recorder
+                self.say(f"a cycle failed: {type(exc).__name__}: {exc}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=seconds)
