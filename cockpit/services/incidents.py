@@ -144,14 +144,17 @@ def save_fields(
     changes: Mapping[str, str | None],
     *,
     components: Iterable[str] | None,
-    severity: str,
+    severity: str | None,
     at: datetime,
     author: str | None = None,
 ) -> IncidentRecord:
-    """Save an edited incident (text fields, components, severity) in one transaction;
-    a severity change is an event, and its notification goes out after the commit."""
+    """Save an edited incident (text fields, components, severity; None and absent keys
+    are left as they are) in one transaction; a severity change is an event, and its
+    notification goes out after the commit."""
     with store.transaction():
-        store_incidents.update_fields(store, incident_id, changes, components=components)
+        record = store_incidents.update_fields(store, incident_id, changes, components=components)
+        if severity is None:
+            return record
         record, old = store_incidents.change_severity(
             store, incident_id, severity, at=at, author=author
         )

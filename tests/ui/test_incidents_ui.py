@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, TextArea
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from cockpit.config import Config
 from cockpit.model.incident_draft import IncidentDraft, LinkedAlert
@@ -389,3 +389,47 @@ async def test_polling_app_ticks_the_clocks_and_announces_a_due_update(
             assert len(seen) == 2  # one announcement per deadline
     finally:
         notify.unsubscribe_all()
+
+
+async def test_saving_sends_only_what_was_edited(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        store = _store(app)
+        draft = IncidentDraft(title="API down", severity="Sev2", detected_at=FROZEN - 5 * M)
+        incident = service.create_from_draft(store, draft, now=FROZEN - 5 * M).id
+        await app.push_screen(IncidentDetailScreen(incident))
+        screen = app.screen
+        # A move sets the responder; the form shows it, and a bare save keeps it.
+        screen.query_one("#move-to", Select).value = "acknowledged"
+        await pilot.press("ctrl+t")
+        assert screen.query_one("#field-responder", Input).value == "alice"
+        await pilot.press("ctrl+s")
+        assert any("Nothing to save" in str(n.message) for n in app._notifications)
+        assert require_incident(store, incident).responder == "alice"
+        # Someone else raises the severity while the title is being edited here.
+        service.save_fields(store, incident, {}, components=None, severity="Sev1", at=FROZEN)
+        screen.query_one("#field-title", Input).value = "API down in eu-west"
+        await pilot.press("ctrl+s")
+        record = require_incident(store, incident)
+        assert (record.title, record.severity, record.responder) == (
+            "API down in eu-west", "Sev1", "alice",
+        )  # fmt: skip
+        assert str(screen.query_one("#field-severity", Select).value) == "Sev1"
+
+
+async def test_the_detail_clocks_count_down_while_open(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    now = [FROZEN]
+    app = make_app(sample_config, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        draft = IncidentDraft(title="API down", severity="Sev1", detected_at=FROZEN)
+        incident = service.create_from_draft(_store(app), draft, now=FROZEN).id
+        await app.push_screen(IncidentDetailScreen(incident))
+        summary = app.screen.query_one("#incident-summary", Static)
+        assert "next update in 15m00s" in str(summary.render())
+        now[0] = FROZEN + 4 * M
+        await pilot.pause(1.3)
+        assert "next update in 11m00s" in str(summary.render())

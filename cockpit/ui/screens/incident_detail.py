@@ -40,17 +40,9 @@ from cockpit.store.incidents import (
     set_postmortem,
 )
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, local
+from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
-LINE_FIELDS = (("title", "Title"), ("responder", "Responder"), ("commander", "Commander"))
-TEXT_AREAS = (
-    ("description", "Description (What)"),
-    ("impact", "Impact"),
-    ("suspected_cause", "Suspected cause"),
-    ("root_cause", "Root cause (confirmed)"),
-    ("resolution", "Resolution"),
-    ("lessons", "Lessons"),
-)
 _ERRORS = (ValueError, LookupError, sqlite3.Error, StoreError, OSError)
 
 
@@ -68,6 +60,8 @@ class IncidentDetailScreen(Screen[None]):
     def __init__(self, incident_id: str) -> None:
         super().__init__()
         self.incident_id = incident_id
+        self.fields = FormFields(self)
+        self._moves_for: str | None = None  # the status the "Move to" options are for
 
     def _record(self) -> IncidentRecord:
         ctx = context(self.app)
@@ -125,8 +119,18 @@ class IncidentDetailScreen(Screen[None]):
         self.query_one("#incident-detail").border_title = f"Incident {self.incident_id}"
         self.refresh_summary()
         self.query_one("#field-title", Input).focus()
+        # The clocks ("next update in 4m") count down while the screen is open.
+        self.set_interval(1.0, self._tick)
 
-    def refresh_summary(self) -> None:
+    def _tick(self) -> None:
+        try:
+            self.refresh_summary(fields=False)
+        except _ERRORS as exc:
+            self.query_one("#incident-summary", Static).update(Text(f"not refreshed: {exc}"))
+
+    def refresh_summary(self, *, fields: bool = True, everything: bool = False) -> None:
+        """The summary lines; with ``fields`` also the form (the fields the user has not
+        edited, or ``everything`` after a save), the moves and the action items."""
         ctx = context(self.app)
         record = self._record()
         assert ctx.store is not None
@@ -150,8 +154,13 @@ class IncidentDetailScreen(Screen[None]):
         elif record.postmortem_done:
             lines.append(f"postmortem done {local(record.postmortem_at, ctx.zone)}")
         self.query_one("#incident-summary", Static).update(Text("\n".join(lines)))
-        moves = allowed_next(record.status)
-        self.query_one("#move-to", Select).set_options([(s, s) for s in moves])
+        if not fields:
+            return
+        self.fields.load(record, everything=everything)
+        if self._moves_for != record.status:  # keep the user's choice while it still applies
+            moves = allowed_next(record.status)
+            self.query_one("#move-to", Select).set_options([(s, s) for s in moves])
+            self._moves_for = record.status
         rows: list[Row] = []
         for i in action_items(ctx.store, record.id):
             due = i.due.isoformat() if i.due else "—"
@@ -175,13 +184,15 @@ class IncidentDetailScreen(Screen[None]):
 
         self._write("Action item not changed", toggle)
 
-    def _write(self, what: str, write: Callable[[], object]) -> bool:
+    def _write(
+        self, what: str, write: Callable[[], object], *, reload_everything: bool = False
+    ) -> bool:
         try:
             write()
         except _ERRORS as exc:
             self.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
             return False
-        self.refresh_summary()
+        self.refresh_summary(everything=reload_everything)
         timeline = getattr(self.app, "refresh_timeline", None)
         if callable(timeline):
             timeline()
@@ -191,24 +202,23 @@ class IncidentDetailScreen(Screen[None]):
     def action_save(self) -> None:
         ctx = context(self.app)
         store = ctx.store
+        edited = self.fields.changed()
+        if not edited:
+            self.notify("Nothing to save: no field was changed.", markup=False)
+            return
 
         def save() -> None:
             if store is None:
                 raise ValueError(NO_NOTEBOOK)
-            changes: dict[str, str | None] = {}
-            for name, _ in LINE_FIELDS:
-                changes[name] = self.query_one(f"#field-{name}", Input).value
-            for name, _ in TEXT_AREAS:
-                changes[name] = self.query_one(f"#field-{name}", TextArea).text
-            components = self.query_one("#field-components", Input).value.split(",")
-            severity = str(self.query_one("#field-severity", Select).value)
+            texts = {n: v for n, v in edited.items() if n not in ("components", "severity")}
+            components = edited["components"].split(",") if "components" in edited else None
             service.save_fields(
-                store, self.incident_id, changes, components=components, severity=severity,
-                at=ctx.now, author=ctx.me,
+                store, self.incident_id, texts, components=components,
+                severity=edited.get("severity"), at=ctx.now, author=ctx.me,
             )  # fmt: skip
 
-        if self._write("Not saved", save):
-            self.notify(f"Saved {self.incident_id}.", markup=False)
+        if self._write("Not saved", save, reload_everything=True):
+            self.notify(f"Saved {self.incident_id}: {', '.join(edited)}.", markup=False)
 
     def action_move(self) -> None:
         ctx = context(self.app)
