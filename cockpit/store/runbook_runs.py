@@ -17,7 +17,7 @@ from cockpit.model.runbook_run import RunState, StepRecord
 from cockpit.model.timeline import Labels, TimelineEvent
 from cockpit.store.db import Store, StoreError, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
-from cockpit.store.incidents import incidents_for_alert
+from cockpit.store.incidents import get_incident, incidents_for_alert
 
 # Kept in the timeline body; the step row holds the whole output.
 TIMELINE_OUTPUT_TAIL = 400
@@ -234,6 +234,11 @@ def list_runs(
 
 
 def incident_for_alert(store: Store, fingerprint: str) -> str | None:
-    """The incident an alert is linked to: the newest open one, else the newest at all."""
-    found = incidents_for_alert(store, fingerprint)
-    return found[0] if found else None
+    """The open incident an alert is linked to (the newest link). A resolved or closed
+    one is not: when the alert fires again, a run for it would otherwise write its steps
+    onto an incident that is over."""
+    for incident_id in incidents_for_alert(store, fingerprint):
+        record = get_incident(store, incident_id)
+        if record is not None and record.is_open:
+            return incident_id
+    return None

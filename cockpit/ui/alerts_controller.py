@@ -25,9 +25,9 @@ from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
 from cockpit.services.snapshots import AlertSnapshot
 from cockpit.sources.errors import SourceError
-from cockpit.store import StoreError
+from cockpit.store import Store, StoreError
 from cockpit.store.acks import record_ack, record_extend, record_silences_expired, record_unack
-from cockpit.store.incidents import incidents_for_alert
+from cockpit.store.incidents import get_incident, incidents_for_alert
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
@@ -39,6 +39,14 @@ if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
 
 EXTEND_BY = timedelta(hours=1)
+
+
+def _with_status(store: Store, incident_id: str) -> str:
+    """``INC-… (closed)``: a linked incident that is over is history, not where to work."""
+    record = get_incident(store, incident_id)
+    return f"{incident_id} ({record.status})" if record is not None else incident_id
+
+
 WRITE_ERRORS = (alert_actions.ActionRefused, SourceError, SecretError)
 
 
@@ -134,7 +142,10 @@ class AlertController:
         incidents: list[str] = []
         if self.app.store is not None and alert.fingerprint:
             try:
-                incidents = incidents_for_alert(self.app.store, alert.fingerprint)
+                incidents = [
+                    _with_status(self.app.store, incident_id)
+                    for incident_id in incidents_for_alert(self.app.store, alert.fingerprint)
+                ]
             except sqlite3.Error:
                 incidents = ["(notebook unreadable)"]
         now, zone = self.app.clock(), self.app.timezone

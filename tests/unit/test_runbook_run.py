@@ -227,6 +227,10 @@ def test_incident_for_alert_prefers_the_open_incident(store: Store) -> None:
             )
         conn.execute("UPDATE incidents SET status = 'resolved' WHERE id = ?", (new.id,))
     assert incident_for_alert(store, "fp1") == old.id
+    # Once every linked incident is over, a new firing belongs to none of them.
+    with store.transaction() as conn:
+        conn.execute("UPDATE incidents SET status = 'closed' WHERE id = ?", (old.id,))
+    assert incident_for_alert(store, "fp1") is None
     assert incident_for_alert(store, "unknown") is None
     assert incident_for_alert(store, "") is None
 
