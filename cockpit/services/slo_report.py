@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cockpit.config import Config, SloConfig
+from cockpit.config import Config
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.model.durations import promql_duration
 from cockpit.model.slo import EXHAUSTED, NO_DATA
+from cockpit.model.slo_definition import SloConfig
+from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.services.slo_poll import TAG, SloPoller, tagged_or
-from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.sources.errors import SourceError
 
 ALLOWED, BLOCKED, UNKNOWN = EXIT_OK, EXIT_FAILED, EXIT_USAGE

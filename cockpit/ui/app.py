@@ -34,6 +34,7 @@ from cockpit.config import Config
 from cockpit.keymap import ACTIONS, action_id
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import ProbeState
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
@@ -42,7 +43,6 @@ from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
-from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
 from cockpit.services.transitions import BurnBaseline, burn_baseline
 from cockpit.sources.prometheus import PrometheusQueries
