@@ -13,16 +13,14 @@ from datetime import datetime, timedelta
 
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
+from cockpit.model.checklist import ChecklistItem
 from cockpit.model.incident_record import FINISHED_STATUSES
+from cockpit.model.shift_history import LastUpdate, ProbeFlaps, ResolvedAlert, RunbookRun
 from cockpit.model.silences import Silence, ack_of, index
 from cockpit.services.handoff_live import LiveState
 from cockpit.store import Store
 from cockpit.store.acks import acks_for, active_acks
 from cockpit.store.digest_queries import (
-    LastUpdate,
-    ProbeFlaps,
-    ResolvedAlert,
-    RunbookRun,
     budget_at_or_after,
     incidents_touching,
     last_update,
@@ -31,7 +29,7 @@ from cockpit.store.digest_queries import (
     runbook_runs,
     snapshot_slos,
 )
-from cockpit.store.handoffs import ChecklistItem, Handoff
+from cockpit.store.handoffs import Handoff
 
 EXPIRING_WITHIN = timedelta(hours=12)
 

@@ -16,11 +16,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from cockpit.config import Config
+from cockpit.model.action_items import ActionItem
 from cockpit.model.incident_record import SEVERITIES, IncidentRecord
 from cockpit.model.incident_stats import Durations, ack_delays, resolve_delays, summarize
+from cockpit.model.shift_history import ProbeFlaps
 from cockpit.store import Store
 from cockpit.store.digest_queries import (
-    ProbeFlaps,
     budget_at_or_after,
     incidents_detected,
     missing_postmortems,
@@ -29,7 +30,6 @@ from cockpit.store.digest_queries import (
     probe_flaps,
     snapshot_slos,
 )
-from cockpit.store.incident_notes import ActionItem
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
