@@ -23,8 +23,8 @@ import httpx
 
 from cockpit.config import load
 from cockpit.demo.stack import DemoStack
+from cockpit.model.snapshots import AlertSnapshot
 from cockpit.services.alert_poll import AlertPoller
-from cockpit.services.snapshots import AlertSnapshot
 
 COUNT = 5000
 RUNS = 3

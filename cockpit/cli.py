@@ -262,8 +262,9 @@ def _slo(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         print(render_rules(config), end="")
         return EXIT_OK
+    from cockpit.model.slo_report import verdict
     from cockpit.reports.slo import render_json, render_text
-    from cockpit.services.slo_report import build_report, verdict
+    from cockpit.services.slo_report import build_report
 
     try:
         report = build_report(config)

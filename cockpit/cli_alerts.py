@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from cockpit.model.alerts import Alert
     from cockpit.model.matchers import Matcher
     from cockpit.model.silences import Silence
-    from cockpit.services.snapshots import AlertSnapshot
+    from cockpit.model.snapshots import AlertSnapshot
 
 T = TypeVar("T")
 

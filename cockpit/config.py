@@ -24,8 +24,7 @@ from cockpit.model.conditions import parse_condition
 from cockpit.model.handoff import WEEKDAYS
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
-
-SLI_KINDS = ("ratio", "latency", "recorded")
+from cockpit.model.slo_definition import SLI_KINDS, SloConfig
 
 
 class ConfigError(Exception):
@@ -67,22 +66,6 @@ class Endpoint:
     auth: Auth | None = None
     tls: Tls = field(default_factory=Tls)
     headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SloConfig:
-    name: str
-    service: str
-    objective: float  # percent, e.g. 99.9
-    window: timedelta
-    kind: str  # one of SLI_KINDS
-    good: str | None = None
-    bad: str | None = None
-    total: str | None = None
-    metric: str | None = None
-    threshold: float | None = None
-    selector: str = ""
-    description: str = ""
 
 
 @dataclass(frozen=True)

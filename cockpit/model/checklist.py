@@ -9,6 +9,7 @@ each item may start with ``outgoing:`` or ``incoming:``; without a prefix it is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 PARTS = ("outgoing", "incoming")
 
@@ -17,6 +18,19 @@ PARTS = ("outgoing", "incoming")
 class TemplateItem:
     part: str  # one of PARTS
     text: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One item of a handoff's checklist as the notebook keeps it: ticked or not, by whom."""
+
+    id: int
+    position: int
+    part: str  # "outgoing" or "incoming"
+    text: str
+    checked: bool
+    checked_by: str | None
+    checked_at: datetime | None
 
 
 DEFAULT_TEMPLATE: tuple[TemplateItem, ...] = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from cockpit.model.handoff_digest import Digest
 from cockpit.model.silences import Silence
 from cockpit.reports.markdown import clock, code, free_text, labels, pct, plain, span, times, when
-from cockpit.services.handoff_digest import Digest
 
 NONE = "- none"
 

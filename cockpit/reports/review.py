@@ -5,8 +5,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from cockpit.model.incident_stats import Durations
+from cockpit.model.weekly_review import Review
 from cockpit.reports.markdown import code, pct, plain, span, times, when
-from cockpit.services.weekly_review import Review
 
 NONE = "- none"
 

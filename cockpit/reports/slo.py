@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cockpit.model.durations import promql_duration
 from cockpit.model.slo import EXHAUSTED, HEALTHY, WARNING
-from cockpit.services.slo_report import SloReport, verdict
+from cockpit.model.slo_report import SloReport, verdict
 
 RULE = "=" * 60
 MARKS = {HEALTHY: "✅", WARNING: "⚠️", EXHAUSTED: "🚨"}

@@ -14,8 +14,8 @@ from cockpit.config import Config
 from cockpit.model import alerts as alert_model
 from cockpit.model import silences as silence_model
 from cockpit.model.freshness import Freshness
+from cockpit.model.snapshots import AlertSnapshot
 from cockpit.secrets import SecretError
-from cockpit.services.snapshots import AlertSnapshot
 from cockpit.sources import alertmanager, prometheus
 from cockpit.sources.errors import SourceError
 

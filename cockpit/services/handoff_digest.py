@@ -1,28 +1,27 @@
 """The digest of a shift, computed from the notebook and the live sources.
 
-Pure data: the report renders it as Markdown, the screen as text, ``--json`` as JSON.
-Nothing is remembered in memory: alert transitions, acks, incidents, runbook runs, probe
-changes and SLO budgets are all rows other parts of the cockpit wrote.
+The digest itself is plain data in ``model/handoff_digest.py``: the report renders it as
+Markdown, the screen as text, ``--json`` as JSON. Nothing is remembered in memory:
+alert transitions, acks, incidents, runbook runs, probe changes and SLO budgets are all
+rows other parts of the cockpit wrote.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
+from cockpit.model.handoff_digest import AckedAlert, BudgetLine, Digest, FiringAlert, IncidentLine
 from cockpit.model.incident_record import FINISHED_STATUSES
+from cockpit.model.shift_history import ResolvedAlert
 from cockpit.model.silences import Silence, ack_of, index
 from cockpit.services.handoff_live import LiveState
 from cockpit.store import Store
 from cockpit.store.acks import acks_for, active_acks
 from cockpit.store.digest_queries import (
-    LastUpdate,
-    ProbeFlaps,
-    ResolvedAlert,
-    RunbookRun,
     budget_at_or_after,
     incidents_touching,
     last_update,
@@ -31,89 +30,9 @@ from cockpit.store.digest_queries import (
     runbook_runs,
     snapshot_slos,
 )
-from cockpit.store.handoffs import ChecklistItem, Handoff
+from cockpit.store.handoffs import Handoff
 
 EXPIRING_WITHIN = timedelta(hours=12)
-
-
-@dataclass(frozen=True)
-class FiringAlert:
-    name: str
-    severity: str
-    labels: Mapping[str, str]
-    since: datetime | None
-    summary: str
-
-
-@dataclass(frozen=True)
-class AckedAlert:
-    name: str
-    labels: Mapping[str, str]
-    owner: str | None
-    acked_at: datetime
-    age: timedelta
-    expires_at: datetime | None
-    still_firing: bool | None  # None: the live alerts are not known
-
-
-@dataclass(frozen=True)
-class IncidentLine:
-    id: str
-    title: str
-    severity: str
-    status: str
-    detected_at: datetime
-    finished_at: datetime | None
-    responder: str | None
-    opened_in_shift: bool
-    closed_in_shift: bool
-    last_update: LastUpdate | None
-
-    @property
-    def still_open(self) -> bool:
-        return self.status not in FINISHED_STATUSES
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    slo: str
-    at_start: float | None
-    start_taken_at: datetime | None
-    now: float | None
-    now_taken_at: datetime | None
-
-    @property
-    def change(self) -> float | None:
-        if self.at_start is None or self.now is None:
-            return None
-        return self.now - self.at_start
-
-
-@dataclass(frozen=True)
-class Digest:
-    handoff_id: int | None
-    outgoing: str
-    incoming: str | None
-    start: datetime
-    end: datetime
-    generated_at: datetime
-    timezone: str
-    firing_unacked: tuple[FiringAlert, ...] | None
-    acked: tuple[AckedAlert, ...]
-    resolved: tuple[ResolvedAlert, ...]
-    silences_created: tuple[Silence, ...] | None
-    silences_expiring: tuple[Silence, ...] | None
-    incidents: tuple[IncidentLine, ...]
-    budgets: tuple[BudgetLine, ...]
-    runbook_runs: tuple[RunbookRun, ...]
-    probe_flaps: tuple[ProbeFlaps, ...]
-    time_critical: str
-    at_risk: str
-    notes: str
-    checklist: tuple[ChecklistItem, ...]
-    signed_by: str | None = None
-    signed_at: datetime | None = None
-    problems: tuple[str, ...] = field(default=())  # live sources that could not be read
 
 
 def _firing(alert: Alert) -> bool:

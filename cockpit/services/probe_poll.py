@@ -17,7 +17,7 @@ from cockpit.config import Config, ProbeConfig
 from cockpit.model.conditions import parse_condition
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeResult, ProbeState
-from cockpit.services.snapshots import ProbeSnapshot
+from cockpit.model.snapshots import ProbeSnapshot
 from cockpit.sources.probes import run_probe_bounded
 
 MAX_CONCURRENT = 10

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import ProbeState
-from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.transitions import (
     BurnBaseline,
     alert_transitions,

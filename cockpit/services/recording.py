@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.probes import UP, ProbeState
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services import recorder
-from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.transitions import (
     TRANSITION_KINDS,
     BurnBaseline,

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from cockpit.config import SloConfig
+from cockpit.model.slo_definition import SloConfig
 from cockpit.secrets import SecretError
 from cockpit.services.slo_poll import error_ratio_query
 from cockpit.sources.errors import SourceError

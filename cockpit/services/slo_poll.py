@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from cockpit.config import Config, SloConfig
+from cockpit.config import Config
 from cockpit.model.durations import promql_duration
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import (
@@ -27,8 +27,9 @@ from cockpit.model.slo import (
     time_to_exhaustion,
     windows_needed,
 )
+from cockpit.model.slo_definition import SloConfig
+from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.secrets import SecretError
-from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries, QueryRefused
 

@@ -1,35 +1,15 @@
-"""`cockpit slo report` and `cockpit slo check`: one SLO cycle, totals, and a verdict a
-deploy pipeline can gate on (seed 001's slo_tracker --report / --check)."""
+"""`cockpit slo report` and `cockpit slo check`: one SLO cycle and its totals (seed 001's
+slo_tracker --report / --check). The report and the verdict a deploy pipeline gates on are
+plain data in ``model/slo_report.py``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from cockpit.config import Config, SloConfig
-from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from cockpit.config import Config
 from cockpit.model.durations import promql_duration
-from cockpit.model.slo import EXHAUSTED, NO_DATA
+from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_report import SloReport, Totals
 from cockpit.services.slo_poll import TAG, SloPoller, tagged_or
-from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.sources.errors import SourceError
-
-ALLOWED, BLOCKED, UNKNOWN = EXIT_OK, EXIT_FAILED, EXIT_USAGE
-
-
-@dataclass(frozen=True)
-class Totals:
-    events: float
-    failed: float
-
-
-@dataclass(frozen=True)
-class SloReport:
-    snapshot: SloSnapshot
-    totals: dict[str, Totals]
-
-    @property
-    def statuses(self) -> tuple[SloStatus, ...]:
-        return self.snapshot.slos
 
 
 def _totals_query(slo: SloConfig) -> str | None:
@@ -63,24 +43,3 @@ def build_report(config: Config) -> SloReport:
             if sli is not None:
                 totals[slo.name] = Totals(sample.value, sample.value * (1 - sli))
     return SloReport(snapshot, totals)
-
-
-def verdict(report: SloReport) -> tuple[int, str]:
-    """(exit code, line): blocked when any SLO is exhausted; unknown when the cockpit cannot
-    tell (no Prometheus, a query error, no data), because an outage must never read as a
-    pass."""
-    statuses = report.statuses
-    exhausted = [s.slo.name for s in statuses if s.budget.status == EXHAUSTED]
-    if exhausted:
-        return BLOCKED, f"Deployments blocked due to SLO violations: {', '.join(exhausted)}"
-    freshness = report.snapshot.freshness
-    if not freshness.configured:
-        return UNKNOWN, "Cannot tell: Prometheus is not configured ([prometheus] url)"
-    if freshness.error is not None:
-        return UNKNOWN, f"Cannot tell: Prometheus did not answer ({freshness.error})"
-    if not statuses:
-        return UNKNOWN, "Cannot tell: no SLOs are configured"
-    unknown = [s.slo.name for s in statuses if s.error or s.budget.status == NO_DATA]
-    if unknown:
-        return UNKNOWN, f"Cannot tell: no data or a query error for {', '.join(unknown)}"
-    return ALLOWED, "All SLOs within error budget - Deployments allowed"

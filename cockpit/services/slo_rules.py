@@ -21,9 +21,10 @@ import json
 import re
 from datetime import timedelta
 
-from cockpit.config import Config, SloConfig
+from cockpit.config import Config
 from cockpit.model.durations import promql_duration
 from cockpit.model.slo import BurnRow, windows_needed
+from cockpit.model.slo_definition import SloConfig
 from cockpit.services.slo_poll import error_ratio_query
 
 SLI_ERROR = "slo:sli_error:ratio_rate"

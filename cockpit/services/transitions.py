@@ -15,8 +15,8 @@ from cockpit.model.alerts import Alert
 from cockpit.model.durations import promql_duration
 from cockpit.model.probes import DOWN, UP, ProbeState
 from cockpit.model.slo import BurnRow, RowStatus
+from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.model.timeline import TimelineEvent
-from cockpit.services.snapshots import SloSnapshot, SloStatus
 
 # SLO name -> the rows (by ``row_name``) that were firing at its last good answer.
 BurnBaseline = Mapping[str, frozenset[str]]

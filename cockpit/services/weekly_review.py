@@ -11,16 +11,15 @@ negative number means the budget grew).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from cockpit.config import Config
-from cockpit.model.incident_record import SEVERITIES, IncidentRecord
-from cockpit.model.incident_stats import Durations, ack_delays, resolve_delays, summarize
+from cockpit.model.incident_record import SEVERITIES
+from cockpit.model.incident_stats import ack_delays, resolve_delays, summarize
+from cockpit.model.weekly_review import BudgetUse, Review
 from cockpit.store import Store
 from cockpit.store.digest_queries import (
-    ProbeFlaps,
     budget_at_or_after,
     incidents_detected,
     missing_postmortems,
@@ -29,7 +28,6 @@ from cockpit.store.digest_queries import (
     probe_flaps,
     snapshot_slos,
 )
-from cockpit.store.incident_notes import ActionItem
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -56,42 +54,6 @@ def week_bounds(year: int, week: int, zone: ZoneInfo) -> tuple[datetime, datetim
     monday = date.fromisocalendar(year, week, 1)
     start = datetime.combine(monday, time(0), zone)
     return start, datetime.combine(monday + timedelta(days=7), time(0), zone)
-
-
-@dataclass(frozen=True)
-class BudgetUse:
-    slo: str
-    at_start: float | None
-    at_end: float | None
-
-    @property
-    def consumed(self) -> float | None:
-        if self.at_start is None or self.at_end is None:
-            return None
-        return self.at_start - self.at_end
-
-
-@dataclass(frozen=True)
-class Review:
-    year: int
-    week: int
-    start: datetime
-    end: datetime
-    timezone: str
-    generated_at: datetime
-    incidents: tuple[IncidentRecord, ...]
-    by_severity: tuple[tuple[str, int], ...]
-    mtta: Durations
-    mttr: Durations
-    budgets: tuple[BudgetUse, ...]
-    missing_postmortems: tuple[IncidentRecord, ...]
-    action_items: tuple[ActionItem, ...]
-    noisiest: tuple[tuple[str, int], ...]
-    probe_flaps: tuple[ProbeFlaps, ...]
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
 
 
 def build_review(

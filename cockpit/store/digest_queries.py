@@ -11,25 +11,17 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cockpit.model.action_items import ActionItem
 from cockpit.model.incident_lifecycle import postmortem_due
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
+from cockpit.model.shift_history import LastUpdate, ProbeFlaps, ResolvedAlert, RunbookRun
 from cockpit.store.db import Store, from_db_time, to_db_time
-from cockpit.store.incident_notes import STATUS_UPDATE_KINDS, ActionItem
+from cockpit.store.incident_notes import STATUS_UPDATE_KINDS
 from cockpit.store.incidents import INCIDENT_SELECT, incidents_detected_since, row_to_record
 
 
 def _opt(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
-
-
-@dataclass(frozen=True)
-class ResolvedAlert:
-    name: str
-    labels: dict[str, str]
-    fingerprint: str | None
-    fired_at: datetime | None  # None: it fired before the notebook saw it
-    resolved_at: datetime
-    acked_by: tuple[str, ...] = ()  # the digest fills it in from the acks
 
 
 def resolved_alerts(store: Store, start: datetime, end: datetime) -> list[ResolvedAlert]:
@@ -71,14 +63,6 @@ def incidents_touching(store: Store, start: datetime, end: datetime) -> list[Inc
     return [row_to_record(r) for r in rows]
 
 
-@dataclass(frozen=True)
-class LastUpdate:
-    at: datetime
-    kind: str
-    body: str
-    author: str | None
-
-
 def last_update(store: Store, incident_id: str, before: datetime) -> LastUpdate | None:
     """The newest status update of an incident at or before ``before``: the incident
     clocks' definition (``STATUS_UPDATE_KINDS``, as ``last_status_update``), so a private
@@ -93,22 +77,6 @@ def last_update(store: Store, incident_id: str, before: datetime) -> LastUpdate 
     if row is None:
         return None
     return LastUpdate(from_db_time(row["occurred_at"]), row["kind"], row["body"], row["author"])
-
-
-@dataclass(frozen=True)
-class RunbookRun:
-    id: int
-    runbook: str
-    incident_id: str | None
-    started_by: str | None
-    started_at: datetime
-    finished_at: datetime | None
-    status: str
-    dry_run: bool
-    steps: int
-    steps_done: int
-    steps_skipped: int
-    steps_failed: int
 
 
 def runbook_runs(store: Store, start: datetime, end: datetime) -> list[RunbookRun]:
@@ -139,17 +107,6 @@ def runbook_runs(store: Store, start: datetime, end: datetime) -> list[RunbookRu
         )
         for r in rows
     ]
-
-
-@dataclass(frozen=True)
-class ProbeFlaps:
-    probe: str
-    component: str | None
-    downs: int
-    ups: int
-    first_down: datetime | None
-    last_change: datetime
-    last_kind: str  # probe_down or probe_up: where it ended
 
 
 def probe_flaps(store: Store, start: datetime, end: datetime) -> list[ProbeFlaps]:

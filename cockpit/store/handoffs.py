@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from cockpit.model.checklist import TemplateItem
+from cockpit.model.checklist import ChecklistItem, TemplateItem
 from cockpit.model.timeline import require_aware
 from cockpit.store.db import Store, StoreError, from_db_time, to_db_time
 
@@ -21,17 +21,6 @@ TEXT_SECTIONS = ("time_critical", "at_risk", "notes")
 
 class HandoffRefused(Exception):
     """The change is not allowed; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    id: int
-    position: int
-    part: str  # "outgoing" or "incoming"
-    text: str
-    checked: bool
-    checked_by: str | None
-    checked_at: datetime | None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cockpit.model.action_items import ActionItem
 from cockpit.model.timeline import TimelineEvent, require_aware
 from cockpit.store.db import Store, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
@@ -111,17 +112,6 @@ def last_status_update(store: Store, incident_id: str) -> datetime | None:
         (incident_id, *STATUS_UPDATE_KINDS),
     ).fetchone()
     return None if row is None or row[0] is None else from_db_time(row[0])
-
-
-@dataclass(frozen=True)
-class ActionItem:
-    id: int
-    incident_id: str
-    what: str
-    owner: str | None
-    due: date | None
-    verification: str
-    done: bool
 
 
 def add_action_item(

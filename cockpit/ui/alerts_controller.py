@@ -19,11 +19,11 @@ from cockpit.model.alerts import Alert
 from cockpit.model.durations import format_duration
 from cockpit.model.matchers import exact
 from cockpit.model.silences import Silence, ack_of, ended_since, expiring_acks, is_ack_comment
+from cockpit.model.snapshots import AlertSnapshot
 from cockpit.secrets import SecretError
 from cockpit.services import alert_actions
 from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
-from cockpit.services.snapshots import AlertSnapshot
 from cockpit.sources.errors import SourceError
 from cockpit.store import Store, StoreError
 from cockpit.store.acks import record_ack, record_extend, record_silences_expired, record_unack

@@ -32,6 +32,7 @@ from textual.widgets import Footer
 from cockpit import locations
 from cockpit.config import Config
 from cockpit.keymap import ACTIONS, action_id
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_live import LiveState, fetch_live
@@ -40,7 +41,6 @@ from cockpit.services.recording import Recording, this_process
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
-from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.timeline_view import current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store

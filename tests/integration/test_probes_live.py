@@ -15,8 +15,8 @@ from cockpit.cli import main
 from cockpit.config import Config, ProbeConfig
 from cockpit.demo.service import DemoService
 from cockpit.demo.stack import free_port
+from cockpit.model.snapshots import ProbeSnapshot
 from cockpit.services.probe_poll import ProbePoller
-from cockpit.services.snapshots import ProbeSnapshot
 
 
 @pytest.fixture

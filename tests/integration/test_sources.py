@@ -13,10 +13,10 @@ import pytest
 from cockpit.config import Config, load
 from cockpit.demo.stack import DemoStack
 from cockpit.model.probes import DOWN, UP
+from cockpit.model.snapshots import SloSnapshot
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.slo_poll import SloPoller
-from cockpit.services.snapshots import SloSnapshot
 from cockpit.sources import alertmanager, prometheus
 
 from .conftest import wait_for

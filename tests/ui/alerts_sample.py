@@ -9,7 +9,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.matchers import Matcher, exact
 from cockpit.model.silences import Silence, ack_comment
-from cockpit.services.snapshots import AlertSnapshot
+from cockpit.model.snapshots import AlertSnapshot
 
 from .conftest import FROZEN
 

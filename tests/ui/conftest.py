@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.config import Config, OnCall, ProbeConfig, SloConfig, parse
+from cockpit.config import Config, OnCall, ProbeConfig, parse
+from cockpit.model.slo_definition import SloConfig
 
 FROZEN = datetime(2026, 11, 20, 16, 30, 5, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cockpit.config import Config, SloConfig
+from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import Child, ConditionResult, ProbeResult, ProbeState, Response
@@ -15,8 +15,9 @@ from cockpit.model.slo import (
     evaluate_rows,
     time_to_exhaustion,
 )
+from cockpit.model.slo_definition import SloConfig
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot, SloStatus
 from cockpit.model.timeline import TimelineEvent
-from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot, SloStatus
 
 from .conftest import FROZEN
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
-from cockpit.services.snapshots import AlertSnapshot
+from cockpit.model.snapshots import AlertSnapshot
 from cockpit.store import open_store
 from cockpit.store.recorder_duty import DutyHolder, claim_duty, duty_holder
 from cockpit.ui.app import CockpitApp

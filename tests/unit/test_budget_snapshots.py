@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cockpit.config import SloConfig
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import ErrorBudget
+from cockpit.model.slo_definition import SloConfig
+from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.services.recorder import SNAPSHOT_EVERY, record_budget_snapshots
-from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.store import open_store
 from cockpit.store.slo_snapshots import snapshot_at
 

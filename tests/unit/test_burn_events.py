@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cockpit.config import SloConfig
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import WORKBOOK_ROWS, ErrorBudget, evaluate_rows
+from cockpit.model.slo_definition import SloConfig
+from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.services.recorder import record_burn_changes
-from cockpit.services.snapshots import SloSnapshot, SloStatus
 from cockpit.services.transitions import burn_baseline, burn_transitions, row_name
 from cockpit.store import open_store
 from cockpit.store.events import latest_events

@@ -17,11 +17,11 @@ from cockpit.config import (
     OnCall,
     ProbeConfig,
     SecretRef,
-    SloConfig,
     Tls,
     load,
 )
 from cockpit.config_checks import Problem
+from cockpit.model.slo_definition import SloConfig
 
 FULL = """
 [oncall]

@@ -12,8 +12,8 @@ from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeResult, ProbeState
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot
 from cockpit.services.recording import RENEW_EVERY, Recording
-from cockpit.services.snapshots import AlertSnapshot, ProbeSnapshot
 from cockpit.store import Store, open_store
 from cockpit.store.events import latest_events
 from cockpit.store.recorder_duty import (

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.config import Config, Endpoint, SloConfig, parse
+from cockpit.config import Config, Endpoint, parse
 from cockpit.model.slo import NO_DATA, WORKBOOK_ROWS, BurnRow
+from cockpit.model.slo_definition import SloConfig
 from cockpit.services.slo_poll import SloPoller, batch_query, error_ratio_query
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import QueryRefused, Sample

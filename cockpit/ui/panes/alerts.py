@@ -23,7 +23,7 @@ from textual.widgets.data_table import RowKey
 from cockpit.model.alerts import Alert
 from cockpit.model.matchers import AlertFilter, MatcherError, parse_filter
 from cockpit.model.silences import Silence, ack_of, display_state
-from cockpit.services.snapshots import AlertSnapshot
+from cockpit.model.snapshots import AlertSnapshot
 from cockpit.ui.format import age, label_summary
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Cell, Row

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from cockpit.model.probes import DOWN, PENDING, UP, ProbeState
-from cockpit.services.snapshots import ProbeSnapshot
+from cockpit.model.snapshots import ProbeSnapshot
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Row
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from cockpit.model.durations import format_duration
 from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, ErrorBudget, RowStatus
-from cockpit.services.snapshots import SloSnapshot, SloStatus
+from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.ui.format import percent
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Row

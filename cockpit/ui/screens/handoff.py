@@ -26,6 +26,7 @@ from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Sta
 from textual.widgets.option_list import Option
 
 from cockpit.config import Config
+from cockpit.model.checklist import ChecklistItem
 from cockpit.reports.handoff import render_markdown
 from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
@@ -33,7 +34,6 @@ from cockpit.services.shift import ensure_draft, refuse_if_already_signed, sign_
 from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import (
     TEXT_SECTIONS,
-    ChecklistItem,
     Handoff,
     HandoffRefused,
     get_handoff,

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.model.durations import format_duration
+from cockpit.model.snapshots import SloStatus
 from cockpit.services.slo_history import BudgetHistory
-from cockpit.services.snapshots import SloStatus
 from cockpit.ui.panes.probes import BARS
 from cockpit.ui.panes.slo import budget_left_text, burn_text, exhaustion_text
 

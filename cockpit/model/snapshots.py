@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from cockpit.config import SloConfig
 from cockpit.model.alerts import Alert, RuleHealth
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeState
 from cockpit.model.silences import Silence
 from cockpit.model.slo import ErrorBudget, RowStatus
+from cockpit.model.slo_definition import SloConfig
 
 
 @dataclass(frozen=True)
