@@ -63,9 +63,11 @@ class LeaseKeeper:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop beating. The TUI passes ``wait=False``: the thread may itself be waiting
+        on the UI thread (``call_from_thread``), and joining it there would stall both."""
         self._stop.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
+        if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
 
     def beat(self, store: Store) -> LeaseLostError | None:

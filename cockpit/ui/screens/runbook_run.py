@@ -6,10 +6,14 @@ Keys act on the step under the cursor: ``x`` runs it (a command only after an ex
 ``y`` in a dialog that shows it), ``d`` done, ``s`` skip (reason required), ``f`` fail (note
 required), ``p``/Esc pause and close, ``A`` abort. Every outcome is written to the notebook
 at once, so closing the cockpit never loses one; opening the runbook again resumes.
+
+While open, the screen holds the run's lease (a heartbeat thread renews it); when another
+cockpit takes the run over, the screen turns read-only and says by whom.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import tzinfo
@@ -21,10 +25,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, RichLog, Static
 
+from cockpit.model.run_lease import HEARTBEAT_EVERY
 from cockpit.model.runbook_run import RunError, progress_text
 from cockpit.model.runbooks import Step
+from cockpit.services.run_lease import LeaseKeeper
 from cockpit.services.runbook_run import RunbookSession, StepResult
 from cockpit.store import StoreError
+from cockpit.store.run_leases import LeaseLostError
+from cockpit.store.runbook_runs import load_run
+from cockpit.ui.screens.runbook_lease import lease_banner
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 LOG_LINES = 500  # kept on screen; the notebook keeps everything
@@ -89,6 +98,15 @@ class RunbookRunScreen(Screen[None]):
         height: 1;
     }
     #rb-title { padding: 0 1; height: auto; }
+    #rb-lease {
+        background: $error;
+        color: $text;
+        text-style: bold;
+        padding: 0 1;
+        height: auto;
+        display: none;
+    }
+    #rb-lease.shown { display: block; }
     #rb-progress { padding: 0 1; height: 1; width: 1fr; }
     #rb-progress Bar { width: 1fr; }
     #rb-body { height: 1fr; }
@@ -132,6 +150,8 @@ class RunbookRunScreen(Screen[None]):
         self.on_recorded = on_recorded
         self.recorded_in_store = recorded_in_store
         self.busy: int | None = None  # the step whose command, check or probe is running
+        self.keeper: LeaseKeeper | None = None
+        self.told_lost = False
 
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -140,6 +160,7 @@ class RunbookRunScreen(Screen[None]):
                 "DRY RUN · nothing is run: commands, queries and probes are only shown",
                 id="rb-dry-run",
             )
+        yield Static(id="rb-lease")
         yield Static(id="rb-title")
         yield ProgressBar(total=len(self.session.state.steps), show_eta=False, id="rb-progress")
         with Horizontal(id="rb-body"):
@@ -162,6 +183,47 @@ class RunbookRunScreen(Screen[None]):
         self.refresh_view()
         table.move_cursor(row=min(self.session.state.current, len(self.session.state.steps) - 1))
         table.focus()
+        self._keep_lease()
+
+    # -- the lease -------------------------------------------------------------
+    def _keep_lease(self) -> None:
+        session = self.session
+        if session.watching is not None:
+            # Read-only: show the driving cockpit's progress as it records it.
+            self.set_interval(HEARTBEAT_EVERY.total_seconds(), self.reload_watched)
+        if session.store is None or session.holder is None or session.state.run_id is None:
+            return
+
+        def lost(exc: LeaseLostError) -> None:
+            with contextlib.suppress(RuntimeError):  # the app is already closing
+                self.app.call_from_thread(self.taken_over, exc)
+
+        self.keeper = LeaseKeeper(
+            session.store.path, session.state.run_id, session.holder, session.clock, lost
+        ).start()
+
+    def taken_over(self, exc: LeaseLostError) -> None:
+        """Another cockpit took the run: record nothing more, and say who."""
+        self.session.lose(exc)
+        if self.keeper is not None:
+            self.keeper.stop(wait=False)
+        self.refresh_view()
+        if not self.told_lost:  # the heartbeat and a refused write may both report it
+            self.told_lost = True
+            self.notify(f"{exc}. This screen is read-only now.", severity="error", timeout=15,
+                        markup=False)  # fmt: skip
+
+    def reload_watched(self) -> None:
+        store, run_id = self.session.store, self.session.state.run_id
+        if store is None or run_id is None:
+            return
+        try:
+            loaded = load_run(store, run_id)
+        except (sqlite3.Error, StoreError):
+            return  # keep showing what was read last; the next tick tries again
+        if loaded is not None:
+            self.session.state = loaded[0]
+            self.refresh_view()
 
     @property
     def cursor(self) -> int:
@@ -182,6 +244,10 @@ class RunbookRunScreen(Screen[None]):
             title.append("  ·  NOT RECORDED: the notebook is unavailable")
         title.append(f"\n{progress_text(state)}")
         self.query_one("#rb-title", Static).update(title)
+        banner = lease_banner(self.session, self.zone, self.session.clock())
+        lease = self.query_one("#rb-lease", Static)
+        lease.update(Text(banner or ""))
+        lease.set_class(banner is not None, "shown")
         self.query_one("#rb-progress", ProgressBar).update(progress=state.completed)
         rows: list[Row] = []
         for step, record in zip(rb.steps, state.steps, strict=True):
@@ -244,12 +310,19 @@ class RunbookRunScreen(Screen[None]):
                 self.session.mark(index, "skipped", note)
             else:
                 self.session.mark(index, "failed", note)
+        except LeaseLostError as exc:
+            self.taken_over(exc)
+            return
         except (RunError, sqlite3.Error, StoreError) as exc:
             self.notify(f"Not recorded: {exc}", severity="error", markup=False)
             return
         self._after_change()
 
     def _ready(self) -> bool:
+        reason = self.session.read_only_reason
+        if reason is not None:
+            self.notify(reason, severity="warning", markup=False)
+            return False
         if self.busy is not None:
             self.notify(f"Step {self.busy + 1} is still running.", severity="warning")
             return False
@@ -345,6 +418,11 @@ class RunbookRunScreen(Screen[None]):
     def on_unmount(self) -> None:
         # Closing the cockpit mid-command must not wait for the command (or its timeout).
         self.session.stop()
+        if self.keeper is not None:
+            self.keeper.stop(wait=False)
+        # Closing the cockpit lets go too, so the next opener is not asked about it.
+        with contextlib.suppress(sqlite3.Error, StoreError):
+            self.session.release()
 
     def _finish(self, index: int, result: StepResult) -> None:
         if self.session.stopping.is_set():
@@ -355,6 +433,8 @@ class RunbookRunScreen(Screen[None]):
         self.log_line(f"{result.outcome}: {result.note}".rstrip(": "))
         try:
             self.session.record(index, result)
+        except LeaseLostError as exc:
+            self.taken_over(exc)
         except (RunError, sqlite3.Error, StoreError) as exc:
             self.notify(f"Not recorded: {exc}", severity="error", markup=False)
         self._after_change()
@@ -368,7 +448,8 @@ class RunbookRunScreen(Screen[None]):
             self.notify("Wait for the running step to finish first.", severity="warning")
             return
         state = self.session.state
-        if state.status == "running":
+        # A run watched or taken over is not ours to pause: only close.
+        if self.session.read_only_reason is None and state.status == "running":
             try:
                 self.session.pause()
             except (sqlite3.Error, StoreError) as exc:
