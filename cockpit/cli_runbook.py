@@ -19,7 +19,6 @@ from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from cockpit.config import Config
-    from cockpit.model.run_lease import RunLease, Takeover
     from cockpit.model.runbook_run import RunState
     from cockpit.model.runbooks import Runbook, Step
     from cockpit.services.runbook_catalog import RunbookEntry
@@ -248,6 +247,7 @@ def _show(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from cockpit.cli_run_lease import held_message, interact_holding
     from cockpit.model.runbook_run import RunError
     from cockpit.services.runbook_run import RunbookSession
     from cockpit.store import StoreError, open_store
@@ -299,49 +299,11 @@ def _run(args: argparse.Namespace) -> int:
                 incident_id=args.incident,
                 labels=labels,
             )
-        return _interact_holding(session, config)
+        return interact_holding(session, config)
 
 
 def _ask(prompt: str) -> str:
     return input(prompt)
-
-
-def held_message(lease: RunLease, config: Config) -> str:
-    """What a second opener is told: who has the run, since when, and the two ways on."""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    run = lease.run_id
-    who = lease.describe(ZoneInfo(config.oncall.timezone), datetime.now(UTC))
-    return (
-        f"run #{run}: {who}.\n"
-        f"  to look at it: cockpit runbook history --run {run}\n"
-        f"  to take it over (that cockpit then records nothing more): "
-        f"cockpit runbook run --resume {run} --take-over"
-    )
-
-
-def _interact_holding(session: RunbookSession, config: Config) -> int:
-    """``interact`` with the run's lease kept alive by a heartbeat thread, and let go of
-    however the loop ends."""
-    from zoneinfo import ZoneInfo
-
-    from cockpit.services.run_lease import LeaseKeeper
-
-    if session.takeover is not None:
-        print(f"Took over: {session.takeover.describe(ZoneInfo(config.oncall.timezone))}")
-    keeper = None
-    if session.store is not None and session.holder is not None and session.state.run_id:
-        keeper = LeaseKeeper(
-            session.store.path, session.state.run_id, session.holder, session.clock, session.lose
-        ).start()
-    try:
-        return interact(session, _ask, print)
-    finally:
-        if keeper is not None:
-            keeper.stop()
-        if session.lost is None:
-            session.release()
 
 
 HELP = (
@@ -352,6 +314,7 @@ HELP = (
 
 def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
     """The plain-terminal loop; EOF on input pauses the run like ``q``."""
+    from cockpit.cli_run_lease import lost as _lost
     from cockpit.model.runbook_run import RunError, progress_text
     from cockpit.store.run_leases import LeaseLostError
 
@@ -399,13 +362,6 @@ def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
         return EXIT_OK
     failed = state.status == "aborted" or state.counts["failed"] > 0
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def _lost(session: RunbookSession, say: Say) -> int:
-    """Another cockpit took the run over: say so and stop, with nothing more written."""
-    say(f"Stopped: {session.lost}.")
-    say(f"see what was recorded: cockpit runbook history --run {session.state.run_id}")
-    return EXIT_USAGE
 
 
 def _answer(
@@ -461,6 +417,7 @@ def _perform(session: RunbookSession, index: int, step: Step, ask: Ask, say: Say
 def _history(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from cockpit.cli_run_lease import lease_json, takeover_json
     from cockpit.store import StoreError, open_store
     from cockpit.store.run_leases import current_lease, takeovers
     from cockpit.store.runbook_runs import list_runs, load_run
@@ -493,8 +450,8 @@ def _history(args: argparse.Namespace) -> int:
             taken = takeovers(store, args.run)
             if args.json:
                 _print_json({"run": args.run, "source": source, **_state_json(state),
-                             "open_by": None if lease is None else _lease_json(lease),
-                             "takeovers": [_takeover_json(t) for t in taken]})  # fmt: skip
+                             "open_by": None if lease is None else lease_json(lease),
+                             "takeovers": [takeover_json(t) for t in taken]})  # fmt: skip
                 return EXIT_OK
             print(f"Run #{args.run} of {state.runbook} ({state.status})")
             if lease is not None:
@@ -528,27 +485,6 @@ def _history(args: argparse.Namespace) -> int:
             f"{s.started_by or ''}{incident}"
         )
     return EXIT_OK
-
-
-def _lease_json(lease: RunLease) -> dict[str, object]:
-    holder = lease.holder
-    return {
-        "who": holder.who,
-        "host": holder.host,
-        "pid": holder.pid,
-        "since": lease.taken_at.isoformat(),
-        "heartbeat": lease.heartbeat_at.isoformat(),
-    }
-
-
-def _takeover_json(takeover: Takeover) -> dict[str, object]:
-    by = takeover.by
-    return {
-        "at": takeover.at.isoformat(),
-        "by": {"who": by.who, "host": by.host, "pid": by.pid},
-        "from": _lease_json(takeover.previous),
-        "stale": takeover.stale,
-    }
 
 
 def _state_json(state: RunState) -> dict[str, object]:

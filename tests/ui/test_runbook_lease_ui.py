@@ -193,7 +193,7 @@ async def test_the_heartbeat_notices_a_takeover_before_any_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     quick = functools.partial(LeaseKeeper, every=0.05)
-    monkeypatch.setattr("cockpit.ui.screens.runbook_run.LeaseKeeper", quick)
+    monkeypatch.setattr("cockpit.ui.screens.runbook_lease.LeaseKeeper", quick)
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
         open_runbook(app, "ui-demo", labels=LABELS)

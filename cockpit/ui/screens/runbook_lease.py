@@ -8,6 +8,7 @@ then records nothing more and says who took it), Esc leave it.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, tzinfo
@@ -17,15 +18,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from cockpit.model.run_lease import RunLease
+from cockpit.model.run_lease import HEARTBEAT_EVERY, RunLease
 from cockpit.model.runbook_run import RunError
 from cockpit.model.runbooks import Runbook
+from cockpit.services.run_lease import LeaseKeeper
 from cockpit.services.runbook_run import RunbookSession
 from cockpit.store import StoreError
-from cockpit.store.run_leases import RunHeldError
+from cockpit.store.run_leases import LeaseLostError, RunHeldError
+from cockpit.store.runbook_runs import load_run
 from cockpit.ui.screens.runbook_dialogs import DIALOG_CSS
 
 if TYPE_CHECKING:
@@ -127,3 +130,63 @@ def lease_banner(session: RunbookSession, zone: tzinfo | None, now: datetime) ->
     if session.watching is not None:
         return f"READ-ONLY · {session.watching.describe(zone, now)}"
     return None
+
+
+class RunLeaseScreen(Screen[None]):
+    """The run screen's lease: a heartbeat thread while this cockpit drives the run, a
+    refresh while it only watches, read-only once another cockpit took it over."""
+
+    def __init__(self, session: RunbookSession) -> None:
+        super().__init__()
+        self.session = session
+        self.keeper: LeaseKeeper | None = None
+        self.told_lost = False
+
+    def refresh_view(self) -> None:
+        raise NotImplementedError
+
+    def keep_lease(self) -> None:
+        session = self.session
+        if session.watching is not None:
+            # Read-only: show the driving cockpit's progress as it records it.
+            self.set_interval(HEARTBEAT_EVERY.total_seconds(), self.reload_watched)
+        if session.store is None or session.holder is None or session.state.run_id is None:
+            return
+
+        def lost(exc: LeaseLostError) -> None:
+            with contextlib.suppress(RuntimeError):  # the app is already closing
+                self.app.call_from_thread(self.taken_over, exc)
+
+        self.keeper = LeaseKeeper(
+            session.store.path, session.state.run_id, session.holder, session.clock, lost
+        ).start()
+
+    def let_go(self) -> None:
+        """Closing (or quitting the cockpit) lets go, so the next opener is not asked."""
+        if self.keeper is not None:
+            self.keeper.stop(wait=False)
+        with contextlib.suppress(*_STORE_ERRORS):
+            self.session.release()
+
+    def taken_over(self, exc: LeaseLostError) -> None:
+        """Another cockpit took the run: record nothing more, and say who."""
+        self.session.lose(exc)
+        if self.keeper is not None:
+            self.keeper.stop(wait=False)
+        self.refresh_view()
+        if not self.told_lost:  # the heartbeat and a refused write may both report it
+            self.told_lost = True
+            self.notify(f"{exc}. This screen is read-only now.", severity="error", timeout=15,
+                        markup=False)  # fmt: skip
+
+    def reload_watched(self) -> None:
+        store, run_id = self.session.store, self.session.state.run_id
+        if store is None or run_id is None:
+            return
+        try:
+            loaded = load_run(store, run_id)
+        except _STORE_ERRORS:
+            return  # keep showing what was read last; the next tick tries again
+        if loaded is not None:
+            self.session.state = loaded[0]
+            self.refresh_view()

@@ -13,7 +13,6 @@ cockpit takes the run over, the screen turns read-only and says by whom.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import tzinfo
@@ -22,18 +21,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, RichLog, Static
 
-from cockpit.model.run_lease import HEARTBEAT_EVERY
 from cockpit.model.runbook_run import RunError, progress_text
 from cockpit.model.runbooks import Step
-from cockpit.services.run_lease import LeaseKeeper
 from cockpit.services.runbook_run import RunbookSession, StepResult
 from cockpit.store import StoreError
 from cockpit.store.run_leases import LeaseLostError
-from cockpit.store.runbook_runs import load_run
-from cockpit.ui.screens.runbook_lease import lease_banner
+from cockpit.ui.screens.runbook_lease import RunLeaseScreen, lease_banner
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 LOG_LINES = 500  # kept on screen; the notebook keeps everything
@@ -87,7 +82,7 @@ def step_detail(session: RunbookSession, step: Step, zone: tzinfo | None) -> Tex
     return text
 
 
-class RunbookRunScreen(Screen[None]):
+class RunbookRunScreen(RunLeaseScreen):
     DEFAULT_CSS = """
     RunbookRunScreen { layout: vertical; }
     #rb-dry-run {
@@ -144,14 +139,11 @@ class RunbookRunScreen(Screen[None]):
         on_recorded: Callable[[], None] | None = None,
         recorded_in_store: bool = True,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.zone = zone
         self.on_recorded = on_recorded
         self.recorded_in_store = recorded_in_store
         self.busy: int | None = None  # the step whose command, check or probe is running
-        self.keeper: LeaseKeeper | None = None
-        self.told_lost = False
 
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -183,47 +175,7 @@ class RunbookRunScreen(Screen[None]):
         self.refresh_view()
         table.move_cursor(row=min(self.session.state.current, len(self.session.state.steps) - 1))
         table.focus()
-        self._keep_lease()
-
-    # -- the lease -------------------------------------------------------------
-    def _keep_lease(self) -> None:
-        session = self.session
-        if session.watching is not None:
-            # Read-only: show the driving cockpit's progress as it records it.
-            self.set_interval(HEARTBEAT_EVERY.total_seconds(), self.reload_watched)
-        if session.store is None or session.holder is None or session.state.run_id is None:
-            return
-
-        def lost(exc: LeaseLostError) -> None:
-            with contextlib.suppress(RuntimeError):  # the app is already closing
-                self.app.call_from_thread(self.taken_over, exc)
-
-        self.keeper = LeaseKeeper(
-            session.store.path, session.state.run_id, session.holder, session.clock, lost
-        ).start()
-
-    def taken_over(self, exc: LeaseLostError) -> None:
-        """Another cockpit took the run: record nothing more, and say who."""
-        self.session.lose(exc)
-        if self.keeper is not None:
-            self.keeper.stop(wait=False)
-        self.refresh_view()
-        if not self.told_lost:  # the heartbeat and a refused write may both report it
-            self.told_lost = True
-            self.notify(f"{exc}. This screen is read-only now.", severity="error", timeout=15,
-                        markup=False)  # fmt: skip
-
-    def reload_watched(self) -> None:
-        store, run_id = self.session.store, self.session.state.run_id
-        if store is None or run_id is None:
-            return
-        try:
-            loaded = load_run(store, run_id)
-        except (sqlite3.Error, StoreError):
-            return  # keep showing what was read last; the next tick tries again
-        if loaded is not None:
-            self.session.state = loaded[0]
-            self.refresh_view()
+        self.keep_lease()
 
     @property
     def cursor(self) -> int:
@@ -418,11 +370,7 @@ class RunbookRunScreen(Screen[None]):
     def on_unmount(self) -> None:
         # Closing the cockpit mid-command must not wait for the command (or its timeout).
         self.session.stop()
-        if self.keeper is not None:
-            self.keeper.stop(wait=False)
-        # Closing the cockpit lets go too, so the next opener is not asked about it.
-        with contextlib.suppress(sqlite3.Error, StoreError):
-            self.session.release()
+        self.let_go()
 
     def _finish(self, index: int, result: StepResult) -> None:
         if self.session.stopping.is_set():
