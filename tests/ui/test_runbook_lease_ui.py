@@ -24,7 +24,7 @@ from cockpit.store.run_leases import (
     take_lease,
     takeovers,
 )
-from cockpit.store.runbook_runs import load_run
+from cockpit.store.runbook_runs import load_run, record_step
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.runbook_lease import RunHeldScreen
 from cockpit.ui.screens.runbook_open import open_runbook
@@ -207,3 +207,43 @@ async def test_the_heartbeat_notices_a_takeover_before_any_key(
         assert screen.session.lost is not None, "the heartbeat did not notice"
         await pilot.pause()
         assert "TAKEN OVER by sam on host-a (pid 123)" in banner(app)
+
+
+async def test_a_finished_run_lets_go_and_its_last_beats_say_nothing(
+    make_app: Callable[..., CockpitApp],
+    config: Config,
+    other: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    quick = functools.partial(LeaseKeeper, every=0.05)
+    monkeypatch.setattr("cockpit.ui.screens.runbook_lease.LeaseKeeper", quick)
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        open_runbook(app, "ui-demo", labels=LABELS)
+        await pilot.pause()
+        screen = run_screen(app)
+        await pilot.press("d", "d", "d", "d")
+        await pilot.pause()
+        assert screen.session.state.status == "done"
+        assert current_lease(other, 1) is None
+        await pilot.pause(0.3)  # several beats' worth
+        assert screen.session.lost is None and banner(app) == ""
+
+
+async def test_watching_shows_what_the_driving_cockpit_records(
+    make_app: Callable[..., CockpitApp], config: Config, other: Store
+) -> None:
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await paused_then_held_by_sam(pilot, other)
+        await pilot.press("v")
+        await pilot.pause()
+        screen = run_screen(app)
+        loaded = load_run(other, 1)
+        assert loaded is not None
+        sams = loaded[0].resume().record(1, "done", at=FROZEN, who="sam")
+        record_step(other, sams, 1, holder=SAM, now=FROZEN)
+        screen.reload_watched()  # what its timer does every 15 s
+        await pilot.pause()
+        assert screen.session.state.steps[1].who == "sam"
+        assert screen.session.watching is not None  # still read-only

@@ -170,9 +170,11 @@ class RunLeaseScreen(Screen[None]):
 
     def taken_over(self, exc: LeaseLostError) -> None:
         """Another cockpit took the run: record nothing more, and say who."""
-        self.session.lose(exc)
         if self.keeper is not None:
             self.keeper.stop(wait=False)
+        if self.session.holder is None:
+            return  # we let go ourselves (finished, aborted): a late beat found no lease
+        self.session.lose(exc)
         self.refresh_view()
         if not self.told_lost:  # the heartbeat and a refused write may both report it
             self.told_lost = True
