@@ -247,3 +247,16 @@ async def test_watching_shows_what_the_driving_cockpit_records(
         await pilot.pause()
         assert screen.session.state.steps[1].who == "sam"
         assert screen.session.watching is not None  # still read-only
+
+
+async def test_quitting_the_cockpit_lets_go_of_the_open_run(
+    make_app: Callable[..., CockpitApp], config: Config, other: Store
+) -> None:
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        open_runbook(app, "ui-demo", labels=LABELS)
+        await pilot.pause()
+        assert current_lease(other, 1) is not None
+        await app.action_quit()
+        await pilot.pause()
+    assert current_lease(other, 1) is None  # the next opener is not asked about it
