@@ -1,7 +1,8 @@
 """`cockpit runbook ...`: lint, list, show, run (interactive, in a plain terminal) and history.
 
 Exit codes: lint 0 clean, 1 problems, 2 a file not found; run 0 finished without a
-failed step (or paused), 1 a step failed or the run was aborted, 2 bad input.
+failed step (or paused), 1 a step failed or the run was aborted, 2 bad input, or the run
+is open in another cockpit (``--take-over`` takes it) or was taken over while running here.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def add_parsers(sub: Any) -> None:
         "--label", action="append", default=[], metavar="KEY=VALUE", help="alert label"
     )
     run.add_argument("--resume", type=int, metavar="RUN", help="carry on with a paused run")
+    run.add_argument(
+        "--take-over",
+        action="store_true",
+        help="with --resume: take the run from the cockpit that has it open",
+    )
     run.add_argument("--read-only", action="store_true", help="refuse command steps")
     history = rb_sub.add_parser("history", help="past runs, newest first")
     history.add_argument("name", nargs="?")
@@ -241,10 +247,12 @@ def _show(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from cockpit.cli_run_lease import held_message, interact_holding
     from cockpit.model.runbook_run import RunError
     from cockpit.services.runbook_run import RunbookSession
     from cockpit.store import StoreError, open_store
     from cockpit.store.incidents import get_incident
+    from cockpit.store.run_leases import RunHeldError
 
     config = _config()
     labels = _labels(args.label)
@@ -255,6 +263,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.resume is None and not args.name:
         print("name a runbook (`cockpit runbook list`) or --resume RUN", file=sys.stderr)
         return EXIT_USAGE
+    if args.take_over and args.resume is None:
+        print("--take-over goes with --resume RUN (a new run is yours anyway)", file=sys.stderr)
+        return EXIT_USAGE
     try:
         store = open_store(locations.database_file())
     except (StoreError, OSError) as exc:
@@ -264,9 +275,14 @@ def _run(args: argparse.Namespace) -> int:
         if args.resume is not None:
             runbooks = {e.name: e.runbook for e in _catalog(config) if e.runbook is not None}
             try:
-                session = RunbookSession.resume(args.resume, runbooks, config, store)
+                session = RunbookSession.resume(
+                    args.resume, runbooks, config, store, take_over=args.take_over
+                )
             except RunError as exc:
                 print(exc, file=sys.stderr)
+                return EXIT_USAGE
+            except RunHeldError as exc:
+                print(held_message(exc.lease, config), file=sys.stderr)
                 return EXIT_USAGE
         else:
             entry = _find(config, args.name)
@@ -283,7 +299,7 @@ def _run(args: argparse.Namespace) -> int:
                 incident_id=args.incident,
                 labels=labels,
             )
-        return interact(session, _ask, print)
+        return interact_holding(session, config)
 
 
 def _ask(prompt: str) -> str:
@@ -298,7 +314,9 @@ HELP = (
 
 def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
     """The plain-terminal loop; EOF on input pauses the run like ``q``."""
+    from cockpit.cli_run_lease import lost as _lost
     from cockpit.model.runbook_run import RunError, progress_text
+    from cockpit.store.run_leases import LeaseLostError
 
     state = session.state
     rb = session.runbook
@@ -309,6 +327,8 @@ def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
     say(HELP)
     try:
         while session.state.status == "running":
+            if session.lost is not None:
+                return _lost(session, say)
             index = session.state.current
             step = session.step(index)
             record = session.state.steps[index]
@@ -323,11 +343,18 @@ def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
             try:
                 if not _answer(session, index, step, answer, ask, say):
                     say(HELP)
+            except LeaseLostError:
+                return _lost(session, say)
             except RunError as exc:
+                if session.lost is not None:
+                    return _lost(session, say)
                 say(f"  not done: {exc}")
     except (EOFError, KeyboardInterrupt):
         say("")
-        session.pause()
+        try:
+            session.pause()
+        except LeaseLostError:
+            return _lost(session, say)
     state = session.state
     say(f"Run #{state.run_id}: {state.status} · {progress_text(state)}")
     if state.status == "paused":
@@ -388,7 +415,11 @@ def _perform(session: RunbookSession, index: int, step: Step, ask: Ask, say: Say
 
 # -- history ---------------------------------------------------------------------
 def _history(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from cockpit.cli_run_lease import lease_json, takeover_json
     from cockpit.store import StoreError, open_store
+    from cockpit.store.run_leases import current_lease, takeovers
     from cockpit.store.runbook_runs import list_runs, load_run
 
     config = _config()
@@ -415,10 +446,18 @@ def _history(args: argparse.Namespace) -> int:
                 print(f"no run #{args.run}", file=sys.stderr)
                 return EXIT_USAGE
             state, source = loaded
+            lease = current_lease(store, args.run)
+            taken = takeovers(store, args.run)
             if args.json:
-                _print_json({"run": args.run, "source": source, **_state_json(state)})
+                _print_json({"run": args.run, "source": source, **_state_json(state),
+                             "open_by": None if lease is None else lease_json(lease),
+                             "takeovers": [takeover_json(t) for t in taken]})  # fmt: skip
                 return EXIT_OK
             print(f"Run #{args.run} of {state.runbook} ({state.status})")
+            if lease is not None:
+                print(f"  now open: {lease.describe(zone, datetime.now(UTC))}")
+            for takeover in taken:
+                print(f"  {takeover.describe(zone)}")
             for step in state.steps:
                 when = "" if step.at is None else f"{step.at.astimezone(zone):%Y-%m-%d %H:%M:%S}"
                 who = step.who or ""

@@ -21,17 +21,20 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import IO
 
 from cockpit.config import Config, Endpoint, SecretRef
+from cockpit.model.run_lease import LeaseHolder, RunLease, Takeover
 from cockpit.model.runbook_run import Outcome, RunError, RunState, check_matches
 from cockpit.model.runbooks import Runbook, Step
 from cockpit.secrets import ENV_PREFIX, SecretError, env_var
+from cockpit.services.run_lease import new_holder
 from cockpit.store import Store
 from cockpit.store import runbook_runs as runs
+from cockpit.store.run_leases import LeaseLostError, release_lease, take_lease
 
 COMMAND_TIMEOUT = timedelta(minutes=5)
 # The store keeps this much of a command's output; beyond it the middle is not kept.
@@ -252,6 +255,8 @@ class RunbookSession:
         clock: Callable[[], datetime] = _utc_now,
         environ: Mapping[str, str] | None = None,
         timeout: timedelta | None = None,
+        holder: LeaseHolder | None = None,
+        watching: RunLease | None = None,
     ) -> None:
         self.runbook = runbook
         self.state = state
@@ -262,6 +267,12 @@ class RunbookSession:
         self.timeout = config.runbook_timeout if timeout is None else timeout
         self.stopping = threading.Event()
         self._environ = dict(os.environ if environ is None else environ)
+        # The lease: ``holder`` while this session drives the run; ``watching`` the other
+        # cockpit's lease when opened read-only; ``lost`` once another cockpit took over.
+        self.holder = holder
+        self.watching = watching
+        self.lost: LeaseLostError | None = None
+        self.takeover: Takeover | None = None  # when this session took the run from another
 
     @classmethod
     def start(
@@ -278,17 +289,23 @@ class RunbookSession:
         timeout: timedelta | None = None,
     ) -> RunbookSession:
         """A new run, stored at once (with every step pending) when there is a store."""
+        now = clock()
         state = RunState.start(
             runbook,
-            at=clock(),
+            at=now,
             who=who_am_i(config),
             dry_run=dry_run,
             incident_id=incident_id,
             labels=labels,
         )
+        holder = None
         if store is not None:
-            state = runs.create_run(store, state, runbook.source)
-        return cls(runbook, state, config, store, clock=clock, environ=environ, timeout=timeout)
+            holder = new_holder(who_am_i(config))
+            state = runs.create_run(store, state, runbook.source, holder=holder, now=now)
+        return cls(
+            runbook, state, config, store, clock=clock, environ=environ, timeout=timeout,
+            holder=holder,
+        )  # fmt: skip
 
     @classmethod
     def resume(
@@ -301,8 +318,53 @@ class RunbookSession:
         clock: Callable[[], datetime] = _utc_now,
         environ: Mapping[str, str] | None = None,
         timeout: timedelta | None = None,
+        take_over: bool = False,
     ) -> RunbookSession:
-        """Pick up a paused (or interrupted) run; RunError says why it cannot be."""
+        """Pick up a paused (or interrupted) run and take its lease; RunError says why it
+        cannot be, RunHeldError that another cockpit has it open (ask, then
+        ``take_over``). Lease, checks and resume are one transaction: a refusal leaves
+        no lease behind."""
+        holder = new_holder(who_am_i(config))
+        now = clock()
+        with store.transaction():
+            if runs.load_run(store, run_id) is None:
+                raise RunError(
+                    f"no run #{run_id} in the notebook; `cockpit runbook history` lists them"
+                )
+            taken = take_lease(store, run_id, holder, now, take_over=take_over)
+            runbook, state = cls._resumable(run_id, runbooks, store)
+            runs.save_status(store, state, holder=holder, now=now)
+        session = cls(
+            runbook, state, config, store, clock=clock, environ=environ, timeout=timeout,
+            holder=holder,
+        )  # fmt: skip
+        session.takeover = taken.takeover
+        return session
+
+    @classmethod
+    def view(
+        cls,
+        run_id: int,
+        runbooks: Mapping[str, Runbook],
+        config: Config,
+        store: Store,
+        watching: RunLease,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> RunbookSession:
+        """The run read-only, while ``watching``'s cockpit drives it: steps, no outcomes."""
+        loaded = runs.load_run(store, run_id)
+        if loaded is None:
+            raise RunError(f"no run #{run_id} in the notebook")
+        runbook = runbooks.get(loaded[0].runbook)
+        if runbook is None or check_matches(loaded[0], runbook):
+            raise RunError(f"run #{run_id} no longer fits its runbook; it cannot be shown")
+        return cls(runbook, loaded[0], config, store, clock=clock, watching=watching)
+
+    @staticmethod
+    def _resumable(
+        run_id: int, runbooks: Mapping[str, Runbook], store: Store
+    ) -> tuple[Runbook, RunState]:
         loaded = runs.load_run(store, run_id)
         if loaded is None:
             raise RunError(
@@ -323,9 +385,7 @@ class RunbookSession:
         if state.status == "running":
             # Interrupted (the cockpit was closed or crashed): it simply carries on.
             state = state.pause()
-        state = state.resume()
-        runs.save_status(store, state)
-        return cls(runbook, state, config, store, clock=clock, environ=environ, timeout=timeout)
+        return runbook, state.resume()
 
     # -- what a step would do ------------------------------------------------------
     def step(self, index: int | None = None) -> Step:
@@ -339,8 +399,19 @@ class RunbookSession:
             raise ValueError(f"step {step.index + 1} has no command")
         return command
 
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this session records nothing: another cockpit drives the run, or took it."""
+        if self.lost is not None:
+            return str(self.lost)
+        if self.watching is not None:
+            return f"read-only: {self.watching.holder.describe()} has this run open"
+        return None
+
     def refusal(self, step: Step) -> str | None:
         """Why ``step`` cannot be run (for command, check and probe steps), or None."""
+        if self.read_only_reason is not None:
+            return self.read_only_reason
         if self.state.status != "running":
             return f"run is {self.state.status}"
         if step.kind == "manual":
@@ -406,10 +477,13 @@ class RunbookSession:
         output: str | None = None,
     ) -> RunState:
         """Record an outcome (done / skipped with a reason / failed with a note)."""
+        if self.read_only_reason is not None:
+            raise RunError(self.read_only_reason)
+        now = self.clock()
         state = self.state.record(
             index,
             outcome,
-            at=self.clock(),
+            at=now,
             who=self.who,
             note=note,
             command=command,
@@ -417,9 +491,30 @@ class RunbookSession:
             output=output,
         )
         if self.store is not None:
-            runs.record_step(self.store, state, index)
+            with self._lease_checked():
+                runs.record_step(self.store, state, index, holder=self.holder, now=now)
         self.state = state
+        if state.finished:
+            self.release()
         return state
+
+    @contextlib.contextmanager
+    def _lease_checked(self) -> Iterator[None]:
+        try:
+            yield
+        except LeaseLostError as exc:
+            self.lost = exc
+            raise
+
+    def lose(self, lost: LeaseLostError) -> None:
+        """The heartbeat found the run taken over: record nothing more."""
+        self.lost = lost
+
+    def release(self) -> None:
+        """Let go of the lease (pause, close, finish); a no-op when not held."""
+        if self.store is not None and self.holder is not None and self.state.run_id is not None:
+            holder, self.holder = self.holder, None
+            release_lease(self.store, self.state.run_id, holder)
 
     def stop(self) -> None:
         """Kill a running command (the cockpit is closing); its step stays pending."""
@@ -429,13 +524,23 @@ class RunbookSession:
         self.state = self.state.move_to(index)
 
     def pause(self) -> None:
-        if self.state.status != "running":
+        """Pause and let go of the run; a read-only session only lets go."""
+        if self.state.status != "running" or self.read_only_reason is not None:
+            self.release()
             return
-        self.state = self.state.pause()
+        state = self.state.pause()
         if self.store is not None:
-            runs.save_status(self.store, self.state)
+            with self._lease_checked():
+                runs.save_status(self.store, state, holder=self.holder, now=self.clock())
+        self.state = state
+        self.release()
 
     def abort(self) -> None:
-        self.state = self.state.abort(self.clock())
+        if self.read_only_reason is not None:
+            raise RunError(self.read_only_reason)
+        state = self.state.abort(self.clock())
         if self.store is not None:
-            runs.save_status(self.store, self.state)
+            with self._lease_checked():
+                runs.save_status(self.store, state, holder=self.holder, now=self.clock())
+        self.state = state
+        self.release()

@@ -13,11 +13,13 @@ import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from cockpit.model.run_lease import LeaseHolder
 from cockpit.model.runbook_run import RunState, StepRecord
 from cockpit.model.timeline import Labels, TimelineEvent
 from cockpit.store.db import Store, StoreError, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
 from cockpit.store.incidents import get_incident, incidents_for_alert
+from cockpit.store.run_leases import check_lease
 
 # Kept in the timeline body; the step row holds the whole output.
 TIMELINE_OUTPUT_TAIL = 400
@@ -39,8 +41,17 @@ class RunSummary:
     steps: int
 
 
-def create_run(store: Store, state: RunState, source_path: str | None = None) -> RunState:
-    """Store a new run with every step pending; returns the state with its ``run_id``."""
+def create_run(
+    store: Store,
+    state: RunState,
+    source_path: str | None = None,
+    *,
+    holder: LeaseHolder | None = None,
+    now: datetime | None = None,
+) -> RunState:
+    """Store a new run with every step pending; returns the state with its ``run_id``.
+    With ``holder`` the run is leased to it in the same transaction, so no other cockpit
+    can resume it before its starter holds it."""
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO runbook_runs (runbook, source_path, incident_id, started_by,"
@@ -63,6 +74,14 @@ def create_run(store: Store, state: RunState, source_path: str | None = None) ->
             "INSERT INTO runbook_steps (run_id, step_index, title) VALUES (?, ?, ?)",
             [(run_id, s.index, s.title) for s in state.steps],
         )
+        if holder is not None:
+            stamp = to_db_time(now or utc_now())
+            conn.execute(
+                "INSERT INTO runbook_run_leases"
+                " (run_id, holder, host, pid, token, taken_at, heartbeat_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run_id, holder.who, holder.host, holder.pid, holder.token, stamp, stamp),
+            )
     return replace(state, run_id=run_id)
 
 
@@ -98,13 +117,23 @@ def _event(state: RunState, step: StepRecord) -> TimelineEvent:
     )
 
 
-def record_step(store: Store, state: RunState, index: int) -> int:
+def record_step(
+    store: Store,
+    state: RunState,
+    index: int,
+    *,
+    holder: LeaseHolder | None = None,
+    now: datetime | None = None,
+) -> int:
     """Write step ``index`` of ``state`` (after ``RunState.record``), the run's status and
-    a timeline event, in one transaction. Returns the event id."""
+    a timeline event, in one transaction. Returns the event id. With ``holder``, a run
+    another cockpit has taken over refuses the write (``LeaseLostError``)."""
     if state.run_id is None:
         raise ValueError("the run is not stored yet: create_run first")
     step = state.steps[index]
     with store.transaction() as conn:
+        if holder is not None:
+            check_lease(conn, state.run_id, holder, now or utc_now())
         updated = conn.execute(
             "UPDATE runbook_steps SET outcome = ?, note = ?, command = ?, exit_status = ?,"
             " output = ?, who = ?, at = ? WHERE run_id = ? AND step_index = ?",
@@ -126,11 +155,19 @@ def record_step(store: Store, state: RunState, index: int) -> int:
         return insert_event(conn, _event(state, step), utc_now())
 
 
-def save_status(store: Store, state: RunState) -> None:
-    """Persist a pause, resume or abort."""
+def save_status(
+    store: Store,
+    state: RunState,
+    *,
+    holder: LeaseHolder | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Persist a pause, resume or abort (refused as in ``record_step`` with ``holder``)."""
     if state.run_id is None:
         raise ValueError("the run is not stored yet: create_run first")
     with store.transaction() as conn:
+        if holder is not None:
+            check_lease(conn, state.run_id, holder, now or utc_now())
         _write_status(conn, state)
 
 

@@ -39,6 +39,8 @@ EXPECTED_TABLES = {
     "handoff_checklist_items",
     "acks",
     "slo_snapshots",
+    "runbook_run_leases",
+    "runbook_run_takeovers",
 }
 
 

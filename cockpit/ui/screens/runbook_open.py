@@ -3,24 +3,28 @@
 picker, or from an incident (``open_runbook(app, name, incident_id=...)``).
 
 A runbook with a paused or interrupted run is resumed rather than started again; a run
-started from an alert is linked to the incident that alert belongs to, if any.
+started from an alert is linked to the incident that alert belongs to, if any. A run open
+in another cockpit is not resumed behind its back: a dialog says who has it
+(``runbook_lease``), and a run whose cockpit stopped beating is taken over with a word.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from cockpit.model.alerts import Alert
 from cockpit.model.runbook_run import RunError
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert
 from cockpit.services.runbook_run import RunbookSession
 from cockpit.store import StoreError
+from cockpit.store.run_leases import RunHeldError
 from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.screens.runbook_dialogs import RunbookPickerScreen
+from cockpit.ui.screens.runbook_lease import ask_about_held_run, took_over_text
 from cockpit.ui.screens.runbook_run import RunbookRunScreen
 
 if TYPE_CHECKING:
@@ -38,9 +42,10 @@ def _resume(
     entry: RunbookEntry,
     incident_id: str | None,
     labels: Mapping[str, str] | None,
-) -> RunbookSession | None:
+) -> RunbookSession | Literal["asked"] | None:
     """The latest paused or interrupted run of ``entry``, resumed; when opened for an
-    incident or an alert, only a run for the same incident and labels counts."""
+    incident or an alert, only a run for the same incident and labels counts. "asked":
+    another cockpit has it open and a dialog asks what to do."""
     if app.store is None or entry.runbook is None:
         return None
     runbooks = {entry.name: entry.runbook}
@@ -55,10 +60,16 @@ def _resume(
             session = RunbookSession.resume(
                 summary.run_id, runbooks, app.config, app.store, clock=app.clock
             )
+        except RunHeldError as held:
+            ask_about_held_run(app, entry.runbook, held, lambda s: _show(app, s, recorded=True))
+            return "asked"
         except RunError as exc:
             app.notify(f"Run #{summary.run_id} not resumed: {exc}", severity="warning",
                        timeout=10, markup=False)  # fmt: skip
             return None
+        took_over = took_over_text(session, app.timezone)
+        if took_over is not None:
+            app.notify(took_over, severity="warning", timeout=10, markup=False)
         done = session.state.completed
         app.notify(f"Resumed run #{summary.run_id} of {entry.title} ({done} steps recorded).")
         return session
@@ -84,7 +95,10 @@ def open_runbook(
         return
     session = None
     try:
-        session = None if dry_run else _resume(app, entry, incident_id, labels)
+        resumed = None if dry_run else _resume(app, entry, incident_id, labels)
+        if resumed == "asked":
+            return
+        session = resumed
         if session is None:
             session = RunbookSession.start(
                 entry.runbook, app.config, app.store, dry_run=dry_run,
@@ -98,6 +112,10 @@ def open_runbook(
             labels=labels, clock=app.clock,
         )  # fmt: skip
         recorded = False
+    _show(app, session, recorded=recorded)
+
+
+def _show(app: CockpitApp, session: RunbookSession, *, recorded: bool) -> None:
     app.push_screen(
         RunbookRunScreen(
             session, app.timezone, on_recorded=app.refresh_timeline, recorded_in_store=recorded

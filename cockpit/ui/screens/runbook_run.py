@@ -6,6 +6,9 @@ Keys act on the step under the cursor: ``x`` runs it (a command only after an ex
 ``y`` in a dialog that shows it), ``d`` done, ``s`` skip (reason required), ``f`` fail (note
 required), ``p``/Esc pause and close, ``A`` abort. Every outcome is written to the notebook
 at once, so closing the cockpit never loses one; opening the runbook again resumes.
+
+While open, the screen holds the run's lease (a heartbeat thread renews it); when another
+cockpit takes the run over, the screen turns read-only and says by whom.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, RichLog, Static
 
 from cockpit.model.runbook_run import RunError, progress_text
 from cockpit.model.runbooks import Step
 from cockpit.services.runbook_run import RunbookSession, StepResult
 from cockpit.store import StoreError
+from cockpit.store.run_leases import LeaseLostError
+from cockpit.ui.screens.runbook_lease import RunLeaseScreen, lease_banner
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 LOG_LINES = 500  # kept on screen; the notebook keeps everything
@@ -78,7 +82,7 @@ def step_detail(session: RunbookSession, step: Step, zone: tzinfo | None) -> Tex
     return text
 
 
-class RunbookRunScreen(Screen[None]):
+class RunbookRunScreen(RunLeaseScreen):
     DEFAULT_CSS = """
     RunbookRunScreen { layout: vertical; }
     #rb-dry-run {
@@ -89,6 +93,15 @@ class RunbookRunScreen(Screen[None]):
         height: 1;
     }
     #rb-title { padding: 0 1; height: auto; }
+    #rb-lease {
+        background: $error;
+        color: $text;
+        text-style: bold;
+        padding: 0 1;
+        height: auto;
+        display: none;
+    }
+    #rb-lease.shown { display: block; }
     #rb-progress { padding: 0 1; height: 1; width: 1fr; }
     #rb-progress Bar { width: 1fr; }
     #rb-body { height: 1fr; }
@@ -126,8 +139,7 @@ class RunbookRunScreen(Screen[None]):
         on_recorded: Callable[[], None] | None = None,
         recorded_in_store: bool = True,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.zone = zone
         self.on_recorded = on_recorded
         self.recorded_in_store = recorded_in_store
@@ -140,6 +152,7 @@ class RunbookRunScreen(Screen[None]):
                 "DRY RUN · nothing is run: commands, queries and probes are only shown",
                 id="rb-dry-run",
             )
+        yield Static(id="rb-lease")
         yield Static(id="rb-title")
         yield ProgressBar(total=len(self.session.state.steps), show_eta=False, id="rb-progress")
         with Horizontal(id="rb-body"):
@@ -162,6 +175,7 @@ class RunbookRunScreen(Screen[None]):
         self.refresh_view()
         table.move_cursor(row=min(self.session.state.current, len(self.session.state.steps) - 1))
         table.focus()
+        self.keep_lease()
 
     @property
     def cursor(self) -> int:
@@ -182,6 +196,10 @@ class RunbookRunScreen(Screen[None]):
             title.append("  ·  NOT RECORDED: the notebook is unavailable")
         title.append(f"\n{progress_text(state)}")
         self.query_one("#rb-title", Static).update(title)
+        banner = lease_banner(self.session, self.zone, self.session.clock())
+        lease = self.query_one("#rb-lease", Static)
+        lease.update(Text(banner or ""))
+        lease.set_class(banner is not None, "shown")
         self.query_one("#rb-progress", ProgressBar).update(progress=state.completed)
         rows: list[Row] = []
         for step, record in zip(rb.steps, state.steps, strict=True):
@@ -244,12 +262,19 @@ class RunbookRunScreen(Screen[None]):
                 self.session.mark(index, "skipped", note)
             else:
                 self.session.mark(index, "failed", note)
+        except LeaseLostError as exc:
+            self.taken_over(exc)
+            return
         except (RunError, sqlite3.Error, StoreError) as exc:
             self.notify(f"Not recorded: {exc}", severity="error", markup=False)
             return
         self._after_change()
 
     def _ready(self) -> bool:
+        reason = self.session.read_only_reason
+        if reason is not None:
+            self.notify(reason, severity="warning", markup=False)
+            return False
         if self.busy is not None:
             self.notify(f"Step {self.busy + 1} is still running.", severity="warning")
             return False
@@ -345,6 +370,7 @@ class RunbookRunScreen(Screen[None]):
     def on_unmount(self) -> None:
         # Closing the cockpit mid-command must not wait for the command (or its timeout).
         self.session.stop()
+        self.let_go()
 
     def _finish(self, index: int, result: StepResult) -> None:
         if self.session.stopping.is_set():
@@ -355,6 +381,8 @@ class RunbookRunScreen(Screen[None]):
         self.log_line(f"{result.outcome}: {result.note}".rstrip(": "))
         try:
             self.session.record(index, result)
+        except LeaseLostError as exc:
+            self.taken_over(exc)
         except (RunError, sqlite3.Error, StoreError) as exc:
             self.notify(f"Not recorded: {exc}", severity="error", markup=False)
         self._after_change()
@@ -368,7 +396,8 @@ class RunbookRunScreen(Screen[None]):
             self.notify("Wait for the running step to finish first.", severity="warning")
             return
         state = self.session.state
-        if state.status == "running":
+        # A run watched or taken over is not ours to pause: only close.
+        if self.session.read_only_reason is None and state.status == "running":
             try:
                 self.session.pause()
             except (sqlite3.Error, StoreError) as exc:
