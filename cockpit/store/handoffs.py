@@ -214,7 +214,8 @@ def tick(
 
 def sign(store: Store, handoff_id: int, *, by: str, at: datetime, digest: str) -> Handoff:
     """The incoming engineer signs: the shift ends at ``at`` and the digest is kept as it
-    was. Refused for a signed handoff, an empty name, or the outgoing engineer."""
+    was. Refused for a signed handoff, an empty name, the outgoing engineer, and anyone
+    but the incoming engineer when the rotation names one."""
     require_aware(at, "at")
     name = by.strip()
     if not name:
@@ -226,6 +227,13 @@ def sign(store: Store, handoff_id: int, *, by: str, at: datetime, digest: str) -
                 f"{name} is the outgoing engineer of this shift; the incoming engineer "
                 f"({row['incoming'] or 'the next on call'}) signs the handoff"
             )
+        incoming = str(row["incoming"] or "")
+        if incoming and name.casefold() != incoming.casefold():
+            raise HandoffRefused(
+                f"only the incoming engineer, {incoming}, signs this handoff; if {name} took "
+                "the shift over instead, change [oncall] roster in the config first"
+            )
+        name = incoming or name  # the roster's spelling
         start = from_db_time(row["shift_start"])
         end = max(at, start)
         conn.execute(

@@ -99,6 +99,14 @@ def test_signing_as_the_outgoing_engineer_is_refused(store: Store) -> None:
     assert get_handoff(store, draft.id).signed_at is None  # type: ignore[union-attr]
 
 
+def test_only_the_incoming_engineer_signs(store: Store) -> None:
+    draft = _draft(store)
+    with pytest.raises(HandoffRefused, match=r"only the incoming engineer, bob, signs"):
+        sign(store, draft.id, by="nobody-at-all", at=NOW, digest="")
+    assert get_handoff(store, draft.id).signed_at is None  # type: ignore[union-attr]
+    assert sign(store, draft.id, by="BOB", at=NOW, digest="# d").signed_by == "bob"
+
+
 def test_a_signed_handoff_is_read_only(store: Store) -> None:
     draft = _draft(store)
     sign(store, draft.id, by="bob", at=NOW, digest="# d")
