@@ -46,8 +46,9 @@ class IncidentLine:
     finished_at: datetime | None
     responder: str | None
     opened_in_shift: bool
-    closed_in_shift: bool
+    closed_in_shift: bool  # resolved (or closed) within the shift: finished_at is then
     last_update: LastUpdate | None
+    closed_at: datetime | None = None
 
     @property
     def still_open(self) -> bool:

@@ -81,7 +81,10 @@ def render_markdown(d: Digest) -> str:
         else:
             marks.append(f"open since {when(inc.detected_at, zone)}")
         if inc.closed_in_shift:
-            marks.append(f"closed {clock(inc.finished_at, zone)}")
+            # finished_at is the resolution (what MTTR counts); closing comes after review.
+            marks.append(f"resolved {clock(inc.finished_at, zone)}")
+            if inc.closed_at is not None:
+                marks.append(f"closed {clock(inc.closed_at, zone)}")
         elif inc.still_open:
             marks.append("still open")
         line = (

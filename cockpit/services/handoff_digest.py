@@ -180,6 +180,7 @@ def _incidents(store: Store, start: datetime, end: datetime) -> tuple[IncidentLi
                 opened_in_shift=start <= inc.detected_at < end,
                 closed_in_shift=finished is not None and start <= finished <= end,
                 last_update=last_update(store, inc.id, end),
+                closed_at=inc.closed_at,
             )
         )
     return tuple(lines)

@@ -197,7 +197,7 @@ def test_digest_markdown_names_each_thing_once(store: Store, config: Config) -> 
         assert text.count(needle) == 1, needle
     assert "acked by alice" in sections["Alerts resolved during the shift"]
     assert "Replica lag on db-2: investigating, open since" in sections["Incidents"]
-    assert "closed Tue 16:52" in sections["Incidents"]
+    assert "resolved Tue 16:52" in sections["Incidents"]
     assert "80.0% → 62.0% (-18.0 pts)" in text
     assert "|" not in text and "<" not in text  # no tables, no HTML: pastes into Slack too
     assert "  - [x] Digest walked through" in text
