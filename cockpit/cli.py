@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib.resources import files
@@ -140,6 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `cockpit ... | head`: the reader has what it wanted. No traceback; the exit
+        # status is the shell's for a closed pipe, and later writes go nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     finally:
         if loader is not None:
             loader.close()

@@ -131,3 +131,19 @@ def test_slo_check_without_prometheus_cannot_tell(capsys: pytest.CaptureFixture[
 def test_slo_rules_without_slos_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["slo", "rules"]) == 2
     assert "no SLOs configured" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    # Like `cockpit ... | head`: the reader is gone before the output comes.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cockpit", "runbook", "show", "high-error-rate"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
