@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
         "faults", nargs="+", help="e.g. error-rate=5%% latency=800ms ready=down reset"
     )
     fault.add_argument("--url", help="the demo service URL (default: the running demo)")
+    demo_sub.add_parser(
+        "env",
+        help='print the variables that point the CLI at the running demo: eval "$(cockpit demo env)"',
+    )
     cli_themes.add_parsers(sub)
     cli_plugins.add_parsers(sub)
     cli_serve.add_parsers(sub)
@@ -355,4 +359,6 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.demo_command == "fault":
         return run.fault(args.faults, args.url)
+    if args.demo_command == "env":
+        return run.env()
     return run.demo(no_ui=args.no_ui, read_only=args.read_only)

@@ -1,7 +1,7 @@
 """Every path the cockpit reads or writes, in one place.
 
-Paths come from platformdirs; ``COCKPIT_CONFIG`` names the config file and
-``COCKPIT_DATA_DIR`` the data directory (SQLite notebook, user themes, plugins
+Paths come from platformdirs; ``COCKPIT_CONFIG`` names the config file,
+``COCKPIT_NOTEBOOK`` the notebook file and ``COCKPIT_DATA_DIR`` the data directory (SQLite notebook, user themes, plugins
 and runbooks live under the config dir unless the data dir is overridden).
 """
 
@@ -16,6 +16,8 @@ from platformdirs import PlatformDirs
 APP_NAME = "cockpit"
 CONFIG_ENV = "COCKPIT_CONFIG"
 DATA_DIR_ENV = "COCKPIT_DATA_DIR"
+NOTEBOOK_ENV = "COCKPIT_NOTEBOOK"
+DEMO_DB_FILE_NAME = "demo.sqlite3"
 DB_FILE_NAME = "cockpit.sqlite3"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -44,7 +46,15 @@ def data_dir() -> Path:
 
 
 def database_file() -> Path:
+    override = os.environ.get(NOTEBOOK_ENV)
+    if override:
+        return Path(override).expanduser()
     return data_dir() / DB_FILE_NAME
+
+
+def demo_database_file() -> Path:
+    """The demo's own notebook, kept apart from the real one and between demo runs."""
+    return data_dir() / DEMO_DB_FILE_NAME
 
 
 def user_themes_dir() -> Path:

@@ -38,7 +38,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Memory
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
     monkeypatch.setenv("COCKPIT_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path / "data"))
-    for name in ("NO_COLOR", "TEXTUAL_THEME", "FORCE_COLOR"):
+    for name in ("NO_COLOR", "TEXTUAL_THEME", "FORCE_COLOR", "COCKPIT_NOTEBOOK"):
         monkeypatch.delenv(name, raising=False)
     for name in list(__import__("os").environ):
         if name.startswith("COCKPIT_SECRET_"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import signal
 import sys
 import time
@@ -44,6 +45,7 @@ def _wait(stack: DemoStack) -> int:
     print(f"prometheus    {stack.prometheus_url or 'not running'}")
     print(f"alertmanager  {stack.alertmanager_url or 'not running'}")
     print(f"config        {stack.config_path}")
+    print('cli           eval "$(cockpit demo env)"   (points the CLI at this demo)')
     print("try: cockpit demo fault error-rate=5%   (Ctrl-C or SIGTERM stops the stack)", flush=True)
     while not stop.requested:
         time.sleep(0.2)
@@ -66,9 +68,23 @@ def _ui(stack: DemoStack, read_only: bool) -> int:
         return EXIT_STACK
     if read_only:
         config = dataclasses.replace(config, read_only=True)
-    database = locations.data_dir() / "demo.sqlite3"
+    database = locations.demo_database_file()
     app = CockpitApp(config, database, demo=DemoInfo(stack.service_url, stack.missing_message()))
     app.run()
+    return EXIT_OK
+
+
+def env() -> int:
+    """`cockpit demo env`: the variables that point the CLI at the running demo."""
+    state = read_state_file(state_file())
+    if state is None:
+        print("no demo is running; start one with `cockpit demo`", file=sys.stderr)
+        return EXIT_USAGE
+    for name, value in (
+        (locations.CONFIG_ENV, str(state["config_path"])),
+        (locations.NOTEBOOK_ENV, str(locations.demo_database_file())),
+    ):
+        print(f"export {name}={shlex.quote(value)}")
     return EXIT_OK
 
 

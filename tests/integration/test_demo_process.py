@@ -119,3 +119,30 @@ def test_fault_without_a_running_demo_says_how_to_start_one() -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "cockpit demo" in result.stderr
+
+
+def test_demo_env_points_the_cli_at_the_running_demo(
+    demo_process: tuple[subprocess.Popen[str], dict[str, str]],
+) -> None:
+    process, urls = demo_process
+    printed = subprocess.run(
+        [sys.executable, "-m", "cockpit", "demo", "env"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    notebook = Path(os.environ["COCKPIT_DATA_DIR"]) / "demo.sqlite3"
+    located = subprocess.run(
+        ["bash", "-c", f'eval "$({sys.executable} -m cockpit demo env)" && '
+         f"{sys.executable} -m cockpit locate --json"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    paths = json.loads(located.stdout)
+    assert paths["config_file"] == urls["config"]
+    assert paths["database_file"] == str(notebook)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    gone = subprocess.run(
+        [sys.executable, "-m", "cockpit", "demo", "env"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert gone.returncode == 2 and "no demo is running" in gone.stderr
