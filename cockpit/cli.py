@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     fault.add_argument("--url", help="the demo service URL (default: the running demo)")
     demo_sub.add_parser(
         "env",
-        help='print the variables that point the CLI at the running demo: eval "$(cockpit demo env)"',
+        help='variables that point the CLI at the running demo: eval "$(cockpit demo env)"',
     )
     cli_themes.add_parsers(sub)
     cli_plugins.add_parsers(sub)

@@ -1,8 +1,9 @@
 """Every path the cockpit reads or writes, in one place.
 
 Paths come from platformdirs; ``COCKPIT_CONFIG`` names the config file,
-``COCKPIT_NOTEBOOK`` the notebook file and ``COCKPIT_DATA_DIR`` the data directory (SQLite notebook, user themes, plugins
-and runbooks live under the config dir unless the data dir is overridden).
+``COCKPIT_NOTEBOOK`` the notebook file and ``COCKPIT_DATA_DIR`` the data directory
+(SQLite notebook, demo notebook, remembered choices); user themes, plugins and runbooks
+live beside the config file.
 """
 
 from __future__ import annotations
