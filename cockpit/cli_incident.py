@@ -189,9 +189,9 @@ def _create(c: _Context, args: argparse.Namespace) -> int:
 
     if not args.title.strip():
         return _err("the title is empty; give one with --title 'what is broken'")
-    check_severity(args.severity)
+    severity = check_severity(args.severity)
     draft = IncidentDraft(
-        title=args.title, severity=args.severity, description=args.description,
+        title=args.title, severity=severity, description=args.description,
         components=tuple(args.component),
     )  # fmt: skip
     record = create_from_draft(c.store, draft, now=c.now, author=c.me)
@@ -448,7 +448,10 @@ def _stats(c: _Context, args: argparse.Namespace) -> int:
             }
         )  # fmt: skip
         return EXIT_OK
-    print(f"incidents detected since {_local(result.since, c.zone) if result.since else 'ever'}")
+    if result.since:
+        print(f"incidents detected since {_local(result.since, c.zone)}")
+    else:
+        print("every incident in the notebook")
     print(f"{'severity':<9} {'count':>5} {'open':>5} {'MTTA':>8} {'MTTR':>8}")
     for r in result.rows:
         print(f"{r.severity:<9} {r.count:>5} {r.open:>5} {fmt(r.mtta):>8} {fmt(r.mttr):>8}")

@@ -138,6 +138,7 @@ class DemoStack:
                 [alertmanager, f"--config.file={work / 'alertmanager.yml'}",
                  f"--storage.path={work / 'alertmanager-data'}",
                  f"--web.listen-address=127.0.0.1:{am_port}",
+                 f"--web.external-url=http://127.0.0.1:{am_port}",
                  "--cluster.listen-address=", "--log.level=warn"],
             )  # fmt: skip
             self.alertmanager_url = f"http://127.0.0.1:{am_port}"
@@ -152,6 +153,8 @@ class DemoStack:
                 [prometheus, f"--config.file={work / 'prometheus.yml'}",
                  f"--storage.tsdb.path={work / 'prometheus-data'}",
                  f"--web.listen-address=127.0.0.1:{prom_port}",
+                 # Generator URLs name the loopback address, not the machine's host name.
+                 f"--web.external-url=http://127.0.0.1:{prom_port}",
                  "--storage.tsdb.retention.time=2d", "--log.level=warn"],
             )  # fmt: skip
             self.prometheus_url = f"http://127.0.0.1:{prom_port}"

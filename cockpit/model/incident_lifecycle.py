@@ -71,9 +71,11 @@ def check_status(status: str) -> str:
 
 
 def check_severity(severity: str) -> str:
-    if severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
-    return severity
+    """The severity as spelled in SEVERITIES; ``sev2`` and ``SEV2`` are Sev2."""
+    for known in SEVERITIES:
+        if severity.strip().casefold() == known.casefold():
+            return known
+    raise ValueError(f"unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
 
 
 def latest_milestone(record: IncidentRecord) -> datetime:

@@ -128,11 +128,11 @@ def change_severity(
     record, old = store_incidents.change_severity(
         store, incident_id, severity, at=at, author=author
     )
-    if old != severity:
+    if old != record.severity:
         _notify(
             "incident_severity_changed",
             record,
-            f"{record.id} severity {old} -> {severity}: {record.title}",
+            f"{record.id} severity {old} -> {record.severity}: {record.title}",
             at,
         )
     return record
@@ -158,11 +158,11 @@ def save_fields(
         record, old = store_incidents.change_severity(
             store, incident_id, severity, at=at, author=author
         )
-    if old != severity:
+    if old != record.severity:
         _notify(
             "incident_severity_changed",
             record,
-            f"{record.id} severity {old} -> {severity}: {record.title}",
+            f"{record.id} severity {old} -> {record.severity}: {record.title}",
             at,
         )
     return record

@@ -341,7 +341,7 @@ def change_severity(
     store: Store, incident_id: str, severity: str, *, at: datetime, author: str | None = None
 ) -> tuple[IncidentRecord, str]:
     """Set a new severity and record it as an event; returns (record, old severity)."""
-    check_severity(severity)
+    severity = check_severity(severity)
     require_aware(at, "at")
     now = utc_now()
     with store.transaction() as conn:

@@ -128,3 +128,11 @@ def test_unknown_status_and_naive_time_are_refused() -> None:
 def test_postmortem_due_flag(severity: str, status: str, done: bool, due: bool) -> None:
     record = replace(record_in(status, severity), postmortem_done=done)
     assert postmortem_due(record) is due
+
+
+def test_severity_is_read_without_regard_to_case() -> None:
+    from cockpit.model.incident_lifecycle import check_severity
+
+    assert [check_severity(s) for s in ("sev2", "SEV1", " Sev4 ")] == ["Sev2", "Sev1", "Sev4"]
+    with pytest.raises(ValueError, match="unknown severity 'sev5'; use one of Sev1"):
+        check_severity("sev5")
