@@ -212,6 +212,10 @@ async def test_review_screen_moves_between_weeks(
         await pilot.press("left_square_bracket")
         text = str(app.screen.query_one("#review-text", Static).render())
         assert "Weekly review 2026-W46" in text and "Sev3: 1" in text
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        text = str(app.screen.query_one("#review-text", Static).render())
+        assert "Weekly review 2026-W47" in text  # not a week that has not happened
+        assert any("current week" in str(n.message) for n in app._notifications)
         await pilot.press("escape")
         assert not isinstance(app.screen, ReviewScreen)
 

@@ -60,5 +60,8 @@ class ReviewScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         monday = date.fromisocalendar(*self.week, 1) + timedelta(weeks=step)
         iso = monday.isocalendar()
+        if (iso.year, iso.week) > week_of(self.clock(), ZoneInfo(self.config.oncall.timezone)):
+            self.notify("This is the current week; nothing has happened after it yet.")
+            return
         self.week = (iso.year, iso.week)
         self._show()
