@@ -51,6 +51,7 @@ class SilenceController:
     def __init__(self, control: AlertControl) -> None:
         self.control = control
         self.app = control.app
+        self._changing: set[str] = set()  # silences with an extend or expire on its way
 
     def new_silence(self, alert: Alert | None) -> None:
         if self.control._refuse_if_blocked():
@@ -144,18 +145,38 @@ class SilenceController:
 
             def chosen(by: timedelta | None) -> None:
                 if by is not None:
-                    work = self.change("extend", silence, by)
-                    self.app.run_worker(work, group="alert-write", exit_on_error=False)
+                    self._start_change("extend", silence, by)
 
             self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
         elif action == "expire" and silence is not None:
+            if silence.state == "expired":
+                self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
+                return
 
             def answered(yes: bool | None) -> None:
                 if yes and not self.control._refuse_if_blocked():
-                    work = self.change("expire", silence)
-                    self.app.run_worker(work, group="alert-write", exit_on_error=False)
+                    self._start_change("expire", silence)
 
             self.app.push_screen(AskScreen(*self._expire_question(silence)), answered)
+
+    def _start_change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
+        """One change per silence at a time: a second one waits for the first's answer."""
+        if silence.id in self._changing:
+            self.app.notify(
+                f"Silence {silence.id[:8]}: the last change is still being sent; wait for it.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._changing.add(silence.id)
+
+        async def guarded() -> None:
+            try:
+                await self.change(action, silence, by)
+            finally:
+                self._changing.discard(silence.id)
+
+        self.app.run_worker(guarded(), group="alert-write", exit_on_error=False)
 
     def _expire_question(self, silence: Silence) -> tuple[str, str]:
         kind = "the ack" if silence.is_ack else "silence"

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from cockpit.config import Config, parse
 from cockpit.model.matchers import parse_matchers
@@ -150,3 +150,28 @@ async def test_wide_silence_found_only_by_alertmanager_is_asked_about_too(
         await pilot.press("y")
         await settle(pilot)
         assert len(posts(fake)) == 1
+
+
+async def test_silence_changes_are_not_doubled(
+    make_app: Callable[..., CockpitApp], config: Config
+) -> None:
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        fake = attach(app)
+        fill(app)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=3)  # s-old-0001, expired
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen is screen and "has already expired" in messages(app)[-1]
+        table.move_cursor(row=1)  # s-maint-01
+        fake.gate = asyncio.Event()  # Alertmanager is slow to answer the extend
+        await pilot.press("e", "enter", "e", "enter")
+        await pilot.pause()
+        assert any("still being sent" in m for m in messages(app))
+        fake.gate.set()
+        await settle(pilot)
+        assert len(posts(fake)) == 1 and fake.writes()[0][2]["id"] == "s-maint-01"
