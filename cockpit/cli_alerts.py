@@ -1,7 +1,8 @@
 """`cockpit alerts`, `cockpit ack`, `cockpit unack` and `cockpit silence list|add|expire`.
 
-Exit codes: 0 done, 1 nothing matched (no such alert or ack), 2 bad input, read-only
-mode, an Alertmanager refusal, or Alertmanager unreachable (cannot tell).
+Exit codes: 0 done (also: already acked, already expired), 1 nothing matched (no such
+alert, ack or silence id), 2 bad input (an ambiguous id, a wide silence not confirmed),
+read-only mode, an Alertmanager refusal, or Alertmanager unreachable (cannot tell).
 """
 
 from __future__ import annotations
@@ -16,15 +17,22 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from cockpit.cli_alert_format import (
+    SILENCE_ORDER,
+    alert_json,
+    ask,
+    find_alert,
+    interactive,
+    silence_json,
+    silence_line,
+)
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     import httpx
 
     from cockpit.config import Config
-    from cockpit.model.alerts import Alert
     from cockpit.model.matchers import Matcher
-    from cockpit.model.silences import Silence
     from cockpit.model.snapshots import AlertSnapshot
 
 T = TypeVar("T")
@@ -47,6 +55,11 @@ def add_parsers(sub: Any) -> None:
         "--for", dest="duration", help="how long, e.g. 2h (default [alerts] ack_duration)"
     )
     ack.add_argument("--comment", default="", help="a note after the ack marker")
+    ack.add_argument(
+        "--force",
+        action="store_true",
+        help="renew an ack already in force: a new ack from now, the old one expired",
+    )
     ack.add_argument("--json", action="store_true")
 
     unack = sub.add_parser("unack", help="expire the ack silences of an alert")
@@ -61,9 +74,17 @@ def add_parsers(sub: Any) -> None:
     add.add_argument("matchers", nargs="+", help='e.g. alertname="HighCpu" service=~"api|web"')
     add.add_argument("--for", dest="duration", default="1h", help="how long (default 1h)")
     add.add_argument("--comment", required=True, help="why (required)")
+    add.add_argument(
+        "--yes",
+        action="store_true",
+        help="create it even if it catches more than one alert name or everything "
+        "(without a terminal to ask on, such a silence is refused otherwise)",
+    )
     add.add_argument("--json", action="store_true")
     expire = silence_sub.add_parser("expire", help="expire silences now")
-    expire.add_argument("ids", nargs="+", metavar="SILENCE_ID")
+    expire.add_argument(
+        "ids", nargs="+", metavar="SILENCE_ID", help="an id, or a unique start of one (8 chars)"
+    )
     expire.add_argument("--json", action="store_true")
 
 
@@ -125,32 +146,6 @@ def _snapshot(config: Config) -> AlertSnapshot:
     return _run(AlertPoller(config).poll)
 
 
-def _alert_json(alert: Alert, silences: dict[str, Silence]) -> dict[str, Any]:
-    from cockpit.model.silences import ack_of, display_state
-
-    ack = ack_of(alert, silences)
-    return {
-        "fingerprint": alert.fingerprint,
-        "name": alert.name,
-        "severity": alert.severity,
-        "state": display_state(alert, silences),
-        "labels": dict(alert.labels),
-        "annotations": dict(alert.annotations),
-        "startsAt": alert.starts_at.isoformat() if alert.starts_at else None,
-        "generatorURL": alert.generator_url,
-        "silencedBy": list(alert.silenced_by),
-        "inhibitedBy": list(alert.inhibited_by),
-        "ack": None
-        if ack is None
-        else {
-            "owner": ack.owner,
-            "since": ack.since.isoformat(),
-            "endsAt": ack.ends_at.isoformat(),
-            "silenceID": ack.silence_id,
-        },
-    }
-
-
 def alerts_command(args: argparse.Namespace) -> int:
     from cockpit.model.matchers import MatcherError, matches_all, parse_matchers
     from cockpit.model.silences import ack_of, display_state
@@ -172,7 +167,7 @@ def alerts_command(args: argparse.Namespace) -> int:
     silences = snapshot.silence_index()
     alerts = [a for a in snapshot.alerts if matches_all(matchers, a.labels)]
     if args.json:
-        print(_dump([_alert_json(a, silences) for a in alerts]))
+        print(_dump([alert_json(a, silences) for a in alerts]))
         return EXIT_OK
     if snapshot.pending_error:
         print(f"(pending alerts unknown: {snapshot.pending_error})", file=sys.stderr)
@@ -197,15 +192,6 @@ def alerts_command(args: argparse.Namespace) -> int:
         fixed = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
         print(f"{fixed}  {line[6]}  {line[7]}")
     return EXIT_OK
-
-
-def _find_alert(snapshot: AlertSnapshot, prefix: str) -> Alert | str:
-    found = [a for a in snapshot.alerts if a.fingerprint and a.fingerprint.startswith(prefix)]
-    if not prefix or not found:
-        return f"no alert with fingerprint {prefix!r}; `cockpit alerts` lists them"
-    if len({a.fingerprint for a in found}) > 1:
-        return f"{prefix!r} matches {len(found)} alerts; give more of the fingerprint"
-    return found[0]
 
 
 def _record(config: Config, write: Callable[[Any], object]) -> str | None:
@@ -243,32 +229,46 @@ def ack_command(args: argparse.Namespace) -> int:
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return _fail(f"Alertmanager: {snapshot.freshness.error}")
-    alert = _find_alert(snapshot, args.fingerprint)
+    alert = find_alert(snapshot, args.fingerprint)
     if isinstance(alert, str):
         return _fail(alert, EXIT_FAILED)
     now = _now()
     try:
-        silence, silence_id = _run(
-            lambda c: alert_actions.ack(c, config, alert, now, duration, args.comment)
+        done = _run(
+            lambda c: alert_actions.ack(
+                c, config, alert, now, duration, args.comment, renew=args.force
+            )
         )
     except (alert_actions.ActionRefused, SourceError) as exc:
         return _fail(f"Not acked: {exc}")
-    problem = _record(config, lambda store: record_ack(store, alert, silence, silence_id, now))
-    if problem:
-        print(problem, file=sys.stderr)
+    silence, silence_id = done.silence, done.silence_id
+    data = {"fingerprint": alert.fingerprint, "silenceID": silence_id,
+            "createdBy": silence.created_by, "endsAt": silence.ends_at.isoformat(),
+            "comment": silence.comment, "created": done.created,
+            "replaced": [s.id for s in done.replaced]}  # fmt: skip
+    if not done.created:
+        # Already acked: the state asked for holds, so this is not a failure (exit 0).
+        text = done.already(ZoneInfo(config.oncall.timezone))
+        _say(args, f"{alert.name} ({alert.fingerprint}) is {text}: nothing created; "
+             "--force renews it", data)  # fmt: skip
+        return EXIT_OK
+    write = partial(record_ack, alert=alert, silence=silence, silence_id=silence_id, at=now,
+                    replaces=done.replaced)  # fmt: skip
+    for problem in (*done.problems, _record(config, write)):
+        if problem:
+            print(problem, file=sys.stderr)
+    renewed = f", replacing {', '.join(s.id for s in done.replaced)}" if done.replaced else ""
     _say(
         args,
         f"acked {alert.name} ({alert.fingerprint}) as {silence.created_by} until "
-        f"{_local(config, silence.ends_at)}: silence {silence_id}",
-        {"fingerprint": alert.fingerprint, "silenceID": silence_id,
-         "createdBy": silence.created_by, "endsAt": silence.ends_at.isoformat(),
-         "comment": silence.comment},
-    )  # fmt: skip
+        f"{_local(config, silence.ends_at)}: silence {silence_id}{renewed}",
+        data,
+    )
     return EXIT_OK
 
 
 def unack_command(args: argparse.Namespace) -> int:
-    from cockpit.model.silences import is_ack_comment
+    from cockpit.model.silences import live_acks
     from cockpit.services import alert_actions
     from cockpit.sources.errors import SourceError
     from cockpit.store.acks import record_unack
@@ -281,18 +281,14 @@ def unack_command(args: argparse.Namespace) -> int:
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return _fail(f"Alertmanager: {snapshot.freshness.error}")
-    alert = _find_alert(snapshot, args.fingerprint)
+    alert = find_alert(snapshot, args.fingerprint)
     if isinstance(alert, str):
         return _fail(alert, EXIT_FAILED)
+    now = _now()
     # Every live ack silence that covers this alert, including ones made in karma.
-    acks = [
-        s
-        for s in snapshot.silences
-        if s.state != "expired" and is_ack_comment(s.comment) and s.matches(alert.labels)
-    ]
+    acks = live_acks(alert, snapshot.silences, now)
     if not acks:
         return _fail(f"{alert.name} ({alert.fingerprint}) is not acked", EXIT_FAILED)
-    now = _now()
     expired = []
     for silence in acks:
         try:
@@ -314,23 +310,6 @@ def unack_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _silence_json(silence: Silence, unmatched: bool) -> dict[str, Any]:
-    return {
-        "id": silence.id,
-        "state": silence.state,
-        "matchers": [str(m) for m in silence.matchers],
-        "createdBy": silence.created_by,
-        "comment": silence.comment,
-        "startsAt": silence.starts_at.isoformat(),
-        "endsAt": silence.ends_at.isoformat(),
-        "ack": silence.is_ack,
-        "matchesNoAlert": unmatched,
-    }
-
-
-SILENCE_ORDER = {"active": 0, "pending": 1, "expired": 2}
-
-
 def silence_command(args: argparse.Namespace) -> int:
     config = _config()
     if config is None:
@@ -342,7 +321,6 @@ def silence_command(args: argparse.Namespace) -> int:
 
 
 def _silence_list(args: argparse.Namespace, config: Config) -> int:
-    from cockpit.model.durations import format_duration
     from cockpit.model.silences import matches_no_alert
 
     snapshot = _snapshot(config)
@@ -351,23 +329,14 @@ def _silence_list(args: argparse.Namespace, config: Config) -> int:
     silences = sorted(snapshot.silences, key=lambda s: (SILENCE_ORDER.get(s.state, 3), s.ends_at))
     rows = [(s, matches_no_alert(s, snapshot.alerts)) for s in silences]
     if args.json:
-        print(_dump([_silence_json(s, u) for s, u in rows]))
+        print(_dump([silence_json(s, u) for s, u in rows]))
         return EXIT_OK
     if not rows:
         print("No silences.")
         return EXIT_OK
     now = _now()
     for silence, unmatched in rows:
-        if silence.state == "expired":
-            when = f"ended {format_duration(now - silence.ends_at)} ago"
-        else:
-            when = f"ends in {format_duration(silence.ends_in(now))}"
-        flag = "  (matches no alert)" if unmatched else ""
-        kind = "ack" if silence.is_ack and silence.state != "expired" else silence.state
-        print(
-            f"{silence.id}  {kind:<8} {silence.created_by:<12} {when:<20} "
-            f"{silence.matcher_text}  # {silence.comment}{flag}"
-        )
+        print(silence_line(silence, unmatched, now))
     return EXIT_OK
 
 
@@ -388,18 +357,31 @@ def _silence_add(args: argparse.Namespace, config: Config) -> int:
     except ValueError as exc:
         return _fail(f"--for: {exc}")
     now = _now()
+    create = partial(alert_actions.create_silence, config=config, matchers=matchers,
+                     duration=duration, comment=args.comment, now=now)  # fmt: skip
     try:
-        silence_id = _run(
-            lambda c: alert_actions.create_silence(c, config, matchers, duration, args.comment, now)
-        )
+        try:
+            silence_id, radius = _run(partial(create, confirmed=args.yes))
+        except alert_actions.NeedsConfirmation as asked:
+            if not interactive():
+                return _fail(f"No silence: {asked.radius.reason()}: {asked.radius.describe()}. "
+                             "Check the matchers, or add --yes to create it anyway.")  # fmt: skip
+            question = (f"{asked.radius.reason()}: {asked.radius.describe()}.\n"
+                        "Create this silence? [y/N] ")  # fmt: skip
+            if not ask(question):
+                return _fail("No silence created.")
+            silence_id, radius = _run(partial(create, confirmed=True))
     except (alert_actions.ActionRefused, SourceError) as exc:
         return _fail(f"No silence: {exc}")
     ends = now + duration
     _say(
         args,
-        f"silence {silence_id} until {_local(config, ends)}: {', '.join(map(str, matchers))}",
-        {"silenceID": silence_id, "endsAt": ends.isoformat()},
-    )
+        f"silence {silence_id} until {_local(config, ends)}: {', '.join(map(str, matchers))}\n"
+        f"{radius.describe()}",
+        {"silenceID": silence_id, "endsAt": ends.isoformat(),
+         "catches": {"count": len(radius.alerts), "names": list(radius.names),
+                     "everything": radius.catches_everything}},
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -408,23 +390,37 @@ def _silence_expire(args: argparse.Namespace, config: Config) -> int:
     from cockpit.sources.errors import SourceError
     from cockpit.store.acks import record_unack
 
+    try:
+        alert_actions.writable_endpoint(config)
+        found = _run(partial(alert_actions.find_silences, config=config, given=args.ids))
+    except (alert_actions.ActionRefused, SourceError) as exc:
+        return _fail(f"Not expired: {exc}")
+    code = EXIT_OK
     expired: list[str] = []
-    for silence_id in args.ids:
-        try:
-            _run(partial(alert_actions.expire, config=config, silence_id=silence_id))
-        except (alert_actions.ActionRefused, SourceError) as exc:
-            print(f"{silence_id}: not expired: {exc}", file=sys.stderr)
-            continue
-        expired.append(silence_id)
-    # Acks among them end in the notebook too.
-    snapshot = _snapshot(config)
+    already: list[str] = []
     now = _now()
-    for silence in snapshot.silences:
-        if silence.id in expired and silence.is_ack:
+    for given, silence in zip(args.ids, found, strict=True):
+        if isinstance(silence, alert_actions.UnknownSilence):
+            print(f"{given}: not expired: {silence}", file=sys.stderr)
+            code = max(code, EXIT_USAGE if silence.matches else EXIT_FAILED)
+            continue
+        if silence.state == "expired":
+            already.append(silence.id)
+            continue
+        try:
+            _run(partial(alert_actions.expire, config=config, silence_id=silence.id))
+        except (alert_actions.ActionRefused, SourceError) as exc:
+            print(f"{given}: not expired: {exc}", file=sys.stderr)
+            code = EXIT_USAGE
+            continue
+        expired.append(silence.id)
+        if silence.is_ack:  # an ack ends in the notebook too
             who = alert_actions.who(config)
             _record(config, partial(record_unack, silence=silence, who=who, at=now))
-    _say(args, "\n".join(f"expired {sid}" for sid in expired), {"expired": expired})
-    return EXIT_OK if len(expired) == len(args.ids) else EXIT_USAGE
+    lines = [f"expired {sid}" for sid in expired]
+    lines += [f"{sid} had already expired" for sid in already]
+    _say(args, "\n".join(lines), {"expired": expired, "alreadyExpired": already})
+    return code
 
 
 def handlers() -> dict[str, Callable[[argparse.Namespace], int]]:

@@ -134,6 +134,22 @@ def ack_of(alert: Alert, silences: Mapping[str, Silence]) -> AckInfo | None:
     return AckInfo(latest.id, latest.created_by, latest.starts_at, latest.ends_at)
 
 
+def live_acks(alert: Alert, silences: Iterable[Silence], now: datetime) -> list[Silence]:
+    """Every ack silence (karma's too) that covers ``alert`` and has not ended, latest end
+    first: an alert with one is acked, and a second ack would only duplicate it."""
+    found = [
+        s
+        for s in silences
+        if s.is_ack and s.state != "expired" and s.ends_at > now and s.matches(alert.labels)
+    ]
+    return sorted(found, key=lambda s: s.ends_at, reverse=True)
+
+
+def is_ack_for(silence: Silence, alert: Alert) -> bool:
+    """An ack silence for exactly this alert's labels (not a wider one that covers it)."""
+    return silence.is_ack and set(silence.matchers) == set(exact(alert.labels))
+
+
 def display_state(alert: Alert, silences: Mapping[str, Silence]) -> str:
     """pending, firing, acked, silenced or inhibited."""
     if alert.state == "silenced" and ack_of(alert, silences) is not None:

@@ -7,22 +7,50 @@ Alertmanager refusal comes back as ``AlertmanagerRefused`` with its message.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
 
 import httpx
 
 from cockpit.config import Config, Endpoint
-from cockpit.model.alerts import Alert
+from cockpit.model.alerts import Alert, from_alertmanager
 from cockpit.model.matchers import Matcher
-from cockpit.model.silences import Silence, from_api, new_ack
+from cockpit.model.silence_scope import (
+    BlastRadius,
+    SilenceIdError,
+    blast_radius,
+    resolve_silence_id,
+)
+from cockpit.model.silences import Silence, from_api, is_ack_for, live_acks, new_ack
+from cockpit.secrets import SecretError
 from cockpit.sources import alertmanager
+from cockpit.sources.errors import SourceError
 
 READ_ONLY_REASON = "read-only mode (--read-only or read_only = true): no ack, silence or expire"
 
 
 class ActionRefused(Exception):
     """Not sent: read-only mode, no Alertmanager, or bad input; ``str()`` says what to do."""
+
+
+# What a write can raise that the user should read: refused, Alertmanager's answer, a secret.
+WRITE_ERRORS = (ActionRefused, SourceError, SecretError)
+
+
+class NeedsConfirmation(ActionRefused):
+    """The silence would catch more than one alert name, or everything: ask first."""
+
+    def __init__(self, radius: BlastRadius) -> None:
+        super().__init__(f"{radius.reason()} ({radius.describe()}); confirm to create it")
+        self.radius = radius
+
+
+class UnknownSilence(ActionRefused):
+    """No silence (``matches`` empty), or several, have an id starting with what was given."""
+
+    def __init__(self, message: str, matches: Sequence[Silence] = ()) -> None:
+        super().__init__(message)
+        self.matches = tuple(matches)
 
 
 def writable_endpoint(config: Config) -> Endpoint:
@@ -44,6 +72,30 @@ async def load_silences(client: httpx.AsyncClient, config: Config) -> list[Silen
     return [s for item in raw if (s := from_api(item)) is not None]
 
 
+@dataclass(frozen=True)
+class AckOutcome:
+    """What an ack did. ``created`` False: the alert was already acked, nothing was sent,
+    and ``silence`` is the ack already in force."""
+
+    silence: Silence
+    created: bool
+    replaced: tuple[Silence, ...] = ()  # older acks of the alert, expired by a renewal
+    problems: tuple[str, ...] = ()  # older acks a renewal could not expire, and why
+
+    @property
+    def silence_id(self) -> str:
+        return self.silence.id
+
+    def already(self, zone: tzinfo) -> str:
+        """``already acked by bob since 15:05 (until 16:05)``."""
+        s = self.silence
+        since, until = s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)
+        return (
+            f"already acked by {s.created_by or 'someone'} since {since:%H:%M} "
+            f"(until {until:%H:%M}, silence {s.id[:8]})"
+        )
+
+
 async def ack(
     client: httpx.AsyncClient,
     config: Config,
@@ -51,17 +103,35 @@ async def ack(
     now: datetime,
     duration: timedelta | None = None,
     note: str = "",
-) -> tuple[Silence, str]:
-    """Create the ack silence; returns it and its new id."""
+    *,
+    renew: bool = False,
+) -> AckOutcome:
+    """Ack ``alert`` unless it is acked already (Alertmanager is asked, not a cached view,
+    so a second ack from anywhere finds the first). ``renew``: ack it anew anyway and
+    expire its older ack silences (after the new one exists, so it never fires between)."""
     endpoint = writable_endpoint(config)
     if not alert.labels:
         raise ActionRefused("this alert has no labels; an ack silence would match everything")
     length = duration or config.alerts.ack_duration
     if length <= timedelta(0):
         raise ActionRefused("an ack needs a duration longer than zero, e.g. --for 2h")
+    current = live_acks(alert, await load_silences(client, config), now)
+    if current and not renew:
+        return AckOutcome(current[0], created=False)
     silence = new_ack(alert, who(config), now, length, note)
     silence_id = await alertmanager.post_silence(client, endpoint, silence.to_api())
-    return replace(silence, id=silence_id, state="active"), silence_id
+    made = replace(silence, id=silence_id, state="active")
+    replaced: list[Silence] = []
+    problems: list[str] = []
+    # Only acks of exactly this alert: a wider ACK! silence covers other alerts too.
+    for old in (s for s in current if is_ack_for(s, alert) and s.id != silence_id):
+        try:
+            await alertmanager.expire_silence(client, endpoint, old.id)
+        except SourceError as exc:
+            problems.append(f"older ack {old.id[:8]} not expired: {exc}")
+            continue
+        replaced.append(old)
+    return AckOutcome(made, True, tuple(replaced), tuple(problems))
 
 
 async def expire(client: httpx.AsyncClient, config: Config, silence_id: str) -> None:
@@ -81,6 +151,16 @@ def check_new_silence(matchers: Sequence[Matcher], duration: timedelta, comment:
         raise ActionRefused("a silence needs a comment: say why, for whoever finds it")
 
 
+async def preview_silence(
+    client: httpx.AsyncClient, config: Config, matchers: Sequence[Matcher]
+) -> BlastRadius:
+    """The alerts Alertmanager has now that ``matchers`` would catch."""
+    if config.alertmanager is None:
+        raise ActionRefused("no Alertmanager configured: add [alertmanager] url = ... first")
+    raw = await alertmanager.fetch_alerts(client, config.alertmanager)
+    return blast_radius(matchers, [from_alertmanager(item) for item in raw])
+
+
 async def create_silence(
     client: httpx.AsyncClient,
     config: Config,
@@ -88,9 +168,17 @@ async def create_silence(
     duration: timedelta,
     comment: str,
     now: datetime,
-) -> str:
+    *,
+    confirmed: bool = False,
+) -> tuple[str, BlastRadius]:
+    """Create a silence; returns its id and what it catches now. Unless ``confirmed``, a
+    silence that catches more than one alert name, or everything, raises
+    ``NeedsConfirmation`` (with what it would catch) and nothing is sent."""
     endpoint = writable_endpoint(config)
     check_new_silence(matchers, duration, comment)
+    radius = await preview_silence(client, config, matchers)
+    if radius.needs_confirmation and not confirmed:
+        raise NeedsConfirmation(radius)
     silence = Silence(
         id="",
         matchers=tuple(matchers),
@@ -99,7 +187,22 @@ async def create_silence(
         created_by=who(config),
         comment=comment.strip(),
     )
-    return await alertmanager.post_silence(client, endpoint, silence.to_api())
+    return await alertmanager.post_silence(client, endpoint, silence.to_api()), radius
+
+
+async def find_silences(
+    client: httpx.AsyncClient, config: Config, given: Sequence[str]
+) -> list[Silence | UnknownSilence]:
+    """Each id given (a unique prefix is enough: the silences screen shows 8 characters)
+    as the silence it names, or why it names none or several. One request for all."""
+    silences = await load_silences(client, config)
+    found: list[Silence | UnknownSilence] = []
+    for text in given:
+        try:
+            found.append(resolve_silence_id(silences, text))
+        except SilenceIdError as exc:
+            found.append(UnknownSilence(str(exc), exc.matches))
+    return found
 
 
 async def extend(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,10 +32,24 @@ class AckRecord:
     removed_at: datetime | None
 
 
-def record_ack(store: Store, alert: Alert, silence: Silence, silence_id: str, at: datetime) -> int:
-    """Note an ack (its silence already exists in Alertmanager); returns the ack's id."""
+def record_ack(
+    store: Store,
+    alert: Alert,
+    silence: Silence,
+    silence_id: str,
+    at: datetime,
+    replaces: Sequence[Silence] = (),
+) -> int:
+    """Note an ack (its silence already exists in Alertmanager); returns the ack's id.
+    ``replaces``: older ack silences of the alert that this one renewed (they end here,
+    in the same transaction, and the event says "renewed")."""
     labels = dict(alert.labels)
     with store.transaction() as conn:
+        for old in replaces:
+            conn.execute(
+                "UPDATE acks SET removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
+                (to_db_time(at), old.id),
+            )
         cursor = conn.execute(
             "INSERT INTO acks (fingerprint, alertname, labels, silence_id, created_by,"
             " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -50,6 +64,9 @@ def record_ack(store: Store, alert: Alert, silence: Silence, silence_id: str, at
             ),
         )
         until = silence.ends_at.strftime("%H:%M UTC")
+        verb = "ack renewed" if replaces else "acked"
+        previous = ", ".join(sorted({old.created_by or "someone" for old in replaces}))
+        previous = f"acked by {previous}" if previous else ""
         insert_event(
             conn,
             TimelineEvent(
@@ -57,7 +74,8 @@ def record_ack(store: Store, alert: Alert, silence: Silence, silence_id: str, at
                 occurred_at=at,
                 source="user",
                 subject=alert.name,
-                body=f"{alert.name} acked by {silence.created_by or 'someone'} until {until}",
+                body=f"{alert.name} {verb} by {silence.created_by or 'someone'} until {until}"
+                + (f" (was {previous})" if previous else ""),
                 author=silence.created_by or None,
                 component=alert.labels.get("service"),
                 labels=labels,

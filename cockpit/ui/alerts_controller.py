@@ -7,9 +7,8 @@ in read-only mode and while Alertmanager is unreachable (the pane is stale then)
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
@@ -17,28 +16,23 @@ import httpx
 from cockpit import locations
 from cockpit.model.alerts import Alert
 from cockpit.model.durations import format_duration
-from cockpit.model.matchers import exact
-from cockpit.model.silences import Silence, ack_of, ended_since, expiring_acks, is_ack_comment
+from cockpit.model.silences import Silence, ack_of, ended_since, expiring_acks, live_acks
 from cockpit.model.snapshots import AlertSnapshot
-from cockpit.secrets import SecretError
 from cockpit.services import alert_actions
 from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
-from cockpit.sources.errors import SourceError
 from cockpit.store import Store, StoreError
-from cockpit.store.acks import record_ack, record_extend, record_silences_expired, record_unack
+from cockpit.store.acks import record_ack, record_silences_expired, record_unack
 from cockpit.store.incidents import get_incident, incidents_for_alert
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
+from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.incident_form import IncidentFormScreen
-from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
-from cockpit.ui.screens.silences import SilencesScreen
+from cockpit.ui.silences_controller import SilenceController
 
 if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
-
-EXTEND_BY = timedelta(hours=1)
 
 
 def _with_status(store: Store, incident_id: str) -> str:
@@ -47,7 +41,7 @@ def _with_status(store: Store, incident_id: str) -> str:
     return f"{incident_id} ({record.status})" if record is not None else incident_id
 
 
-WRITE_ERRORS = (alert_actions.ActionRefused, SourceError, SecretError)
+WRITE_ERRORS = alert_actions.WRITE_ERRORS
 
 
 class AlertController:
@@ -57,6 +51,9 @@ class AlertController:
         self.client_factory: Callable[[], httpx.AsyncClient] | None = None
         self._silences_before: tuple[Silence, ...] | None = None
         self._catalog: list[RunbookEntry] | None = None
+        # Alerts with an ack or unack on its way: a second press waits for the first.
+        self._in_flight: set[str] = set()
+        self.silences = SilenceController(self)
 
     # -- state ---------------------------------------------------------------
     @property
@@ -176,10 +173,33 @@ class AlertController:
             return
         if self._refuse_if_blocked():
             return
-        work = self.ack(alert) if action == "ack" else self.unack(alert)
-        self.app.run_worker(work, group="alert-write", exit_on_error=False)
+        self._write(alert, "ack" if action == "ack" else "unack")
 
-    async def ack(self, alert: Alert) -> None:
+    def _write(self, alert: Alert, action: str) -> None:
+        """Start an ack, renewal or unack, unless one for this alert is still on its way."""
+        key = alert.fingerprint or repr(alert.identity)
+        if key in self._in_flight:
+            self.app.notify(
+                f"{alert.name}: the last ack or unack is still being sent; wait for it.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._in_flight.add(key)
+        work = {"ack": self.ack, "renew": self.renew, "unack": self.unack}[action](alert)
+
+        async def guarded() -> None:
+            try:
+                await work
+            finally:
+                self._in_flight.discard(key)
+
+        self.app.run_worker(guarded(), group="alert-write", exit_on_error=False)
+
+    async def renew(self, alert: Alert) -> None:
+        await self.ack(alert, renew=True)
+
+    async def ack(self, alert: Alert, renew: bool = False) -> None:
         if alert.state == "pending":
             self.app.notify(
                 f"{alert.name} is pending: Alertmanager does not have it yet; "
@@ -191,22 +211,48 @@ class AlertController:
         now = self.app.clock()
         client, own = self._client()
         try:
-            silence, silence_id = await alert_actions.ack(client, self.app.config, alert, now)
+            done = await alert_actions.ack(client, self.app.config, alert, now, renew=renew)
         except WRITE_ERRORS as exc:
             self._notify_error(f"Not acked ({alert.name})", exc)
             return
         finally:
             if own:
                 await client.aclose()
+        if not done.created:
+            self._ask_renew(alert, done)
+            return
+        silence, silence_id = done.silence, done.silence_id
         if self.app.store is not None:
             store = self.app.store
-            self._store_write(lambda: record_ack(store, alert, silence, silence_id, now))
+            self._store_write(
+                lambda: record_ack(store, alert, silence, silence_id, now, done.replaced)
+            )
+        for problem in done.problems:
+            self.app.notify(problem, severity="error", timeout=10, markup=False)
         self.app.notify(
-            f"Acked {alert.name} until {silence.ends_at.astimezone(self.app.timezone):%H:%M} "
-            f"(silence {silence_id[:8]})",
+            f"{'Renewed the ack of' if done.replaced else 'Acked'} {alert.name} until "
+            f"{silence.ends_at.astimezone(self.app.timezone):%H:%M} (silence {silence_id[:8]})",
             markup=False,
         )
         self.app.action_refresh_now()
+
+    def _ask_renew(self, alert: Alert, done: alert_actions.AckOutcome) -> None:
+        """Already acked: nothing was sent; renewing it is a question, not a second press."""
+        length = format_duration(self.app.config.alerts.ack_duration)
+
+        def answered(yes: bool | None) -> None:
+            if yes and not self._refuse_if_blocked():
+                self._write(alert, "renew")
+
+        self.app.push_screen(
+            AskScreen(
+                f"{alert.name} is {done.already(self.app.timezone)}. Renew the ack?",
+                done.silence.comment,
+                f"y renews it: your ack for {length} from now, the old one expired"
+                " · n or Esc keeps it as it is",
+            ),
+            answered,
+        )
 
     def _ack_silences(self, alert: Alert) -> list[Silence]:
         snapshot = self.snapshot()
@@ -214,11 +260,7 @@ class AlertController:
             return []
         silences = snapshot.silence_index()
         own = ack_of(alert, silences)
-        found = [
-            s
-            for s in snapshot.silences
-            if s.state != "expired" and is_ack_comment(s.comment) and s.matches(alert.labels)
-        ]
+        found = live_acks(alert, snapshot.silences, self.app.clock())
         if own is not None and own.silence_id not in {s.id for s in found}:
             found.append(silences[own.silence_id])
         return found
@@ -249,117 +291,18 @@ class AlertController:
             who = alert_actions.who(self.app.config)
             self._store_write(lambda: record_unack(store, silence, who, now, alert))
 
-    # -- silences ------------------------------------------------------------
+    # -- silences (in silences_controller) ------------------------------------------
     def new_silence(self, alert: Alert | None) -> None:
-        if self._refuse_if_blocked():
-            return
-        prefill = ", ".join(str(m) for m in exact(alert.labels)) if alert else ""
-
-        def created(request: SilenceRequest | None) -> None:
-            if request is not None:
-                self.app.run_worker(self.create(request), group="alert-write", exit_on_error=False)
-
-        duration = self.app.config.alerts.ack_duration
-        self.app.push_screen(SilenceFormScreen(prefill, duration), created)
-
-    async def create(self, request: SilenceRequest) -> None:
-        client, own = self._client()
-        try:
-            silence_id = await alert_actions.create_silence(
-                client, self.app.config, request.matchers, request.duration, request.comment,
-                self.app.clock(),
-            )  # fmt: skip
-        except WRITE_ERRORS as exc:
-            self._notify_error("No silence created", exc)
-            return
-        finally:
-            if own:
-                await client.aclose()
-        self.app.notify(f"Silence {silence_id[:8]} created", markup=False)
-        await self.reload_silences()
-        self.app.action_refresh_now()
+        self.silences.new_silence(alert)
 
     def open_silences(self) -> None:
-        screen = SilencesScreen()
-        self.app.push_screen(screen)
-        self._show_on(screen)
-        if self.app.config.alertmanager is not None:
-            self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
-
-    def _show_on(self, screen: SilencesScreen, note: str = "") -> None:
-        snapshot = self.snapshot()
-        silences: Sequence[Silence] = snapshot.silences if snapshot else ()
-        alerts: Sequence[Alert] = snapshot.alerts if snapshot else ()
-        if self.app.config.alertmanager is None:
-            note = "Alertmanager is not configured: add [alertmanager] url = ... to the config."
-        elif self.blocked() is not None and not note:
-            note = f"writes off: {self.blocked()}"
-        screen.show_silences(silences, alerts, self.app.clock(), note)
+        self.silences.open_silences()
 
     async def reload_silences(self) -> None:
-        """Ask Alertmanager again so the silences view shows the change at once."""
-        client, own = self._client()
-        note = ""
-        try:
-            fresh = await alert_actions.load_silences(client, self.app.config)
-        except WRITE_ERRORS as exc:
-            fresh = None
-            note = f"could not reload: {exc}"
-        finally:
-            if own:
-                await client.aclose()
-        pane = self.pane
-        if fresh is not None and pane.snapshot is not None:
-            pane.snapshot = replace(pane.snapshot, silences=tuple(fresh))
-        screen = self.app.screen
-        if isinstance(screen, SilencesScreen):
-            self._show_on(screen, note)
+        await self.silences.reload_silences()
 
     def on_silences_request(self, action: str, silence: Silence | None) -> None:
-        if action == "reload":
-            self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
-            return
-        if self._refuse_if_blocked():
-            return
-        if action == "new":
-            self.new_silence(None)
-        elif action == "extend" and silence is not None:
-
-            def chosen(by: timedelta | None) -> None:
-                if by is not None:
-                    work = self.change("extend", silence, by)
-                    self.app.run_worker(work, group="alert-write", exit_on_error=False)
-
-            self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
-        elif silence is not None:
-            self.app.run_worker(
-                self.change(action, silence), group="alert-write", exit_on_error=False
-            )
-
-    async def change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
-        client, own = self._client()
-        now = self.app.clock()
-        try:
-            if action == "extend":
-                new_id, ends = await alert_actions.extend(client, self.app.config, silence, by, now)
-                done = f"Silence {new_id[:8]} now ends {format_duration(by)} later"
-                store = self.app.store
-                if silence.is_ack and store is not None:
-                    self._store_write(lambda: record_extend(store, silence.id, new_id, ends))
-            else:
-                await alert_actions.expire(client, self.app.config, silence.id)
-                done = f"Silence {silence.id[:8]} expired"
-                if silence.is_ack:
-                    self._note_unack(silence, None, now)
-        except WRITE_ERRORS as exc:
-            self._notify_error(f"Silence {silence.id[:8]} unchanged", exc)
-            return
-        finally:
-            if own:
-                await client.aclose()
-        self.app.notify(done, markup=False)
-        await self.reload_silences()
-        self.app.action_refresh_now()
+        self.silences.on_silences_request(action, silence)
 
     # -- promote -----------------------------------------------------------------
     def promote(self, alert: Alert | None) -> None:

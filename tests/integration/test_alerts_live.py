@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -161,7 +164,7 @@ def test_bad_matcher_is_refused_before_sending(
     assert code == 2 and "needs a comment" in err
     assert len(am_silences(stack)) == before
     code, _, err = cockpit(capsys, "silence", "expire", "not-a-silence-id")
-    assert code == 2 and "Alertmanager refused" in err
+    assert code == 1 and "no silence has an id starting 'not-a-silence-id'" in err
 
 
 def test_cockpit_silence_add_reaches_amtool(
@@ -244,3 +247,127 @@ async def test_ack_and_unack_from_the_screen(
         await pilot.press("u")
         await until("the ack silence expired", lambda: not ack_silences())
         await until("the row firing again", lambda: row_of("firing"))
+
+
+@pytest.fixture
+def test_alerts(stack: DemoStack) -> Iterator[Callable[..., list[dict[str, Any]]]]:
+    """Alerts sent straight to the real Alertmanager (as Prometheus would), with a label
+    of this test's own; they are resolved afterwards."""
+    run = uuid.uuid4().hex[:8]
+    sent: list[dict[str, Any]] = []
+
+    def send(*names: str) -> list[dict[str, Any]]:
+        now = datetime.now(UTC)
+        for name in names:
+            sent.append({
+                "labels": {"alertname": name, "severity": "warning", "run": run},
+                "annotations": {"summary": f"{name} for a test"},
+                "startsAt": now.isoformat(), "endsAt": (now + timedelta(minutes=10)).isoformat(),
+            })  # fmt: skip
+        httpx.post(f"{stack.alertmanager_url}/api/v2/alerts", json=sent, timeout=5)
+
+        def arrived() -> list[dict[str, Any]] | None:
+            found = [
+                a for a in httpx.get(f"{stack.alertmanager_url}/api/v2/alerts", timeout=5).json()
+                if a["labels"].get("run") == run
+            ]  # fmt: skip
+            return found if len(found) == len(sent) else None
+
+        return wait_for("the test alerts in Alertmanager", arrived, timeout=15)
+
+    yield send
+    now = datetime.now(UTC).isoformat()
+    ended = [{**a, "endsAt": now} for a in sent]
+    httpx.post(f"{stack.alertmanager_url}/api/v2/alerts", json=ended, timeout=5)
+
+
+def ack_silences_for(stack: DemoStack, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The live ACK! silences for exactly ``labels``, as amtool lists them."""
+    queried = json.loads(amtool(stack, "silence", "query", "-o", "json"))
+    return [
+        s for s in queried
+        if s["comment"].startswith("ACK!")
+        and {m["name"]: m["value"] for m in s["matchers"]} == labels
+    ]  # fmt: skip
+
+
+def test_ack_twice_leaves_one_ack_and_force_renews_it(
+    stack: DemoStack,
+    config: Config,
+    test_alerts: Callable[..., list[dict[str, Any]]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    [alert] = test_alerts("AckOnce")
+    fingerprint, labels = alert["fingerprint"], alert["labels"]
+    code, out, err = cockpit(capsys, "ack", fingerprint, "--json")
+    assert code == 0, err
+    first = json.loads(out)
+    code, out, err = cockpit(capsys, "ack", fingerprint[:10])
+    assert code == 0, err
+    [only] = ack_silences_for(stack, labels)  # amtool sees exactly one ack
+    assert only["id"] == first["silenceID"] and first["created"] is True
+    assert f"is already acked by {config.oncall.me} since " in out
+    assert "nothing created; --force renews it" in out
+
+    code, out, err = cockpit(capsys, "ack", fingerprint, "--force", "--json")
+    assert code == 0, err
+    renewed = json.loads(out)
+    assert renewed["created"] is True and renewed["replaced"] == [first["silenceID"]]
+    [only] = ack_silences_for(stack, labels)
+    assert only["id"] == renewed["silenceID"] != first["silenceID"]
+    with open_store(locations.database_file()) as store:
+        acked = [e for e in latest_events(store) if e.kind == "alert_acked"]
+    assert sum(e.fingerprint == fingerprint for e in acked) == 2  # the ack and its renewal
+
+
+def test_silence_expire_takes_the_short_id(
+    stack: DemoStack, config: Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    silence_id = amtool(
+        stack, "silence", "add", "alertname=NoSuchAlert", "--author=bob",
+        "--comment=short id", "--duration=1h",
+    ).strip()  # fmt: skip
+    code, out, err = cockpit(capsys, "silence", "expire", silence_id[:8])
+    assert code == 0, err
+    assert out.strip() == f"expired {silence_id}"
+    [after] = [s for s in am_silences(stack) if s["id"] == silence_id]
+    assert after["status"]["state"] == "expired"
+    code, out, err = cockpit(capsys, "silence", "expire", silence_id[:8])
+    assert code == 0 and out.strip() == f"{silence_id} had already expired"
+
+
+def test_wide_silence_shows_what_it_catches_and_needs_a_yes(
+    stack: DemoStack,
+    config: Config,
+    test_alerts: Callable[..., list[dict[str, Any]]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    test_alerts("WideOne", "WideTwo")
+    before = len(am_silences(stack))
+    code, _, err = cockpit(capsys, "silence", "add", 'alertname!="x"', "--comment", "oops")
+    assert code == 2
+    assert "these matchers catch every alert" in err and "WideOne (1), WideTwo (1)" in err
+    assert "add --yes to create it anyway" in err
+    assert len(am_silences(stack)) == before
+
+    # On a terminal it asks; no is no.
+    from cockpit import cli_alerts
+
+    monkeypatch.setattr(cli_alerts, "interactive", lambda: True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, _, err = cockpit(capsys, "silence", "add", 'alertname=~"Wide.*"', "--comment", "c")
+    assert code == 2 and "2 different alert names" in err and "Create this silence? [y/N]" in err
+    assert len(am_silences(stack)) == before
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, out, err = cockpit(capsys, "silence", "add", 'alertname=~"Wide.*"', "--comment", "c")
+    assert code == 0, err
+    assert "catches 2 alerts now: WideOne (1), WideTwo (1)" in out
+    assert len(am_silences(stack)) == before + 1
+
+    monkeypatch.setattr(cli_alerts, "interactive", lambda: False)
+    code, out, err = cockpit(
+        capsys, "silence", "add", 'alertname="WideOne"', "--comment", "one name", "--json"
+    )
+    assert code == 0, err  # one alert name: no question
+    assert json.loads(out)["catches"]["names"] == ["WideOne"]

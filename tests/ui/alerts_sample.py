@@ -124,3 +124,18 @@ def silences_json() -> list[dict[str, Any]]:
         body["status"] = {"state": s.state}
         out.append(body)
     return out
+
+
+def alerts_json() -> list[dict[str, Any]]:
+    """The alerts Alertmanager has (not the pending one), as ``GET /api/v2/alerts``."""
+    return [
+        {
+            "labels": dict(a.labels),
+            "annotations": dict(a.annotations),
+            "fingerprint": a.fingerprint,
+            "startsAt": a.starts_at.isoformat() if a.starts_at else None,
+            "status": {"silencedBy": list(a.silenced_by), "inhibitedBy": list(a.inhibited_by)},
+        }
+        for a in ALERTS
+        if a.state != "pending"
+    ]

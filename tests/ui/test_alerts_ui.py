@@ -3,6 +3,7 @@ against a fake Alertmanager (httpx.MockTransport) and snapshots."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tomllib
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen
+from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen
 from cockpit.ui.screens.silences import SilencesScreen
@@ -40,19 +42,30 @@ def config(tmp_path: Path) -> Config:
 
 
 class FakeAlertmanager:
+    """Answers with the sample alerts and silences; a created silence is listed from then
+    on. While ``gate`` is set and not open, a POST waits for it (a slow Alertmanager)."""
+
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, Any]] = []
         self.refuse: str | None = None
+        self.created: list[dict[str, Any]] = []
+        self.gate: asyncio.Event | None = None
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content) if request.content else None
         self.requests.append((request.method, request.url.path, body))
-        if self.refuse:
+        if self.refuse and request.method != "GET":
             return httpx.Response(400, json=self.refuse)
         if request.method == "POST":
-            return httpx.Response(200, json={"silenceID": f"new-{len(self.requests):04d}"})
+            if self.gate is not None:
+                await self.gate.wait()
+            silence_id = f"new-{len(self.requests):04d}"
+            self.created.append({**body, "id": silence_id, "status": {"state": "active"}})
+            return httpx.Response(200, json={"silenceID": silence_id})
         if request.url.path == "/api/v2/silences":
-            return httpx.Response(200, json=sample.silences_json())
+            return httpx.Response(200, json=sample.silences_json() + self.created)
+        if request.url.path == "/api/v2/alerts":
+            return httpx.Response(200, json=sample.alerts_json())
         return httpx.Response(200)
 
     def writes(self) -> list[tuple[str, str, Any]]:
@@ -277,7 +290,15 @@ async def test_silences_view_lists_flags_and_expires(
         assert "matches no alert" in str(table.get_row("s-orphan-1"))
         assert "matches no alert" not in str(table.get_row("s-maint-01"))
         table.move_cursor(row=1)
-        await pilot.press("x")
+        await pilot.press("x")  # asks first, naming the silence
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen)
+        assert "Expire silence s-maint- now?" in str(app.screen.query_one("#ask-question").content)
+        assert "CPU upgrade, CHG-42" in str(app.screen.query_one("#ask-detail").content)
+        await pilot.press("n")
+        await settle(pilot)
+        assert fake.writes() == [] and app.screen is screen
+        await pilot.press("x", "y")
         await settle(pilot)
         await pilot.press("e")
         await pilot.pause()

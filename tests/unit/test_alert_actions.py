@@ -49,13 +49,16 @@ async def test_ack_posts_karma_shaped_silence_for_exact_labels() -> None:
     sent: list[dict[str, object]] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        assert request.method == "POST" and request.url.path == "/api/v2/silences"
+        assert request.url.path == "/api/v2/silences"
+        if request.method == "GET":
+            return httpx.Response(200, json=[])
+        assert request.method == "POST"
         sent.append(json.loads(request.content))
         return httpx.Response(200, json={"silenceID": "s-1"})
 
     async with client(handler) as c:
-        silence, sid = await alert_actions.ack(c, CONFIG, ALERT, NOW, note="on it")
-    assert sid == "s-1" and silence.id == "s-1"
+        done = await alert_actions.ack(c, CONFIG, ALERT, NOW, note="on it")
+    assert done.created and done.silence_id == "s-1" and done.silence.id == "s-1"
     body = sent[0]
     assert body["createdBy"] == "alice"
     assert str(body["comment"]).startswith("ACK! This alert was acknowledged using cockpit on ")
@@ -69,6 +72,8 @@ async def test_ack_posts_karma_shaped_silence_for_exact_labels() -> None:
 
 async def test_refusal_message_is_shown() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json=[])
         return httpx.Response(400, json="silence invalid: end time must not be in the past")
 
     async with client(handler) as c:
@@ -137,6 +142,8 @@ async def test_connection_refused_and_auth_headers() -> None:
 
     def check_auth(request: httpx.Request) -> httpx.Response:
         assert request.headers["authorization"] == "Bearer t0ken"
+        if request.method == "GET":
+            return httpx.Response(200, json=[])
         return httpx.Response(200, json={"silenceID": "x"})
 
     monkey_config = replace(CONFIG, alertmanager=replace(AM, auth=Auth("bearer", "AM_TOKEN")))

@@ -1,12 +1,14 @@
 """Create a silence: matchers (prefilled from an alert, editable), duration, comment.
 
 Everything is checked here, before anything is sent: a matcher error names its position,
-the comment is required.
+the comment is required. Under the matchers the form shows which alerts they catch now;
+a silence that catches more than one alert name, or everything, is asked about first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from rich.text import Text
@@ -16,8 +18,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from cockpit.model.alerts import Alert
 from cockpit.model.durations import format_duration, parse_duration
 from cockpit.model.matchers import Matcher, MatcherError, parse_matchers
+from cockpit.model.silence_scope import blast_radius
+from cockpit.ui.screens.confirm import AskScreen
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class SilenceRequest:
     matchers: tuple[Matcher, ...]
     duration: timedelta
     comment: str
+    confirmed: bool = False  # the user saw what it catches and said yes
 
 
 def check_form(matchers: str, duration: str, comment: str) -> SilenceRequest | str:
@@ -51,19 +57,27 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
                     padding: 1 2; }
     #silence-form .hint { color: $text-muted; }
     #silence-error { color: $error; height: auto; }
+    #silence-preview { color: $text-muted; height: auto; }
     """
     BINDINGS = [Binding("escape", "dismiss_form", "Cancel")]
 
-    def __init__(self, matchers: str = "", duration: timedelta = timedelta(hours=2)) -> None:
+    def __init__(
+        self,
+        matchers: str = "",
+        duration: timedelta = timedelta(hours=2),
+        alerts: Sequence[Alert] = (),
+    ) -> None:
         super().__init__()
         self.initial_matchers = matchers
         self.initial_duration = format_duration(duration)
+        self.alerts = tuple(alerts)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="silence-form"):
             yield Label("New silence (Enter on the comment creates it, Esc cancels)")
             yield Label('matchers: name="value", name!="v", name=~"re", name!~"re"', classes="hint")
             yield Input(self.initial_matchers, id="silence-matchers")
+            yield Static("", id="silence-preview")
             yield Label("duration (e.g. 2h, 30m)")
             yield Input(self.initial_duration, id="silence-duration")
             yield Label("comment (required)")
@@ -72,6 +86,21 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#silence-comment", Input).focus()
+        self.show_preview(self.initial_matchers)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "silence-matchers":
+            self.show_preview(event.value)
+
+    def show_preview(self, text: str) -> None:
+        """What the matchers catch now, as they are typed."""
+        try:
+            matchers = parse_matchers(text)
+        except MatcherError:
+            preview = "catches: (finish the matchers to see which alerts they catch)"
+        else:
+            preview = blast_radius(matchers, self.alerts).describe()
+        self.query_one("#silence-preview", Static).update(Text(preview))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -89,7 +118,17 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
         if isinstance(result, str):
             self.query_one("#silence-error", Static).update(Text(result))
             return
-        self.dismiss(result)
+        radius = blast_radius(result.matchers, self.alerts)
+        if not radius.needs_confirmation:
+            self.dismiss(result)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(replace(result, confirmed=True))
+
+        question = f"Create this silence? {radius.reason().capitalize()}."
+        self.app.push_screen(AskScreen(question, radius.describe()), answered)
 
     def action_dismiss_form(self) -> None:
         self.dismiss(None)

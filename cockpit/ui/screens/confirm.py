@@ -1,0 +1,44 @@
+"""A yes/no question before a write that is hard to take back (expire a silence, renew
+someone's ack, a silence that catches many alerts)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class AskScreen(ModalScreen[bool]):
+    """``y`` answers yes; ``n`` and Esc answer no. Texts from outside stay plain text."""
+
+    DEFAULT_CSS = """
+    AskScreen { align: center middle; }
+    AskScreen > Vertical { width: 90; max-width: 95%; height: auto; max-height: 90%;
+                           border: thick $accent; background: $surface; padding: 1 2; }
+    AskScreen .detail { background: $boost; padding: 0 1; margin: 1 0; }
+    AskScreen .hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "answer(False)", "Cancel"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.hint = hint or "y confirms · n or Esc cancels"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="ask-dialog"):
+            yield Label(Text(self.question), id="ask-question")
+            if self.detail:
+                yield Static(Text(self.detail), classes="detail", id="ask-detail")
+            yield Label(Text(self.hint), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

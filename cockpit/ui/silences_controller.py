@@ -1,0 +1,213 @@
+"""The silence writes behind the silences screen and the silence form: create (asking
+first when it would catch several alert names or everything), extend, expire (asking
+first, naming the silence), reload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import httpx
+
+from cockpit.model.alerts import Alert
+from cockpit.model.durations import format_duration
+from cockpit.model.matchers import exact
+from cockpit.model.silence_scope import BlastRadius
+from cockpit.model.silences import Silence
+from cockpit.model.snapshots import AlertSnapshot
+from cockpit.services import alert_actions
+from cockpit.store.acks import record_extend
+from cockpit.ui.panes.alerts import AlertsPane
+from cockpit.ui.screens.confirm import AskScreen
+from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
+from cockpit.ui.screens.silences import SilencesScreen
+
+
+class AlertControl(Protocol):
+    """What the silences use of the alert controller (a protocol, so no import cycle)."""
+
+    @property
+    def app(self) -> Any: ...  # the CockpitApp; its module imports this one
+
+    @property
+    def pane(self) -> AlertsPane: ...
+
+    def snapshot(self) -> AlertSnapshot | None: ...
+    def blocked(self) -> str | None: ...
+    def _refuse_if_blocked(self) -> bool: ...
+    def _client(self) -> tuple[httpx.AsyncClient, bool]: ...
+    def _notify_error(self, what: str, exc: Exception) -> None: ...
+    def _store_write(self, write: Callable[[], object]) -> None: ...
+    def _note_unack(self, silence: Silence, alert: Alert | None, now: datetime) -> None: ...
+
+
+EXTEND_BY = timedelta(hours=1)
+WRITE_ERRORS = alert_actions.WRITE_ERRORS
+
+
+class SilenceController:
+    def __init__(self, control: AlertControl) -> None:
+        self.control = control
+        self.app = control.app
+        self._changing: set[str] = set()  # silences with an extend or expire on its way
+
+    def new_silence(self, alert: Alert | None) -> None:
+        if self.control._refuse_if_blocked():
+            return
+        prefill = ", ".join(str(m) for m in exact(alert.labels)) if alert else ""
+
+        def created(request: SilenceRequest | None) -> None:
+            if request is not None:
+                self.app.run_worker(self.create(request), group="alert-write", exit_on_error=False)
+
+        duration = self.app.config.alerts.ack_duration
+        snapshot = self.control.snapshot()
+        alerts = snapshot.alerts if snapshot else ()
+        self.app.push_screen(SilenceFormScreen(prefill, duration, alerts), created)
+
+    async def create(self, request: SilenceRequest) -> None:
+        client, own = self.control._client()
+        try:
+            silence_id, radius = await alert_actions.create_silence(
+                client, self.app.config, request.matchers, request.duration, request.comment,
+                self.app.clock(), confirmed=request.confirmed,
+            )  # fmt: skip
+        except alert_actions.NeedsConfirmation as asked:
+            # Alertmanager's alerts now differ from what the form showed: ask again.
+            self._ask_wide_silence(request, asked.radius)
+            return
+        except WRITE_ERRORS as exc:
+            self.control._notify_error("No silence created", exc)
+            return
+        finally:
+            if own:
+                await client.aclose()
+        self.app.notify(f"Silence {silence_id[:8]} created: {radius.describe()}", markup=False)
+        await self.reload_silences()
+        self.app.action_refresh_now()
+
+    def _ask_wide_silence(self, request: SilenceRequest, radius: BlastRadius) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes and not self.control._refuse_if_blocked():
+                work = self.create(replace(request, confirmed=True))
+                self.app.run_worker(work, group="alert-write", exit_on_error=False)
+
+        question = f"Create this silence? {radius.reason().capitalize()}."
+        self.app.push_screen(AskScreen(question, radius.describe()), answered)
+
+    def open_silences(self) -> None:
+        screen = SilencesScreen()
+        self.app.push_screen(screen)
+        self._show_on(screen)
+        if self.app.config.alertmanager is not None:
+            self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
+
+    def _show_on(self, screen: SilencesScreen, note: str = "") -> None:
+        snapshot = self.control.snapshot()
+        silences: Sequence[Silence] = snapshot.silences if snapshot else ()
+        alerts: Sequence[Alert] = snapshot.alerts if snapshot else ()
+        if self.app.config.alertmanager is None:
+            note = "Alertmanager is not configured: add [alertmanager] url = ... to the config."
+        elif self.control.blocked() is not None and not note:
+            note = f"writes off: {self.control.blocked()}"
+        screen.show_silences(silences, alerts, self.app.clock(), note)
+
+    async def reload_silences(self) -> None:
+        """Ask Alertmanager again so the silences view shows the change at once."""
+        client, own = self.control._client()
+        note = ""
+        try:
+            fresh = await alert_actions.load_silences(client, self.app.config)
+        except WRITE_ERRORS as exc:
+            fresh = None
+            note = f"could not reload: {exc}"
+        finally:
+            if own:
+                await client.aclose()
+        pane = self.control.pane
+        if fresh is not None and pane.snapshot is not None:
+            pane.snapshot = replace(pane.snapshot, silences=tuple(fresh))
+        screen = self.app.screen
+        if isinstance(screen, SilencesScreen):
+            self._show_on(screen, note)
+
+    def on_silences_request(self, action: str, silence: Silence | None) -> None:
+        if action == "reload":
+            self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
+            return
+        if self.control._refuse_if_blocked():
+            return
+        if action == "new":
+            self.new_silence(None)
+        elif action == "extend" and silence is not None:
+
+            def chosen(by: timedelta | None) -> None:
+                if by is not None:
+                    self._start_change("extend", silence, by)
+
+            self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
+        elif action == "expire" and silence is not None:
+            if silence.state == "expired":
+                self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
+                return
+
+            def answered(yes: bool | None) -> None:
+                if yes and not self.control._refuse_if_blocked():
+                    self._start_change("expire", silence)
+
+            self.app.push_screen(AskScreen(*self._expire_question(silence)), answered)
+
+    def _start_change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
+        """One change per silence at a time: a second one waits for the first's answer."""
+        if silence.id in self._changing:
+            self.app.notify(
+                f"Silence {silence.id[:8]}: the last change is still being sent; wait for it.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._changing.add(silence.id)
+
+        async def guarded() -> None:
+            try:
+                await self.change(action, silence, by)
+            finally:
+                self._changing.discard(silence.id)
+
+        self.app.run_worker(guarded(), group="alert-write", exit_on_error=False)
+
+    def _expire_question(self, silence: Silence) -> tuple[str, str]:
+        kind = "the ack" if silence.is_ack else "silence"
+        ends = format_duration(silence.ends_in(self.app.clock()))
+        detail = (f"{silence.matcher_text}\nby {silence.created_by or '?'}, ends in {ends}: "
+                  f"{silence.comment}")  # fmt: skip
+        return f"Expire {kind} {silence.id[:8]} now? What it silences will notify again.", detail
+
+    async def change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
+        client, own = self.control._client()
+        now = self.app.clock()
+        try:
+            if action == "extend":
+                new_id, ends = await alert_actions.extend(client, self.app.config, silence, by, now)
+                done = f"Silence {new_id[:8]} now ends {format_duration(by)} later"
+                store = self.app.store
+                if silence.is_ack and store is not None:
+                    self.control._store_write(
+                        lambda: record_extend(store, silence.id, new_id, ends)
+                    )
+            else:
+                await alert_actions.expire(client, self.app.config, silence.id)
+                done = f"Silence {silence.id[:8]} expired"
+                if silence.is_ack:
+                    self.control._note_unack(silence, None, now)
+        except WRITE_ERRORS as exc:
+            self.control._notify_error(f"Silence {silence.id[:8]} unchanged", exc)
+            return
+        finally:
+            if own:
+                await client.aclose()
+        self.app.notify(done, markup=False)
+        await self.reload_silences()
+        self.app.action_refresh_now()
