@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cockpit.model.rotation import (
+    HandoffRecord,
     Reminder,
+    Rotation,
     Schedule,
     format_until,
-    on_call,
     reminder,
+    rotation,
     weeks_since_anchor,
 )
 
@@ -26,6 +28,13 @@ ANCHOR = date(2026, 10, 2)  # a Friday: alice takes over at 17:00 that day
 
 def z(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+def on_call(
+    roster: tuple[str, ...], schedule: Schedule, now: datetime, anchor: date | None = None
+) -> Rotation:
+    """The rule with an empty notebook: the roster as planned."""
+    return rotation(roster, schedule, now, None, anchor)
 
 
 @pytest.mark.parametrize(
@@ -104,19 +113,30 @@ def test_default_anchor_is_stable() -> None:
 
 def test_reminders_an_hour_before_and_at_the_handoff() -> None:
     handoff = z(2026, 11, 20, 16, 0)  # Fri 17:00 Berlin
-    assert reminder(FRIDAY_FIVE_BERLIN, handoff - timedelta(minutes=61)) is None
-    soon = reminder(FRIDAY_FIVE_BERLIN, handoff - timedelta(minutes=42))
+
+    week_before = handoff - timedelta(days=7)
+    previous = HandoffRecord(week_before + timedelta(minutes=5), "alice", week_before)
+
+    def at(now: datetime, last: HandoffRecord | None = previous) -> Reminder | None:
+        return reminder(rotation(ROSTER, FRIDAY_FIVE_BERLIN, now, last, ANCHOR), now)
+
+    assert at(handoff - timedelta(minutes=61)) is None
+    # With nothing signed in the notebook, last week's handoff is still open, and late.
+    assert at(handoff - timedelta(minutes=61), None) == Reminder("late", week_before)
+    soon = at(handoff - timedelta(minutes=42))
     assert soon == Reminder("soon", handoff)
     assert soon.badge(handoff - timedelta(minutes=42)) == "HANDOFF IN 42m"
-    due = reminder(FRIDAY_FIVE_BERLIN, handoff)
+    due = at(handoff)
     assert due == Reminder("due", handoff)
     assert due.badge(handoff) == "HANDOFF NOW"
-    assert reminder(FRIDAY_FIVE_BERLIN, handoff + timedelta(minutes=59)) == due
-    assert reminder(FRIDAY_FIVE_BERLIN, handoff + timedelta(minutes=60)) is None
-    signed = handoff + timedelta(minutes=10)
-    assert (
-        reminder(FRIDAY_FIVE_BERLIN, handoff + timedelta(minutes=20), signed_since=signed) is None
-    )
+    assert at(handoff + timedelta(minutes=59)) == due
+    # Unsigned an hour later it is late, and stays so until signed.
+    late = at(handoff + timedelta(hours=10))
+    assert late == Reminder("late", handoff)
+    assert late.badge(handoff) == "handoff of Fri 17:00 not signed, late"
+    signed = HandoffRecord(handoff + timedelta(minutes=10), "alice", handoff)
+    assert at(handoff + timedelta(minutes=20), signed) is None
+    assert at(handoff + timedelta(hours=10), signed) is None
 
 
 def test_format_until() -> None:
