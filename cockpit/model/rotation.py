@@ -185,11 +185,17 @@ def rotation(
     closed = last if last is not None and last.signed_at >= slot - SIGN_EARLY else None
     outgoing: str | None
     current: str | None
-    if last is not None and closed is None and last.signed_at >= before_slot - SIGN_EARLY:
-        outgoing, outgoing_since = last.incoming, last.took_over_at
-    else:
-        outgoing = rostered(roster, schedule, before_slot, anchor)
-        outgoing_since = before_slot
+    outgoing = rostered(roster, schedule, before_slot, anchor)
+    outgoing_since = before_slot
+    if last is not None and closed is None:
+        if last.signed_at >= before_slot - SIGN_EARLY:
+            outgoing, outgoing_since = last.incoming, last.took_over_at
+        elif (
+            last.incoming == outgoing
+            and last.signed_at >= _week_before(schedule, before_slot) - SIGN_EARLY
+        ):
+            # Taken over early (a swap) by whom the roster named next: one longer shift.
+            outgoing_since = last.took_over_at
     incoming = rostered(roster, schedule, slot, anchor)
     pending = None
     if closed is None and (incoming is None or incoming != outgoing):
