@@ -74,7 +74,7 @@ async def test_a_second_sign_off_after_reopening_is_refused_with_the_reason(
         assert "handoff of Fri 17:00 not signed, late (h opens it)" in header
         await pilot.press("h")
         await pilot.pause()
-        assert _title(app).startswith("Handoff sam → root  │  due Fri 17:00")
+        assert _title(app).startswith("Handoff sam → root  │  due Fri 17:00, late")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SignOffScreen)

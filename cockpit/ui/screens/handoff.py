@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from cockpit.config import Config
 from cockpit.model.checklist import ChecklistItem
+from cockpit.model.rotation import is_late
 from cockpit.reports.handoff import render_markdown
 from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
@@ -238,7 +239,8 @@ class HandoffScreen(Screen[None]):
             state = "draft · ctrl+s signs off · ctrl+l past handoffs · esc closes"
             if handoff.scheduled_at is not None:
                 due = f"{handoff.scheduled_at.astimezone(self.zone):%a %H:%M}"
-                state = f"due {due} · {state}"
+                late = ", late" if is_late(handoff.scheduled_at, self.clock()) else ""
+                state = f"due {due}{late} · {state}"
         kind = "Swap" if handoff.kind == "swap" else "Handoff"
         title.update(
             Text(f"{kind} {handoff.outgoing} → {handoff.incoming or 'next on call'}  │  {state}")
