@@ -159,6 +159,11 @@ def rostered(
     return roster[week % len(roster)]
 
 
+def _same(name: str | None, other: str | None) -> bool:
+    """Names as people type them: ``Sam`` and ``sam`` are one engineer."""
+    return name is not None and other is not None and name.casefold() == other.casefold()
+
+
 def _week_before(schedule: Schedule, slot: datetime) -> datetime:
     local = slot.astimezone(schedule.zone)
     return datetime.combine(local.date() - timedelta(days=7), schedule.at, schedule.zone)
@@ -191,14 +196,14 @@ def rotation(
         if last.signed_at >= before_slot - SIGN_EARLY:
             outgoing, outgoing_since = last.incoming, last.took_over_at
         elif (
-            last.incoming == outgoing
+            _same(last.incoming, outgoing)
             and last.signed_at >= _week_before(schedule, before_slot) - SIGN_EARLY
         ):
             # Taken over early (a swap) by whom the roster named next: one longer shift.
             outgoing_since = last.took_over_at
     incoming = rostered(roster, schedule, slot, anchor)
     pending = None
-    if closed is None and (incoming is None or incoming != outgoing):
+    if closed is None and (incoming is None or not _same(incoming, outgoing)):
         pending = PendingHandoff(slot, outgoing, incoming, outgoing_since)
     if closed is not None:
         current, since = closed.incoming, closed.took_over_at
@@ -211,7 +216,7 @@ def rotation(
     following = schedule.next_after(max(now, slot))
     for _ in range(len(roster) + 1):
         name = rostered(roster, schedule, following, anchor)
-        if name is None or name != current:
+        if name is None or not _same(name, current):
             return Rotation(current, name, following, since, pending, closed)
         following = schedule.next_after(following)
     # A roster of one: nobody else ever takes over.

@@ -231,3 +231,11 @@ def test_every_hour_of_the_month_one_open_handoff_at_most_and_views_agree() -> N
         assert state.handoff_at > now
         assert state.handoff_at.astimezone(BERLIN).hour == 17
         now += timedelta(hours=1)
+
+
+def test_names_are_compared_as_people_type_them() -> None:
+    # A swap typed as "Chen" is the roster's chen: 16 Oct needs no handoff to herself.
+    swap = HandoffRecord(z(2026, 10, 14, 8), "Chen")
+    state = rotation(ROSTER, FRIDAY_FIVE_BERLIN, z(2026, 10, 16, 15, 30), swap, ANCHOR)
+    assert state.pending is None
+    assert (state.current, state.next, state.since) == ("Chen", "alice", z(2026, 10, 14, 8))
