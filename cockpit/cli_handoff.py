@@ -1,4 +1,4 @@
-"""`cockpit handoff show|report|list|sign-off` and `cockpit review`."""
+"""`cockpit handoff show|report|list|sign-off|swap` and `cockpit review`."""
 
 from __future__ import annotations
 
@@ -38,8 +38,17 @@ def add_parsers(sub: Any) -> None:
             cmd.add_argument("--id", type=int, help="which handoff (`cockpit handoff list`)")
     listing = handoff_sub.add_parser("list", help="past (signed) handoffs, newest first")
     listing.add_argument("--json", action="store_true")
-    sign = handoff_sub.add_parser("sign-off", help="the incoming engineer signs the handoff")
+    sign = handoff_sub.add_parser(
+        "sign-off", help="the incoming engineer signs the open scheduled handoff"
+    )
     sign.add_argument("--as", dest="name", required=True, metavar="NAME", help="your name")
+    swap = handoff_sub.add_parser(
+        "swap",
+        help="NAME takes the shift over now (early, or in place of the rostered engineer); "
+        "recorded as a handoff of kind swap",
+    )
+    swap.add_argument("--as", dest="name", required=True, metavar="NAME",
+                      help="who takes over (your name)")  # fmt: skip
 
     review = sub.add_parser("review", help="the weekly review (the Friday meeting)")
     review.add_argument("--week", metavar="YYYY-Www", help="ISO week, default this week")
@@ -102,7 +111,6 @@ def _current_markdown(config: Config, store: Store, now: datetime) -> tuple[Any,
 
 def _handoff(args: argparse.Namespace, config: Config, store: Store, now: datetime) -> int:
     from cockpit.reports.markdown import to_jsonable
-    from cockpit.services.shift import refuse_if_already_signed, sign_off
     from cockpit.store.handoffs import HandoffRefused, get_handoff, last_signed, past_handoffs
 
     command = args.handoff_command
@@ -129,29 +137,26 @@ def _handoff(args: argparse.Namespace, config: Config, store: Store, now: dateti
             elif not past:
                 print("no signed handoffs yet")
             for h in [] if args.json else past:
-                print(f"{h.id:>4}  {h.signed_at:%Y-%m-%d %H:%M}Z  {h.outgoing} → {h.signed_by}")
+                note = "  swap" if h.kind == "swap" else ("  late" if h.late else "")
+                print(f"{h.id:>4}  {h.signed_at:%Y-%m-%d %H:%M}Z  {h.outgoing} → {h.signed_by}"
+                      f"{note}")  # fmt: skip
             return EXIT_OK
-        # sign-off
-        refuse_if_already_signed(store, config, now)
-        from cockpit.reports.handoff import render_markdown
-        from cockpit.services.handoff_digest import build_digest
+        # sign-off or swap
         from cockpit.services.handoff_live import fetch_live_blocking
-        from cockpit.services.shift import ensure_draft
+        from cockpit.services.handoff_sign import sign_current
 
-        draft = ensure_draft(store, config, now)
-        live = fetch_live_blocking(config)
-        signed_at_digest = build_digest(store, config, draft, live, now)
-        # The kept digest shows the signature it got; render it as signed.
-        from dataclasses import replace
-
-        text = render_markdown(replace(signed_at_digest, signed_by=args.name.strip(),
-                                       signed_at=now))  # fmt: skip
-        signed = sign_off(store, draft, by=args.name, now=now, digest=text)
+        signed = sign_current(store, config, by=args.name, live=fetch_live_blocking(config),
+                              now=now, swap=command == "swap")  # fmt: skip
     except HandoffRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_USAGE
     unticked = [i.text for i in signed.checklist if not i.checked]
-    print(f"handoff {signed.id} signed by {signed.signed_by}: {signed.outgoing} hands over.")
+    if signed.kind == "swap":
+        print(f"swap {signed.id} recorded: {signed.signed_by} takes over from {signed.outgoing}.")
+    else:
+        late = " (late)" if signed.late else ""
+        print(f"handoff {signed.id} signed by {signed.signed_by}{late}: "
+              f"{signed.outgoing} hands over.")  # fmt: skip
     if unticked:
         print(f"note: {len(unticked)} checklist item(s) were not ticked:", file=sys.stderr)
         for item in unticked:
@@ -168,6 +173,9 @@ def _summary(h: Any) -> dict[str, object]:
         "signed_at": h.signed_at,
         "shift_start": h.shift_start,
         "shift_end": h.shift_end,
+        "scheduled_at": h.scheduled_at,
+        "kind": h.kind,
+        "late": h.late,
     }
 
 

@@ -40,13 +40,15 @@ def _exec(conn: sqlite3.Connection, sql: str, *params: object) -> int:
     return int(cursor.lastrowid or 0)
 
 
-def seed_last_signed(store: Store) -> None:
+def seed_last_signed(store: Store, outgoing: str = "chen", incoming: str = "alice") -> None:
+    """Last week's handoff, signed five minutes after its time (Fri 13 Nov 17:00 Berlin)."""
     with store.transaction() as conn:
         _exec(
             conn,
             "INSERT INTO handoffs (outgoing, incoming, shift_start, shift_end, created_at,"
-            " signed_at, signed_by, digest) VALUES ('chen', 'alice', ?, ?, ?, ?, 'alice', '# old')",
-            t(LAST_SIGNED - timedelta(days=7)), t(LAST_SIGNED), t(LAST_SIGNED), t(LAST_SIGNED),
+            " signed_at, signed_by, digest, scheduled_at) VALUES (?, ?, ?, ?, ?, ?, ?, '# old', ?)",
+            outgoing, incoming, t(LAST_SIGNED - timedelta(days=7)), t(LAST_SIGNED),
+            t(LAST_SIGNED), t(LAST_SIGNED), incoming, t(LAST_SIGNED - timedelta(minutes=5)),
         )  # fmt: skip
 
 

@@ -95,3 +95,5 @@ class Digest:
     signed_by: str | None = None
     signed_at: datetime | None = None
     problems: tuple[str, ...] = field(default=())  # live sources that could not be read
+    scheduled_at: datetime | None = None  # the scheduled handoff it closes (None: a swap)
+    swap: bool = False  # taken over at another time or by someone the roster did not name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from cockpit.model.handoff_digest import Digest
+from cockpit.model.rotation import is_late
 from cockpit.model.silences import Silence
 from cockpit.reports.markdown import clock, code, free_text, labels, pct, plain, span, times, when
 
@@ -24,14 +25,27 @@ def _silence(s: Silence, zone: ZoneInfo) -> str:
     )
 
 
+def _schedule_note(d: Digest, zone: ZoneInfo) -> str:
+    if d.swap:
+        if d.scheduled_at is not None:
+            return f" · in place of the rostered engineer for {when(d.scheduled_at, zone)}"
+        return " · a swap, outside the scheduled handoffs"
+    if d.scheduled_at is None:
+        return ""
+    late = is_late(d.scheduled_at, d.signed_at or d.generated_at)
+    return f" · {'late: ' if late else ''}scheduled {when(d.scheduled_at, zone)}"
+
+
 def render_markdown(d: Digest) -> str:
     zone = ZoneInfo(d.timezone)
+    title = "Swap" if d.swap else "Shift handoff"
     lines = [
-        f"## Shift handoff: {plain(d.outgoing)} → {plain(d.incoming or 'next on call')}",
+        f"## {title}: {plain(d.outgoing)} → {plain(d.incoming or 'next on call')}",
         "",
         f"Shift {when(d.start, zone)} to {when(d.end, zone)}"
         + (f" · signed by {plain(d.signed_by)} at {when(d.signed_at, zone)}" if d.signed_by else
-           f" · draft, generated {when(d.generated_at, zone)}"),
+           f" · draft, generated {when(d.generated_at, zone)}")
+        + _schedule_note(d, zone),
     ]  # fmt: skip
     alerts_why = next((p for p in d.problems if p.startswith("alerts:")), "alerts not fetched")
     silences_why = next((p for p in d.problems if p.startswith("silences:")), "not fetched")

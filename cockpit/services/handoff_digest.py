@@ -209,9 +209,15 @@ def build_digest(
     store: Store, config: Config, handoff: Handoff, live: LiveState, now: datetime
 ) -> Digest:
     """The digest of ``handoff``'s shift: up to ``now`` for a draft, up to its signature
-    for a signed one."""
+    for a signed one. A late draft stops at its scheduled time: from then on the incoming
+    engineer was on call, and what happened is theirs."""
     start = handoff.shift_start
-    end = handoff.signed_at or now
+    if handoff.signed:
+        end = handoff.shift_end
+    elif handoff.scheduled_at is not None and handoff.kind == "handoff":
+        end = max(start, min(now, handoff.scheduled_at))
+    else:
+        end = now
     unacked, acked, resolved = _alert_sections(store, live, start, end)
     created, expiring = _silence_sections(live, start, end)
     names = list(dict.fromkeys([s.name for s in config.slos] + snapshot_slos(store)))
@@ -244,4 +250,6 @@ def build_digest(
         signed_by=handoff.signed_by,
         signed_at=handoff.signed_at,
         problems=problems,
+        scheduled_at=handoff.scheduled_at,
+        swap=handoff.kind == "swap",
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cockpit.model.checklist import ChecklistItem, TemplateItem
+from cockpit.model.rotation import HandoffRecord, is_late
 from cockpit.model.timeline import require_aware
 from cockpit.store.db import Store, StoreError, from_db_time, to_db_time
 
@@ -38,10 +39,30 @@ class Handoff:
     time_critical: str
     at_risk: str
     checklist: tuple[ChecklistItem, ...] = ()
+    # The scheduled handoff this one closes (or, as a draft, heads for); None for a swap
+    # between two scheduled handoffs and for rows signed before migration 0007.
+    scheduled_at: datetime | None = None
+    kind: str = "handoff"  # or "swap": taken over at another time or by someone else
 
     @property
     def signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def late(self) -> bool:
+        """Signed more than an hour after its scheduled time."""
+        return (
+            self.kind == "handoff"
+            and self.scheduled_at is not None
+            and self.signed_at is not None
+            and is_late(self.scheduled_at, self.signed_at)
+        )
+
+    def record(self) -> HandoffRecord | None:
+        """What the rotation rule needs of it; None for a draft."""
+        if self.signed_at is None or self.signed_by is None:
+            return None
+        return HandoffRecord(self.signed_at, self.signed_by, self.scheduled_at)
 
     def unticked(self, part: str) -> list[ChecklistItem]:
         return [i for i in self.checklist if i.part == part and not i.checked]
@@ -49,6 +70,10 @@ class Handoff:
 
 def _opt(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
+
+
+def _db_opt(value: datetime | None) -> str | None:
+    return None if value is None else to_db_time(value)
 
 
 def _items(conn: sqlite3.Connection, handoff_id: int) -> tuple[ChecklistItem, ...]:
@@ -86,6 +111,8 @@ def _row(conn: sqlite3.Connection, row: sqlite3.Row) -> Handoff:
         time_critical=row["time_critical"],
         at_risk=row["at_risk"],
         checklist=_items(conn, int(row["id"])),
+        scheduled_at=_opt(row["scheduled_at"]),
+        kind=row["kind"],
     )
 
 
@@ -133,6 +160,7 @@ def create_draft(
     shift_end: datetime,
     template: Sequence[TemplateItem],
     now: datetime,
+    scheduled_at: datetime | None = None,
 ) -> Handoff:
     """The draft of the current shift, its checklist copied from ``template``. If another
     process created a draft meanwhile, that one is returned."""
@@ -149,10 +177,10 @@ def create_draft(
             handoff_id = int(existing[0])
         else:
             cursor = conn.execute(
-                "INSERT INTO handoffs (outgoing, incoming, shift_start, shift_end, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO handoffs (outgoing, incoming, shift_start, shift_end, created_at,"
+                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (outgoing.strip(), incoming, to_db_time(shift_start), to_db_time(shift_end),
-                 to_db_time(now)),
+                 to_db_time(now), _db_opt(scheduled_at)),
             )  # fmt: skip
             if cursor.lastrowid is None:
                 raise StoreError("SQLite returned no id for the new handoff")
@@ -212,10 +240,48 @@ def tick(
     return next(i for i in _items(store.connection, handoff_id) if i.id == item_id)
 
 
-def sign(store: Store, handoff_id: int, *, by: str, at: datetime, digest: str) -> Handoff:
-    """The incoming engineer signs: the shift ends at ``at`` and the digest is kept as it
-    was. Refused for a signed handoff, an empty name, the outgoing engineer, and anyone
-    but the incoming engineer when the rotation names one."""
+def retarget_draft(
+    store: Store,
+    handoff_id: int,
+    *,
+    outgoing: str,
+    incoming: str | None,
+    scheduled_at: datetime,
+    shift_start: datetime,
+    shift_end: datetime,
+) -> Handoff:
+    """Point the draft at the handoff the rotation says is next (the schedule moved on,
+    or a swap changed who is on call); its notes and ticks stay."""
+    with store.transaction() as conn:
+        _require_draft(conn, handoff_id)
+        conn.execute(
+            "UPDATE handoffs SET outgoing = ?, incoming = ?, scheduled_at = ?, shift_start = ?,"
+            " shift_end = ? WHERE id = ?",
+            (outgoing.strip(), incoming, to_db_time(scheduled_at), to_db_time(shift_start),
+             to_db_time(max(shift_end, shift_start)), handoff_id),
+        )  # fmt: skip
+    handoff = get_handoff(store, handoff_id)
+    assert handoff is not None
+    return handoff
+
+
+def sign(
+    store: Store,
+    handoff_id: int,
+    *,
+    by: str,
+    at: datetime,
+    digest: str,
+    shift_end: datetime | None = None,
+    swap: bool = False,
+    closes_slot: bool = True,
+) -> Handoff:
+    """The incoming engineer signs: the shift ends at ``shift_end`` (default ``at``) and
+    the digest is kept as it was. Refused for a signed handoff, an empty name, the
+    outgoing engineer, anyone but the incoming engineer when the rotation names one, and
+    a second signature for the same scheduled handoff. A swap is signed by whoever takes
+    the shift over; it becomes the incoming engineer. Without ``closes_slot`` (a swap
+    between scheduled handoffs) the row closes no scheduled handoff."""
     require_aware(at, "at")
     name = by.strip()
     if not name:
@@ -227,20 +293,39 @@ def sign(store: Store, handoff_id: int, *, by: str, at: datetime, digest: str) -
                 f"{name} is the outgoing engineer of this shift; the incoming engineer "
                 f"({row['incoming'] or 'the next on call'}) signs the handoff"
             )
-        incoming = str(row["incoming"] or "")
+        incoming = "" if swap else str(row["incoming"] or "")
         if incoming and name.casefold() != incoming.casefold():
             raise HandoffRefused(
-                f"only the incoming engineer, {incoming}, signs this handoff; if {name} took "
-                "the shift over instead, change [oncall] roster in the config first"
+                f"only the incoming engineer, {incoming}, signs this handoff; if {name} takes "
+                f"the shift over instead, record it as a swap: cockpit handoff swap --as {name}"
             )
         name = incoming or name  # the roster's spelling
+        slot = row["scheduled_at"] if closes_slot else None
+        _refuse_second_signature(conn, slot)
         start = from_db_time(row["shift_start"])
-        end = max(at, start)
+        end = max(shift_end or at, start)
         conn.execute(
-            "UPDATE handoffs SET signed_at = ?, signed_by = ?, shift_end = ?, digest = ?"
-            " WHERE id = ?",
-            (to_db_time(at), name, to_db_time(end), digest, handoff_id),
-        )
+            "UPDATE handoffs SET signed_at = ?, signed_by = ?, shift_end = ?, digest = ?,"
+            " incoming = ?, kind = ?, scheduled_at = ? WHERE id = ?",
+            (to_db_time(at), name, to_db_time(end), digest, name,
+             "swap" if swap else "handoff", slot, handoff_id),
+        )  # fmt: skip
     handoff = get_handoff(store, handoff_id)
     assert handoff is not None
     return handoff
+
+
+def _refuse_second_signature(conn: sqlite3.Connection, scheduled_at: str | None) -> None:
+    """The unique index refuses it anyway; this says why in words."""
+    if scheduled_at is None:
+        return
+    done = conn.execute(
+        "SELECT signed_by, signed_at FROM handoffs WHERE scheduled_at = ?"
+        " AND signed_at IS NOT NULL",
+        (scheduled_at,),
+    ).fetchone()
+    if done is not None:
+        raise HandoffRefused(
+            f"the handoff scheduled for {scheduled_at} was already signed by "
+            f"{done['signed_by']} at {done['signed_at']}; one signature per scheduled handoff"
+        )

@@ -32,6 +32,7 @@ from textual.widgets import Footer
 from cockpit import locations
 from cockpit.config import Config
 from cockpit.keymap import ACTIONS, action_id
+from cockpit.model.rotation import HandoffRecord
 from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services.alert_poll import AlertPoller
@@ -141,7 +142,7 @@ class CockpitApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield OnCallHeader(
-            self.config.oncall, self.clock, "demo" if self.demo else "", self._last_signed_at
+            self.config.oncall, self.clock, "demo" if self.demo else "", self._last_handoff
         )
         with Grid(id="panes"):
             for name, pane in PANES.items():
@@ -472,9 +473,9 @@ class CockpitApp(App[None]):
             return
         self.push_screen(FaultScreen(self.demo.service_url))
 
-    def _last_signed_at(self) -> datetime | None:
+    def _last_handoff(self) -> HandoffRecord | None:
         signed = last_signed(self.store) if self.store is not None else None
-        return signed.signed_at if signed is not None else None
+        return signed.record() if signed is not None else None
 
     def action_open_handoff(self, focus: str = "") -> None:
         if isinstance(self.screen, HandoffScreen):

@@ -12,8 +12,8 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from cockpit.config import OnCall
-from cockpit.model.rotation import Reminder, format_until, on_call, reminder
-from cockpit.services.shift import schedule_of
+from cockpit.model.rotation import HandoffRecord, Reminder, format_until, reminder
+from cockpit.services.shift import rotation_of
 
 
 class OnCallHeader(Static):
@@ -26,16 +26,15 @@ class OnCallHeader(Static):
         oncall: OnCall,
         clock: Callable[[], datetime],
         label: str = "",
-        signed_since: Callable[[], datetime | None] | None = None,
+        last_handoff: Callable[[], HandoffRecord | None] | None = None,
     ) -> None:
         super().__init__(id="header")
         self.oncall = oncall
         self.clock = clock
         self.label = label
         self.zone = ZoneInfo(oncall.timezone)
-        self.schedule = schedule_of(oncall)
-        # When the last handoff was signed: a signed handoff needs no reminder.
-        self.signed_since = signed_since
+        # The last signed handoff: the rotation rule follows signatures and swaps.
+        self.last_handoff = last_handoff
         self.reminder: Reminder | None = None
         self._started = False
 
@@ -52,10 +51,10 @@ class OnCallHeader(Static):
 
     def refresh_text(self) -> None:
         now = self.clock()
-        state = on_call(self.oncall.roster, self.schedule, now, self.oncall.rotation_start)
+        last = self.last_handoff() if self.last_handoff is not None else None
+        state = rotation_of(self.oncall, last, now)
         who = state.current or self.oncall.me or "nobody (set [oncall] roster or me)"
-        signed = self.signed_since() if self.signed_since is not None else None
-        current = reminder(self.schedule, now, signed_since=signed)
+        current = reminder(state, now)
         if current is not None:
             handoff = f"{current.badge(now)} (h opens it)"
         else:
@@ -76,10 +75,11 @@ class OnCallHeader(Static):
         parts.append(f"{now.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S %Z}")
         self.update(Text("  │  ".join(parts)))
         self.set_class(self.paused, "-paused")
-        self.set_class(current is not None and not self.paused, "-handoff")
+        urgent = current is not None and current.kind != "late"
+        self.set_class(urgent and not self.paused, "-handoff")
         if current != self.reminder:
             # The badge shows from the start; a notification marks the moment it changes.
-            if current is not None and self._started:
+            if current is not None and current.kind != "late" and self._started:
                 when = f"{current.handoff_at.astimezone(self.zone):%H:%M}"
                 text = (
                     f"Handoff at {when}: the digest and checklist are under h."

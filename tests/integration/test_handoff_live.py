@@ -26,7 +26,8 @@ from cockpit.reports.review import render_markdown as render_review
 from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_digest import build_digest
-from cockpit.services.handoff_live import fetch_live_blocking
+from cockpit.services.handoff_live import LiveState, fetch_live_blocking
+from cockpit.services.handoff_sign import sign_current
 from cockpit.services.shift import ensure_draft, sign_off
 from cockpit.services.weekly_review import build_review
 from cockpit.store import open_store
@@ -58,6 +59,10 @@ def test_a_shift_on_the_real_stack_lands_in_the_digest_and_review_once(
     config: Config = load(stack.config_path)
     me = config.oncall.me
     store = open_store(tmp_path / "notebook.db")
+    # A fresh notebook has the latest scheduled handoff open (maybe days late): sign it,
+    # so what follows is the current shift's.
+    sign_current(store, config, by=str(ensure_draft(store, config, datetime.now(UTC)).incoming),
+                 live=LiveState(), now=datetime.now(UTC))  # fmt: skip
     poller = AlertPoller(config)
     seen: list[tuple[Alert, ...] | None] = [None]
 

@@ -29,7 +29,8 @@ def _now() -> Any:
 def _seeded_app(make_app: Callable[..., CockpitApp], config: Config, tmp_path: Path) -> CockpitApp:
     database = tmp_path / "data" / "cockpit.sqlite3"
     with open_store(database) as store:
-        seed.seed_last_signed(store)
+        # The UI's roster is [alice, sam] from the default anchor: sam took over on 13 Nov.
+        seed.seed_last_signed(store, "alice", "sam")
         seed.seed_shift(store)
     app = make_app(config, clock=_now)
     app.recording.alerts = seed.live().alerts  # what the last alert poll saw
@@ -153,7 +154,7 @@ async def test_past_handoffs_open_read_only(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HandoffScreen) and screen.handoff is not None
-        assert screen.handoff.signed_by == "alice"  # the seeded one
+        assert screen.handoff.signed_by == "sam"  # the seeded one
         assert _digest_text(app) == "# old"
         assert screen.query_one("#handoff-notes", TextArea).read_only
 
@@ -173,14 +174,17 @@ async def test_header_names_now_next_and_reminds(
 
 
 async def test_reminder_notifies_when_it_starts(
-    make_app: Callable[..., CockpitApp], sample_config: Config
+    make_app: Callable[..., CockpitApp], sample_config: Config, tmp_path: Path
 ) -> None:
     from datetime import timedelta
 
+    with open_store(tmp_path / "data" / "cockpit.sqlite3") as store:
+        seed.seed_last_signed(store, "alice", "sam")  # last week's handoff was signed
     now = [seed.NOW - timedelta(hours=2)]  # 14:30 Berlin: no reminder yet
     app = make_app(sample_config, clock=lambda: now[0])
     async with app.run_test(size=SIZE) as pilot:
         header = app.query_one(OnCallHeader)
+        header.refresh_text()  # the notebook is open now: its signatures count
         assert header.reminder is None and not header.has_class("-handoff")
         now[0] = seed.NOW  # 16:30 Berlin, half an hour before the handoff
         header.refresh_text()

@@ -19,7 +19,7 @@ from cockpit.reports.markdown import to_jsonable
 from cockpit.reports.review import render_markdown as render_review
 from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
-from cockpit.services.shift import ensure_draft, plan_shift
+from cockpit.services.shift import ensure_draft, plan_shift, sign_off
 from cockpit.services.weekly_review import build_review, parse_week, week_bounds
 from cockpit.store import Store, open_store
 from tests import handoff_seed as seed
@@ -64,36 +64,55 @@ def test_first_shift_starts_a_week_before_its_handoff(store: Store, config: Conf
     assert (plan.outgoing, plan.incoming) == ("alice", "bob")
 
 
-def test_shift_starts_where_the_last_one_was_signed(store: Store, config: Config) -> None:
-    seed.seed_last_signed(store)
+def test_shift_starts_where_the_last_one_took_over(store: Store, config: Config) -> None:
+    seed.seed_last_signed(store)  # signed 17:05 for the handoff of 17:00
     plan = plan_shift(store, config.oncall, NOW)
-    assert plan.start == LAST_SIGNED
+    assert plan.start == LAST_SIGNED - timedelta(minutes=5)
     assert plan.handoff_at == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
-    assert plan.signed_for_this_handoff is None
+    assert plan.open  # half an hour before it: the reminder is up, it may be signed
 
 
 def test_shift_window_across_the_dst_change(store: Store) -> None:
     oncall = OnCall(me="alice", roster=("alice", "bob"), timezone="Europe/Berlin")
+    config = Config(path=None, oncall=oncall)
+    signed_at = datetime(2026, 10, 23, 15, 2, tzinfo=UTC)  # 17:02 CEST, on time
+    draft = ensure_draft(store, config, signed_at)
+    assert draft.scheduled_at == datetime(2026, 10, 23, 15, 0, tzinfo=UTC)
+    sign_off(store, draft, by=str(draft.incoming), now=signed_at, digest="# x",
+             plan=plan_shift(store, oncall, signed_at))  # fmt: skip
     now = datetime(2026, 10, 28, 9, 0, tzinfo=UTC)  # Wednesday after the 25 Oct change
     plan = plan_shift(store, oncall, now)
     assert plan.handoff_at == datetime(2026, 10, 30, 16, 0, tzinfo=UTC)  # 17:00 CET
     assert plan.start == datetime(2026, 10, 23, 15, 0, tzinfo=UTC)  # 17:00 CEST
+    assert not plan.open
+
+
+def test_a_fresh_notebook_has_the_last_scheduled_handoff_open_and_late(store: Store) -> None:
+    oncall = OnCall(me="alice", roster=("alice", "bob"), timezone="Europe/Berlin")
+    now = datetime(2026, 10, 28, 9, 0, tzinfo=UTC)
+    plan = plan_shift(store, oncall, now)
+    assert plan.open and plan.handoff_at == datetime(2026, 10, 23, 15, 0, tzinfo=UTC)
+    pending = plan.rotation.pending
+    assert pending is not None and pending.late(now)
 
 
 def test_late_sign_off_counts_for_the_past_handoff_then_next_week(
     store: Store, config: Config
 ) -> None:
-    from cockpit.services.shift import refuse_if_already_signed, sign_off
+    from cockpit.services.handoff_sign import sign_current
     from cockpit.store.handoffs import HandoffRefused
 
     late = NOW + timedelta(days=1)  # Saturday: the Friday handoff was missed
     draft = ensure_draft(store, config, late)
-    assert draft.shift_end == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
-    sign_off(store, draft, by="bob", now=late, digest="# x")
+    assert draft.scheduled_at == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    signed = sign_current(store, config, by="bob", live=LiveState(), now=late)
+    assert signed.late and signed.shift_end == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    assert "late: scheduled Fri 2026-11-20 17:00 CET" in signed.digest
     with pytest.raises(HandoffRefused, match="already signed by bob"):
-        refuse_if_already_signed(store, config, late + timedelta(hours=1))
+        sign_current(store, config, by="chen", live=LiveState(), now=late + timedelta(hours=1))
     following = plan_shift(store, config.oncall, late + timedelta(hours=1))
-    assert following.start == late
+    # bob was on call from the scheduled time: his shift starts there, not at the signature.
+    assert following.start == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
     assert following.handoff_at == datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
     assert (following.outgoing, following.incoming) == ("bob", "chen")
 
@@ -120,7 +139,8 @@ def _digest(store: Store, config: Config, live: LiveState | None = None):  # typ
 
 def test_digest_has_every_section_filled(store: Store, config: Config) -> None:
     d, ids = _digest(store, config)
-    assert (d.outgoing, d.incoming, d.start, d.end) == ("alice", "bob", LAST_SIGNED, NOW)
+    took_over = LAST_SIGNED - timedelta(minutes=5)  # the scheduled time of the last handoff
+    assert (d.outgoing, d.incoming, d.start, d.end) == ("alice", "bob", took_over, NOW)
     assert d.firing_unacked is not None
     assert [a.name for a in d.firing_unacked] == ["DiskFull"]  # pending CpuHigh is not news
     assert [(a.name, a.owner, a.age, a.still_firing) for a in d.acked] == [

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cockpit.model.rotation import (
+    HandoffRecord,
     Reminder,
+    Rotation,
     Schedule,
     format_until,
-    on_call,
     reminder,
+    rotation,
     weeks_since_anchor,
 )
 
@@ -26,6 +28,13 @@ ANCHOR = date(2026, 10, 2)  # a Friday: alice takes over at 17:00 that day
 
 def z(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+def on_call(
+    roster: tuple[str, ...], schedule: Schedule, now: datetime, anchor: date | None = None
+) -> Rotation:
+    """The rule with an empty notebook: the roster as planned."""
+    return rotation(roster, schedule, now, None, anchor)
 
 
 @pytest.mark.parametrize(
@@ -104,19 +113,30 @@ def test_default_anchor_is_stable() -> None:
 
 def test_reminders_an_hour_before_and_at_the_handoff() -> None:
     handoff = z(2026, 11, 20, 16, 0)  # Fri 17:00 Berlin
-    assert reminder(FRIDAY_FIVE_BERLIN, handoff - timedelta(minutes=61)) is None
-    soon = reminder(FRIDAY_FIVE_BERLIN, handoff - timedelta(minutes=42))
+
+    week_before = handoff - timedelta(days=7)
+    previous = HandoffRecord(week_before + timedelta(minutes=5), "alice", week_before)
+
+    def at(now: datetime, last: HandoffRecord | None = previous) -> Reminder | None:
+        return reminder(rotation(ROSTER, FRIDAY_FIVE_BERLIN, now, last, ANCHOR), now)
+
+    assert at(handoff - timedelta(minutes=61)) is None
+    # With nothing signed in the notebook, last week's handoff is still open, and late.
+    assert at(handoff - timedelta(minutes=61), None) == Reminder("late", week_before)
+    soon = at(handoff - timedelta(minutes=42))
     assert soon == Reminder("soon", handoff)
     assert soon.badge(handoff - timedelta(minutes=42)) == "HANDOFF IN 42m"
-    due = reminder(FRIDAY_FIVE_BERLIN, handoff)
+    due = at(handoff)
     assert due == Reminder("due", handoff)
     assert due.badge(handoff) == "HANDOFF NOW"
-    assert reminder(FRIDAY_FIVE_BERLIN, handoff + timedelta(minutes=59)) == due
-    assert reminder(FRIDAY_FIVE_BERLIN, handoff + timedelta(minutes=60)) is None
-    signed = handoff + timedelta(minutes=10)
-    assert (
-        reminder(FRIDAY_FIVE_BERLIN, handoff + timedelta(minutes=20), signed_since=signed) is None
-    )
+    assert at(handoff + timedelta(minutes=59)) == due
+    # Unsigned an hour later it is late, and stays so until signed.
+    late = at(handoff + timedelta(hours=10))
+    assert late == Reminder("late", handoff)
+    assert late.badge(handoff) == "handoff of Fri 17:00 not signed, late"
+    signed = HandoffRecord(handoff + timedelta(minutes=10), "alice", handoff)
+    assert at(handoff + timedelta(minutes=20), signed) is None
+    assert at(handoff + timedelta(hours=10), signed) is None
 
 
 def test_format_until() -> None:
@@ -124,3 +144,98 @@ def test_format_until() -> None:
     assert format_until(timedelta(hours=3, minutes=5)) == "3h 05m"
     assert format_until(timedelta(minutes=42, seconds=30)) == "42m"
     assert format_until(timedelta(seconds=-5)) == "0m"
+
+
+# --- a month of rotation with swaps, across the Berlin change on 25 Oct ------------------
+
+BERLIN_HANDOFFS = [  # Fri 17:00 Berlin in UTC: 15:00Z in summer time, 16:00Z after
+    z(2026, 10, 2, 15), z(2026, 10, 9, 15), z(2026, 10, 16, 15), z(2026, 10, 23, 15),
+    z(2026, 10, 30, 16), z(2026, 11, 6, 16),
+]  # fmt: skip
+MONTH = [
+    HandoffRecord(z(2026, 10, 2, 15, 5), "alice", z(2026, 10, 2, 15)),  # on time
+    HandoffRecord(z(2026, 10, 9, 15, 20), "bob", z(2026, 10, 9, 15)),
+    # Wed 14 Oct: chen (next on the roster) takes over two days early: a swap.
+    HandoffRecord(z(2026, 10, 14, 8), "chen"),
+    # Fri 23 Oct was missed; alice signs Saturday morning, late.
+    HandoffRecord(z(2026, 10, 24, 7), "alice", z(2026, 10, 23, 15)),
+    # Wed 28 Oct, after the change: dave, not on the roster, covers for alice.
+    HandoffRecord(z(2026, 10, 28, 9), "dave"),
+    HandoffRecord(z(2026, 10, 30, 16, 10), "bob", z(2026, 10, 30, 16)),
+    # 30 minutes early: the reminder is up, so it still counts for 6 Nov.
+    HandoffRecord(z(2026, 11, 6, 15, 30), "chen", z(2026, 11, 6, 16)),
+]
+
+
+def month_state(now: datetime) -> Rotation:
+    last = None
+    for record in MONTH:
+        if record.signed_at <= now:
+            last = record
+    return rotation(ROSTER, FRIDAY_FIVE_BERLIN, now, last, ANCHOR)
+
+
+def test_a_month_of_rotation_with_swaps_across_dst() -> None:
+    def who(now: datetime) -> tuple[str | None, str | None, datetime]:
+        state = month_state(now)
+        return state.current, state.next, state.handoff_at
+
+    # Before the first signature the roster is the plan: chen hands over to alice.
+    assert who(z(2026, 10, 2, 14)) == ("chen", "alice", z(2026, 10, 2, 15))
+    assert who(z(2026, 10, 5, 12)) == ("alice", "bob", z(2026, 10, 9, 15))
+    assert who(z(2026, 10, 12, 12)) == ("bob", "chen", z(2026, 10, 16, 15))
+    # After the swap chen is on call; 16 Oct needs no handoff (chen was due then anyway),
+    # so the next one is alice's on 23 Oct.
+    assert who(z(2026, 10, 14, 8)) == ("chen", "alice", z(2026, 10, 23, 15))
+    assert month_state(z(2026, 10, 16, 15, 30)).pending is None
+    # 23 Oct unsigned: from 17:00 alice is on call (the schedule pages her), the handoff
+    # chen -> alice stays open, late after an hour, until she signs on Saturday.
+    state = month_state(z(2026, 10, 23, 20))
+    assert (state.current, state.next) == ("alice", "bob")
+    assert state.pending is not None and state.pending.late(z(2026, 10, 23, 20))
+    assert (state.pending.outgoing, state.pending.incoming) == ("chen", "alice")
+    assert state.pending.shift_start == z(2026, 10, 14, 8)  # chen's shift began at the swap
+    state = month_state(z(2026, 10, 24, 7))
+    assert state.pending is None and state.since == z(2026, 10, 23, 15)
+    # After the change: 17:00 is 16:00Z. dave covers from Wednesday; bob takes over from him.
+    assert who(z(2026, 10, 28, 9)) == ("dave", "bob", z(2026, 10, 30, 16))
+    state = month_state(z(2026, 10, 30, 15, 30))  # 16:30 CET: the reminder is up
+    assert state.pending is not None and state.pending.scheduled_at == z(2026, 10, 30, 16)
+    assert (state.pending.outgoing, state.pending.incoming) == ("dave", "bob")
+    assert reminder(state, z(2026, 10, 30, 15, 30)) == Reminder("soon", z(2026, 10, 30, 16))
+    assert who(z(2026, 10, 30, 16, 10)) == ("bob", "chen", z(2026, 11, 6, 16))
+    assert who(z(2026, 11, 6, 15, 30)) == ("chen", "alice", z(2026, 11, 13, 16))
+
+
+def test_every_hour_of_the_month_one_open_handoff_at_most_and_views_agree() -> None:
+    """Hour by hour: a handoff is open only from an hour before its time until signed,
+    each scheduled handoff is signed at most once (nothing is open right after a
+    signature), and on call always follows the last signature."""
+    now = z(2026, 10, 2, 16)
+    signed_slots: list[datetime | None] = []
+    while now < z(2026, 11, 12):
+        state = month_state(now)
+        last = next((r for r in reversed(MONTH) if r.signed_at <= now), None)
+        if state.pending is not None:
+            slot = state.pending.scheduled_at
+            assert slot in BERLIN_HANDOFFS
+            assert slot - timedelta(hours=1) <= now
+            assert slot not in signed_slots
+            if last is not None and last.signed_at >= slot - timedelta(hours=1):
+                raise AssertionError(f"{slot} open after its signature at {last.signed_at}")
+        if last is not None and (state.pending is None or now < state.pending.scheduled_at):
+            assert state.current == last.incoming, now
+        signed_slots = [
+            r.scheduled_at for r in MONTH if r.scheduled_at is not None and r.signed_at <= now
+        ]
+        assert state.handoff_at > now
+        assert state.handoff_at.astimezone(BERLIN).hour == 17
+        now += timedelta(hours=1)
+
+
+def test_names_are_compared_as_people_type_them() -> None:
+    # A swap typed as "Chen" is the roster's chen: 16 Oct needs no handoff to herself.
+    swap = HandoffRecord(z(2026, 10, 14, 8), "Chen")
+    state = rotation(ROSTER, FRIDAY_FIVE_BERLIN, z(2026, 10, 16, 15, 30), swap, ANCHOR)
+    assert state.pending is None
+    assert (state.current, state.next, state.since) == ("Chen", "alice", z(2026, 10, 14, 8))

@@ -27,10 +27,12 @@ from textual.widgets.option_list import Option
 
 from cockpit.config import Config
 from cockpit.model.checklist import ChecklistItem
+from cockpit.model.rotation import is_late
 from cockpit.reports.handoff import render_markdown
 from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
-from cockpit.services.shift import ensure_draft, refuse_if_already_signed, sign_off
+from cockpit.services.handoff_sign import sign_current
+from cockpit.services.shift import ensure_draft, refuse_unless_open
 from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import (
     TEXT_SECTIONS,
@@ -77,6 +79,7 @@ class SignOffScreen(ModalScreen[str | None]):
         super().__init__()
         self.handoff = handoff
         self.sign = sign
+        self._done = False  # a second Enter while the first one signs must not sign again
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sign-off-dialog"):
@@ -94,8 +97,11 @@ class SignOffScreen(ModalScreen[str | None]):
             yield Label(Text(hint + " Enter signs; Esc cancels."), classes="handoff-label")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._done:
+            return
         problem = self.sign(event.value)
         if problem is None:
+            self._done = True
             self.dismiss(event.value.strip())
         else:
             self.query_one("#sign-off-error", Static).update(Text(f"Refused: {problem}"))
@@ -224,14 +230,20 @@ class HandoffScreen(Screen[None]):
                 widget.disabled = True
             return
         if handoff.signed and handoff.signed_at is not None:
+            late = " (late)" if handoff.late else ""
             state = (
                 f"signed by {handoff.signed_by} at "
-                f"{handoff.signed_at.astimezone(self.zone):%a %Y-%m-%d %H:%M %Z} · read-only"
+                f"{handoff.signed_at.astimezone(self.zone):%a %Y-%m-%d %H:%M %Z}{late} · read-only"
             )
         else:
             state = "draft · ctrl+s signs off · ctrl+l past handoffs · esc closes"
+            if handoff.scheduled_at is not None:
+                due = f"{handoff.scheduled_at.astimezone(self.zone):%a %H:%M}"
+                late = ", late" if is_late(handoff.scheduled_at, self.clock()) else ""
+                state = f"due {due}{late} · {state}"
+        kind = "Swap" if handoff.kind == "swap" else "Handoff"
         title.update(
-            Text(f"Handoff {handoff.outgoing} → {handoff.incoming or 'next on call'}  │  {state}")
+            Text(f"{kind} {handoff.outgoing} → {handoff.incoming or 'next on call'}  │  {state}")
         )
         checklist = self.query_one("#handoff-checklist", SelectionList)
         self._loading = True
@@ -358,17 +370,22 @@ class HandoffScreen(Screen[None]):
             return
         self.flush()
         self._reload()
+        try:
+            refuse_unless_open(self.store, self.config, self.clock())
+        except HandoffRefused as exc:
+            self.notify(f"Not signed: {exc}", severity="warning", markup=False, timeout=15)
+            return
+        except sqlite3.Error as exc:
+            self.notify(_db_problem(exc), severity="error", markup=False)
+            return
         self.app.push_screen(SignOffScreen(self.handoff, self._sign), self._signed)
 
     def _sign(self, name: str) -> str | None:
         """Sign as ``name``; returns why it was refused, or None when signed."""
         assert self.store is not None and self.handoff is not None
-        now = self.clock()
         try:
-            refuse_if_already_signed(self.store, self.config, now)
-            digest = build_digest(self.store, self.config, self.handoff, self.live, now)
-            text = render_markdown(replace(digest, signed_by=name.strip(), signed_at=now))
-            self.handoff = sign_off(self.store, self.handoff, by=name, now=now, digest=text)
+            self.handoff = sign_current(self.store, self.config, by=name, live=self.live,
+                                        now=self.clock(), expected_id=self.handoff.id)  # fmt: skip
         except HandoffRefused as exc:
             return str(exc)
         except StoreError as exc:
