@@ -116,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    locations.secure_data_dir()
     handler = {
         "run": _run,
         "locate": _locate,

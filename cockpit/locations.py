@@ -53,6 +53,28 @@ def database_file() -> Path:
     return data_dir() / DB_FILE_NAME
 
 
+def secure_data_dir() -> None:
+    """Make the data dir (notebook, demo notebook, backups) the owner's alone, if it exists.
+
+    Old cockpits made it 0755; the notebook holds command output, so nobody else may list
+    or read it. Created lazily elsewhere (the notebook makes it 0700); never created here.
+    """
+    path = data_dir()
+    try:
+        if path.is_dir() and path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError:
+        pass  # someone else's directory: leave it; the files in it are still 0600
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write an export (report, handoff) readable by its owner only, whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(text)
+
+
 def demo_database_file() -> Path:
     """The demo's own notebook, kept apart from the real one and between demo runs."""
     return data_dir() / DEMO_DB_FILE_NAME

@@ -61,6 +61,59 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def describe_error(exc: BaseException, path: Path | None = None) -> str:
+    """What went wrong with the notebook file, in words: disk full and locked said plainly.
+
+    SQLite says "database or disk is full" (SQLITE_FULL) for a full disk, but a write that
+    fails half way through the WAL or its index can surface as "disk I/O error": the free
+    space on the file's disk tells the two apart.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    errno_ = getattr(exc, "errno", None)
+    if code == sqlite3.SQLITE_FULL or errno_ == 28:  # ENOSPC
+        return "disk full: free some space on the notebook's disk, then try again"
+    if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR and _disk_is_full(path):
+        return "disk full: free some space on the notebook's disk, then try again"
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return "the notebook is locked by another process (busy); try again in a moment"
+    return str(exc)
+
+
+def _disk_is_full(path: Path | None) -> bool:
+    if path is None:
+        return False
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def make_private(path: Path) -> None:
+    """Create ``path`` if missing, readable by its owner only, whatever the umask.
+
+    The notebook holds command output (``env`` among it): nobody else may read it. SQLite
+    gives the -wal and -shm files the mode of the database file, so this covers them as
+    they are made; ones left by an older cockpit are tightened here too.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        with suppress(OSError):
+            path.parent.chmod(PRIVATE_DIR)  # mkdir's mode passes through the umask
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT, PRIVATE_FILE)
+    try:
+        with suppress(OSError):  # someone else's file (shared read-only): leave its mode
+            os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        with suppress(OSError):
+            path.with_name(path.name + suffix).chmod(PRIVATE_FILE)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -177,11 +230,11 @@ class Store:
         self._savepoints = 0
         migrations = load_migrations(migrations_dir)
         latest = len(migrations)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            make_private(self.path)
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open {self.path}: {describe_error(exc, self.path)}") from exc
         conn.row_factory = sqlite3.Row
         self.connection = conn
         try:
@@ -239,7 +292,12 @@ class Store:
         # The backup API refuses a source connection that holds a write lock, so read
         # through a second connection while ours keeps writers out.
         source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-        dest = sqlite3.connect(target)
+        try:
+            make_private(target)
+            dest = sqlite3.connect(target)
+        except (sqlite3.Error, OSError) as exc:
+            source.close()
+            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from exc
         try:
             source.backup(dest)
         except sqlite3.Error as exc:
