@@ -40,8 +40,10 @@ def is_loopback(host: str) -> bool:
 
 def _host_name(host_header: str) -> str:
     """``example:8000`` -> ``example``; ``[::1]:8000`` -> ``::1``."""
-    parsed = urlsplit(f"//{host_header}")
-    return (parsed.hostname or "").lower()
+    try:
+        return (urlsplit(f"//{host_header}").hostname or "").lower()
+    except ValueError:  # "[::1": the header is the client's to get wrong
+        return ""
 
 
 class GuardedServer(Server):

@@ -75,6 +75,40 @@ def write_private_text(path: Path, text: str) -> None:
         out.write(text)
 
 
+def crash_logs_dir() -> Path:
+    return data_dir() / "logs"
+
+
+def record_crash(error: BaseException, where: str) -> str:
+    """Write ``error``'s traceback to a private log file; the one line to show instead.
+
+    The last resort of the CLI and the screen: nobody sees a traceback, the file keeps it
+    for a bug report. If even the file cannot be written, the line says so.
+    """
+    import traceback
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    what = f"{type(error).__name__}: {str(error)[:200]}".splitlines()[0]
+    text = f"cockpit {where}, {now.isoformat()}, pid {os.getpid()}\n\n" + "".join(
+        traceback.format_exception(error)
+    )
+    folder = crash_logs_dir()
+    path = folder / f"crash-{now:%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_private_text(path, text)
+    except OSError as exc:
+        return (
+            f"cockpit: internal error in {where} ({what}); could not save the details "
+            f"({exc.strerror or exc}). Please report it."
+        )
+    return (
+        f"cockpit: internal error in {where} ({what}). The details are in {path}; "
+        "please attach that file when you report it."
+    )
+
+
 def demo_database_file() -> Path:
     """The demo's own notebook, kept apart from the real one and between demo runs."""
     return data_dir() / DEMO_DB_FILE_NAME

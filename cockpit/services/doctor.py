@@ -57,7 +57,8 @@ async def _sources(config: Config) -> list[Check]:
         else:
             try:
                 status = await alertmanager.fetch_status(client, config.alertmanager)
-                version = status.get("versionInfo", {}).get("version")
+                about = status.get("versionInfo")  # {"versionInfo": "nope"} is no mapping
+                version = about.get("version") if isinstance(about, dict) else "unknown"
                 checks.append(
                     Check("alertmanager", True, f"{config.alertmanager.url} version {version}")
                 )

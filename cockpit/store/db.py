@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,8 +21,15 @@ from pathlib import Path
 from types import TracebackType
 
 from cockpit.model.timeline import require_aware
+from cockpit.store.notebook_file import describe_error, lock_holders, make_private
 
 BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another process's write lock before it says who holds it
+# (the screen passes less: it must not freeze).
+WRITE_WAIT_S = BUSY_TIMEOUT_MS / 1000
+_WAIT_SLICE_MS = 500
+# Told once per waiting write, e.g. the CLI prints "notebook busy, waiting…" on stderr.
+busy_notice: Callable[[str], None] | None = None
 
 # Tests (and tools) point a Store at their own migrations directory.
 MigrationsDir = Traversable | str | os.PathLike[str]
@@ -32,6 +40,10 @@ _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 class StoreError(Exception):
     """The notebook file cannot be opened, migrated or used."""
+
+
+class NotebookBusyError(StoreError):
+    """Another process held the write lock for longer than this write would wait."""
 
 
 class SchemaTooNewError(StoreError):
@@ -59,59 +71,6 @@ def from_db_time(text: str) -> datetime:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def describe_error(exc: BaseException, path: Path | None = None) -> str:
-    """What went wrong with the notebook file, in words: disk full and locked said plainly.
-
-    SQLite says "database or disk is full" (SQLITE_FULL) for a full disk, but a write that
-    fails half way through the WAL or its index can surface as "disk I/O error": the free
-    space on the file's disk tells the two apart.
-    """
-    code = getattr(exc, "sqlite_errorcode", None)
-    errno_ = getattr(exc, "errno", None)
-    if code == sqlite3.SQLITE_FULL or errno_ == 28:  # ENOSPC
-        return "disk full: free some space on the notebook's disk, then try again"
-    if code is not None and code & 0xFF == sqlite3.SQLITE_IOERR and _disk_is_full(path):
-        return "disk full: free some space on the notebook's disk, then try again"
-    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return "the notebook is locked by another process (busy); try again in a moment"
-    return str(exc)
-
-
-def _disk_is_full(path: Path | None) -> bool:
-    if path is None:
-        return False
-    try:
-        return os.statvfs(path.parent).f_bavail == 0
-    except OSError:
-        return False
-
-
-PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
-
-
-def make_private(path: Path) -> None:
-    """Create ``path`` if missing, readable by its owner only, whatever the umask.
-
-    The notebook holds command output (``env`` among it): nobody else may read it. SQLite
-    gives the -wal and -shm files the mode of the database file, so this covers them as
-    they are made; ones left by an older cockpit are tightened here too.
-    """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-        with suppress(OSError):
-            path.parent.chmod(PRIVATE_DIR)  # mkdir's mode passes through the umask
-    fd = os.open(path, os.O_RDONLY | os.O_CREAT, PRIVATE_FILE)
-    try:
-        with suppress(OSError):  # someone else's file (shared read-only): leave its mode
-            os.fchmod(fd, PRIVATE_FILE)
-    finally:
-        os.close(fd)
-    for suffix in ("-wal", "-shm", "-journal"):
-        with suppress(OSError):
-            path.with_name(path.name + suffix).chmod(PRIVATE_FILE)
 
 
 @dataclass(frozen=True)
@@ -224,8 +183,10 @@ class Store:
         path: str | os.PathLike[str],
         *,
         migrations_dir: MigrationsDir | None = None,
+        write_wait: float = WRITE_WAIT_S,
     ) -> None:
         self.path = Path(path)
+        self.write_wait = write_wait
         self.backup_path: Path | None = None
         self._savepoints = 0
         migrations = load_migrations(migrations_dir)
@@ -252,7 +213,7 @@ class Store:
             # header): a file from a newer cockpit must stay byte-for-byte as it was.
             version = _read_version(conn)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read {self.path}: {exc}") from exc
+            raise StoreError(f"cannot read {self.path}: {describe_error(exc, self.path)}") from exc
         if version > latest:
             raise SchemaTooNewError(self.path, version, latest)
         try:
@@ -377,7 +338,7 @@ class Store:
                 self._savepoints -= 1
             conn.execute(f"RELEASE {name}")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin_write()
         try:
             yield conn
         except BaseException:
@@ -388,6 +349,41 @@ class Store:
         except BaseException:
             self._rollback_quietly()
             raise
+
+    def _begin_write(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to ``write_wait`` for another process's write lock:
+        in short slices, so the wait is said once ("notebook busy, waiting…") and its end
+        names who held the lock."""
+        conn = self.connection
+        deadline = time.monotonic() + self.write_wait
+        told = False
+        try:
+            while True:
+                left_ms = int((deadline - time.monotonic()) * 1000)
+                conn.execute(f"PRAGMA busy_timeout = {max(0, min(_WAIT_SLICE_MS, left_ms))}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, 6):  # 6: LOCKED
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise NotebookBusyError(self._busy_message()) from None
+                if not told and busy_notice is not None:
+                    told = True
+                    busy_notice(self._busy_message(waiting=True))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _busy_message(self, *, waiting: bool = False) -> str:
+        holders = lock_holders(self.path)
+        who = ", ".join(holders) if holders else "another process"
+        if waiting:
+            return f"notebook busy, waiting… ({who} is writing to {self.path})"
+        return (
+            f"the notebook {self.path} is locked: {who} held its write lock for over "
+            f"{self.write_wait:g} s; nothing was written, try again when it is done"
+        )
 
     def integrity_check(self) -> list[str]:
         """Problems found by SQLite's own checks; an empty list means the file is sound."""
@@ -415,5 +411,6 @@ def open_store(
     path: str | os.PathLike[str],
     *,
     migrations_dir: MigrationsDir | None = None,
+    write_wait: float = WRITE_WAIT_S,
 ) -> Store:
-    return Store(path, migrations_dir=migrations_dir)
+    return Store(path, migrations_dir=migrations_dir, write_wait=write_wait)
