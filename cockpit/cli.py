@@ -383,6 +383,8 @@ def _run(args: argparse.Namespace) -> int:
         config = dataclasses.replace(config, read_only=True)
     app = CockpitApp(config, locations.database_file())
     app.run()
+    if app.crash_line:
+        print(app.crash_line, file=sys.stderr)
     return app.return_code or EXIT_OK
 
 

@@ -134,6 +134,7 @@ class CockpitApp(App[None]):
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
         self.alert_control = AlertController(self)
         self.notices = Notices(self)
+        self.crash_line: str | None = None
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -366,7 +367,8 @@ class CockpitApp(App[None]):
 
     # -- actions -------------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
-        crash_exit(self, error)  # a log file and one line, never a traceback
+        # A log file and one line (printed by whoever ran the app), never a traceback.
+        self.crash_line = self.crash_line or crash_exit(self, error)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False disables the key and leaves it out of that screen's footer.

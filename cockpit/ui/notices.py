@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual.app import App
 
 from cockpit import locations
@@ -50,12 +49,13 @@ def notebook_trouble(exc: Exception, database: Path | None) -> str:
     return str(exc)
 
 
-def crash_exit(app: App[Any], error: Exception) -> None:
-    """Textual's ``_handle_exception``, without the traceback on the terminal."""
+def crash_exit(app: App[Any], error: Exception) -> str:
+    """Textual's ``_handle_exception``, without the traceback on the terminal: the line to
+    print once the terminal is back (plain ``print``: Rich would wrap the path)."""
     line = locations.record_crash(error, "the cockpit screen")
     app._return_code = 2
     if app._exception is None:  # Pilot re-raises it in tests
         app._exception = error
         app._exception_event.set()
-    app._exit_renderables.append(Text(line))
     app._close_messages_no_wait()
+    return line
