@@ -90,12 +90,14 @@ class GuardedServer(Server):
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
 
     def host_ok(self, request: web.Request) -> bool:
-        """On a loopback bind, only loopback names: a rebound DNS name is another site."""
+        """On a loopback bind, only loopback names (and --public-url's): a rebound DNS name
+        is another site."""
         if not is_loopback(self.host):
             return True
-        return _host_name(request.host) in {n.strip("[]") for n in LOOPBACK_NAMES} | {
-            self.host.strip("[]").lower()
-        }
+        allowed = {n.strip("[]") for n in LOOPBACK_NAMES} | {self.host.strip("[]").lower()}
+        if self.fixed_url is not None:
+            allowed.add(_host_name(urlsplit(self.fixed_url).netloc))
+        return _host_name(request.host) in allowed
 
     def site_of(self, request: web.Request) -> str:
         """The origin the page was served from: --public-url, else what the browser asked."""

@@ -150,3 +150,19 @@ def test_a_wildcard_bind_warns_and_serves_the_name_the_browser_used() -> None:
     finally:
         server.process.terminate()
         server.process.wait(10)
+
+
+async def test_behind_a_proxy_the_public_url_is_the_only_site() -> None:
+    server = _start("--public-url", "https://cockpit.example")
+    try:
+        assert "https://cockpit.example/?token=" in server.banner
+        proxied = {"Host": "cockpit.example", "X-Forwarded-Proto": "https"}
+        page = httpx.get(f"{server.base}/?token={server.token}", headers=proxied, timeout=5)
+        assert page.status_code == 200
+        assert f'"wss://cockpit.example/ws/{server.token}"' in page.text
+        url = f"ws://127.0.0.1:{server.port}/ws/{server.token}?width=80&height=24"
+        assert await _ws_status(url, server.base) == 403  # not the public site
+        assert await _ws_status(url, "https://cockpit.example") == 101
+    finally:
+        server.process.terminate()
+        server.process.wait(10)
