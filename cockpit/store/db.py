@@ -42,8 +42,13 @@ class StoreError(Exception):
     """The notebook file cannot be opened, migrated or used."""
 
 
-class NotebookBusyError(StoreError):
-    """Another process held the write lock for longer than this write would wait."""
+class NotebookBusyError(StoreError, sqlite3.OperationalError):
+    """Another process held the write lock for longer than this write would wait.
+
+    Also an ``sqlite3.OperationalError`` (what a busy write raised before), so code that
+    catches that still catches this; ``str()`` names the holder."""
+
+    sqlite_errorcode = sqlite3.SQLITE_BUSY
 
 
 class SchemaTooNewError(StoreError):

@@ -4,6 +4,7 @@ the lock (never a traceback), the screen waits only briefly and says it once."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -113,6 +114,7 @@ def test_the_store_tells_once_and_names_the_holder(
             store.transaction(),
         ):
             pass
+        assert isinstance(caught.value, sqlite3.OperationalError)  # old handlers catch it
         assert len(told) == 1 and told[0].startswith("notebook busy, waiting…")
         assert f"pid {holder.pid}" in str(caught.value)
         with store.transaction() as conn:  # and it works again once the lock is gone
@@ -136,14 +138,14 @@ async def test_the_screen_waits_briefly_and_says_it_once(tmp_path: Path) -> None
                 conn.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
             return False
 
-        with held(database):
+        with held(database) as holder:
             for _ in range(5):  # five poll cycles
                 app._write(write)
                 await pilot.pause()
         notices = [n.message for n in app._notifications]
         assert len(notices) == 1, notices
         assert "Could not write to the notebook: the notebook" in notices[0]
-        assert "is locked" in notices[0]
+        assert f"is locked: pid {holder.pid} (python" in notices[0]
         app._write(write)
         await pilot.pause()
         notices = [n.message for n in app._notifications]
