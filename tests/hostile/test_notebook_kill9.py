@@ -65,7 +65,8 @@ def test_every_acknowledged_note_survives_kill_9() -> None:
         child.wait(10)
         assert child.returncode == -signal.SIGKILL
         # Whatever was printed before the kill counts as acknowledged too.
-        acknowledged.extend(int(line) for line in child.stdout.read().split())
+        rest = child.stdout.read().splitlines(keepends=True)
+        acknowledged.extend(int(line) for line in rest if line.endswith("\n"))
         child.stdout.close()
     with open_store(database) as store:
         assert store.integrity_check() == []
