@@ -116,6 +116,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    locations.secure_data_dir()
+    _tell_when_the_notebook_is_busy()
     handler = {
         "run": _run,
         "locate": _locate,
@@ -151,9 +153,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:  # the last resort: a message and a log file, no traceback
+        return _failed(exc, command)
     finally:
         if loader is not None:
             loader.close()
+
+
+def _tell_when_the_notebook_is_busy() -> None:
+    from cockpit.store import db
+
+    def notice(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    db.busy_notice = notice
+
+
+def _failed(exc: Exception, command: str) -> int:
+    """What escaped a command: the notebook's trouble said plainly, anything else logged.
+    Exit 2 either way: for the deploy gate (`slo check`) it means "cannot tell"."""
+    import sqlite3
+
+    from cockpit.store import StoreError
+    from cockpit.store.notebook_file import describe_error
+
+    if isinstance(exc, StoreError):
+        print(f"cockpit: {exc}", file=sys.stderr)
+    elif isinstance(exc, sqlite3.Error):
+        why = describe_error(exc, locations.database_file())
+        print(f"cockpit: the notebook {locations.database_file()}: {why}", file=sys.stderr)
+    else:
+        print(locations.record_crash(exc, f"`cockpit {command}`"), file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _print_json(data: object) -> None:
@@ -350,8 +381,11 @@ def _run(args: argparse.Namespace) -> int:
 
     if getattr(args, "read_only", False):
         config = dataclasses.replace(config, read_only=True)
-    CockpitApp(config, locations.database_file()).run()
-    return EXIT_OK
+    app = CockpitApp(config, locations.database_file())
+    app.run()
+    if app.crash_line:
+        print(app.crash_line, file=sys.stderr)
+    return app.return_code or EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:

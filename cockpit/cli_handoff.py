@@ -77,7 +77,7 @@ def _emit(text: str, out: Path | None) -> int:
         print(text, end="" if text.endswith("\n") else "\n")
         return EXIT_OK
     try:
-        out.write_text(text, encoding="utf-8")
+        locations.write_private_text(out, text)
     except OSError as exc:
         print(f"cannot write {out}: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,13 +2,17 @@
 
 Each browser tab that opens the page starts its own `cockpit run` on this machine, with
 this machine's config, notebook and secrets; nothing but the screen travels to the
-browser. textual-serve is optional: `pip install 'cockpit[serve]'`.
+browser. So the door is shut by default: a per-run token in the URL to open, the
+websocket's Origin checked, read-only unless ``--writable``, at most ``--max-sessions``
+cockpits at once (``cli_serve_web``). textual-serve is optional: `pip install 'cockpit[serve]'`.
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
 import shlex
+import socket
 import sys
 from typing import Any
 
@@ -28,8 +32,27 @@ def add_parsers(sub: Any) -> None:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     serve.add_argument("--public-url", help="the URL browsers use, when behind a proxy")
     serve.add_argument(
-        "--read-only", action="store_true", help="no writes from the browser (recommended)"
+        "--writable",
+        action="store_true",
+        help="let the browser ack, silence and run runbook commands (read-only by default)",
     )
+    serve.add_argument("--read-only", action="store_true", help="the default; kept for old scripts")
+    serve.add_argument(
+        "--max-sessions",
+        type=_positive,
+        default=2,
+        help="browser tabs (cockpit processes) allowed at once (2)",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def command_line(read_only: bool) -> str:
@@ -43,7 +66,7 @@ def serve_command(args: argparse.Namespace) -> int:
     from cockpit.config import ConfigError, load
 
     try:
-        from textual_serve.server import Server
+        from cockpit.cli_serve_web import GuardedServer, is_loopback
     except ImportError:
         print(INSTALL_HINT, file=sys.stderr)
         return EXIT_USAGE
@@ -53,13 +76,41 @@ def serve_command(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_USAGE
-    server = Server(
-        command_line(args.read_only),
+    if args.writable and args.read_only:
+        print("--writable and --read-only contradict each other; pick one", file=sys.stderr)
+        return EXIT_USAGE
+    token = secrets.token_urlsafe(24)
+    server = GuardedServer(
+        command_line(read_only=not args.writable),
         host=args.host,
         port=args.port,
-        title="cockpit",
+        token=token,
+        max_sessions=args.max_sessions,
         public_url=args.public_url,
     )
-    print(f"cockpit serve: open {args.public_url or f'http://{args.host}:{args.port}'}")
+    if not is_loopback(args.host):
+        print(
+            f"cockpit serve: WARNING: listening on {args.host}, reachable from other machines; "
+            "anyone with the URL below can see the cockpit"
+            + ("" if not args.writable else " and act in it (--writable)"),
+            file=sys.stderr,
+        )
+    mode = "writable" if args.writable else "read-only"
+    print(f"cockpit serve ({mode}, at most {args.max_sessions} session(s)): open")
+    print(f"  {open_url(args, token)}", flush=True)
     server.serve()
     return EXIT_OK
+
+
+def open_url(args: argparse.Namespace, token: str) -> str:
+    """The URL to open, token included. On a wildcard bind, this machine's name."""
+    if args.public_url:
+        base = args.public_url.rstrip("/")
+    else:
+        host = args.host
+        if host in ("0.0.0.0", "::", ""):
+            host = socket.gethostname()
+        elif ":" in host:
+            host = f"[{host}]"
+        base = f"http://{host}:{args.port}"
+    return f"{base}/?token={token}"

@@ -353,7 +353,7 @@ def _oncall(check: Checker, raw: object) -> OnCall:
     zone = check.string(table, "oncall", "timezone", default="UTC")
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         check.problem(
             "oncall.timezone", f"unknown time zone {zone!r}; use a name like Europe/Berlin"
         )

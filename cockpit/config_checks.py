@@ -192,7 +192,11 @@ class Checker:
         value = self.string(table, prefix, key, required=required)
         if not value:
             return None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:  # "http://[::1": an unclosed IPv6 bracket
+            self.problem(_join(prefix, key), f"{value!r} is not a URL: {exc}")
+            return None
         if parts.username or parts.password:
             # Not echoing the value: it holds a password.
             self.problem(

@@ -53,6 +53,62 @@ def database_file() -> Path:
     return data_dir() / DB_FILE_NAME
 
 
+def secure_data_dir() -> None:
+    """Make the data dir (notebook, demo notebook, backups) the owner's alone, if it exists.
+
+    Old cockpits made it 0755; the notebook holds command output, so nobody else may list
+    or read it. Created lazily elsewhere (the notebook makes it 0700); never created here.
+    """
+    path = data_dir()
+    try:
+        if path.is_dir() and path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError:
+        pass  # someone else's directory: leave it; the files in it are still 0600
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write an export (report, handoff) readable by its owner only, whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(text)
+
+
+def crash_logs_dir() -> Path:
+    return data_dir() / "logs"
+
+
+def record_crash(error: BaseException, where: str) -> str:
+    """Write ``error``'s traceback to a private log file; the one line to show instead.
+
+    The last resort of the CLI and the screen: nobody sees a traceback, the file keeps it
+    for a bug report. If even the file cannot be written, the line says so.
+    """
+    import traceback
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    what = f"{type(error).__name__}: {str(error)[:200]}".splitlines()[0]
+    text = f"cockpit {where}, {now.isoformat()}, pid {os.getpid()}\n\n" + "".join(
+        traceback.format_exception(error)
+    )
+    folder = crash_logs_dir()
+    path = folder / f"crash-{now:%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_private_text(path, text)
+    except OSError as exc:
+        return (
+            f"cockpit: internal error in {where} ({what}); could not save the details "
+            f"({exc.strerror or exc}). Please report it."
+        )
+    return (
+        f"cockpit: internal error in {where} ({what}). The details are in {path}; "
+        "please attach that file when you report it."
+    )
+
+
 def demo_database_file() -> Path:
     """The demo's own notebook, kept apart from the real one and between demo runs."""
     return data_dir() / DEMO_DB_FILE_NAME

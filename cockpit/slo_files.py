@@ -17,6 +17,7 @@ from cockpit.model.durations import parse_duration
 
 # Sloth's default SLO period; OpenSLO says its own in timeWindow.
 SLOTH_WINDOW = timedelta(days=30)
+MAX_FILE_BYTES = 1_000_000
 _SELECTOR = re.compile(r"^[A-Za-z_:][\w:]*(\{[^{}]*\})?$")
 
 
@@ -31,9 +32,18 @@ def load_slo_files(paths: list[Path]) -> tuple[list[Imported], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                problems.append(Problem(str(path), "", "larger than 1 MB: not an SLO file"))
+                continue
             documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
         except OSError as exc:
             problems.append(Problem(str(path), "", f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        except UnicodeDecodeError:
+            problems.append(Problem(str(path), "", "not a text file (UTF-8 YAML expected)"))
+            continue
+        except RecursionError:
+            problems.append(Problem(str(path), "", "not valid YAML: nested too deeply"))
             continue
         except yaml.YAMLError as exc:
             problems.append(Problem(str(path), "", f"not valid YAML: {exc}"))

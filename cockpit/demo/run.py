@@ -71,7 +71,9 @@ def _ui(stack: DemoStack, read_only: bool) -> int:
     database = locations.demo_database_file()
     app = CockpitApp(config, database, demo=DemoInfo(stack.service_url, stack.missing_message()))
     app.run()
-    return EXIT_OK
+    if app.crash_line:
+        print(app.crash_line, file=sys.stderr)
+    return app.return_code or EXIT_OK
 
 
 def env() -> int:

@@ -43,8 +43,8 @@ class Alert:
         return SEVERITY_RANK.get(self.severity, 4), started
 
 
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
+def parse_time(text: object) -> datetime | None:
+    if not text or not isinstance(text, str):
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -57,12 +57,31 @@ def _str_map(raw: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
 
 
+def _str_tuple(raw: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in raw) if isinstance(raw, list) else ()
+
+
+def not_alerts(items: object, source: str) -> str | None:
+    """Why ``items`` is not a list of alert objects, or None when it is."""
+    if not isinstance(items, list):
+        return f"{source} answered {type(items).__name__}, not a list of alerts"
+    wrong = [item for item in items if not isinstance(item, Mapping)]
+    if wrong:
+        return (
+            f"{source} answered {len(wrong)} item(s) that are not alerts "
+            f"(the first: {type(wrong[0]).__name__} {str(wrong[0])[:40]!r})"
+        )
+    return None
+
+
 def from_alertmanager(item: Mapping[str, Any]) -> Alert:
-    """One element of Alertmanager's ``GET /api/v2/alerts``."""
+    """One element of Alertmanager's ``GET /api/v2/alerts`` (a mapping: see ``not_alerts``)."""
     labels = _str_map(item.get("labels"))
-    status = item.get("status") or {}
-    silenced = tuple(status.get("silencedBy") or ())
-    inhibited = tuple(status.get("inhibitedBy") or ())
+    status = item.get("status")
+    if not isinstance(status, Mapping):
+        status = {}
+    silenced = _str_tuple(status.get("silencedBy"))
+    inhibited = _str_tuple(status.get("inhibitedBy"))
     state = "silenced" if silenced else "inhibited" if inhibited else "firing"
     return Alert(
         name=labels.get("alertname", "?"),
@@ -81,7 +100,11 @@ def pending_from_prometheus(data: Mapping[str, Any]) -> list[Alert]:
     """The pending alerts of Prometheus' ``GET /api/v1/alerts``; firing ones come from
     Alertmanager, which also knows whether they are silenced."""
     alerts = []
-    for item in data.get("alerts") or ():
+    items = data.get("alerts") or []
+    problem = not_alerts(items, "Prometheus")
+    if problem is not None:
+        raise ValueError(problem)
+    for item in items:
         if item.get("state") != "pending":
             continue
         labels = _str_map(item.get("labels"))
@@ -116,10 +139,12 @@ class RuleHealth:
 
 def rules_from_prometheus(data: Mapping[str, Any]) -> list[RuleHealth]:
     rules = []
-    for group in data.get("groups") or ():
+    groups = data.get("groups")
+    for group in groups if isinstance(groups, list) else ():
         if not isinstance(group, dict):
             continue
-        for rule in group.get("rules") or ():
+        listed = group.get("rules")
+        for rule in listed if isinstance(listed, list) else ():
             if isinstance(rule, dict) and rule.get("type", "alerting") == "alerting":
                 rules.append(
                     RuleHealth(
@@ -140,9 +165,12 @@ def groups_by_fingerprint(groups: list[dict[str, Any]]) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     for group in groups:
+        if not isinstance(group, Mapping):
+            continue
         labels = _str_map(group.get("labels"))
         name = " ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "(no group labels)"
-        for item in group.get("alerts") or ():
+        items = group.get("alerts")
+        for item in items if isinstance(items, list) else ():
             if isinstance(item, dict) and item.get("fingerprint"):
                 found.setdefault(str(item["fingerprint"]), name)
     return found

@@ -71,14 +71,16 @@ class Silence:
         return body
 
 
-def from_api(item: Mapping[str, Any]) -> Silence | None:
+def from_api(item: object) -> Silence | None:
     """One element of ``GET /api/v2/silences``; None when it is not a silence at all."""
+    if not isinstance(item, Mapping):
+        return None
     starts, ends = parse_time(item.get("startsAt")), parse_time(item.get("endsAt"))
     if starts is None or ends is None or not item.get("id"):
         return None
     try:
         matchers = tuple(
-            Matcher.from_api(m) for m in item.get("matchers") or () if isinstance(m, dict)
+            Matcher.from_api(m) for m in _list(item.get("matchers")) if isinstance(m, dict)
         )
     except ValueError:
         matchers = ()
@@ -93,6 +95,10 @@ def from_api(item: Mapping[str, Any]) -> Silence | None:
         state=str(status.get("state", "active")) if isinstance(status, dict) else "active",
         updated_at=parse_time(item.get("updatedAt")),
     )
+
+
+def _list(raw: object) -> list[Any]:
+    return raw if isinstance(raw, list) else []
 
 
 def new_ack(alert: Alert, who: str, now: datetime, duration: timedelta, note: str = "") -> Silence:

@@ -70,7 +70,10 @@ class AlertPoller:
         pending_result = results.get("pending")
         pending_error = _problem(pending_result)
         if isinstance(pending_result, dict):
-            pending = alert_model.pending_from_prometheus(pending_result)
+            try:
+                pending = alert_model.pending_from_prometheus(pending_result)
+            except ValueError as exc:  # the answer's items are not alerts
+                pending_error = str(exc)
         rules_result = results.get("rules")
         if isinstance(rules_result, dict):
             self._rules = tuple(alert_model.rules_from_prometheus(rules_result))
@@ -80,13 +83,19 @@ class AlertPoller:
             self._last = tuple(alert_model.merge([], pending))
         else:
             firing_result = results["alerts"]
-            if isinstance(firing_result, list):
+            wrong = (
+                None
+                if isinstance(firing_result, BaseException)
+                else alert_model.not_alerts(firing_result, "Alertmanager")
+            )
+            if wrong is None and isinstance(firing_result, list):
                 firing = [alert_model.from_alertmanager(item) for item in firing_result]
                 self._last = tuple(alert_model.merge(firing, pending))
                 self.freshness = self.freshness.succeeded(now)
             else:
                 # Stale data stays on screen, marked stale: keep the last good list.
-                self.freshness = self.freshness.failed(now, _problem(firing_result) or "?")
+                why = wrong or _problem(firing_result) or "?"
+                self.freshness = self.freshness.failed(now, why)
             silences_result = results["silences"]
             if isinstance(silences_result, list):
                 self._silences = tuple(

@@ -16,6 +16,7 @@ from cockpit.sources.errors import SourceError
 from cockpit.store import StoreError
 from cockpit.store.db import inspect_readonly
 from cockpit.store.recorder_duty import STALE_AFTER, duty_holder_readonly
+from cockpit.store.schema_check import check_schema
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ async def _sources(config: Config) -> list[Check]:
         else:
             try:
                 status = await alertmanager.fetch_status(client, config.alertmanager)
-                version = status.get("versionInfo", {}).get("version")
+                about = status.get("versionInfo")  # {"versionInfo": "nope"} is no mapping
+                version = about.get("version") if isinstance(about, dict) else "unknown"
                 checks.append(
                     Check("alertmanager", True, f"{config.alertmanager.url} version {version}")
                 )
@@ -69,12 +71,43 @@ def _store(database: Path) -> Check:
     if not database.exists():
         return Check("notebook", True, f"{database} not created yet (made at first start)", False)
     try:
+        schema = check_schema(database)
+        if schema.too_new:
+            return Check(
+                "notebook", False,
+                f"{database} has schema v{schema.version}, newer than this cockpit "
+                f"(v{schema.latest}): upgrade cockpit; it will not open the file",
+            )  # fmt: skip
         version, problems = inspect_readonly(database)
     except StoreError as exc:
         return Check("notebook", False, f"{database}: {exc}")
+    if schema.problems:
+        return Check(
+            "notebook", False,
+            f"{database}: {'; '.join(schema.problems)}. Restore the newest backup "
+            f"({database.name}.bak-*) or move the file aside",
+        )  # fmt: skip
     if problems:
         return Check("notebook", False, f"integrity_check: {'; '.join(problems[:3])}")
-    return Check("notebook", True, f"{database} (schema v{version}, integrity ok)")
+    mode = _loose_mode(database)
+    if mode is not None:
+        why = f"{database} (schema v{version}) is readable by others ({mode}): chmod 600 it"
+        return Check("notebook", False, why, required=False)
+    if version < schema.latest:
+        return Check(
+            "notebook", True,
+            f"{database} (schema v{version}, integrity ok; the next cockpit to start "
+            f"migrates it to v{schema.latest}, after a backup)",
+        )  # fmt: skip
+    return Check("notebook", True, f"{database} (schema v{version}, current; integrity ok)")
+
+
+def _loose_mode(database: Path) -> str | None:
+    try:
+        mode = database.stat().st_mode & 0o777
+    except OSError:
+        return None
+    return oct(mode)[2:] if mode & 0o077 else None
 
 
 def _recorder(database: Path, now: datetime) -> Check | None:

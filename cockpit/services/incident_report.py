@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from cockpit.locations import write_private_text
 from cockpit.reports.incident import ReportInput, render
 from cockpit.services.timeline_view import incident_timeline
 from cockpit.store import Store
@@ -39,5 +40,5 @@ def save_report(text: str, path: Path) -> Path:
         raise ValueError(f"{path} is a folder; give a file name like {path / 'report.md'}")
     if not path.parent.exists():
         raise ValueError(f"folder {path.parent} does not exist; create it or pick another path")
-    path.write_text(text, encoding="utf-8")
+    write_private_text(path, text)
     return path

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from cockpit.store.db import SchemaTooNewError, Store, StoreError, open_store
+from cockpit.store.db import NotebookBusyError, SchemaTooNewError, Store, StoreError, open_store
 
-__all__ = ["SchemaTooNewError", "Store", "StoreError", "open_store"]
+__all__ = ["NotebookBusyError", "SchemaTooNewError", "Store", "StoreError", "open_store"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,8 +21,15 @@ from pathlib import Path
 from types import TracebackType
 
 from cockpit.model.timeline import require_aware
+from cockpit.store.notebook_file import describe_error, lock_holders, make_private
 
 BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another process's write lock before it says who holds it
+# (the screen passes less: it must not freeze).
+WRITE_WAIT_S = BUSY_TIMEOUT_MS / 1000
+_WAIT_SLICE_MS = 500
+# Told once per waiting write, e.g. the CLI prints "notebook busy, waiting…" on stderr.
+busy_notice: Callable[[str], None] | None = None
 
 # Tests (and tools) point a Store at their own migrations directory.
 MigrationsDir = Traversable | str | os.PathLike[str]
@@ -32,6 +40,15 @@ _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 class StoreError(Exception):
     """The notebook file cannot be opened, migrated or used."""
+
+
+class NotebookBusyError(StoreError, sqlite3.OperationalError):
+    """Another process held the write lock for longer than this write would wait.
+
+    Also an ``sqlite3.OperationalError`` (what a busy write raised before), so code that
+    catches that still catches this; ``str()`` names the holder."""
+
+    sqlite_errorcode = sqlite3.SQLITE_BUSY
 
 
 class SchemaTooNewError(StoreError):
@@ -171,17 +188,19 @@ class Store:
         path: str | os.PathLike[str],
         *,
         migrations_dir: MigrationsDir | None = None,
+        write_wait: float = WRITE_WAIT_S,
     ) -> None:
         self.path = Path(path)
+        self.write_wait = write_wait
         self.backup_path: Path | None = None
         self._savepoints = 0
         migrations = load_migrations(migrations_dir)
         latest = len(migrations)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            make_private(self.path)
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open {self.path}: {describe_error(exc, self.path)}") from exc
         conn.row_factory = sqlite3.Row
         self.connection = conn
         try:
@@ -199,7 +218,7 @@ class Store:
             # header): a file from a newer cockpit must stay byte-for-byte as it was.
             version = _read_version(conn)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read {self.path}: {exc}") from exc
+            raise StoreError(f"cannot read {self.path}: {describe_error(exc, self.path)}") from exc
         if version > latest:
             raise SchemaTooNewError(self.path, version, latest)
         try:
@@ -239,7 +258,12 @@ class Store:
         # The backup API refuses a source connection that holds a write lock, so read
         # through a second connection while ours keeps writers out.
         source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-        dest = sqlite3.connect(target)
+        try:
+            make_private(target)
+            dest = sqlite3.connect(target)
+        except (sqlite3.Error, OSError) as exc:
+            source.close()
+            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from exc
         try:
             source.backup(dest)
         except sqlite3.Error as exc:
@@ -319,7 +343,7 @@ class Store:
                 self._savepoints -= 1
             conn.execute(f"RELEASE {name}")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin_write()
         try:
             yield conn
         except BaseException:
@@ -330,6 +354,41 @@ class Store:
         except BaseException:
             self._rollback_quietly()
             raise
+
+    def _begin_write(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to ``write_wait`` for another process's write lock:
+        in short slices, so the wait is said once ("notebook busy, waiting…") and its end
+        names who held the lock."""
+        conn = self.connection
+        deadline = time.monotonic() + self.write_wait
+        told = False
+        try:
+            while True:
+                left_ms = int((deadline - time.monotonic()) * 1000)
+                conn.execute(f"PRAGMA busy_timeout = {max(0, min(_WAIT_SLICE_MS, left_ms))}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, 6):  # 6: LOCKED
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise NotebookBusyError(self._busy_message()) from None
+                if not told and busy_notice is not None:
+                    told = True
+                    busy_notice(self._busy_message(waiting=True))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _busy_message(self, *, waiting: bool = False) -> str:
+        holders = lock_holders(self.path)
+        who = ", ".join(holders) if holders else "another process"
+        if waiting:
+            return f"notebook busy, waiting… ({who} is writing to {self.path})"
+        return (
+            f"the notebook {self.path} is locked: {who} held its write lock for over "
+            f"{self.write_wait:g} s; nothing was written, try again when it is done"
+        )
 
     def integrity_check(self) -> list[str]:
         """Problems found by SQLite's own checks; an empty list means the file is sound."""
@@ -357,5 +416,6 @@ def open_store(
     path: str | os.PathLike[str],
     *,
     migrations_dir: MigrationsDir | None = None,
+    write_wait: float = WRITE_WAIT_S,
 ) -> Store:
-    return Store(path, migrations_dir=migrations_dir)
+    return Store(path, migrations_dir=migrations_dir, write_wait=write_wait)

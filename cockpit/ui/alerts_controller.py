@@ -25,6 +25,7 @@ from cockpit.store import Store, StoreError
 from cockpit.store.acks import record_ack, record_silences_expired, record_unack
 from cockpit.store.incidents import get_incident, incidents_for_alert
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.notices import notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
 from cockpit.ui.screens.confirm import AskScreen
@@ -96,8 +97,10 @@ class AlertController:
         try:
             write()
         except (sqlite3.Error, StoreError) as exc:
-            self.app.notify(f"Not noted in the notebook: {exc}", severity="error", markup=False)
+            why = notebook_trouble(exc, self.app.database)
+            self.app.notices.trouble("notebook", f"Not noted in the notebook: {why}")
             return
+        self.app.notices.recovered("notebook")
         self.app.refresh_timeline()
 
     # -- after each poll cycle -------------------------------------------------

@@ -48,6 +48,7 @@ from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import last_signed
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -76,6 +77,9 @@ MAIN_SCREEN_ONLY = frozenset(
      "pick_runbook"}
 )  # fmt: skip
 FOOTER_KEYS = {"z", "p", "r", "f", "q"}
+
+
+UI_WRITE_WAIT_S = 1.0
 
 
 def _utc_now() -> datetime:
@@ -130,6 +134,8 @@ class CockpitApp(App[None]):
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
         self.alert_control = AlertController(self)
+        self.notices = Notices(self)
+        self.crash_line: str | None = None
 
     # -- layout --------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -232,7 +238,8 @@ class CockpitApp(App[None]):
         if self.database is None:
             return
         try:
-            self.store = open_store(self.database)
+            # The screen must not freeze while another process writes: wait briefly.
+            self.store = open_store(self.database, write_wait=UI_WRITE_WAIT_S)
         except (StoreError, OSError) as exc:
             self.notify(
                 f"Notebook not available: {exc}", severity="error", timeout=30, markup=False
@@ -335,13 +342,11 @@ class CockpitApp(App[None]):
         try:
             written = record(self.store)
         except (sqlite3.Error, StoreError) as exc:
-            self.notify(
-                f"Could not write to the notebook: {exc}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+            why = notebook_trouble(exc, self.database)
+            self.notices.trouble("notebook", f"Could not write to the notebook: {why}")
             return
+        if self.store is not None:
+            self.notices.recovered("notebook")
         if written and affects_timeline:
             self.refresh_timeline()
 
@@ -362,6 +367,10 @@ class CockpitApp(App[None]):
         pane.update_view(view, self.clock())
 
     # -- actions -------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        # A log file and one line (printed by whoever ran the app), never a traceback.
+        self.crash_line = self.crash_line or crash_exit(self, error)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False disables the key and leaves it out of that screen's footer.
         return action not in MAIN_SCREEN_ONLY or len(self.screen_stack) == 1
