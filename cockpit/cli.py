@@ -309,7 +309,7 @@ def _slo(args: argparse.Namespace) -> int:
     from cockpit.services.slo_report import build_report
 
     try:
-        report = build_report(config)
+        report = build_report(config, coverage=args.slo_command == "report")
     except Exception as exc:  # a pipeline must read a crash as "cannot tell", never "blocked"
         print(f"Cannot tell: internal error ({type(exc).__name__})", file=sys.stderr)
         return EXIT_USAGE
