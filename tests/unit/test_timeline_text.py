@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from cockpit.cli import main
 from cockpit.model.alerts import Alert
 from cockpit.model.text import terminal_safe
 from cockpit.model.timeline import TimelineEvent, event_text
 from cockpit.services.transitions import alert_transitions
+from cockpit.store import open_store
+from cockpit.store.events import record_events
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -68,3 +77,14 @@ def test_terminal_safe_shows_control_characters_instead_of_sending_them() -> Non
     assert "\x1b" not in safe and "\x07" not in safe and "\u202e" not in safe
     assert "\x00" not in safe
     assert safe == "ok\\x1b]52;c;cHduZWQ=\\x07 \\u202eevil\\x00\nnext\tline"
+
+
+def test_incident_show_names_a_runbook_step(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["incident", "create", "--title", "Redis down", "--severity", "Sev2", "--json"])
+    assert code == 0
+    incident = json.loads(capsys.readouterr().out)["id"]
+    with open_store(Path(os.environ["COCKPIT_DATA_DIR"]) / "cockpit.sqlite3") as store:
+        record_events(store, [replace(_step(), incident_id=incident)])
+    assert main(["incident", "show", incident]) == 0
+    out = capsys.readouterr().out
+    assert "high-error-rate step 3: Check the last deploy: done · looked at the deploy" in out
