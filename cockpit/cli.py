@@ -98,10 +98,11 @@ def _parser() -> argparse.ArgumentParser:
         "faults", nargs="+", help="e.g. error-rate=5%% latency=800ms ready=down reset"
     )
     fault.add_argument("--url", help="the demo service URL (default: the running demo)")
-    demo_sub.add_parser(
+    demo_env = demo_sub.add_parser(
         "env",
         help='variables that point the CLI at the running demo: eval "$(cockpit demo env)"',
     )
+    demo_env.add_argument("--json", action="store_true")
     cli_themes.add_parsers(sub)
     cli_plugins.add_parsers(sub)
     cli_serve.add_parsers(sub)
@@ -113,9 +114,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _gone_demo_config(command: str, args: argparse.Namespace) -> str | None:
+    """Why a command must not run on COCKPIT_CONFIG, when it names a stopped demo's config.
+
+    ``eval "$(cockpit demo env)"`` outlives the demo; its config file goes with the demo's
+    work folder, and a missing config would otherwise read as an empty one ("nothing to
+    ask"). Starting a demo, asking for its variables, `locate` and `config init` still run.
+    """
+    override = os.environ.get(locations.CONFIG_ENV)
+    if not override or command in ("demo", "locate"):
+        return None
+    if command == "config" and args.config_command == "init":
+        return None
+    path = locations.config_file()
+    if path.exists():
+        return None
+    from cockpit.demo.stack import WORKDIR_PREFIX
+
+    if not path.parent.name.startswith(WORKDIR_PREFIX):
+        return None
+    return (
+        f"the config file {path} no longer exists (the demo stopped?): start `cockpit demo` "
+        f'and run `eval "$(cockpit demo env)"` again, or `unset {locations.CONFIG_ENV} '
+        f'{locations.NOTEBOOK_ENV}` to use your own config'
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    gone = _gone_demo_config(command, args)
+    if gone is not None:
+        print(gone, file=sys.stderr)
+        return EXIT_USAGE
     locations.secure_data_dir()
     _tell_when_the_notebook_is_busy()
     handler = {
@@ -309,7 +340,7 @@ def _slo(args: argparse.Namespace) -> int:
     from cockpit.services.slo_report import build_report
 
     try:
-        report = build_report(config)
+        report = build_report(config, coverage=args.slo_command == "report")
     except Exception as exc:  # a pipeline must read a crash as "cannot tell", never "blocked"
         print(f"Cannot tell: internal error ({type(exc).__name__})", file=sys.stderr)
         return EXIT_USAGE
@@ -394,5 +425,5 @@ def _demo(args: argparse.Namespace) -> int:
     if args.demo_command == "fault":
         return run.fault(args.faults, args.url)
     if args.demo_command == "env":
-        return run.env()
+        return run.env(as_json=args.json)
     return run.demo(no_ui=args.no_ui, read_only=args.read_only)

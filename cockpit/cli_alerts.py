@@ -17,6 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from cockpit import locations
 from cockpit.cli_alert_format import (
     SILENCE_ORDER,
     alert_json,
@@ -160,6 +161,11 @@ def alerts_command(args: argparse.Namespace) -> int:
     if config is None:
         return EXIT_USAGE
     if config.alertmanager is None and config.prometheus is None:
+        if config.path is None:
+            return _fail(
+                f"{locations.config_file()}: no such file, so nothing to ask; "
+                "`cockpit config init` writes an example"
+            )
         return _fail("no [alertmanager] or [prometheus] in the config: nothing to ask")
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:

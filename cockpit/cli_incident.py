@@ -341,6 +341,8 @@ def _list(c: _Context, args: argparse.Namespace) -> int:
 
 def _show(c: _Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
+    from cockpit.model.text import terminal_safe
+    from cockpit.model.timeline import event_text
     from cockpit.services.timeline_view import incident_clocks, incident_timeline
     from cockpit.store.incident_notes import action_items, linked_runbook_runs
     from cockpit.store.incidents import linked_alerts, require_incident
@@ -406,7 +408,8 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
         )
     print("timeline:")
     for e in events:
-        body = " / ".join(line for line in (e.body or e.subject).splitlines() if line.strip())
+        text = terminal_safe(event_text(e))
+        body = " / ".join(line for line in text.splitlines() if line.strip())
         print(f"  {_local(e.occurred_at, c.zone)}  {e.kind:<16} {e.author or e.source}: {body}")
     return EXIT_OK
 

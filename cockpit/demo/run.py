@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shlex
 import signal
 import sys
@@ -76,17 +77,40 @@ def _ui(stack: DemoStack, read_only: bool) -> int:
     return app.return_code or EXIT_OK
 
 
-def env() -> int:
-    """`cockpit demo env`: the variables that point the CLI at the running demo."""
+PROMETHEUS_URL_ENV = "COCKPIT_PROMETHEUS_URL"
+ALERTMANAGER_URL_ENV = "COCKPIT_ALERTMANAGER_URL"
+SERVICE_URL_ENV = "COCKPIT_DEMO_SERVICE_URL"
+
+
+def env(*, as_json: bool = False) -> int:
+    """`cockpit demo env`: the variables that point the CLI (and amtool) at the running demo.
+
+    The URLs are for the user's other tools; the cockpit itself reads only its config.
+    """
     state = read_state_file(state_file())
     if state is None:
         print("no demo is running; start one with `cockpit demo`", file=sys.stderr)
         return EXIT_USAGE
-    for name, value in (
-        (locations.CONFIG_ENV, str(state["config_path"])),
-        (locations.NOTEBOOK_ENV, str(locations.demo_database_file())),
-    ):
-        print(f"export {name}={shlex.quote(value)}")
+
+    def url(key: str) -> str | None:
+        value = state.get(key)
+        return value if isinstance(value, str) and value else None
+
+    variables: dict[str, str | None] = {
+        locations.CONFIG_ENV: str(state["config_path"]),
+        locations.NOTEBOOK_ENV: str(locations.demo_database_file()),
+        PROMETHEUS_URL_ENV: url("prometheus_url"),
+        ALERTMANAGER_URL_ENV: url("alertmanager_url"),
+        SERVICE_URL_ENV: url("service_url"),
+    }
+    if as_json:
+        print(json.dumps(variables, indent=2))
+        return EXIT_OK
+    for name, value in variables.items():
+        # A part the demo does not run is unset, so an earlier demo's URL cannot linger.
+        print(f"unset {name}" if value is None else f"export {name}={shlex.quote(value)}")
+    if variables[ALERTMANAGER_URL_ENV] is not None:
+        print(f'# amtool --alertmanager.url="${ALERTMANAGER_URL_ENV}" alert query')
     return EXIT_OK
 
 

@@ -3,7 +3,7 @@ inhibited) and Prometheus (pending, which Alertmanager never sees)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -174,3 +174,25 @@ def groups_by_fingerprint(groups: list[dict[str, Any]]) -> dict[str, str]:
             if isinstance(item, dict) and item.get("fingerprint"):
                 found.setdefault(str(item["fingerprint"]), name)
     return found
+
+
+# Shown in their own columns (name, sev), so never in the labels column.
+OWN_COLUMN_LABELS = frozenset({"alertname", "severity"})
+
+
+def differing_labels(alerts: Sequence[Alert]) -> list[dict[str, str]]:
+    """Per alert (in the same order), the labels that tell it from the other listed alerts.
+
+    A label with the same value on every listed alert says nothing about any one row and
+    is dropped, and so are the labels with their own columns (alertname, severity). A
+    label only some alerts carry is shown where present. A lone alert keeps all its
+    labels but those two: there is nothing to tell it from, and they say what it is.
+    """
+    if len(alerts) < 2:
+        return [
+            {k: v for k, v in a.labels.items() if k not in OWN_COLUMN_LABELS} for a in alerts
+        ]
+    names: set[str] = set().union(*(a.labels for a in alerts))
+    common = {n for n in names if len({a.labels.get(n) for a in alerts}) == 1}
+    hidden = common | OWN_COLUMN_LABELS
+    return [{k: v for k, v in a.labels.items() if k not in hidden} for a in alerts]

@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cockpit.model.durations import format_duration, promql_duration
+
 WARNING_BELOW = 0.20
 # Budget fractions come out of float division (0.08 / 0.1 = 0.7999999999999999):
 # compare at this precision so an exact boundary lands in the documented band.
@@ -132,15 +134,26 @@ class RowStatus:
     long_rate: float | None
     short_rate: float | None
 
-    @property
-    def firing(self) -> bool:
-        if self.long_rate is None or self.short_rate is None:
+    def _over(self, rate: float | None) -> bool:
+        if rate is None:
             return False
         # At the float noise of 99.9/100 a burn exactly at the rate must not fire.
-        limit = round(self.threshold, PRECISION)
-        return (
-            round(self.long_rate, PRECISION) > limit and round(self.short_rate, PRECISION) > limit
-        )
+        return round(rate, PRECISION) > round(self.threshold, PRECISION)
+
+    @property
+    def long_over(self) -> bool:
+        """The long window burns above the row's threshold."""
+        return self._over(self.long_rate)
+
+    @property
+    def short_over(self) -> bool:
+        return self._over(self.short_rate)
+
+    @property
+    def firing(self) -> bool:
+        """Both windows above the threshold (the long one says it matters, the short one
+        that it is still going on)."""
+        return self.long_over and self.short_over
 
 
 def evaluate_rows(
@@ -182,3 +195,18 @@ def windows_needed(window: timedelta, rows: tuple[BurnRow, ...]) -> tuple[timede
             if span not in needed:
                 needed.append(span)
     return tuple(needed)
+
+
+def window_held_text(held: timedelta | None, window: timedelta) -> str | None:
+    """What a reader must know when the window is not full of data, else None: the SLI and
+    budget then describe only the part that holds data (a 30-day SLO on minutes of
+    history can read "exhausted -344.5 %" from one bad minute)."""
+    name = promql_duration(window)  # as configured: 30d, not 30d00h
+    if held is None:
+        return f"the {name} window holds no data"
+    if held >= window:
+        return None
+    return (
+        f"the {name} window holds only {format_duration(held)} of data"
+        " (SLI and budget are over that part)"
+    )

@@ -4,7 +4,9 @@ services build the report, ``reports/slo.py`` renders it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from cockpit.model.slo import EXHAUSTED, NO_DATA
 from cockpit.model.snapshots import SloSnapshot, SloStatus
@@ -25,6 +27,10 @@ class Totals:
 class SloReport:
     snapshot: SloSnapshot
     totals: dict[str, Totals]
+    # Per SLO name, its error-ratio query over the SLO window (what "no data" was asked).
+    queries: Mapping[str, str] = field(default_factory=dict)
+    # Per SLO name, how much of the window holds data (None: none); absent: not known.
+    held: Mapping[str, timedelta | None] = field(default_factory=dict)
 
     @property
     def statuses(self) -> tuple[SloStatus, ...]:

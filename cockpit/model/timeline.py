@@ -98,3 +98,21 @@ class TimelineEvent:
         require_aware(self.occurred_at, "occurred_at")
         if not isinstance(self.labels, Labels):
             object.__setattr__(self, "labels", Labels(self.labels))
+
+
+_RESOLVED = " resolved: "
+
+
+def event_text(event: TimelineEvent) -> str:
+    """What the event says, as the pane, its detail and the reports show it.
+
+    A runbook step's body is only its outcome ("done · note"): the step's name is in the
+    subject, so both are said. A resolved alert says only that it resolved: its summary
+    annotation was written while it fired ("now 7.087%") and is no longer true; events
+    stored before that rule still carry it, so it is cut here too.
+    """
+    if event.kind == "runbook_step" and event.subject:
+        return f"{event.subject}: {event.body}" if event.body else event.subject
+    if event.kind == "alert_resolved" and _RESOLVED in event.body:
+        return event.body.split(_RESOLVED, 1)[0] + " resolved"
+    return event.body or event.subject

@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from cockpit.model.durations import format_duration
 from cockpit.model.incident_draft import LinkedAlert
 from cockpit.model.incident_record import IncidentRecord
-from cockpit.model.timeline import TimelineEvent
+from cockpit.model.timeline import TimelineEvent, event_text
 
 TEMPLATES: tuple[str, ...] = ("postmortem", "db", "redis", "deploy", "overload")
 VARIANT_TITLES = {
@@ -65,7 +65,7 @@ def timeline_table(events: Sequence[TimelineEvent], zone: tzinfo) -> list[str]:
         return ["_No events were recorded for this incident._"]
     lines = ["| time | type | by | event |", "|---|---|---|---|"]
     for event in events:
-        body = _one_line(event.body or event.subject).replace("|", "\\|")
+        body = _one_line(event_text(event)).replace("|", "\\|")
         lines.append(
             f"| {_time(event.occurred_at, zone)} | {event.kind.replace('_', ' ')} "
             f"| {event.author or event.source} | {body} |"
@@ -99,6 +99,14 @@ def _automatic(data: ReportInput, *kinds: str) -> list[TimelineEvent]:
     return [e for e in data.events if e.kind in kinds]
 
 
+def _cause(record: IncidentRecord) -> list[str]:
+    """Suspected vs confirmed: what was believed during the response is part of the story."""
+    return [
+        f"- Suspected: {_text(record.suspected_cause)}",
+        f"- Confirmed: {_text(record.root_cause)}",
+    ]
+
+
 def _header(data: ReportInput, heading: str) -> list[str]:
     r = data.record
     return [
@@ -122,7 +130,7 @@ def render_postmortem(data: ReportInput) -> str:
     if first_signals:
         first = first_signals[0]
         detection.append(
-            f"- first signal: {_one_line(first.body)} at {_time(first.occurred_at, zone)}"
+            f"- first signal: {_one_line(event_text(first))} at {_time(first.occurred_at, zone)}"
         )
     response = []
     if r.acknowledged_at:
@@ -139,7 +147,7 @@ def render_postmortem(data: ReportInput) -> str:
     lines += ["## Impact", "", _text(r.impact), ""]
     lines += ["## Detection", "", *detection, ""]
     lines += ["## Response", "", *response, ""]
-    lines += ["## Root cause", "", _text(r.root_cause), ""]
+    lines += ["## Root cause", "", *_cause(r), ""]
     lines += ["## Lessons", "", _text(r.lessons), ""]
     lines += ["## Action items", "", *_action_items(data), ""]
     lines += ["## Timeline", "", *timeline_table(data.events, zone), ""]
@@ -153,7 +161,7 @@ def render_scenario(data: ReportInput, variant: str) -> str:
         raise ValueError(f"unknown report variant {variant!r}; use one of {', '.join(TEMPLATES)}")
     r, zone = data.record, data.zone
     recovery = [
-        f"- {_one_line(e.body)} at {_time(e.occurred_at, zone)}"
+        f"- {_one_line(event_text(e))} at {_time(e.occurred_at, zone)}"
         for e in _automatic(data, "alert_resolved", "probe_up", "burn_stopped")
     ] or ["- no automatic recovery signal (alert resolved, probe up) was recorded"]
     if r.resolved_at:
@@ -163,20 +171,17 @@ def render_scenario(data: ReportInput, variant: str) -> str:
     steps = _automatic(data, "runbook_step")
     last: list[str]
     if variant == "deploy":
-        last = [f"- {_one_line(e.body)} at {_time(e.occurred_at, zone)}" for e in steps]
+        last = [f"- {_one_line(event_text(e))} at {_time(e.occurred_at, zone)}" for e in steps]
         last = last or [_text(r.resolution)]
         last += ["", *_action_items(data)]
     else:
         last = _action_items(data)
     lines = _header(data, f"Incident report ({VARIANT_TITLES[variant]})")
-    lines += ["## Impact", "", _text(r.impact or r.description), ""]
-    lines += [
-        "## Cause",
-        "",
-        f"- Suspected: {_text(r.suspected_cause)}",
-        f"- Confirmed: {_text(r.root_cause)}",
-        "",
-    ]
+    # The description is what happened (in the header: the seed's sections stay as they
+    # are); Impact is only who was hurt and how much.
+    lines.insert(-1, f"- What happened: {_one_line(_text(r.description))}")
+    lines += ["## Impact", "", _text(r.impact), ""]
+    lines += ["## Cause", "", *_cause(r), ""]
     lines += ["## Mitigation", "", *[m for m in mitigation if m], ""]
     lines += ["## Recovery verification", "", *recovery, ""]
     lines += [f"## {VARIANT_LAST_SECTION[variant]}", "", *last, ""]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from cockpit.model.durations import promql_duration
-from cockpit.model.slo import EXHAUSTED, HEALTHY, WARNING
+from datetime import timedelta
+
+from cockpit.model.durations import format_duration, promql_duration
+from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, window_held_text
 from cockpit.model.slo_report import SloReport, verdict
+from cockpit.model.snapshots import SloStatus
 
 RULE = "=" * 60
 MARKS = {HEALTHY: "✅", WARNING: "⚠️", EXHAUSTED: "🚨"}
@@ -12,6 +15,31 @@ MARKS = {HEALTHY: "✅", WARNING: "⚠️", EXHAUSTED: "🚨"}
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def _data_note(report: SloReport, status: SloStatus) -> str | None:
+    """What the window holds, when it is not full of data; None when full or not known."""
+    name = status.slo.name
+    if name not in report.held:
+        return None
+    return window_held_text(report.held[name], status.slo.window)
+
+
+def _exhaustion(status: SloStatus) -> str | None:
+    if status.exhaustion is None:
+        return None
+    seconds = status.exhaustion.total_seconds()
+    return "now" if seconds <= 0 else format_duration(status.exhaustion)
+
+
+def _burn_per_window(status: SloStatus) -> dict[str, float | None]:
+    """Every window's burn rate the cycle asked for, shortest first (the 1 h one always)."""
+    rates: dict[timedelta, float | None] = {}
+    for row in status.rows:
+        rates.setdefault(row.row.short, row.short_rate)
+        rates.setdefault(row.row.long, row.long_rate)
+    rates.setdefault(timedelta(hours=1), status.burn_1h)
+    return {promql_duration(w): rates[w] for w in sorted(rates)}
 
 
 def render_text(report: SloReport) -> str:
@@ -50,6 +78,11 @@ def render_text(report: SloReport) -> str:
                 f"   Total Requests:      {totals.events:,.0f}",
                 f"   Failed Requests:     {totals.failed:,.0f}",
             ]
+        note = _data_note(report, status)
+        if note is not None:
+            lines.append(f"   Data:                {note}")
+        if budget.status == NO_DATA and status.slo.name in report.queries:
+            lines.append(f"   Query:               {report.queries[status.slo.name]}")
         if status.error:
             lines.append(f"   Error:               {status.error}")
     code, line = verdict(report)
@@ -64,6 +97,7 @@ def render_json(report: SloReport) -> dict[str, object]:
     for status in report.statuses:
         budget = status.budget
         totals = report.totals.get(status.slo.name)
+        held = report.held.get(status.slo.name)
         slos.append(
             {
                 "name": status.slo.name,
@@ -84,6 +118,30 @@ def render_json(report: SloReport) -> dict[str, object]:
                     }
                     for r in status.firing_rows
                 ],
+                "burn_per_window": _burn_per_window(status),
+                "burn_rows": [
+                    {
+                        "severity": r.row.severity,
+                        "long": promql_duration(r.row.long),
+                        "short": promql_duration(r.row.short),
+                        "threshold": r.threshold,
+                        "long_burn": r.long_rate,
+                        "short_burn": r.short_rate,
+                        "long_over_threshold": r.long_over,
+                        "short_over_threshold": r.short_over,
+                        "firing": r.firing,
+                    }
+                    for r in status.rows
+                ],
+                "exhaustion_seconds": (
+                    None if status.exhaustion is None else status.exhaustion.total_seconds()
+                ),
+                "exhaustion": _exhaustion(status),
+                "query": report.queries.get(status.slo.name),
+                "data_held_seconds": (
+                    None if held is None else held.total_seconds()
+                ),
+                "data_note": _data_note(report, status),
                 "total_events": totals.events if totals else None,
                 "failed_events": totals.failed if totals else None,
                 "error": status.error,

@@ -29,7 +29,16 @@ class Check:
 
 def _config(path: Path) -> tuple[Check, Config | None]:
     if not path.exists():
-        return Check("config", True, f"{path} does not exist; using defaults", False), None
+        # As `config validate` says: without a config there is nothing to check against.
+        return (
+            Check(
+                "config",
+                False,
+                f"{path}: no such file; `cockpit config init` writes an example "
+                "(or `cockpit demo` runs one of its own)",
+            ),
+            None,
+        )
     try:
         config = load(path)
     except ConfigError as exc:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from cockpit.model.slo_definition import SloConfig
 from cockpit.secrets import SecretError
+from cockpit.services.slo_coverage import data_held
 from cockpit.services.slo_poll import error_ratio_query
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries
@@ -19,6 +20,9 @@ POINTS = 60
 class BudgetHistory:
     points: tuple[float | None, ...]  # remaining budget share, oldest first; None = no data
     error: str | None = None
+    # How much of the window holds data (None: none), when ``held_known``.
+    held: timedelta | None = None
+    held_known: bool = False
 
 
 def budget_history(queries: PrometheusQueries, slo: SloConfig, now: datetime) -> BudgetHistory:
@@ -37,4 +41,10 @@ def budget_history(queries: PrometheusQueries, slo: SloConfig, now: datetime) ->
         near = [v for t, v in values.items() if abs(t - at) < step / 2]
         ratio = near[0] if near else None
         points.append(None if ratio is None or math.isnan(ratio) else 1 - ratio / allowed)
-    return BudgetHistory(tuple(points))
+    try:
+        held = data_held(queries, [slo], end)
+    except (SourceError, SecretError):
+        return BudgetHistory(tuple(points))  # the sparkline still says what it can
+    if slo.name not in held:
+        return BudgetHistory(tuple(points))
+    return BudgetHistory(tuple(points), held=held[slo.name], held_known=True)

@@ -4,11 +4,14 @@ plain data in ``model/slo_report.py``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cockpit.config import Config
 from cockpit.model.durations import promql_duration
 from cockpit.model.slo_definition import SloConfig
 from cockpit.model.slo_report import SloReport, Totals
-from cockpit.services.slo_poll import TAG, SloPoller, tagged_or
+from cockpit.services.slo_coverage import data_held
+from cockpit.services.slo_poll import TAG, SloPoller, error_ratio_query, tagged_or
 from cockpit.sources.errors import SourceError
 
 
@@ -23,13 +26,22 @@ def _totals_query(slo: SloConfig) -> str | None:
     return None
 
 
-def build_report(config: Config) -> SloReport:
+def build_report(config: Config, *, coverage: bool = False) -> SloReport:
+    """One SLO cycle with its totals; ``coverage`` also asks how much of each window holds
+    data (two more queries: `slo report` says it, the deploy gate does not need it)."""
     poller = SloPoller(config)
     snapshot = poller.poll()
     totals: dict[str, Totals] = {}
+    asked = {slo.name: error_ratio_query(slo, slo.window) for slo in config.slos}
     queries = poller.client
     if queries is None or snapshot.freshness.error is not None:
-        return SloReport(snapshot, totals)
+        return SloReport(snapshot, totals, queries=asked)
+    held: dict[str, timedelta | None] = {}
+    if coverage and config.slos and poller.evaluated_at is not None:
+        try:
+            held = data_held(queries, config.slos, poller.evaluated_at)
+        except SourceError:
+            held = {}  # extra, like the totals: the verdict does not depend on it
     parts = [(i, q) for i, slo in enumerate(config.slos) if (q := _totals_query(slo)) is not None]
     if parts:
         try:
@@ -42,4 +54,4 @@ def build_report(config: Config) -> SloReport:
             sli = by_slo[slo.name].budget.sli
             if sli is not None:
                 totals[slo.name] = Totals(sample.value, sample.value * (1 - sli))
-    return SloReport(snapshot, totals)
+    return SloReport(snapshot, totals, queries=asked, held=held)

@@ -48,7 +48,9 @@ def alert_transitions(
 def _alert_event(kind: str, alert: Alert, at: datetime) -> TimelineEvent:
     verb = "firing" if kind == "alert_fired" else "resolved"
     body = f"{alert.name} ({alert.severity}) {verb}"
-    if alert.summary:
+    # The summary was rendered while the alert fired ("now 7.087%"); at resolution it would
+    # quote a value that is no longer true, and Alertmanager does not send the new one.
+    if alert.summary and kind == "alert_fired":
         body += f": {alert.summary}"
     return TimelineEvent(
         kind=kind,

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input
 from textual.widgets.data_table import RowKey
 
-from cockpit.model.alerts import Alert
+from cockpit.model.alerts import Alert, differing_labels
 from cockpit.model.matchers import AlertFilter, MatcherError, parse_filter
 from cockpit.model.silences import Silence, ack_of, display_state
 from cockpit.model.snapshots import AlertSnapshot
@@ -39,22 +39,12 @@ def alert_key(alert: Alert) -> str:
 
 
 def distinguishing_labels(alerts: Sequence[Alert]) -> dict[str, str]:
-    """Per alert key, the labels that tell it from the other alerts of its name (karma's
-    "unique labels"); a lone alert shows all but alertname and severity."""
-    by_name: dict[str, list[Alert]] = {}
-    for alert in alerts:
-        by_name.setdefault(alert.name, []).append(alert)
-    shown: dict[str, str] = {}
-    for group in by_name.values():
-        if len(group) == 1:
-            shown[alert_key(group[0])] = label_summary(group[0].labels)
-            continue
-        names = set().union(*(a.labels for a in group))
-        varying = {n for n in names if len({a.labels.get(n) for a in group}) > 1}
-        skip = (*(n for n in names if n not in varying), "alertname")
-        for alert in group:
-            shown[alert_key(alert)] = label_summary(alert.labels, skip)
-    return shown
+    """Per alert key, the labels that tell it from the other listed alerts (see
+    ``model.alerts.differing_labels``), shortest first."""
+    return {
+        alert_key(alert): label_summary(labels, ())
+        for alert, labels in zip(alerts, differing_labels(alerts), strict=True)
+    }
 
 
 @dataclass

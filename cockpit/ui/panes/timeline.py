@@ -2,9 +2,11 @@
 recorded events when no incident is open.
 
 Keys while the pane is focused: ``n`` add a note, ``u`` add a structured update, ``t``
-cycle the event-type filter, ``enter`` open the incident in full. The border says how long since
-detection against the response target and counts down to the next status update; it
-turns to a warning when the update is due and to an alarm when it is late.
+cycle the event-type filter, ``enter`` show the event whole (enter there opens the
+incident). The border says how long since detection against the response target and
+counts down to the next status update; it turns to a warning when the update is due and
+to an alarm when it is late. A followed incident that closes gives the pane back to the
+most severe open one, or to the recent events.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from textual.binding import Binding
+from textual.widgets import DataTable
 
-from cockpit.model.timeline import TimelineEvent
+from cockpit.model.text import terminal_safe
+from cockpit.model.timeline import TimelineEvent, event_text
 from cockpit.services.timeline_view import TimelineView
 from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
 from cockpit.ui.panes.base import Pane
@@ -53,6 +57,10 @@ class TimelinePane(Pane):
         self.incident_id: str | None = None
         self.shown_incident: str | None = None
         self.filter_index = 0
+        # The rows' events by row key, for enter (the whole event).
+        self.events_by_key: dict[str, TimelineEvent] = {}
+        # Whether the followed incident was seen open: once it closes, the pane lets go.
+        self._followed_open = False
 
     def on_mount(self) -> None:
         if getattr(self.app, "poll", False):
@@ -82,9 +90,19 @@ class TimelinePane(Pane):
     def show_incident(self, incident_id: str | None) -> None:
         """Follow this incident (None: the most severe open one) and reload."""
         self.incident_id = incident_id
+        self._followed_open = False
         self._reload()
 
     def update_view(self, view: TimelineView, now: datetime) -> None:
+        followed = view.incident if view.incident and view.incident.id == self.incident_id else None
+        if followed is not None:
+            if followed.status != "closed":
+                self._followed_open = True
+            elif self._followed_open:
+                # It closed while followed: back to the most severe open one, or recent events.
+                # (One followed on purpose after its close, from the list, stays shown.)
+                self.show_incident(None)
+                return
         self.shown_incident = view.incident.id if view.incident else None
         label = FILTERS[self.filter_index][0]
         heading = view.heading if label == "all" else f"{view.heading} · showing {label}"
@@ -103,9 +121,12 @@ class TimelinePane(Pane):
         self.border_title = f"{self.KEY} {self.TITLE}: {heading}"
         zone = self.app_timezone()
         rows: list[Row] = []
+        self.events_by_key = {}
         for event in events:
             local = event.occurred_at.astimezone(zone)
-            text = " / ".join(line for line in (event.body or event.subject).splitlines() if line)
+            lines = terminal_safe(event_text(event)).splitlines()
+            text = " / ".join(line for line in lines if line)
+            self.events_by_key[str(event.id)] = event
             rows.append(
                 (
                     str(event.id),
@@ -113,7 +134,7 @@ class TimelinePane(Pane):
                         f"{local:%H:%M:%S}",
                         event.kind.replace("_", " "),
                         text,
-                        event.author or event.source,
+                        terminal_safe(event.author or event.source),
                     ),
                 )
             )
@@ -160,10 +181,23 @@ class TimelinePane(Pane):
         self.filter_index = (self.filter_index + 1) % len(FILTERS)
         self._reload()
 
-    def on_data_table_row_selected(self, event: object) -> None:
-        """Enter on a row opens the incident the pane shows."""
-        if self.shown_incident is not None:
-            self.action_open_incident()
+    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
+        """Enter on a row shows that event whole; enter there opens the incident."""
+        from cockpit.ui.screens.timeline_event import TimelineEventScreen
+
+        event = self.events_by_key.get(str(message.row_key.value))
+        if event is None:
+            return
+        self.app.push_screen(
+            TimelineEventScreen(
+                event, self.app_timezone(), self.shown_incident, self._open_incident
+            )
+        )
+
+    def _open_incident(self, incident_id: str) -> None:
+        from cockpit.ui.screens.incident_detail import IncidentDetailScreen
+
+        self.app.push_screen(IncidentDetailScreen(incident_id))
 
     def action_open_incident(self) -> None:
         incident_id = self._target()

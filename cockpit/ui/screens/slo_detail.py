@@ -15,8 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.model.durations import format_duration
+from cockpit.model.slo import window_held_text
 from cockpit.model.snapshots import SloStatus
 from cockpit.services.slo_history import BudgetHistory
+from cockpit.services.slo_poll import error_ratio_query
 from cockpit.ui.panes.probes import BARS
 from cockpit.ui.panes.slo import budget_left_text, burn_text, exhaustion_text
 
@@ -49,6 +51,8 @@ def describe(status: SloStatus) -> Group:
     head.add_row(
         "1 h burn", f"{burn_text(status.burn_1h)}; budget gone in {exhaustion_text(status)}"
     )
+    # The error ratio asked over the window: what to paste into Prometheus when "no data".
+    head.add_row("query", Text(error_ratio_query(slo, slo.window)))
     if status.error:
         head.add_row("error", Text(status.error))
     rows = Table(title="multi-window burn rows", title_justify="left", expand=False)
@@ -100,4 +104,7 @@ class SloDetailScreen(ModalScreen[None]):
             text = Text(f"{label} (oldest left, 0-100 %; blank = no data)\n")
             text.append(budget_sparkline(history), style="bold")
             text.append(f"\nnow {known[-1] * 100:.1f}%, lowest {min(known) * 100:.1f}%")
+        note = window_held_text(history.held, self.slo_status.slo.window)
+        if history.held_known and note is not None:
+            text.append(f"\n{note}")
         self.query_one("#slo-history", Static).update(text)
