@@ -95,6 +95,10 @@ def test_exports_are_private(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def _doctor(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    # An empty config: doctor fails without one, and has no source to reach with it.
+    config = locations.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("")
     code = main(["doctor"])
     out = capsys.readouterr().out
     return code, next(line for line in out.splitlines() if line[6:].startswith("notebook "))
