@@ -7,6 +7,7 @@ Exit codes: 0 fine, 1 a check failed (doctor found a problem), 2 bad input
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import json
@@ -29,6 +30,7 @@ from cockpit import (
     cli_themes,
     locations,
 )
+from cockpit.cli_output import visible_output
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -141,8 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in ("run", "demo", "serve", "probe", "record")
         else cli_plugins.lazy_notifiers()
     )
+    # The screen-drawing commands write to the terminal through Textual, which needs it raw.
+    guard = contextlib.nullcontext() if command in ("run", "demo", "serve") else visible_output()
     try:
-        return handler(args)
+        with guard:
+            return handler(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
