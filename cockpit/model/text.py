@@ -59,4 +59,4 @@ def visible_lines(text: str) -> str:
 
 def is_visible(text: str, *, multi_line: bool = False) -> bool:
     """Whether ``text`` needs no escaping (as ``visible`` or ``visible_lines`` would)."""
-    return (visible_lines(text) if multi_line else visible(text)) == text
+    return (_MULTI_LINE if multi_line else _ONE_LINE).search(text) is None

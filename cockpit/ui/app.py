@@ -20,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
@@ -62,6 +62,7 @@ from cockpit.ui.screens.review import ReviewScreen
 from cockpit.ui.screens.silences import SilencesScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.themes import install_themes, remember_theme
+from cockpit.ui.visible_notify import VisibleNotifications
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -92,7 +93,7 @@ class DemoInfo:
     note: str = ""
 
 
-class CockpitApp(App[None]):
+class CockpitApp(VisibleNotifications):
     CSS_PATH = "cockpit.tcss"
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]

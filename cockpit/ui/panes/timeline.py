@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from textual.binding import Binding
+from textual.markup import escape
 
+from cockpit.model.text import visible
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services.timeline_view import TimelineView
 from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
@@ -100,7 +102,8 @@ class TimelinePane(Pane):
     def update_events(
         self, heading: str, events: Sequence[TimelineEvent], now: datetime, empty: str
     ) -> None:
-        self.border_title = f"{self.KEY} {self.TITLE}: {heading}"
+        # A border title is markup; the heading quotes an incident title.
+        self.border_title = f"{self.KEY} {self.TITLE}: {escape(visible(heading))}"
         zone = self.app_timezone()
         rows: list[Row] = []
         for event in events:
