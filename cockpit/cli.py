@@ -32,6 +32,7 @@ from cockpit import (
 )
 from cockpit.cli_output import visible_output
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from cockpit.model.text import visible
 
 if TYPE_CHECKING:
     from cockpit.config import Config
@@ -325,9 +326,9 @@ def _probe(args: argparse.Namespace) -> int:
             why = (
                 "degraded mode" if r.degraded else (f"{r.category}: {r.reason}" if not r.ok else "")
             )
-            print(f"{mark}  {r.name:<{width}}  {latency:>8}  {status:>3}  {why}".rstrip())
+            print(f"{mark}  {r.name:<{width}}  {latency:>8}  {status:>3}  {visible(why)}".rstrip())
             for child in r.children:
-                print(f"      └ {child.name}: {child.status}")
+                print(f"      └ {visible(child.name)}: {visible(child.status)}")
     if problems:
         return EXIT_USAGE  # the others ran and were shown; the usage error still fails
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED

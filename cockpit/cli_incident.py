@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from cockpit import locations
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
+from cockpit.model.text import visible
 
 if TYPE_CHECKING:
     from cockpit.config import Config
@@ -334,7 +335,7 @@ def _list(c: _Context, args: argparse.Namespace) -> int:
         flag = "  postmortem due" if postmortem_due(r) else ""
         print(
             f"{r.id:<24} {r.severity}  {r.status:<13} {_local(r.detected_at, c.zone)}"
-            f"  {r.title}{flag}"
+            f"  {visible(r.title)}{flag}"
         )
     return EXIT_OK
 
@@ -373,7 +374,7 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
         ]  # fmt: skip
         _print_json(data)
         return EXIT_OK
-    print(f"{record.id} [{record.severity}] {record.status}: {record.title}")
+    print(f"{record.id} [{record.severity}] {record.status}: {visible(record.title)}")
     if record.is_open:
         print(f"  clocks: {clocks.describe()}")
     if postmortem_due(record):
@@ -396,7 +397,7 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
         print(f"  {name:<13} {_local(at, c.zone)}")
     print(f"  next: {', '.join(allowed_next(record.status)) or 'nothing (closed)'}")
     for a in alerts:
-        print(f"  alert: {a.alertname} ({a.fingerprint})")
+        print(f"  alert: {visible(a.alertname)} ({a.fingerprint})")
     for run in runs:
         print(f"  runbook run {run.id}: {run.runbook} ({run.status}) by {run.started_by or '—'}")
     for i in items:
@@ -407,7 +408,8 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
     print("timeline:")
     for e in events:
         body = " / ".join(line for line in (e.body or e.subject).splitlines() if line.strip())
-        print(f"  {_local(e.occurred_at, c.zone)}  {e.kind:<16} {e.author or e.source}: {body}")
+        who = visible(e.author or e.source)
+        print(f"  {_local(e.occurred_at, c.zone)}  {e.kind:<16} {who}: {visible(body)}")
     return EXIT_OK
 
 
