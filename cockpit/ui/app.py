@@ -47,6 +47,7 @@ from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import last_signed
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.outside_text import VisibleNotifications
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -62,7 +63,6 @@ from cockpit.ui.screens.review import ReviewScreen
 from cockpit.ui.screens.silences import SilencesScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.themes import install_themes, remember_theme
-from cockpit.ui.visible_notify import VisibleNotifications
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,

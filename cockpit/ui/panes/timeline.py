@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from textual.binding import Binding
-from textual.markup import escape
 
-from cockpit.model.text import visible
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services.timeline_view import TimelineView
 from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
+from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
 from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
@@ -103,7 +102,7 @@ class TimelinePane(Pane):
         self, heading: str, events: Sequence[TimelineEvent], now: datetime, empty: str
     ) -> None:
         # A border title is markup; the heading quotes an incident title.
-        self.border_title = f"{self.KEY} {self.TITLE}: {escape(visible(heading))}"
+        self.border_title = f"{self.KEY} {self.TITLE}: {markup_text(heading)}"
         zone = self.app_timezone()
         rows: list[Row] = []
         for event in events:

@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -20,6 +19,7 @@ from cockpit.model.alerts import Alert, RuleHealth
 from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, ack_of, display_state
 from cockpit.model.text import visible, visible_lines
+from cockpit.ui.outside_text import markup_text
 
 
 def describe_alert(
@@ -115,8 +115,7 @@ class AlertDetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         # A border title is markup: the name is made visible and escaped.
-        name = escape(visible(self.alert.name))
-        self.query_one("#alert-detail").border_title = f"Alert {name}"
+        self.query_one("#alert-detail").border_title = f"Alert {markup_text(self.alert.name)}"
 
     def action_write(self, action: str) -> None:
         from cockpit.ui.panes.alerts import AlertsPane

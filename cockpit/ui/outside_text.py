@@ -1,4 +1,6 @@
-"""Toasts never carry a control character: error texts quote servers, labels and bodies."""
+"""Outside text in the TUI's two markup places: toasts never carry a control character
+(error texts quote servers, labels and bodies), and a border title quotes outside text
+only through ``markup_text``."""
 
 from __future__ import annotations
 
@@ -6,6 +8,15 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 
 from cockpit.model.text import visible, visible_lines
+
+
+def markup_text(text: str) -> str:
+    """``text`` (made visible) for a place that reads markup, such as a border title.
+
+    ``textual.markup.escape`` is not enough for hostile text: it leaves ``[2J`` alone (a
+    tag must start with a letter), and ``[2J[link=...]`` then fails to parse. So every
+    ``[`` is escaped."""
+    return visible(text).replace("[", "\\[")
 
 
 class VisibleNotifications(App[None]):
