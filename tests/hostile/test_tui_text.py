@@ -15,8 +15,10 @@ from textual.widgets import RichLog
 
 from cockpit import locations
 from cockpit.config import Config, ProbeConfig
+from cockpit.model.freshness import Freshness
 from cockpit.model.probes import Child, ConditionResult, ProbeResult, ProbeState, Response
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.probe_detail import describe
 from cockpit.ui.screens.runbook_open import open_runbook
@@ -76,6 +78,20 @@ async def test_toasts_and_the_timeline_title_show_control_characters(
         # (Read what is drawn: the getter re-escapes it, with Textual's weaker escape.)
         title = pane._border_title.plain if pane._border_title else ""
         assert title.endswith(f"INC-1 {SHOWN}")  # the link is text, not a link
+
+
+async def test_a_stale_reason_quoting_a_server_is_shown_as_written(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=(160, 48)) as pilot:
+        pane = app.query_one(AlertsPane)
+        now = datetime(2026, 11, 20, tzinfo=UTC)
+        failed = Freshness().succeeded(now).failed(now, f"query refused: {ATTACK}")
+        pane.show_freshness(failed, now)  # markup that does not parse would raise here
+        await pilot.pause()
+        drawn = pane._border_subtitle.plain if pane._border_subtitle else ""
+        assert drawn.endswith(f"query refused: {SHOWN}")
 
 
 async def test_the_run_screen_log_shows_command_output_visibly(
