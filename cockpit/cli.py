@@ -7,6 +7,7 @@ Exit codes: 0 fine, 1 a check failed (doctor found a problem), 2 bad input
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import json
@@ -29,7 +30,9 @@ from cockpit import (
     cli_themes,
     locations,
 )
+from cockpit.cli_output import visible_output
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from cockpit.model.text import visible
 
 if TYPE_CHECKING:
     from cockpit.config import Config
@@ -174,8 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in ("run", "demo", "serve", "probe", "record")
         else cli_plugins.lazy_notifiers()
     )
+    # The screen-drawing commands write to the terminal through Textual, which needs it raw.
+    guard = contextlib.nullcontext() if command in ("run", "demo", "serve") else visible_output()
     try:
-        return handler(args)
+        with guard:
+            return handler(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -382,9 +388,9 @@ def _probe(args: argparse.Namespace) -> int:
             why = (
                 "degraded mode" if r.degraded else (f"{r.category}: {r.reason}" if not r.ok else "")
             )
-            print(f"{mark}  {r.name:<{width}}  {latency:>8}  {status:>3}  {why}".rstrip())
+            print(f"{mark}  {r.name:<{width}}  {latency:>8}  {status:>3}  {visible(why)}".rstrip())
             for child in r.children:
-                print(f"      └ {child.name}: {child.status}")
+                print(f"      └ {visible(child.name)}: {visible(child.status)}")
     if problems:
         return EXIT_USAGE  # the others ran and were shown; the usage error still fails
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED

@@ -7,6 +7,8 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from cockpit.model.text import visible
+
 if TYPE_CHECKING:
     from cockpit.model.alerts import Alert
     from cockpit.model.silences import Silence
@@ -77,8 +79,8 @@ def silence_line(silence: Silence, unmatched: bool, now: datetime) -> str:
     flag = "  (matches no alert)" if unmatched else ""
     kind = "ack" if silence.is_ack and silence.state != "expired" else silence.state
     return (
-        f"{silence.id}  {kind:<8} {silence.created_by:<12} {when:<20} "
-        f"{silence.matcher_text}  # {silence.comment}{flag}"
+        f"{visible(silence.id)}  {kind:<8} {visible(silence.created_by):<12} {when:<20} "
+        f"{visible(silence.matcher_text)}  # {visible(silence.comment)}{flag}"
     )
 
 

@@ -181,18 +181,20 @@ def alerts_command(args: argparse.Namespace) -> int:
         print("No alerts" + (" match the filter." if matchers else " firing."))
         return EXIT_OK
     now = _now()
+    from cockpit.model.text import visible
     from cockpit.ui.format import label_summary
 
-    lines = [("SEVERITY", "ALERT", "STATE", "SINCE", "FINGERPRINT", "ACKED BY", "LABELS",
-              "SUMMARY")]  # fmt: skip
+    lines: list[tuple[str, ...]] = [
+        ("SEVERITY", "ALERT", "STATE", "SINCE", "FINGERPRINT", "ACKED BY", "LABELS", "SUMMARY")
+    ]
     for alert in alerts:
         ack = ack_of(alert, silences)
-        lines.append(
-            (alert.severity, alert.name, display_state(alert, silences),
-             _age(alert.starts_at, now), alert.fingerprint or "(pending)",
-             f"{ack.owner} {_age(ack.since, now)}" if ack else "-",
-             label_summary(alert.labels), alert.summary)
-        )  # fmt: skip
+        cells = (alert.severity, alert.name, display_state(alert, silences),
+                 _age(alert.starts_at, now), alert.fingerprint or "(pending)",
+                 f"{ack.owner} {_age(ack.since, now)}" if ack else "-",
+                 label_summary(alert.labels), alert.summary)  # fmt: skip
+        # One row per alert: a newline or escape in a label is shown, never obeyed.
+        lines.append(tuple(visible(cell) for cell in cells))
     widths = [max(len(line[i]) for line in lines) for i in range(6)]
     for line in lines:
         fixed = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from cockpit import locations
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
+from cockpit.model.text import visible
 
 if TYPE_CHECKING:
     from cockpit.config import Config
@@ -334,14 +335,13 @@ def _list(c: _Context, args: argparse.Namespace) -> int:
         flag = "  postmortem due" if postmortem_due(r) else ""
         print(
             f"{r.id:<24} {r.severity}  {r.status:<13} {_local(r.detected_at, c.zone)}"
-            f"  {r.title}{flag}"
+            f"  {visible(r.title)}{flag}"
         )
     return EXIT_OK
 
 
 def _show(c: _Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
-    from cockpit.model.text import terminal_safe
     from cockpit.model.timeline import event_text
     from cockpit.services.timeline_view import incident_clocks, incident_timeline
     from cockpit.store.incident_notes import action_items, linked_runbook_runs
@@ -375,7 +375,7 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
         ]  # fmt: skip
         _print_json(data)
         return EXIT_OK
-    print(f"{record.id} [{record.severity}] {record.status}: {record.title}")
+    print(f"{record.id} [{record.severity}] {record.status}: {visible(record.title)}")
     if record.is_open:
         print(f"  clocks: {clocks.describe()}")
     if postmortem_due(record):
@@ -398,7 +398,7 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
         print(f"  {name:<13} {_local(at, c.zone)}")
     print(f"  next: {', '.join(allowed_next(record.status)) or 'nothing (closed)'}")
     for a in alerts:
-        print(f"  alert: {a.alertname} ({a.fingerprint})")
+        print(f"  alert: {visible(a.alertname)} ({a.fingerprint})")
     for run in runs:
         print(f"  runbook run {run.id}: {run.runbook} ({run.status}) by {run.started_by or '—'}")
     for i in items:
@@ -408,9 +408,10 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
         )
     print("timeline:")
     for e in events:
-        text = terminal_safe(event_text(e))
+        text = event_text(e)
         body = " / ".join(line for line in text.splitlines() if line.strip())
-        print(f"  {_local(e.occurred_at, c.zone)}  {e.kind:<16} {e.author or e.source}: {body}")
+        who = visible(e.author or e.source)
+        print(f"  {_local(e.occurred_at, c.zone)}  {e.kind:<16} {who}: {visible(body)}")
     return EXIT_OK
 
 

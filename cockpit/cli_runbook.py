@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cockpit import locations
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from cockpit.model.text import visible, visible_lines
 
 if TYPE_CHECKING:
     from cockpit.config import Config
@@ -191,21 +192,21 @@ def describe_step(step: Step, labels: Mapping[str, str]) -> list[str]:
     lines: list[str] = []
     if step.kind == "command":
         try:
-            lines.append(f"    $ {step.command_for(labels)}")
+            lines.append(f"    $ {visible_lines(step.command_for(labels) or '')}")
         except ValueError as exc:
-            lines.append(f"    $ {step.command}")
-            lines.append(f"    (cannot run yet: {exc})")
+            lines.append(f"    $ {visible_lines(step.command or '')}")
+            lines.append(f"    (cannot run yet: {visible(str(exc))})")
     elif step.kind == "check":
         try:
             query = step.query_for(labels)
         except ValueError:
             query = step.query
-        lines.append(f"    promql: {query}")
+        lines.append(f"    promql: {visible_lines(query or '')}")
         lines.append(f"    expect: {step.expectation or '(none: lint the runbook)'}")
     elif step.kind == "probe":
         lines.append(f"    probe: {step.probe}")
     if step.note:
-        lines += [f"    {line}" for line in step.note.splitlines()]
+        lines += [f"    {visible(line)}" for line in step.note.splitlines()]
     return lines
 
 
@@ -348,7 +349,7 @@ def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
             except RunError as exc:
                 if session.lost is not None:
                     return _lost(session, say)
-                say(f"  not done: {exc}")
+                say(f"  not done: {visible(str(exc))}")
     except (EOFError, KeyboardInterrupt):
         say("")
         try:
@@ -401,12 +402,15 @@ def _perform(session: RunbookSession, index: int, step: Step, ask: Ask, say: Say
     confirmed = False
     if step.kind == "command" and not session.state.dry_run:
         command = session.command_for(step)
-        say(f"  about to run: {command}")
+        # Exactly what runs, with every control character shown (nothing hidden by SGR 8).
+        say(f"  about to run: {visible_lines(command)}")
         confirmed = ask("  run it? [y/N] ").strip().lower() in ("y", "yes")
         if not confirmed:
             say("  not run")
             return
-    result = session.perform(index, confirmed=confirmed, on_line=lambda line: say(f"  | {line}"))
+    result = session.perform(
+        index, confirmed=confirmed, on_line=lambda line: say(f"  | {visible(line)}")
+    )
     if result.exit_status is not None:
         say(f"  exit status {result.exit_status}")
     say(f"  {result.outcome}: {result.note}".rstrip(": "))
@@ -463,11 +467,12 @@ def _history(args: argparse.Namespace) -> int:
                 who = step.who or ""
                 print(f"{step.index + 1:>3}. {step.outcome:<8} {when} {who}  {step.title}")
                 if step.note:
-                    print(f"       {step.note}")
+                    print(f"       {visible(step.note)}")
                 if step.command is not None:
-                    print(f"       $ {step.command}  (exit status {step.exit_status})")
+                    shown = visible_lines(step.command)
+                    print(f"       $ {shown}  (exit status {step.exit_status})")
                 for line in (step.output or "").splitlines():
-                    print(f"       | {line}")
+                    print(f"       | {visible(line)}")
             return EXIT_OK
         summaries = list_runs(store, args.name, limit=200)
     if args.json:

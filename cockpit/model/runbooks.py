@@ -48,7 +48,10 @@ languages are shown, never run. When a step holds two kinds the first one wins.
 
 Commands and queries reference alert labels as ``{{labels.NAME}}`` (``{{`` is reserved for
 that). ``substitute`` fills them in; it raises ``MissingLabelsError``, a ValueError listing
-every absent or empty label, and ValueError for a malformed placeholder.
+every absent or empty label, and ValueError for a malformed placeholder. In a command a
+value must be inert in every shell at any depth of nesting (``check_shell_value``): only
+letters, digits and ``._:/@%+=,-``, at most 256 characters, not starting with ``-``;
+any other value refuses the step with ``UnsafeValueError``.
 
 ``cockpit.model.runbook_parser`` holds the parser: ``lint_runbook`` reports every problem;
 ``parse_runbook`` raises RunbookError only when the file cannot be used at all (no steps,
@@ -63,6 +66,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from cockpit.model.text import escape_char
 
 StepKind = Literal["manual", "command", "check", "probe"]
 Mode = Literal["plain", "shell", "promql"]
@@ -80,10 +85,12 @@ _EXPECT = re.compile(r"(<=|>=|==|!=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?
 # An unclosed "{{" runs to the end of its line, so lint can point at the right line.
 PLACEHOLDER = re.compile(r"\{\{([^\n]*?)(\}\}|$)", re.MULTILINE)
 LABEL_REF = re.compile(r"\s*labels\.([A-Za-z_][A-Za-z0-9_]*)\s*")
-# Label values made only of these characters mean the same in every shell context, so they
-# go in as they are; any other value is quoted for the context its placeholder sits in.
-_SHELL_SAFE = re.compile(r"[A-Za-z0-9._:/@+=,%-]+")
-_DOUBLE_QUOTED_SPECIAL = re.compile(r'([\\$`"])')
+# The only label values that go into a command: characters that mean nothing to any shell
+# (sh, bash, zsh on the far side of ssh), to eval, xargs or a here-document, at any depth
+# of nesting; bounded, and never starting with "-" (it would read as an option).
+SHELL_SAFE_CHARS = "letters, digits and ._:/@%+=,-"
+_SHELL_SAFE = re.compile(r"[A-Za-z0-9._:/@%+=,-]+")
+SHELL_VALUE_LIMIT = 256
 
 
 @dataclass(frozen=True)
@@ -194,11 +201,10 @@ def substitute(text: str, labels: Mapping[str, str], *, mode: Mode = "plain") ->
     """Replace ``{{labels.NAME}}`` with the label's value.
 
     Raises MissingLabelsError naming every absent or empty label, and ValueError for a
-    malformed placeholder. ``mode="shell"`` quotes each value for where its placeholder
-    stands (bare, inside '...' or inside "..."), so a value like ``$(touch /tmp/x)`` stays
-    text; where the context cannot be told for sure (after a backtick, ``$(`` or a
-    here-document) a value outside ``[A-Za-z0-9._:/@+=,%-]`` is refused with ValueError.
-    ``mode="promql"`` escapes values for a double-quoted string.
+    malformed placeholder. ``mode="shell"`` takes only values that are inert in every
+    shell context, nested shells included (``check_shell_value``) and raises
+    UnsafeValueError for any other. ``mode="promql"`` escapes values for a double-quoted
+    string.
     """
     missing: dict[str, None] = {}
     malformed: list[str] = []
@@ -213,8 +219,8 @@ def substitute(text: str, labels: Mapping[str, str], *, mode: Mode = "plain") ->
         if not value:
             missing[name] = None
             return match.group(0)
-        if mode == "shell" and not _SHELL_SAFE.fullmatch(value):
-            return shell_quote(value, _shell_context(text, match.start()), name)
+        if mode == "shell":
+            check_shell_value(name, value)
         if mode == "promql":
             return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return value
@@ -227,53 +233,40 @@ def substitute(text: str, labels: Mapping[str, str], *, mode: Mode = "plain") ->
     return result
 
 
-ShellContext = Literal["bare", "single", "double", "unknown"]
+class UnsafeValueError(ValueError):
+    """A label value that may not go into a command; the message names the label and the
+    first offending character, shown escaped."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        super().__init__(
+            f"label {name} {reason}: a command takes only {SHELL_SAFE_CHARS} (up to "
+            f"{SHELL_VALUE_LIMIT} characters, not starting with -); run the step by hand "
+            "and mark it done"
+        )
 
 
-def _shell_context(text: str, end: int) -> ShellContext:
-    """Whether ``text[end]`` stands bare, inside '...' or inside "..." (POSIX sh rules).
+def check_shell_value(name: str, value: str) -> None:
+    """Raise UnsafeValueError unless ``value`` may stand anywhere in a command.
 
-    Command substitutions and here-documents open contexts this scan does not follow, so
-    anything after one is "unknown"."""
-    state: ShellContext = "bare"
-    i = 0
-    while i < end:
-        char = text[i]
-        if state == "single":
-            state = "bare" if char == "'" else state
-        elif char == "\\":
-            i += 1  # the next character is escaped, bare or inside "..."
-        elif char == "`" or text.startswith("$(", i):
-            return "unknown"
-        elif state == "double":
-            state = "bare" if char == '"' else state
-        elif text.startswith("<<", i):
-            return "unknown"
-        elif char == "#" and (i == 0 or text[i - 1] in " \t\n;&|()"):
-            # A comment: quotes in it ("don't") open nothing.
-            newline = text.find("\n", i)
-            i = end if newline < 0 else newline
-            continue
-        elif char == "'":
-            state = "single"
-        elif char == '"':
-            state = "double"
-        i += 1
-    return state
+    Quoting for the place a placeholder stands protects one shell only: ``sh -c '...'``,
+    ``bash -c``, ``eval``, ``ssh host ...``, ``kubectl exec ... --``, ``xargs`` and more
+    parse the text again, and no scan of the template can know every command that does.
+    So a value is never quoted into a command: it goes in as it is when every character
+    is one that no shell, at any depth, reads as syntax, and is refused otherwise."""
+    if len(value) > SHELL_VALUE_LIMIT:
+        raise UnsafeValueError(name, f"is {len(value)} characters long")
+    bad = _SHELL_SAFE.sub("", value)
+    if bad:
+        where = value.index(bad[0]) + 1
+        raise UnsafeValueError(name, f"holds {_shown(bad[0])} (character {where})")
+    if value.startswith("-"):
+        raise UnsafeValueError(name, "starts with '-', which a command would read as an option")
 
 
-def shell_quote(value: str, context: ShellContext, name: str = "value") -> str:
-    """``value`` as literal text at a place in a command whose quoting is ``context``."""
-    if "\x00" in value:
-        raise ValueError(f"label {name} holds a NUL byte; it cannot go into a command")
-    if context == "bare":
-        return "'" + value.replace("'", "'\"'\"'") + "'"
-    if context == "single":
-        # Close the quote, add the value as its own quoted word piece, reopen.
-        return value.replace("'", "'\"'\"'")
-    if context == "double":
-        return _DOUBLE_QUOTED_SPECIAL.sub(r"\\\1", value)
-    raise ValueError(
-        f"label {name}={value!r} cannot be quoted safely here (after a backtick, $( or <<); "
-        "move the placeholder out of it or use only letters, digits and ._:/@+=,%-"
-    )
+def _shown(char: str) -> str:
+    if char == " ":
+        return "a space"
+    if char == "'":
+        return '"\'"'
+    return f"'{char}'" if char.isprintable() and not char.isspace() else escape_char(char)

@@ -7,8 +7,9 @@ Two halves, because SQLite connections belong to the thread that opened them:
 - ``RunbookSession`` holds the run's state and the store, and records outcomes (manual or
   from a ``StepResult``) on the thread that owns the store.
 
-Safety: a command runs only when the caller says the on-call confirmed it; its label
-values are shell-quoted (``Step.command_for``); read-only mode refuses it; a dry run runs
+Safety: a command runs only when the caller says the on-call confirmed it; a label value
+goes in only when no shell at any depth reads it as syntax, else the step is refused
+(``Step.command_for``, ``check_shell_value``); read-only mode refuses it; a dry run runs
 nothing; the command's environment is the user's minus every secret the cockpit knows of;
 a timeout kills its whole process group.
 """

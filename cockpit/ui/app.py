@@ -20,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
@@ -49,6 +49,7 @@ from cockpit.store.handoffs import last_signed
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
+from cockpit.ui.outside_text import VisibleNotifications
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -97,7 +98,7 @@ class DemoInfo:
     note: str = ""
 
 
-class CockpitApp(App[None]):
+class CockpitApp(VisibleNotifications):
     CSS_PATH = "cockpit.tcss"
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]

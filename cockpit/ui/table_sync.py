@@ -12,18 +12,27 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from cockpit.model.text import is_visible, visible
+
 Cell = str | Text
 Row = tuple[str, Sequence[Cell]]  # (row key, cells in column order)
 
 
-def _plain(cell: Cell) -> Text:
+def plain_cell(cell: Cell) -> Text:
+    """A cell as inert Text: never markup, no control character (``model.text``)."""
     # DataTable reads a str cell as markup: "[/var/run/pg.sock]" from a health body would
     # raise MarkupError and end the app. Values from outside are text, never markup.
-    return Text(cell) if isinstance(cell, str) else cell
+    if isinstance(cell, str):
+        return Text(visible(cell))
+    if is_visible(cell.plain):
+        return cell
+    # Built from outside text that was not cleaned: shown whole, its styles dropped.
+    return Text(visible(cell.plain), style=cell.style)
+
 
 
 def sync_rows(table: DataTable[Cell], rows: Sequence[Row]) -> None:
-    rows = [(key, [_plain(cell) for cell in cells]) for key, cells in rows]
+    rows = [(key, [plain_cell(cell) for cell in cells]) for key, cells in rows]
     wanted = [key for key, _ in rows]
     current = [str(key.value) for key in table.rows]
     if wanted != current:

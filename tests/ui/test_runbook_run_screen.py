@@ -195,13 +195,13 @@ async def test_confirmed_command_streams_output_and_is_stored(
 ) -> None:
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
-        open_runbook(app, "ui-demo", labels={"service": "$(touch /tmp/x)"})
+        open_runbook(app, "ui-demo", labels={"service": "demo-api:8080"})
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
-        assert confirm.detail == "printf 'checking %s\\nall good\\n' '$(touch /tmp/x)'"
+        assert confirm.detail == "printf 'checking %s\\nall good\\n' demo-api:8080"
         await pilot.press("n")  # not confirmed: nothing runs, nothing is recorded
         await settle(pilot)
         screen = run_screen(app)
@@ -209,10 +209,10 @@ async def test_confirmed_command_streams_output_and_is_stored(
         await pilot.press("x", "y")
         await settle(pilot)
         log = app.screen.query_one("#rb-log", RichLog)
-        assert "checking $(touch /tmp/x)" in "\n".join(line.text for line in log.lines)
+        assert "checking demo-api:8080" in "\n".join(line.text for line in log.lines)
         step = screen.session.state.steps[0]
         assert (step.outcome, step.exit_status) == ("done", 0)
-        assert step.output == "checking $(touch /tmp/x)\nall good\n"
+        assert step.output == "checking demo-api:8080\nall good\n"
         assert screen.session.state.current == 1
         assert app.store is not None
         stored = load_run(app.store, 1)

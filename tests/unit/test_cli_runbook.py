@@ -73,7 +73,8 @@ def test_list_and_show(mine: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "My runbook" in capsys.readouterr().out
     assert main(["runbook", "show", "mine", "--label", "who=it's me"]) == 0
     out = capsys.readouterr().out
-    assert "$ echo hello 'it'\"'\"'s me'" in out
+    assert "$ echo hello {{labels.who}}" in out
+    assert "(cannot run yet: label who holds \"'\" (character 3)" in out
     assert main(["runbook", "show", "nope"]) == 2
     assert "no runbook named 'nope'" in capsys.readouterr().err
     assert main(["runbook", "show", "mine", "--label", "novalue"]) == 2
@@ -85,11 +86,11 @@ def test_run_pause_resume_and_history(
     with open_store(locations.database_file()) as store:
         incident = create_incident(store, title="x", severity="Sev3", detected_at=datetime.now(UTC))
     answers(monkeypatch, "r", "y", "q")
-    args = ["runbook", "run", "mine", "--label", "who=$(id)", "--incident", incident.id]
+    args = ["runbook", "run", "mine", "--label", "who=demo-api:8080", "--incident", incident.id]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "about to run: echo hello '$(id)'" in out
-    assert "  | hello $(id)" in out
+    assert "about to run: echo hello demo-api:8080" in out
+    assert "  | hello demo-api:8080" in out
     assert "resume with: cockpit runbook run --resume 1" in out
     answers(monkeypatch, "s", "", "s", "not needed", "f", "it broke")
     assert main(["runbook", "run", "--resume", "1"]) == 1  # a step failed
@@ -100,16 +101,23 @@ def test_run_pause_resume_and_history(
         assert loaded is not None
         state = loaded[0]
         assert [s.outcome for s in state.steps] == ["done", "skipped", "failed"]
-        assert state.steps[0].output == "hello $(id)\n" and state.steps[0].exit_status == 0
+        assert state.steps[0].output == "hello demo-api:8080\n"
+        assert state.steps[0].exit_status == 0
         events = [e for e in latest_events(store) if e.kind == "runbook_step"]
         assert len(events) == 3 and all(e.incident_id == incident.id for e in events)
     assert main(["runbook", "history", "--json"]) == 0
     runs = json.loads(capsys.readouterr().out)
     assert runs[0]["status"] == "done" and runs[0]["failed"] == 1
     assert main(["runbook", "history", "--run", "1"]) == 0
-    assert "| hello $(id)" in capsys.readouterr().out
+    assert "| hello demo-api:8080" in capsys.readouterr().out
     assert main(["runbook", "run", "--resume", "1"]) == 2  # done: start a new run
     assert main(["runbook", "run", "mine", "--incident", "INC-1"]) == 2
+    capsys.readouterr()
+    answers(monkeypatch, "r", "q")
+    assert main(["runbook", "run", "mine", "--label", "who=$(id)"]) == 0
+    out = capsys.readouterr().out
+    assert "not done: label who holds '$' (character 1)" in out
+    assert "about to run" not in out
 
 
 def test_run_refuses_commands_read_only_and_dry_run_runs_nothing(

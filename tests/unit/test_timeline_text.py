@@ -12,7 +12,7 @@ import pytest
 
 from cockpit.cli import main
 from cockpit.model.alerts import Alert
-from cockpit.model.text import terminal_safe
+from cockpit.model.text import visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
 from cockpit.services.transitions import alert_transitions
 from cockpit.store import open_store
@@ -71,9 +71,9 @@ def test_a_resolved_event_stored_before_the_fix_does_not_quote_it_either() -> No
     assert event_text(old) == "HighErrorRate (critical) resolved"
 
 
-def test_terminal_safe_shows_control_characters_instead_of_sending_them() -> None:
+def test_visible_lines_shows_control_characters_instead_of_sending_them() -> None:
     hostile = "ok\x1b]52;c;cHduZWQ=\x07 \u202eevil\x00\nnext\tline"
-    safe = terminal_safe(hostile)
+    safe = visible_lines(hostile)
     assert "\x1b" not in safe and "\x07" not in safe and "\u202e" not in safe
     assert "\x00" not in safe
     assert safe == "ok\\x1b]52;c;cHduZWQ=\\x07 \\u202eevil\\x00\nnext\tline"

@@ -26,7 +26,7 @@ from cockpit.model.silences import Silence, ack_of, display_state
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.ui.format import age, label_summary
 from cockpit.ui.panes.base import Pane
-from cockpit.ui.table_sync import Cell, Row
+from cockpit.ui.table_sync import Cell, Row, plain_cell
 
 SEVERITY_COLOURS = {"critical": "alert-critical", "warning": "alert-warning"}
 GROUP_MODES = ("none", "alertname", "alertmanager")
@@ -268,7 +268,7 @@ class AlertsPane(Pane):
                 for column, old, new in zip(columns, before, cells, strict=False):
                     if old != new:
                         # Text, never markup: summaries and labels come from outside.
-                        value = Text(new) if isinstance(new, str) else new
+                        value = plain_cell(new)
                         table.update_cell(RowKey(key), column, value)
             self.message.display = False
         self._shown = {key: tuple(cells) for key, cells in rows}

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from cockpit.model.freshness import Freshness
+from cockpit.ui.outside_text import markup_text
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 
@@ -53,7 +54,8 @@ class Pane(Vertical, can_focus=False):
 
     def show_freshness(self, freshness: Freshness, now: datetime) -> None:
         self.freshness = freshness
-        self.border_subtitle = freshness.describe(now, self.app_timezone())
+        # Markup place; the error can quote a server's answer.
+        self.border_subtitle = markup_text(freshness.describe(now, self.app_timezone()))
         self.set_class(freshness.error is not None, "-stale")
 
     def app_timezone(self) -> tzinfo | None:

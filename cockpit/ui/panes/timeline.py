@@ -18,10 +18,11 @@ from datetime import datetime
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from cockpit.model.text import terminal_safe
+from cockpit.model.text import visible, visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
 from cockpit.services.timeline_view import TimelineView
 from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
+from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
 from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
@@ -118,13 +119,14 @@ class TimelinePane(Pane):
     def update_events(
         self, heading: str, events: Sequence[TimelineEvent], now: datetime, empty: str
     ) -> None:
-        self.border_title = f"{self.KEY} {self.TITLE}: {heading}"
+        # A border title is markup; the heading quotes an incident title.
+        self.border_title = f"{self.KEY} {self.TITLE}: {markup_text(heading)}"
         zone = self.app_timezone()
         rows: list[Row] = []
         self.events_by_key = {}
         for event in events:
             local = event.occurred_at.astimezone(zone)
-            lines = terminal_safe(event_text(event)).splitlines()
+            lines = visible_lines(event_text(event)).splitlines()
             text = " / ".join(line for line in lines if line)
             self.events_by_key[str(event.id)] = event
             rows.append(
@@ -134,7 +136,7 @@ class TimelinePane(Pane):
                         f"{local:%H:%M:%S}",
                         event.kind.replace("_", " "),
                         text,
-                        terminal_safe(event.author or event.source),
+                        visible(event.author or event.source),
                     ),
                 )
             )

@@ -18,6 +18,8 @@ from textual.widgets import Static
 from cockpit.model.alerts import Alert, RuleHealth
 from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, ack_of, display_state
+from cockpit.model.text import visible, visible_lines
+from cockpit.ui.outside_text import markup_text
 
 
 def describe_alert(
@@ -35,48 +37,51 @@ def describe_alert(
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("alert", Text(f"{alert.name}  ({alert.severity})"))
+    head.add_row("alert", Text(visible(f"{alert.name}  ({alert.severity})")))
     head.add_row("state", Text(display_state(alert, silences)))
     since = f"{when(alert.starts_at)}"
     if alert.starts_at:
         since += f"  ({format_duration(now - alert.starts_at)} ago)"
     head.add_row("since", Text(since))
     head.add_row("fingerprint", Text(alert.fingerprint or "— (pending: only Prometheus knows it)"))
-    head.add_row("source", Text(alert.generator_url or "—"))
+    head.add_row("source", Text(visible(alert.generator_url or "—")))
     runbook = alert.annotations.get("runbook") or alert.annotations.get("runbook_url")
     if runbook_found:
         runbook = f"{runbook_found}  ({runbook})" if runbook else runbook_found
-    head.add_row("runbook", Text(runbook or "— (the rule names none)"))
+    head.add_row("runbook", Text(visible(runbook or "— (the rule names none)")))
     head.add_row("incident", Text(", ".join(incidents) or "— (i opens one from this alert)"))
     ack = ack_of(alert, silences)
     if ack is not None:
         head.add_row(
             "acked",
-            Text(f"by {ack.owner} {format_duration(now - ack.since)} ago, ends "
+            Text(f"by {visible(ack.owner)} {format_duration(now - ack.since)} ago, ends "
                  f"{when(ack.ends_at)} (in {format_duration(ack.ends_at - now)})"),
         )  # fmt: skip
     for rule in rules:
         if rule.name == alert.name and rule.health != "ok":
-            head.add_row("rule", Text(f"{rule.health}: {rule.last_error or 'no error text'}"))
+            error = visible(rule.last_error or "no error text")
+            head.add_row("rule", Text(f"{visible(rule.health)}: {error}"))
     parts: list[Table | Text] = [head, Text("\nlabels", style="bold")]
     for key, value in sorted(alert.labels.items()):
-        parts.append(Text(f"  {key} = {value}"))
+        parts.append(Text(f"  {visible(key)} = {visible(value)}"))
     parts.append(Text("\nannotations", style="bold"))
     if not alert.annotations:
         parts.append(Text("  none"))
     for key, value in sorted(alert.annotations.items()):
-        parts.append(Text(f"  {key}: {value}"))
+        parts.append(Text(f"  {visible(key)}: {visible_lines(value)}"))
     ids = [*alert.silenced_by]
     if ids:
         parts.append(Text("\nsilenced by", style="bold"))
         for sid in ids:
             silence = silences.get(sid)
             if silence is None:
-                parts.append(Text(f"  {sid}"))
+                parts.append(Text(f"  {visible(sid)}"))
             else:
-                parts.append(Text(f"  {sid[:8]} {silence.created_by}: {silence.comment}"))
+                who, why = visible(silence.created_by), visible(silence.comment)
+                parts.append(Text(f"  {visible(sid[:8])} {who}: {why}"))
     if alert.inhibited_by:
-        parts.append(Text("\ninhibited by " + ", ".join(alert.inhibited_by), style="bold"))
+        inhibitors = visible(", ".join(alert.inhibited_by))
+        parts.append(Text("\ninhibited by " + inhibitors, style="bold"))
     return Group(*parts)
 
 
@@ -109,7 +114,8 @@ class AlertDetailScreen(ModalScreen[None]):
             yield Static(self.body)
 
     def on_mount(self) -> None:
-        self.query_one("#alert-detail").border_title = f"Alert {self.alert.name}"
+        # A border title is markup: the name is made visible and escaped.
+        self.query_one("#alert-detail").border_title = f"Alert {markup_text(self.alert.name)}"
 
     def action_write(self, action: str) -> None:
         from cockpit.ui.panes.alerts import AlertsPane

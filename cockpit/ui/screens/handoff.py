@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from cockpit.config import Config
 from cockpit.model.checklist import ChecklistItem
 from cockpit.model.rotation import is_late
+from cockpit.model.text import visible_lines
 from cockpit.reports.handoff import render_markdown
 from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
@@ -278,7 +279,7 @@ class HandoffScreen(Screen[None]):
                 text = f"{why}\n\nctrl+r tries again."
             else:
                 text = render_markdown(digest)
-        self.query_one("#handoff-digest-text", Static).update(Text(text))
+        self.query_one("#handoff-digest-text", Static).update(Text(visible_lines(text)))
 
     # -- editing ------------------------------------------------------------
     def on_text_area_changed(self, event: TextArea.Changed) -> None:

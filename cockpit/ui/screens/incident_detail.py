@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tex
 
 from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
 from cockpit.model.incident_record import SEVERITIES, IncidentRecord
+from cockpit.model.text import visible, visible_lines
 from cockpit.reports.incident import TEMPLATES
 from cockpit.services import incidents as service
 from cockpit.services.incident_report import incident_report, save_report
@@ -126,7 +127,9 @@ class IncidentDetailScreen(Screen[None]):
         try:
             self.refresh_summary(fields=False)
         except _ERRORS as exc:
-            self.query_one("#incident-summary", Static).update(Text(f"not refreshed: {exc}"))
+            self.query_one("#incident-summary", Static).update(
+                Text(visible(f"not refreshed: {exc}"))
+            )
 
     def refresh_summary(self, *, fields: bool = True, everything: bool = False) -> None:
         """The summary lines; with ``fields`` also the form (the fields the user has not
@@ -153,7 +156,8 @@ class IncidentDetailScreen(Screen[None]):
             lines.append("postmortem due (required for Sev1 and Sev2)")
         elif record.postmortem_done:
             lines.append(f"postmortem done {local(record.postmortem_at, ctx.zone)}")
-        self.query_one("#incident-summary", Static).update(Text("\n".join(lines)))
+        # Titles, summaries and alert names come from outside: shown, never obeyed.
+        self.query_one("#incident-summary", Static).update(Text(visible_lines("\n".join(lines))))
         if not fields:
             return
         self.fields.load(record, everything=everything)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from cockpit.model.incident_lifecycle import postmortem_due
 from cockpit.model.incident_record import IncidentRecord
+from cockpit.model.text import visible
 from cockpit.services.timeline_view import IncidentClocks, incident_clocks
 from cockpit.store.incidents import list_incidents
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
@@ -95,7 +96,7 @@ class IncidentListScreen(Screen[None]):
             except sqlite3.Error as exc:
                 text = f"The notebook could not be read: {exc}; press r to try again."
         sync_rows(table, rows)
-        message.update(Text(text))
+        message.update(Text(visible(text)))
         message.display = not rows
 
     def selected(self) -> str | None:

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from cockpit.config import ProbeConfig
 from cockpit.model.probes import ProbeResult, ProbeState
+from cockpit.model.text import visible, visible_lines
 
 
 def _when(result: ProbeResult, zone: tzinfo | None) -> str:
@@ -39,28 +40,30 @@ def describe(probe: ProbeConfig, state: ProbeState, zone: tzinfo | None) -> Grou
         parts.append(Text("\nNot run yet."))
         return Group(*parts)
     latency = "—" if last.latency_ms is None else f"{last.latency_ms:.0f} ms"
-    outcome = "ok" if last.ok else f"FAILED ({last.category}): {last.reason}"
+    outcome = "ok" if last.ok else f"FAILED ({last.category}): {visible(last.reason)}"
     if last.degraded:
         outcome = "ok, in a declared degraded mode"
     head.add_row("last run", Text(f"{_when(last, zone)}  {latency}  {outcome}"))
     if state.last_failure is not None and state.last_failure is not last:
         failure = state.last_failure
-        head.add_row("last failure", Text(f"{_when(failure, zone)}  {failure.reason}"))
+        head.add_row("last failure", Text(f"{_when(failure, zone)}  {visible(failure.reason)}"))
     if last.conditions:
         parts.append(Text("\nconditions", style="bold"))
         for result in last.conditions:
             mark = "✓" if result.failure is None else "✗"
-            parts.append(Text(f"  {mark} {result.failure or result.text}"))
+            parts.append(Text(f"  {mark} {visible(result.failure or result.text)}"))
     if last.children:
         parts.append(Text("\nreported parts", style="bold"))
         for child in last.children:
-            parts.append(Text(f"  {child.name}: {child.status}  {child.detail}".rstrip()))
+            line = visible(f"{child.name}: {child.status}  {child.detail}".rstrip())
+            parts.append(Text(f"  {line}"))
     response = last.response
     if response is not None:
         parts.append(Text(f"\nresponse  HTTP {response.status}", style="bold"))
         for name, value in response.headers:
-            parts.append(Text(f"  {name}: {value}"))
-        parts.append(Text(f"\n{response.body}" if response.body else "\n(empty body)"))
+            parts.append(Text(f"  {visible(name)}: {visible(value)}"))
+        body = visible_lines(response.body)
+        parts.append(Text(f"\n{body}" if response.body else "\n(empty body)"))
     return Group(*parts)
 
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cockpit.model.text import visible_lines
 from cockpit.services.runbook_catalog import RunbookEntry
 
 DIALOG_CSS = """
@@ -86,7 +87,11 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm-dialog"):
             yield Label(Text(self.question))
             if self.detail:
-                yield Static(Text(self.detail), classes="command", id="confirm-detail")
+                # The exact command, every control character shown: nothing in it can hide
+                # (SGR 8), recolour or reorder (bidi) what the on-call is agreeing to.
+                yield Static(
+                    Text(visible_lines(self.detail)), classes="command", id="confirm-detail"
+                )
             yield Label(Text(self.hint), classes="hint")
 
     def action_answer(self, yes: bool) -> None:

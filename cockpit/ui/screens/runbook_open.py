@@ -71,7 +71,10 @@ def _resume(
         if took_over is not None:
             app.notify(took_over, severity="warning", timeout=10, markup=False)
         done = session.state.completed
-        app.notify(f"Resumed run #{summary.run_id} of {entry.title} ({done} steps recorded).")
+        app.notify(
+            f"Resumed run #{summary.run_id} of {entry.title} ({done} steps recorded).",
+            markup=False,
+        )
         return session
     return None
 

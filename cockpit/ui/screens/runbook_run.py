@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, ProgressBar, RichLog, Static
 
 from cockpit.model.runbook_run import RunError, progress_text
 from cockpit.model.runbooks import Step
+from cockpit.model.text import visible, visible_lines
 from cockpit.services.runbook_run import RunbookSession, StepResult
 from cockpit.store import StoreError
 from cockpit.store.run_leases import LeaseLostError
@@ -45,32 +46,32 @@ def step_detail(session: RunbookSession, step: Step, zone: tzinfo | None) -> Tex
     text = Text()
     text.append(f"Step {step.index + 1} of {len(state.steps)}", style="bold")
     text.append(f"  ·  {step.kind}" + (f"  ·  {step.phase}" if step.phase else "") + "\n")
-    text.append(step.title + "\n")
+    text.append(visible(step.title) + "\n")
     if step.kind == "command":
         try:
-            text.append(f"\n$ {session.command_for(step)}\n", style="bold")
+            text.append(f"\n$ {visible_lines(session.command_for(step))}\n", style="bold")
         except ValueError as exc:
-            text.append(f"\n$ {step.command}\n", style="bold")
-            text.append(f"cannot run: {exc}\n")
+            text.append(f"\n$ {visible_lines(step.command or '')}\n", style="bold")
+            text.append(f"cannot run: {visible(str(exc))}\n")
     elif step.kind == "check":
         try:
             query = step.query_for(state.labels)
         except ValueError as exc:
             query = f"{step.query}\ncannot run: {exc}"
-        text.append(f"\npromql  {query}\n", style="bold")
+        text.append(f"\npromql  {visible_lines(query or '')}\n", style="bold")
         text.append(f"expect  {step.expectation or '(none: lint the runbook)'}\n")
     elif step.kind == "probe":
         text.append(f"\nprobe  {step.probe}\n", style="bold")
     if step.note:
-        text.append(f"\n{step.note}\n")
+        text.append(f"\n{visible_lines(step.note)}\n")
     refusal = session.refusal(step) if step.kind != "manual" else None
     if refusal and state.status == "running":
-        text.append(f"\n{refusal}\n")
+        text.append(f"\n{visible(refusal)}\n")
     if record.outcome != "pending":
         when = "" if record.at is None else f"{record.at.astimezone(zone):%H:%M:%S} "
         text.append(f"\n{record.outcome.upper()}  {when}{record.who or ''}\n", style="bold")
         if record.note:
-            text.append(f"{record.note}\n")
+            text.append(f"{visible_lines(record.note)}\n")
         if record.exit_status is not None:
             text.append(f"exit status {record.exit_status}\n")
         if step.kind == "command" and record.output:
@@ -78,7 +79,8 @@ def step_detail(session: RunbookSession, step: Step, zone: tzinfo | None) -> Tex
             more = f" (last {DETAIL_LINES} of {len(lines)})" if len(lines) > DETAIL_LINES else ""
             text.append(f"output{more}:\n", style="bold")
             for line in lines[-DETAIL_LINES:]:
-                text.append((line[:LOG_WIDTH] + " …" if len(line) > LOG_WIDTH else line) + "\n")
+                cut = line[:LOG_WIDTH] + " …" if len(line) > LOG_WIDTH else line
+                text.append(visible(cut) + "\n")
     return text
 
 
@@ -191,7 +193,7 @@ class RunbookRunScreen(RunLeaseScreen):
         if state.incident_id:
             title.append(f"  ·  incident {state.incident_id}")
         if state.labels:
-            title.append("  ·  " + " ".join(f"{k}={v}" for k, v in state.labels.items()))
+            title.append("  ·  " + " ".join(visible(f"{k}={v}") for k, v in state.labels.items()))
         if not self.recorded_in_store:
             title.append("  ·  NOT RECORDED: the notebook is unavailable")
         title.append(f"\n{progress_text(state)}")
@@ -217,8 +219,8 @@ class RunbookRunScreen(RunLeaseScreen):
                     (
                         "▶" if current else " ",
                         str(step.index + 1),
-                        step.phase or "",
-                        Text.styled(step.title, "bold" if current else ""),
+                        Text(visible(step.phase or "")),
+                        Text.styled(visible(step.title), "bold" if current else ""),
                         mark,
                     ),
                 )
@@ -241,7 +243,7 @@ class RunbookRunScreen(RunLeaseScreen):
 
     def log_line(self, line: str) -> None:
         cut = line if len(line) <= LOG_WIDTH else line[:LOG_WIDTH] + " …"
-        self.query_one("#rb-log", RichLog).write(Text(cut))
+        self.query_one("#rb-log", RichLog).write(Text(visible(cut)))
 
     # -- outcomes --------------------------------------------------------------
     def _after_change(self) -> None:
@@ -323,7 +325,7 @@ class RunbookRunScreen(RunLeaseScreen):
         step = self.session.runbook.steps[index]
         refusal = self.session.refusal(step)
         if refusal is not None:
-            self.notify(refusal, severity="warning", markup=False)
+            self.notify(visible(refusal), severity="warning", markup=False)
             return
         if step.kind == "command" and not self.session.state.dry_run:
             command = self.session.command_for(step)

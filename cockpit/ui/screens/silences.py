@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 from cockpit.model.alerts import Alert
 from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, matches_no_alert
+from cockpit.model.text import visible
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 ORDER = {"active": 0, "pending": 1, "expired": 2}
@@ -113,7 +114,7 @@ class SilencesScreen(ModalScreen[None]):
         text = f"{live} active or pending, {len(silences) - live} recently expired"
         if not silences:
             text = "No silences in Alertmanager. n creates one."
-        message.update(Text(f"{text}{' · ' + note if note else ''}"))
+        message.update(Text(f"{text}{' · ' + visible(note) if note else ''}"))
 
     def selected(self) -> Silence | None:
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from cockpit.model.text import terminal_safe
+from cockpit.model.text import visible, visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
 
 
@@ -38,9 +38,9 @@ def describe_event(event: TimelineEvent, zone: tzinfo | None) -> Text:
     text = Text()
     for name, value in head:
         text.append(f"{name:<10} ", style="bold")
-        text.append(terminal_safe(value) + "\n")
+        text.append(visible(value) + "\n")
     text.append("\n")
-    text.append(terminal_safe(event_text(event)))
+    text.append(visible_lines(event_text(event)))
     return text
 
 
