@@ -94,10 +94,10 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _run(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
-    import httpx
+    from cockpit.sources.clients import async_client
 
     async def go() -> T:
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16)) as client:
+        async with async_client() as client:
             return await work(client)
 
     return asyncio.run(go())

@@ -106,13 +106,11 @@ def test_prometheus_query_against_a_closed_port_is_connection_refused() -> None:
 
 
 def test_only_400_and_422_are_a_refused_query() -> None:
-    from prometheus_api_client.exceptions import PrometheusApiClientException
+    from cockpit.sources.prometheus import QueryRefused, refused
 
-    from cockpit.sources.prometheus import QueryRefused, _refused
-
-    bad = _refused(PrometheusApiClientException("HTTP Status Code 400 (b'parse error')"))
+    bad = refused(400, b'{"status":"error","errorType":"bad_data","error":"parse error"}')
     assert isinstance(bad, QueryRefused) and "parse error" in str(bad)
     for code in (401, 429, 503):
-        other = _refused(PrometheusApiClientException(f"HTTP Status Code {code} (b'')"))
+        other = refused(code, b"")
         assert not isinstance(other, QueryRefused)
         assert str(other) == f"request failed (HTTP {code})"
