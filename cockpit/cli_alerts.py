@@ -1,7 +1,8 @@
 """`cockpit alerts`, `cockpit ack`, `cockpit unack` and `cockpit silence list|add|expire`.
 
 Exit codes: 0 done, 1 nothing matched (no such alert or ack), 2 bad input, read-only
-mode, an Alertmanager refusal, or Alertmanager unreachable (cannot tell).
+mode, an Alertmanager refusal, or Alertmanager unreachable (cannot tell); `alerts` 4 when
+the list is partial (Prometheus did not answer: pending alerts unknown).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 if TYPE_CHECKING:
     import httpx
@@ -169,16 +170,20 @@ def alerts_command(args: argparse.Namespace) -> int:
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return _fail(f"Cannot tell: Alertmanager: {snapshot.freshness.error}")
+    if config.alertmanager is None and snapshot.pending_error:
+        return _fail(f"Cannot tell: Prometheus: {snapshot.pending_error}")
     silences = snapshot.silence_index()
     alerts = [a for a in snapshot.alerts if matches_all(matchers, a.labels)]
+    # A list without the pending alerts must not read as complete, to a person or a script.
+    done = EXIT_PARTIAL if snapshot.pending_error else EXIT_OK
+    if snapshot.pending_error:
+        print(f"warning: pending alerts unknown: {snapshot.pending_error}", file=sys.stderr)
     if args.json:
         print(_dump([_alert_json(a, silences) for a in alerts]))
-        return EXIT_OK
-    if snapshot.pending_error:
-        print(f"(pending alerts unknown: {snapshot.pending_error})", file=sys.stderr)
+        return done
     if not alerts:
         print("No alerts" + (" match the filter." if matchers else " firing."))
-        return EXIT_OK
+        return done
     now = _now()
     from cockpit.ui.format import label_summary
 
@@ -196,7 +201,7 @@ def alerts_command(args: argparse.Namespace) -> int:
     for line in lines:
         fixed = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
         print(f"{fixed}  {line[6]}  {line[7]}")
-    return EXIT_OK
+    return done
 
 
 def _find_alert(snapshot: AlertSnapshot, prefix: str) -> Alert | str:

@@ -43,6 +43,14 @@ READ_SLACK = 1.0
 DEFAULT_TLS = Tls()
 
 
+class DeadlinePassed(SourceError):
+    """The whole answer did not arrive within the deadline."""
+
+
+class Redirected(SourceError):
+    """The server sent the request to another origin; it was not followed."""
+
+
 def tls_extension(tls: Tls) -> dict[str, Any]:
     """The request extensions that make ``async_client()`` use ``tls`` for a request."""
     return {TLS_EXTENSION: tls}
@@ -178,7 +186,7 @@ async def _fetch(
                     await _read(response, max_body), request.url.path,
                 )  # fmt: skip
             if origin(target.url) != origin(request.url):
-                raise SourceError(
+                raise Redirected(
                     f"{request.url.path} redirected to another origin ({_where(target.url)});"
                     " not followed"
                 )
@@ -215,7 +223,7 @@ async def fetch(
         async with asyncio.timeout(deadline):
             return await _fetch(client, request, basic, max_body)
     except TimeoutError:
-        raise SourceError(f"no complete answer within {deadline:g} s") from None
+        raise DeadlinePassed(f"no complete answer within {deadline:g} s") from None
 
 
 def run_blocking(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:

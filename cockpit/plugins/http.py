@@ -1,0 +1,72 @@
+"""HTTP for plugins, through the cockpit's one client factory: the same TLS settings,
+deadline on the whole answer and redirect rule as the cockpit's own requests.
+
+Blocking calls, for a notifier's delivery thread or an alert source's ``fetch``. Failure
+messages never quote the URL (a webhook URL is a secret).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cockpit.config import Tls
+from cockpit.plugins.contract import PluginError
+from cockpit.sources.clients import DeadlinePassed, Redirected, fetch, run_blocking
+from cockpit.sources.errors import SourceError
+
+TLS_KEYS = ("verify", "ca_file", "cert_file", "key_file")
+
+
+def tls_option(options: Mapping[str, Any], key: str = "tls") -> Tls:
+    """A plugin's ``tls = { verify, ca_file, cert_file, key_file }`` option."""
+    raw = options.get(key, {})
+    if not isinstance(raw, Mapping) or not set(raw) <= set(TLS_KEYS):
+        raise PluginError(f"option {key}: a table with any of {', '.join(TLS_KEYS)}")
+    verify = raw.get("verify", True)
+    if not isinstance(verify, bool):
+        raise PluginError(f"option {key}.verify: true or false")
+    files: dict[str, Path | None] = {}
+    for name in TLS_KEYS[1:]:
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            raise PluginError(f"option {key}.{name}: a file path")
+        files[name] = Path(value).expanduser() if value else None
+    return Tls(verify, files["ca_file"], files["cert_file"], files["key_file"])
+
+
+def post_json(
+    url: str,
+    body: Any,
+    *,
+    deadline: float,
+    tls: Tls | None = None,
+    headers: Mapping[str, str] | None = None,
+    max_body: int = 64 * 1024,
+) -> int:
+    """POST ``body`` as JSON; the receiver's status code, or ``PluginError`` saying why
+    there is none (no answer within ``deadline`` seconds, unreachable, redirected)."""
+
+    async def go(client: httpx.AsyncClient) -> int:
+        answer = await fetch(
+            client, "POST", url, deadline=deadline, tls=tls or Tls(), headers=headers,
+            json_body=body, max_body=max_body,
+        )  # fmt: skip
+        return answer.status
+
+    try:
+        return run_blocking(go)
+    except DeadlinePassed:
+        raise PluginError(f"no answer within {deadline:g} s") from None
+    except Redirected:
+        raise PluginError("the receiver redirected to another origin; not followed") from None
+    except SourceError as exc:  # TLS files, a too large answer: no URL in these
+        raise PluginError(str(exc)) from None
+    except httpx.TransportError as exc:
+        # The type only: the text of a connection error may quote the URL.
+        raise PluginError(f"cannot reach the receiver ({type(exc).__name__})") from None
+    except httpx.HTTPError as exc:
+        raise PluginError(f"request failed ({type(exc).__name__})") from None
