@@ -7,6 +7,7 @@ Modes (``FaultServer.mode`` can change while it runs, to test recovery):
   body for the path when there is no upstream
 - ``hang``: read the request, never answer
 - ``trickle``: send the headers, then one byte of a valid body every ``trickle_every`` s
+- ``stall``: send the headers, then nothing (a read timeout, not a connect failure)
 - ``500``: HTTP 500 with a JSON error; ``html502``: HTTP 502 with an HTML page
 - ``truncated``: a valid body cut in half, Content-Length promising all of it
 - ``wrong-shape``: HTTP 200 with JSON of the wrong shape (``{"unexpected": true}``)
@@ -155,6 +156,9 @@ class FaultServer:
                     if self.stopping.wait(self.trickle_every):
                         return
                     conn.sendall(padded[i : i + 1])
+            elif mode == "stall":
+                conn.sendall(_head("200 OK", {"Content-Length": str(len(valid))}))
+                self.stopping.wait()
             elif mode == "500":
                 conn.sendall(_answer("500 Internal Server Error", b'{"status":"error"}'))
             elif mode == "html502":
