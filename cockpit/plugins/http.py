@@ -7,6 +7,7 @@ messages never quote the URL (a webhook URL is a secret).
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import httpx
 
 from cockpit.config import Tls
 from cockpit.plugins.contract import PluginError
-from cockpit.sources.clients import DeadlinePassed, Redirected, fetch, run_blocking
+from cockpit.sources.clients import DeadlinePassed, Redirected, fetch, run_blocking, ssl_context
 from cockpit.sources.errors import SourceError
 
 TLS_KEYS = ("verify", "ca_file", "cert_file", "key_file")
@@ -36,6 +37,15 @@ def tls_option(options: Mapping[str, Any], key: str = "tls") -> Tls:
             raise PluginError(f"option {key}.{name}: a file path")
         files[name] = Path(value).expanduser() if value else None
     return Tls(verify, files["ca_file"], files["cert_file"], files["key_file"])
+
+
+def tls_context(tls: Tls) -> ssl.SSLContext:
+    """The SSL context the cockpit builds for ``tls`` (for plugins that open their own
+    connections); ``PluginError`` when a file it names cannot be read."""
+    try:
+        return ssl_context(tls)
+    except SourceError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def post_json(

@@ -168,3 +168,22 @@ def test_probes_honour_tls(tls_alertmanager: str, pki: Pki) -> None:
     results = {r.name: r for r in check_once(load(path).probes)}
     assert results["trusted"].ok, results["trusted"].reason
     assert not results["untrusted"].ok and results["untrusted"].category == "tls"
+
+
+def test_the_tlscert_probe_kind_honours_the_probes_ca_file(tls_alertmanager: str, pki: Pki) -> None:
+    import asyncio
+
+    pytest.importorskip("cockpit_tlscert")
+    from cockpit_tlscert import TlsCertProbe
+
+    from cockpit.config import ProbeConfig, Tls
+    from cockpit.model.conditions import parse_condition
+
+    target = tls_alertmanager.replace("https://", "tlscert://")
+    conditions = [parse_condition("[CERTIFICATE_EXPIRATION] > 1h")]
+    kind = TlsCertProbe({})
+    trusted = ProbeConfig("cert", target, tls=Tls(ca_file=pki.ca))
+    untrusted = ProbeConfig("cert", target)
+    assert asyncio.run(kind.run(trusted, conditions)).ok
+    result = asyncio.run(kind.run(untrusted, conditions))
+    assert not result.ok and result.category == "tls"
