@@ -6,7 +6,8 @@ for every SLO at once (each SLO's ratio tagged with a `cockpit_slo` label and jo
 broken), that window falls back to one query per SLO, so the broken SLO shows
 Prometheus's own message and the others still work.
 
-Blocking (prometheus-api-client): run it in a thread worker, never on the UI loop.
+Blocking (``PrometheusQueries``): run it in a thread worker, never on the UI loop. A cycle
+has a deadline (``CYCLE_FACTOR`` times the endpoint's timeout) shared by its queries.
 """
 
 from __future__ import annotations
