@@ -47,6 +47,10 @@ class DeadlinePassed(SourceError):
     """The whole answer did not arrive within the deadline."""
 
 
+class TooLarge(SourceError):
+    """The answer is larger than the caller accepts; it was not read to the end."""
+
+
 class Redirected(SourceError):
     """The server sent the request to another origin; it was not followed."""
 
@@ -155,16 +159,17 @@ def _where(url: httpx.URL) -> str:
     return str(url.copy_with(query=None, fragment=None))
 
 
-async def _read(response: httpx.Response, max_body: int) -> bytes:
+async def read_body(response: httpx.Response, max_body: int = MAX_BODY) -> bytes:
+    """The body of a streamed response, or ``TooLarge`` past ``max_body`` bytes."""
     size = int(response.headers.get("content-length", "0") or 0)
     if size > max_body:
-        raise SourceError(f"answer too large ({size // 1_000_000} MB; limit {_mb(max_body)})")
+        raise TooLarge(f"answer too large ({size // 1_000_000} MB; limit {_mb(max_body)})")
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > max_body:
-            raise SourceError(f"answer too large (over {_mb(max_body)})")
+            raise TooLarge(f"answer too large (over {_mb(max_body)})")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -183,7 +188,7 @@ async def _fetch(
             if target is None:
                 return Answer(
                     response.status_code, response.headers,
-                    await _read(response, max_body), request.url.path,
+                    await read_body(response, max_body), request.url.path,
                 )  # fmt: skip
             if origin(target.url) != origin(request.url):
                 raise Redirected(

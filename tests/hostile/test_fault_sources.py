@@ -92,3 +92,21 @@ def test_a_secret_header_never_follows_a_redirect_to_another_origin(
 async def _alert_poll(config: Config) -> object:
     async with async_client() as client:
         return await AlertPoller(config).poll(client)
+
+
+def test_a_50_mb_health_body_fails_the_probe_as_too_large() -> None:
+    from cockpit.config import ProbeConfig
+    from cockpit.model.conditions import parse_condition
+    from cockpit.model.probes import ProbeResult
+    from cockpit.sources.probes import run_probe_bounded
+
+    async def go() -> ProbeResult:
+        with FaultServer("50mb") as server:
+            probe = ProbeConfig("big", f"{server.url}/health", timeout=timedelta(seconds=5))
+            async with async_client() as client:
+                conditions = [parse_condition("[STATUS] == 200")]
+                return await run_probe_bounded(client, probe, conditions)
+
+    result = asyncio.run(go())
+    assert not result.ok and result.category == "body"
+    assert result.reason.startswith("answer too large")
