@@ -134,3 +134,27 @@ def test_alerts_with_only_prometheus_down_cannot_tell(capsys: pytest.CaptureFixt
     path.write_text(f'[prometheus]\nurl = "{refused_url()}"\ntimeout = "{TIMEOUT}s"\n')
     assert cli.main(["alerts", "--json"]) == 2
     assert "Cannot tell: Prometheus: connection refused" in capsys.readouterr().err
+
+
+def test_slo_check_as_a_process_ends_against_a_trickling_prometheus(tmp_path: Path) -> None:
+    """The deploy gate in a pipeline: the real process, not an in-process call. Its
+    start-up is measured on a refused port, so a busy machine does not fail the test."""
+    import subprocess
+    import sys
+
+    def slo_check() -> tuple[subprocess.CompletedProcess[str], float]:
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "cockpit", "slo", "check"],
+            capture_output=True, text=True, timeout=60, env=dict(os.environ),
+        )  # fmt: skip
+        return done, time.monotonic() - started
+
+    write_config(refused_url(), refused_url())
+    _, start_up = slo_check()
+    with FaultServer("trickle", trickle_every=0.05) as server:
+        write_config(server.url, server.url)
+        done, elapsed = slo_check()
+    assert done.returncode == 2, done.stderr
+    assert "Cannot tell: Prometheus did not answer (no complete answer within" in done.stderr
+    assert elapsed - start_up < CYCLE + 2
