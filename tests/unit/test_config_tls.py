@@ -29,7 +29,7 @@ def test_endpoints_and_probes_read_every_tls_key(tmp_path: Path) -> None:
 
 
 def test_a_key_without_its_certificate_is_a_problem(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"prometheus.tls.key_file: a key_file needs its cert_file"):
+    with pytest.raises(ConfigError, match=r"tls.key_file: a key_file needs its cert_file"):
         _parse('[prometheus]\nurl = "https://p"\ntls = { key_file = "/k" }\n', tmp_path)
 
 
