@@ -12,9 +12,9 @@ from cockpit.plugins.contract import (
     PluginError,
     ProbeKind,
 )
-from cockpit.plugins.http import post_json, tls_context, tls_option
+from cockpit.plugins.http import get_json, post_json, tls_context, tls_option
 
 __all__ = [
     "GROUP", "AlertSource", "Notifier", "Plugin", "PluginError", "ProbeKind",
-    "post_json", "tls_context", "tls_option",
+    "get_json", "post_json", "tls_context", "tls_option",
 ]  # fmt: skip

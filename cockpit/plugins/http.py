@@ -16,7 +16,15 @@ import httpx
 
 from cockpit.config import Tls
 from cockpit.plugins.contract import PluginError
-from cockpit.sources.clients import DeadlinePassed, Redirected, fetch, run_blocking, ssl_context
+from cockpit.sources.clients import (
+    MAX_BODY,
+    Answer,
+    DeadlinePassed,
+    Redirected,
+    fetch,
+    run_blocking,
+    ssl_context,
+)
 from cockpit.sources.errors import SourceError
 
 TLS_KEYS = ("verify", "ca_file", "cert_file", "key_file")
@@ -59,24 +67,55 @@ def post_json(
 ) -> int:
     """POST ``body`` as JSON; the receiver's status code, or ``PluginError`` saying why
     there is none (no answer within ``deadline`` seconds, unreachable, redirected)."""
+    answer = _request("POST", url, deadline, tls, headers, max_body, "receiver", json_body=body)
+    return answer.status
 
-    async def go(client: httpx.AsyncClient) -> int:
-        answer = await fetch(
-            client, "POST", url, deadline=deadline, tls=tls or Tls(), headers=headers,
-            json_body=body, max_body=max_body,
+
+def get_json(
+    url: str,
+    *,
+    deadline: float,
+    tls: Tls | None = None,
+    headers: Mapping[str, str] | None = None,
+    max_body: int = MAX_BODY,
+) -> Any:
+    """GET ``url`` and decode its JSON (for an alert source's ``fetch``); ``PluginError``
+    for no answer within ``deadline`` seconds, a status other than 2xx, or no JSON."""
+    answer = _request("GET", url, deadline, tls, headers, max_body, "server")
+    if not 200 <= answer.status < 300:
+        raise PluginError(f"the server answered {answer.status}")
+    try:
+        return answer.json()
+    except ValueError:
+        raise PluginError("the server did not answer JSON") from None
+
+
+def _request(
+    method: str,
+    url: str,
+    deadline: float,
+    tls: Tls | None,
+    headers: Mapping[str, str] | None,
+    max_body: int,
+    who: str,
+    json_body: Any = None,
+) -> Answer:
+    async def go(client: httpx.AsyncClient) -> Answer:
+        return await fetch(
+            client, method, url, deadline=deadline, tls=tls or Tls(), headers=headers,
+            json_body=json_body, max_body=max_body,
         )  # fmt: skip
-        return answer.status
 
     try:
         return run_blocking(go)
     except DeadlinePassed:
         raise PluginError(f"no answer within {deadline:g} s") from None
     except Redirected:
-        raise PluginError("the receiver redirected to another origin; not followed") from None
+        raise PluginError(f"the {who} redirected to another origin; not followed") from None
     except SourceError as exc:  # TLS files, a too large answer: no URL in these
         raise PluginError(str(exc)) from None
     except httpx.TransportError as exc:
         # The type only: the text of a connection error may quote the URL.
-        raise PluginError(f"cannot reach the receiver ({type(exc).__name__})") from None
+        raise PluginError(f"cannot reach the {who} ({type(exc).__name__})") from None
     except httpx.HTTPError as exc:
         raise PluginError(f"request failed ({type(exc).__name__})") from None

@@ -38,3 +38,21 @@ def test_incident_create_says_the_webhook_failed_within_its_deadline(
     assert elapsed < 2 * TIMEOUT + 2
     assert "Plugin webhook could not deliver incident_created: no answer within 0.5 s" in err
     assert "XYZ" not in err  # the URL is a secret
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [("trickle", "no answer within 0.5 s"), ("html502", "the server answered 502"),
+     ("redirect", "the server redirected to another origin; not followed")],
+)  # fmt: skip
+def test_plugin_get_json_is_bounded_and_says_why(mode: str, reason: str) -> None:
+    from cockpit.plugins import PluginError, get_json
+
+    with FaultServer("ok") as elsewhere:
+        with FaultServer(mode, trickle_every=0.05, redirect_to=elsewhere.url) as server:
+            started = time.monotonic()
+            with pytest.raises(PluginError) as caught:
+                get_json(f"{server.url}/api/alerts?token=XYZ", deadline=TIMEOUT)
+            assert time.monotonic() - started < TIMEOUT + 2
+        assert elsewhere.requests == []
+    assert str(caught.value) == reason
