@@ -155,13 +155,15 @@ def origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 
 def _where(url: httpx.URL) -> str:
-    """Where a redirect pointed, without its query (which could carry anything)."""
-    return str(url.copy_with(query=None, fragment=None))
+    """Where a redirect pointed, without credentials or query (which could carry anything)."""
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{url.scheme}://{url.host}{port}{url.path}"
 
 
 async def read_body(response: httpx.Response, max_body: int = MAX_BODY) -> bytes:
     """The body of a streamed response, or ``TooLarge`` past ``max_body`` bytes."""
-    size = int(response.headers.get("content-length", "0") or 0)
+    declared = response.headers.get("content-length", "")
+    size = int(declared) if declared.isdigit() else 0
     if size > max_body:
         raise TooLarge(f"answer too large ({size // 1_000_000} MB; limit {_mb(max_body)})")
     chunks: list[bytes] = []

@@ -44,13 +44,14 @@ def test_a_redirect_to_another_origin_is_not_followed_and_says_where() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
         if request.url.host == "prom.test":
-            return httpx.Response(302, headers={"Location": "http://evil.test:8080/x?token=1"})
+            where = "http://user:pw@evil.test:8080/x?token=1"
+            return httpx.Response(302, headers={"Location": where})
         return httpx.Response(200, json={"status": "success", "data": {}})
 
     with pytest.raises(Redirected) as caught:
         _fetch(handler, headers={"X-Scope-OrgID": "s3cret"})
     assert "redirected to another origin (http://evil.test:8080/x)" in str(caught.value)
-    assert "token" not in str(caught.value)
+    assert "token" not in str(caught.value) and "pw" not in str(caught.value)
     assert seen == ["http://prom.test/api/v1/alerts"]  # nothing went to evil.test
 
 
