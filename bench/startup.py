@@ -8,8 +8,7 @@ import time
 
 import httpx
 
-MODULES = ("cockpit.cli", "cockpit.config", "httpx", "prometheus_api_client", "textual.app",
-           "cockpit.ui.app")  # fmt: skip
+MODULES = ("cockpit.cli", "cockpit.config", "httpx", "textual.app", "cockpit.ui.app")
 
 
 def import_seconds(module: str, runs: int = 5) -> float:

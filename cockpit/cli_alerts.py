@@ -2,7 +2,8 @@
 
 Exit codes: 0 done (also: already acked, already expired), 1 nothing matched (no such
 alert, ack or silence id), 2 bad input (an ambiguous id, a wide silence not confirmed),
-read-only mode, an Alertmanager refusal, or Alertmanager unreachable (cannot tell).
+read-only mode, an Alertmanager refusal, or Alertmanager unreachable (cannot tell);
+`alerts` 4 when the list is partial (Prometheus did not answer: pending alerts unknown).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from cockpit.cli_alert_format import (
     silence_json,
     silence_line,
 )
-from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 if TYPE_CHECKING:
     import httpx
@@ -116,10 +117,10 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _run(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
-    import httpx
+    from cockpit.sources.clients import async_client
 
     async def go() -> T:
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16)) as client:
+        async with async_client() as client:
             return await work(client)
 
     return asyncio.run(go())
@@ -170,16 +171,20 @@ def alerts_command(args: argparse.Namespace) -> int:
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return _fail(f"Cannot tell: Alertmanager: {snapshot.freshness.error}")
+    if config.alertmanager is None and snapshot.pending_error:
+        return _fail(f"Cannot tell: Prometheus: {snapshot.pending_error}")
     silences = snapshot.silence_index()
     alerts = [a for a in snapshot.alerts if matches_all(matchers, a.labels)]
+    # A list without the pending alerts must not read as complete, to a person or a script.
+    done = EXIT_PARTIAL if snapshot.pending_error else EXIT_OK
+    if snapshot.pending_error:
+        print(f"warning: pending alerts unknown: {snapshot.pending_error}", file=sys.stderr)
     if args.json:
         print(_dump([alert_json(a, silences) for a in alerts]))
-        return EXIT_OK
-    if snapshot.pending_error:
-        print(f"(pending alerts unknown: {snapshot.pending_error})", file=sys.stderr)
+        return done
     if not alerts:
         print("No alerts" + (" match the filter." if matchers else " firing."))
-        return EXIT_OK
+        return done
     now = _now()
     from cockpit.model.text import visible
     from cockpit.ui.format import label_summary
@@ -199,7 +204,7 @@ def alerts_command(args: argparse.Namespace) -> int:
     for line in lines:
         fixed = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
         print(f"{fixed}  {line[6]}  {line[7]}")
-    return EXIT_OK
+    return done
 
 
 def _record(config: Config, write: Callable[[Any], object]) -> str | None:

@@ -52,8 +52,12 @@ class Auth:
 
 @dataclass(frozen=True)
 class Tls:
+    """How to trust a server and, with ``cert_file``, how to prove who we are to it."""
+
     verify: bool = True
-    ca_file: Path | None = None
+    ca_file: Path | None = None  # trust only this CA bundle (a private CA)
+    cert_file: Path | None = None  # a client certificate (PEM), with its key in key_file
+    key_file: Path | None = None  # None: the key is in cert_file
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class ProbeConfig:
     # A readiness probe in a declared degraded mode may answer 503 {"status": "degraded"}:
     # with degraded_ok that counts as up (marked degraded), not as a failure.
     degraded_ok: bool = False
+    tls: Tls = field(default_factory=Tls)
 
 
 @dataclass(frozen=True)
@@ -407,12 +412,7 @@ def _endpoint(check: Checker, key: str, raw: object, *, default_refresh: float) 
         if kind == "basic" and username is None:
             check.problem(f"{key}.auth.username", "basic auth needs a username")
         auth = Auth(kind=kind, secret=secret, username=username)
-    tls_table = check.table(table.get("tls", {}), f"{key}.tls", {"verify", "ca_file"})
-    ca_file = check.string(tls_table, f"{key}.tls", "ca_file", default="")
-    tls = Tls(
-        verify=check.boolean(tls_table, f"{key}.tls", "verify", default=True),
-        ca_file=Path(ca_file).expanduser() if ca_file else None,
-    )
+    tls = _tls(check, key, table)
     # Read every key before giving up on a bad url, so all problems are reported at once.
     timeout = check.duration(table, key, "timeout", default=timedelta(seconds=5))
     refresh = check.duration(table, key, "refresh", default=timedelta(seconds=default_refresh))
@@ -427,6 +427,21 @@ def _endpoint(check: Checker, key: str, raw: object, *, default_refresh: float) 
         tls=tls,
         headers=headers,
     )
+
+
+def _tls(check: Checker, key: str, table: Mapping[str, Any]) -> Tls:
+    """``tls = { verify, ca_file, cert_file, key_file }``; the files are read when the
+    client is built, so a missing one is a source error then (and in `cockpit doctor`)."""
+    allowed = {"verify", "ca_file", "cert_file", "key_file"}
+    tls_table = check.table(table.get("tls", {}), f"{key}.tls", allowed)
+    files: dict[str, Path | None] = {}
+    for name in ("ca_file", "cert_file", "key_file"):
+        text = check.string(tls_table, f"{key}.tls", name, default="")
+        files[name] = Path(text).expanduser() if text else None
+    if files["key_file"] is not None and files["cert_file"] is None:
+        check.problem(f"{key}.tls.key_file", "a key_file needs its cert_file")
+    verify = check.boolean(tls_table, f"{key}.tls", "verify", default=True)
+    return Tls(verify, files["ca_file"], files["cert_file"], files["key_file"])
 
 
 def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
@@ -483,7 +498,7 @@ def _probe(
 ) -> ProbeConfig | None:
     keys = {
         "name", "url", "method", "interval", "timeout", "conditions", "headers", "component",
-        "failure_threshold", "success_threshold", "degraded_ok",
+        "failure_threshold", "success_threshold", "degraded_ok", "tls",
     }  # fmt: skip
     table = check.table(raw, key, keys)
     name = check.string(table, key, "name", required=True)
@@ -507,6 +522,7 @@ def _probe(
     headers = check.headers(table, key)
     component = check.string(table, key, "component", default="")
     degraded_ok = check.boolean(table, key, "degraded_ok", default=False)
+    tls = _tls(check, key, table)
     if url is not None and url.startswith("tcp://") and urlsplit(url).port is None:
         check.problem(f"{key}.url", f"{url!r} needs a port, like tcp://db.internal:5432")
         url = None
@@ -524,4 +540,5 @@ def _probe(
         failure_threshold=failure,
         success_threshold=success,
         degraded_ok=degraded_ok,
+        tls=tls,
     )

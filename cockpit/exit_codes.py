@@ -6,3 +6,4 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # a check failed (doctor found a problem, a secret is not set)
 EXIT_USAGE = 2  # bad input: usage, config problems, a refused fault
 EXIT_STACK = 3  # the demo stack could not start
+EXIT_PARTIAL = 4  # an answer with a part unknown (`alerts`: Prometheus' pending alerts)

@@ -12,5 +12,9 @@ from cockpit.plugins.contract import (
     PluginError,
     ProbeKind,
 )
+from cockpit.plugins.http import get_json, post_json, tls_context, tls_option
 
-__all__ = ["GROUP", "AlertSource", "Notifier", "Plugin", "PluginError", "ProbeKind"]
+__all__ = [
+    "GROUP", "AlertSource", "Notifier", "Plugin", "PluginError", "ProbeKind",
+    "get_json", "post_json", "tls_context", "tls_option",
+]  # fmt: skip

@@ -260,7 +260,8 @@ class PluginHost:
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish queued deliveries (bounded), unhook everything, close the plugins."""
-        self.flush(timeout)
+        if not self.flush(timeout):
+            self.report(f"notifications still being delivered after {timeout:g} s: abandoned")
         for name, plugin in list(self.plugins.items()):
             notify.unsubscribe(f"plugin:{name}")
             probe_source.PROBE_KINDS.pop(name, None)

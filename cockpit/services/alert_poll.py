@@ -22,7 +22,10 @@ from cockpit.sources.errors import SourceError
 # Alert sources from plugins, by name (the plugin host registers them at start-up). Each
 # is called in a thread once per cycle; its alerts join Alertmanager's.
 ALERT_SOURCES: dict[str, Callable[[], Sequence[alert_model.Alert]]] = {}
-ALERT_SOURCE_TIMEOUT = 30.0  # seconds
+ALERT_SOURCE_TIMEOUT = 30.0  # seconds, at most; never longer than the cycle's deadline
+# A cycle may take this many times the longest endpoint timeout; each request is bounded
+# by its own endpoint's timeout already, so this catches what lies between them.
+CYCLE_FACTOR = 2.0
 
 
 def _problem(result: object) -> str | None:
@@ -47,8 +50,26 @@ class AlertPoller:
         self._groups: dict[str, str] = {}
         self._rules: tuple[alert_model.RuleHealth, ...] = ()
 
+    def cycle_seconds(self) -> float:
+        """The deadline of one cycle: a cycle that passes it is abandoned, marked stale."""
+        endpoints = (self.config.alertmanager, self.config.prometheus)
+        timeouts = [e.timeout.total_seconds() for e in endpoints if e is not None]
+        return CYCLE_FACTOR * max(timeouts, default=5.0)
+
     async def poll(self, client: httpx.AsyncClient) -> AlertSnapshot:
-        now = datetime.now(UTC)
+        """One cycle; past ``cycle_seconds()`` it is abandoned and the last alerts are kept,
+        marked with the reason."""
+        seconds = self.cycle_seconds()
+        try:
+            async with asyncio.timeout(seconds):
+                results = await self._ask(client)
+        except TimeoutError:
+            reason = f"no complete answer within {seconds:g} s"
+            self.freshness = self.freshness.failed(datetime.now(UTC), reason)
+            return self.snapshot(reason, reason)
+        return await self._apply(results)
+
+    async def _ask(self, client: httpx.AsyncClient) -> dict[str, Any]:
         am, prom = self.config.alertmanager, self.config.prometheus
         tasks: dict[str, Awaitable[Any]] = {}
         if am is not None:
@@ -65,7 +86,11 @@ class AlertPoller:
             # A bug (not a source failure) surfaces as the cycle's internal error.
             if isinstance(result, BaseException) and not isinstance(result, Exception):
                 raise result
+        return results
 
+    async def _apply(self, results: dict[str, Any]) -> AlertSnapshot:
+        now = datetime.now(UTC)
+        am = self.config.alertmanager
         pending: list[alert_model.Alert] = []
         pending_result = results.get("pending")
         pending_error = _problem(pending_result)
@@ -134,12 +159,13 @@ class AlertPoller:
         """Every plugin source's alerts; a failing source keeps its last ones, named."""
         alerts: list[alert_model.Alert] = []
         errors: list[str] = []
+        wait = min(ALERT_SOURCE_TIMEOUT, self.cycle_seconds())
         for name, fetch in list(ALERT_SOURCES.items()):
             try:
-                fetched = await asyncio.wait_for(asyncio.to_thread(fetch), ALERT_SOURCE_TIMEOUT)
+                fetched = await asyncio.wait_for(asyncio.to_thread(fetch), wait)
                 self._from_plugins[name] = tuple(fetched)
             except TimeoutError:
-                errors.append(f"{name}: no answer in {ALERT_SOURCE_TIMEOUT:g} s")
+                errors.append(f"{name}: no answer in {wait:g} s")
             except Exception as exc:  # the host has already judged and reported it
                 errors.append(f"{name}: {exc}")
             alerts.extend(self._from_plugins.get(name, ()))

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 from cockpit.config import Config, ConfigError, load
 from cockpit.secrets import SecretError, keyring_status
 from cockpit.sources import alertmanager, prometheus
+from cockpit.sources.clients import async_client
 from cockpit.sources.errors import SourceError
 from cockpit.store import StoreError
 from cockpit.store.db import inspect_readonly
@@ -48,7 +47,7 @@ def _config(path: Path) -> tuple[Check, Config | None]:
 
 async def _sources(config: Config) -> list[Check]:
     checks = []
-    async with httpx.AsyncClient() as client:
+    async with async_client() as client:
         if config.prometheus is None:
             checks.append(Check("prometheus", True, "not configured", False))
         else:

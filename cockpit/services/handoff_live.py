@@ -14,6 +14,7 @@ from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.silences import Silence
 from cockpit.services.alert_poll import AlertPoller
+from cockpit.sources.clients import async_client
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def fetch_live_blocking(config: Config) -> LiveState:
     """For the command line: one short-lived client, every request with its timeout."""
 
     async def run() -> LiveState:
-        async with httpx.AsyncClient() as client:
+        async with async_client() as client:
             return await fetch_live(config, client)
 
     return asyncio.run(run())

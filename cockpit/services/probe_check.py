@@ -14,6 +14,7 @@ import httpx
 from cockpit.config import Config, ProbeConfig
 from cockpit.model.conditions import parse_condition
 from cockpit.model.probes import ProbeResult
+from cockpit.sources.clients import async_client
 from cockpit.sources.probes import run_probe_bounded
 
 MAX_CONCURRENT = 10
@@ -55,7 +56,7 @@ async def _check(probes: Sequence[ProbeConfig], allow_degraded: bool) -> list[Pr
         async with limit:
             return await run_probe_bounded(client, probe, conditions, allow_degraded=allow_degraded)
 
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16)) as client:
+    async with async_client() as client:
         return list(await asyncio.gather(*(one(client, p) for p in probes)))
 
 

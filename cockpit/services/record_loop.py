@@ -22,6 +22,7 @@ from cockpit.services.incidents import announce_due_updates
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.recording import Recording
 from cockpit.services.slo_poll import SloPoller
+from cockpit.sources.clients import async_client
 from cockpit.store import Store, StoreError
 
 PROBE_TICK = 1.0  # seconds; each probe keeps its own interval (see ProbePoller)
@@ -99,7 +100,7 @@ class RecordLoop:
     async def run(self, stop: asyncio.Event) -> None:
         """Every cycle on its own interval until ``stop`` is set; one cycle failing (even
         with a bug) is said and the loop goes on."""
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=16)) as client:
+        async with async_client() as client:
             loops: list[Awaitable[None]] = [self._every(ANNOUNCE_EVERY, self._announce, stop)]
             if self.config.prometheus is not None and self.config.slos:
                 every = self.config.prometheus.refresh.total_seconds()

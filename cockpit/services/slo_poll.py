@@ -6,13 +6,15 @@ for every SLO at once (each SLO's ratio tagged with a `cockpit_slo` label and jo
 broken), that window falls back to one query per SLO, so the broken SLO shows
 Prometheus's own message and the others still work.
 
-Blocking (prometheus-api-client): run it in a thread worker, never on the UI loop.
+Blocking (``PrometheusQueries``): run it in a thread worker, never on the UI loop. A cycle
+has a deadline (``CYCLE_FACTOR`` times the endpoint's timeout) shared by its queries.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -35,6 +37,9 @@ from cockpit.sources.prometheus import PrometheusQueries, QueryRefused
 
 TAG = "cockpit_slo"
 ONE_HOUR = timedelta(hours=1)
+# A cycle asks a few queries in a row (one per window); together they may take this many
+# times the endpoint's timeout, each one its own timeout at most.
+CYCLE_FACTOR = 2.0
 
 
 def _promql_regex_literal(text: str) -> str:
@@ -173,13 +178,18 @@ class SloPoller:
 
     def poll(self) -> SloSnapshot:
         now = datetime.now(UTC)
-        if self._queries is None:
+        if self._queries is None or self.config.prometheus is None:
             return self.initial()
         self.evaluated_at = now.timestamp()
+        seconds = CYCLE_FACTOR * self.config.prometheus.timeout.total_seconds()
+        self._queries.deadline = time.monotonic() + seconds
+        self._queries.cycle_seconds = seconds
         try:
             answers = self._ask(self._queries, self.evaluated_at)
         except (SourceError, SecretError) as exc:
             return self.failed(now, str(exc))
+        finally:
+            self._queries.deadline = None
         self.queries_sent = answers.queries
         statuses = []
         for i, slo in enumerate(self.config.slos):

@@ -7,8 +7,9 @@ from typing import Any
 import httpx
 
 from cockpit.config import Endpoint
-from cockpit.sources.endpoint import get_json, request_settings_off_loop
-from cockpit.sources.errors import SourceError, describe_httpx_error
+from cockpit.sources.clients import Answer
+from cockpit.sources.endpoint import get_json, send
+from cockpit.sources.errors import SourceError
 
 
 async def fetch_alerts(client: httpx.AsyncClient, endpoint: Endpoint) -> list[dict[str, Any]]:
@@ -54,16 +55,16 @@ async def fetch_groups(client: httpx.AsyncClient, endpoint: Endpoint) -> list[di
     return [item for item in body if isinstance(item, dict)]
 
 
-def _refusal(response: httpx.Response) -> str:
+def _refusal(answer: Answer) -> str:
     # Alertmanager answers a refused silence with a JSON string (or plain text) saying why.
     try:
-        body = response.json()
+        body = answer.json()
     except ValueError:
-        body = response.text
+        body = answer.text
     if isinstance(body, dict):
         body = body.get("message") or body.get("error") or body
-    text = str(body).strip() or response.reason_phrase
-    return f"Alertmanager refused ({response.status_code}): {text[:300]}"
+    text = str(body).strip() or f"HTTP {answer.status}"
+    return f"Alertmanager refused ({answer.status}): {text[:300]}"
 
 
 async def _send(
@@ -72,24 +73,13 @@ async def _send(
     method: str,
     path: str,
     body: dict[str, Any] | None = None,
-) -> httpx.Response:
-    settings = await request_settings_off_loop(endpoint)
-    try:
-        response = await client.request(
-            method,
-            endpoint.url + path,
-            json=body,
-            headers=settings.headers,
-            auth=settings.basic_auth,
-            timeout=settings.timeout,
-        )
-    except httpx.HTTPError as exc:
-        raise SourceError(describe_httpx_error(exc)) from None
-    if response.status_code in (400, 404, 422):
-        raise AlertmanagerRefused(_refusal(response))
-    if response.status_code >= 300:
-        raise SourceError(f"HTTP {response.status_code} from {path}")
-    return response
+) -> Answer:
+    answer = await send(client, endpoint, method, path, json_body=body)
+    if answer.status in (400, 404, 422):
+        raise AlertmanagerRefused(_refusal(answer))
+    if answer.status >= 300:
+        raise SourceError(f"HTTP {answer.status} from {path}")
+    return answer
 
 
 async def post_silence(client: httpx.AsyncClient, endpoint: Endpoint, body: dict[str, Any]) -> str:

@@ -1,5 +1,6 @@
 """Turn an ``Endpoint`` from the config into request settings, resolving secrets late
-so a value never sits in a long-lived object that might be printed."""
+so a value never sits in a long-lived object that might be printed; ``send`` makes one
+request to an endpoint through ``clients.fetch`` (TLS, deadline, redirect policy)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import httpx
 
 from cockpit.config import Endpoint, SecretRef
 from cockpit.secrets import env_var, require_secret
+from cockpit.sources.clients import Answer, fetch
 from cockpit.sources.errors import SourceError, describe_httpx_error
 
 
@@ -20,20 +22,33 @@ from cockpit.sources.errors import SourceError, describe_httpx_error
 class RequestSettings:
     headers: dict[str, str]
     basic_auth: tuple[str, str] | None
-    verify: bool | str
-    timeout: float
+    timeout: float  # seconds for the whole answer
 
     def __repr__(self) -> str:  # never show header values: they may hold tokens
         return f"RequestSettings(headers={sorted(self.headers)}, timeout={self.timeout})"
 
 
+def _check_value(name: str, value: str, secret: str | None) -> None:
+    """HTTP header values are printable ASCII; say so instead of letting the request fail
+    later as something else. The value is never quoted: it may be a token."""
+    where = f"the secret {secret!r} for header {name}" if secret else f"header {name}"
+    if not value.isascii():
+        raise SourceError(f"{where} holds non-ASCII characters; header values must be ASCII")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise SourceError(f"{where} holds a control character (a newline?); remove it")
+
+
 def resolve_headers(headers: Mapping[str, str | SecretRef]) -> dict[str, str]:
+    """Header values with secrets filled in; ``SecretError`` when a secret is not set,
+    ``SourceError`` when a value cannot be sent (non-ASCII, control characters)."""
     resolved = {}
     for name, value in headers.items():
         if isinstance(value, SecretRef):
             resolved[name] = value.prefix + require_secret(value.name)
+            _check_value(name, resolved[name], value.name)
         else:
             resolved[name] = value
+            _check_value(name, value, None)
     return resolved
 
 
@@ -43,14 +58,12 @@ def request_settings(endpoint: Endpoint) -> RequestSettings:
     basic = None
     if endpoint.auth is not None:
         secret = require_secret(endpoint.auth.secret)
+        _check_value("Authorization", secret, endpoint.auth.secret)
         if endpoint.auth.kind == "basic":
             basic = (endpoint.auth.username or "", secret)
         else:
             headers["Authorization"] = f"Bearer {secret}"
-    verify: bool | str = endpoint.tls.verify
-    if endpoint.tls.verify and endpoint.tls.ca_file is not None:
-        verify = str(endpoint.tls.ca_file)
-    return RequestSettings(headers, basic, verify, endpoint.timeout.total_seconds())
+    return RequestSettings(headers, basic, endpoint.timeout.total_seconds())
 
 
 def _secret_names(headers: Mapping[str, str | SecretRef], endpoint: Endpoint | None) -> set[str]:
@@ -86,20 +99,35 @@ async def get_json(
 ) -> Any:
     """GET ``path`` on ``endpoint`` and decode JSON; failures become ``SourceError``.
 
-    ``what`` names the server expected there, for the message when something else answers.
+    The whole answer must arrive within the endpoint's timeout. ``what`` names the server
+    expected there, for the message when something else answers.
     """
-    settings = await request_settings_off_loop(endpoint)
+    answer = await send(client, endpoint, "GET", path, params=params)
+    if answer.status >= 300:
+        raise SourceError(f"HTTP {answer.status} from {path}")
     try:
-        response = await client.get(
-            endpoint.url + path,
-            params=params,
-            headers=settings.headers,
-            auth=settings.basic_auth,
-            timeout=settings.timeout,
-        )
-        response.raise_for_status()
-        return response.json()
-    except httpx.HTTPError as exc:
-        raise SourceError(describe_httpx_error(exc)) from None
+        return answer.json()
     except ValueError:
         raise SourceError(f"{path} did not answer JSON; is this {what}?") from None
+
+
+async def send(
+    client: httpx.AsyncClient,
+    endpoint: Endpoint,
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, str | float] | None = None,
+    json_body: Any = None,
+    form: Mapping[str, str | float] | None = None,
+) -> Answer:
+    """One request to ``endpoint`` with its headers, auth, TLS and deadline."""
+    settings = await request_settings_off_loop(endpoint)
+    try:
+        return await fetch(
+            client, method, endpoint.url + path, deadline=settings.timeout, tls=endpoint.tls,
+            headers=settings.headers, auth=settings.basic_auth, params=params,
+            json_body=json_body, form=form,
+        )  # fmt: skip
+    except httpx.HTTPError as exc:
+        raise SourceError(describe_httpx_error(exc)) from None

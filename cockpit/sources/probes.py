@@ -24,11 +24,13 @@ from cockpit.config import ProbeConfig
 from cockpit.model.conditions import Condition, Observation, evaluate
 from cockpit.model.probes import ConditionResult, ProbeResult, Response, children_of
 from cockpit.secrets import SecretError
+from cockpit.sources.clients import TooLarge, read_body, tls_extension
 from cockpit.sources.endpoint import resolve_headers_off_loop
-from cockpit.sources.errors import describe_httpx_error
+from cockpit.sources.errors import SourceError, describe_httpx_error
 
 TOTAL_GRACE = 1.0  # seconds beyond the probe's timeout for the whole response
 BODY_KEPT = 2000  # characters of the body kept for the detail view
+BODY_READ = 4 * 1024 * 1024  # bytes: a health body larger than this fails the probe
 # Never kept for display: they carry credentials or session tokens.
 HIDDEN_HEADERS = {"set-cookie", "authorization", "proxy-authorization", "www-authenticate"}
 
@@ -143,15 +145,27 @@ async def _http(client: httpx.AsyncClient, probe: ProbeConfig) -> _Seen:
         headers = await resolve_headers_off_loop(probe.headers)
     except SecretError as exc:
         return _Seen(Observation(), error=str(exc), category="secret")
+    except SourceError as exc:
+        return _Seen(Observation(), error=str(exc), category="connect")
     started = time.perf_counter()
     try:
+        # No redirect is followed (the client's rule): a probe judges the 3xx itself.
         async with client.stream(
-            probe.method, probe.url, headers=headers, timeout=probe.timeout.total_seconds()
+            probe.method,
+            probe.url,
+            headers=headers,
+            timeout=probe.timeout.total_seconds(),
+            extensions=tls_extension(probe.tls),
         ) as response:
             expires = _certificate_expiry(response)
-            raw = await response.aread()
+            raw = await read_body(response, BODY_READ)
     except httpx.InvalidURL as exc:
         return _Seen(Observation(), error=f"invalid URL: {exc}", category="connect")
+    except TooLarge as exc:
+        status = response.status_code
+        return _Seen(Observation(status=status), error=str(exc), category="body")
+    except SourceError as exc:  # the TLS files named in the probe's config cannot be read
+        return _Seen(Observation(), error=str(exc), category="tls")
     except httpx.HTTPError as exc:
         description = describe_httpx_error(exc)
         elapsed = (time.perf_counter() - started) * 1000

@@ -1,24 +1,27 @@
-"""Prometheus over HTTP: PromQL instant queries through prometheus-api-client
-(synchronous: call it from a thread worker) and alert/rule state through httpx.
+"""Prometheus over HTTP: PromQL instant and range queries, alert and rule state.
 
-The client is imported lazily (about 175 ms) and built with an explicit timeout and
-no retries: its defaults wait forever on a hung server and stall about 6 s retrying.
+Every call goes through ``clients.fetch`` (the endpoint's TLS, headers and auth, a
+deadline on the whole answer, no redirect to another origin). ``PrometheusQueries`` is
+the blocking face for thread workers; it replaced prometheus-api-client, whose calls
+read the body inside the library with per-read timeouts only, so a trickling server held
+them for as long as it trickled (see the README, "Deadlines").
 """
 
 from __future__ import annotations
 
+import json
 import math
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from cockpit.config import Endpoint
-from cockpit.sources.endpoint import get_json, request_settings
+from cockpit.sources.clients import run_blocking
+from cockpit.sources.endpoint import get_json, send
 from cockpit.sources.errors import SourceError
 
 
@@ -26,65 +29,29 @@ class QueryRefused(SourceError):
     """Prometheus answered 400 or 422: this query is wrong, not the server."""
 
 
-def _refused(exc: Exception) -> SourceError:
-    """prometheus-api-client raises one type for every non-200 answer: a 400/422 is a bad
-    query (try the SLOs one by one); a 401, 429 or 503 is the server (stop asking)."""
-    text = str(exc)
-    status = re.search(r"HTTP Status Code (\d+)", text)
-    code = int(status.group(1)) if status else 0
-    if code in (400, 422):
-        return QueryRefused(f"query refused: {text[:200]}")
-    return SourceError(f"request failed (HTTP {code})" if code else "request failed")
+def refused(status: int, body: bytes) -> SourceError:
+    """A non-200 answer to a query: a 400/422 is a bad query (try the SLOs one by one);
+    a 401, 429 or 503 is the server (stop asking)."""
+    if status in (400, 422):
+        return QueryRefused(f"query refused: {_error_text(body)[:200]}")
+    return SourceError(f"request failed (HTTP {status})")
 
 
-@contextmanager
-def _as_source_errors() -> Iterator[None]:
-    """Every way a prometheus-api-client call fails, as a SourceError with a short reason."""
-    import requests
-    from prometheus_api_client.exceptions import PrometheusApiClientException
-
+def _error_text(body: bytes) -> str:
+    """Prometheus' own words for a refusal: ``errorType: error`` from its JSON."""
     try:
-        yield
-    except requests.Timeout:
-        raise SourceError("timed out") from None
-    except requests.ConnectionError as exc:
-        reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
-        raise SourceError(reason) from None
-    except PrometheusApiClientException as exc:
-        raise _refused(exc) from None
-    except requests.RequestException as exc:
-        # Only the type: requests quotes invalid header values, and so tokens.
-        raise SourceError(f"request failed ({type(exc).__name__})") from None
-    except (ValueError, KeyError, TypeError):
-        raise SourceError("the answer was not a query result; is this Prometheus?") from None
+        answer = json.loads(body)
+    except ValueError:
+        return body.decode("utf-8", errors="replace").strip()
+    if isinstance(answer, dict) and answer.get("error"):
+        return f"{answer.get('errorType', 'error')}: {answer['error']}"
+    return str(answer)
 
 
 # Above this many characters a query goes in a POST body: proxies commonly refuse request
 # lines over 8 KiB, and the batched query for 100 SLOs is about 28 KB. Shorter queries stay
 # GETs, which read-only proxies in front of Prometheus are sure to let through.
 LONG_QUERY = 4000
-
-
-def _post_query(client: Any, expr: str, params: dict[str, float]) -> Any:
-    """``/api/v1/query`` as a form POST, which Prometheus answers like the GET.
-
-    prometheus-api-client always puts the query in the URL, even with ``method="POST"``."""
-    from prometheus_api_client.exceptions import PrometheusApiClientException
-
-    response = client._session.post(
-        f"{client.url}/api/v1/query",
-        data={"query": expr, **params},
-        headers=client.headers,
-        auth=client.auth,
-        verify=client._session.verify,
-        timeout=client._timeout,
-    )
-    if response.status_code != 200:
-        # The same text as the library's, so _refused reads the status the same way.
-        raise PrometheusApiClientException(
-            f"HTTP Status Code {response.status_code} ({response.content!r})"
-        )
-    return response.json()["data"]["result"]
 
 
 @dataclass(frozen=True)
@@ -94,63 +61,83 @@ class Sample:
 
 
 class PrometheusQueries:
-    """Blocking PromQL client; one per poll loop, used from one thread at a time."""
+    """Blocking PromQL client for thread workers (each call runs its own event loop).
+
+    ``deadline`` (a ``time.monotonic()`` value, or None) bounds a whole poll cycle: each
+    request gets the endpoint's timeout or what is left of the cycle, whichever is less.
+    """
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
-        self._client: Any = None
+        self.deadline: float | None = None
+        self.cycle_seconds = 0.0  # for the message when the cycle's time runs out
 
-    def _connect(self) -> Any:
-        if self._client is None:
-            from prometheus_api_client import PrometheusConnect
-            from urllib3.util.retry import Retry
+    def _path(self, path: str, params: Mapping[str, str | float], *, post: bool = False) -> Any:
+        limit: float | None = None
+        if self.deadline is not None:
+            limit = self.deadline - time.monotonic()
+            if limit <= 0:
+                raise SourceError(f"no complete answer within {self.cycle_seconds:g} s")
+        return run_blocking(lambda client: self._ask(client, path, params, post, limit))
 
-            settings = request_settings(self.endpoint)
-            client = PrometheusConnect(
-                url=self.endpoint.url,
-                headers=settings.headers,
-                disable_ssl=settings.verify is False,
-                retry=Retry(total=0, raise_on_status=False),
-                auth=settings.basic_auth,
-                timeout=settings.timeout,
-            )
-            if isinstance(settings.verify, str):
-                client._session.verify = settings.verify
-            self._client = client
-        return self._client
+    async def _ask(
+        self,
+        client: httpx.AsyncClient,
+        path: str,
+        params: Mapping[str, str | float],
+        post: bool,
+        limit: float | None,
+    ) -> Any:
+        endpoint = self.endpoint
+        if limit is not None and limit < endpoint.timeout.total_seconds():
+            endpoint = replace(endpoint, timeout=timedelta(seconds=limit))
+        if post:
+            answer = await send(client, endpoint, "POST", path, form=params)
+        else:
+            answer = await send(client, endpoint, "GET", path, params=params)
+        if answer.status != 200:
+            raise refused(answer.status, answer.body)
+        try:
+            body = answer.json()
+            result = body["data"]["result"]
+        except (ValueError, KeyError, TypeError):
+            raise SourceError("the answer was not a query result; is this Prometheus?") from None
+        if not isinstance(result, list):
+            raise SourceError("the answer was not a query result; is this Prometheus?")
+        return result
 
     def query(self, expr: str, at: float | None = None) -> list[Sample]:
         """Instant query; ``at`` (Unix seconds) pins the evaluation time, so the parts of a
         ratio asked in separate requests see the same data."""
-        client = self._connect()
-        params = {"time": at} if at is not None else {}
-        with _as_source_errors():
-            if len(expr) > LONG_QUERY:
-                result = _post_query(client, expr, params)
-            else:
-                result = client.custom_query(expr, params=params)
+        params: dict[str, str | float] = {"query": expr}
+        if at is not None:
+            params["time"] = at
+        result = self._path("/api/v1/query", params, post=len(expr) > LONG_QUERY)
         samples = []
         for item in result:
+            if not isinstance(item, dict):
+                raise SourceError("the answer was not a query result; is this Prometheus?")
             try:
                 value = float(item["value"][1])
             except (KeyError, IndexError, TypeError, ValueError):
                 value = math.nan
-            samples.append(Sample(dict(item.get("metric", {})), value))
+            metric = item.get("metric")
+            labels = {str(k): str(v) for k, v in metric.items()} if isinstance(metric, dict) else {}
+            samples.append(Sample(labels, value))
         return samples
 
     def range(self, expr: str, start: float, end: float, step: float) -> list[tuple[float, float]]:
         """``query_range`` of a single-series expression: (unix time, value) points."""
-        client = self._connect()
-        with _as_source_errors():
-            result = client.custom_query_range(
-                expr,
-                start_time=datetime.fromtimestamp(start, UTC),
-                end_time=datetime.fromtimestamp(end, UTC),
-                step=f"{max(step, 1):.0f}s",
-            )
-        if not result:
+        params: dict[str, str | float] = {
+            "query": expr, "start": start, "end": end, "step": f"{max(step, 1):.0f}s",
+        }  # fmt: skip
+        result = self._path("/api/v1/query_range", params, post=len(expr) > LONG_QUERY)
+        if not result or not isinstance(result[0], dict):
             return []
-        return [(float(t), float(v)) for t, v in result[0].get("values", [])]
+        try:
+            return [(float(t), float(v)) for t, v in result[0].get("values", [])]
+        except (TypeError, ValueError):
+            raise SourceError("the answer was not a range result; is this Prometheus?") from None
 
     def scalar(self, expr: str, at: float | None = None) -> float | None:
         """The single value of ``expr``; None when it returns nothing or NaN."""

@@ -21,6 +21,7 @@ from cockpit.model.snapshots import AlertSnapshot
 from cockpit.services import alert_actions
 from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
+from cockpit.sources.clients import async_client
 from cockpit.store import Store, StoreError
 from cockpit.store.acks import record_ack, record_silences_expired, record_unack
 from cockpit.store.incidents import get_incident, incidents_for_alert
@@ -86,7 +87,7 @@ class AlertController:
             return self.client_factory(), True
         if self.app.http is not None:
             return self.app.http, False
-        return httpx.AsyncClient(), True
+        return async_client(), True
 
     def _notify_error(self, what: str, exc: Exception) -> None:
         self.app.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)

@@ -43,6 +43,7 @@ from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.timeline_view import current_view
+from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
 from cockpit.store.handoffs import last_signed
@@ -190,7 +191,7 @@ class CockpitApp(VisibleNotifications):
         self.query_one(AlertsPane).update_snapshot(AlertSnapshot((), self._alerts.freshness), now)
         self.query_one(ProbesPane).update_snapshot(self._probes.snapshot(), now)
         if self.poll:
-            self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=16))
+            self.http = async_client()
             for source in ("slo", "alerts", "probes"):
                 self._arm(source, 0.0)
 

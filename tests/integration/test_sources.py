@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
-from cockpit.config import Config, load
+from cockpit.config import Config, Endpoint, load
 from cockpit.demo.stack import DemoStack
 from cockpit.model.probes import DOWN, UP
 from cockpit.model.snapshots import SloSnapshot
@@ -188,18 +188,17 @@ def _long_sum(terms: int) -> str:
 
 
 def test_a_long_query_goes_in_a_post_body(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    import requests
-
     assert config.prometheus is not None
     queries = prometheus.PrometheusQueries(config.prometheus)
     posted: list[str] = []
-    real_post = requests.Session.post
+    real_send = prometheus.send
 
-    def spy(self: requests.Session, url: str, **kwargs: object) -> requests.Response:
-        posted.append(url)
-        return real_post(self, url, **kwargs)  # type: ignore[arg-type]
+    async def spy(client: object, endpoint: Endpoint, method: str, path: str, **kw: Any) -> Any:
+        if method == "POST":
+            posted.append(endpoint.url + path)
+        return await real_send(client, endpoint, method, path, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(requests.Session, "post", spy)
+    monkeypatch.setattr(prometheus, "send", spy)
     short = _long_sum(3)
     assert queries.scalar(short) == 1.0 and posted == []
     expr = _long_sum(2000)  # about 32 KB, like the batch for 100 SLOs

@@ -106,13 +106,42 @@ def test_prometheus_query_against_a_closed_port_is_connection_refused() -> None:
 
 
 def test_only_400_and_422_are_a_refused_query() -> None:
-    from prometheus_api_client.exceptions import PrometheusApiClientException
+    from cockpit.sources.prometheus import QueryRefused, refused
 
-    from cockpit.sources.prometheus import QueryRefused, _refused
-
-    bad = _refused(PrometheusApiClientException("HTTP Status Code 400 (b'parse error')"))
+    bad = refused(400, b'{"status":"error","errorType":"bad_data","error":"parse error"}')
     assert isinstance(bad, QueryRefused) and "parse error" in str(bad)
     for code in (401, 429, 503):
-        other = _refused(PrometheusApiClientException(f"HTTP Status Code {code} (b'')"))
+        other = refused(code, b"")
         assert not isinstance(other, QueryRefused)
         assert str(other) == f"request failed (HTTP {code})"
+
+
+def test_a_non_ascii_header_value_is_named_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not "did not answer JSON": the request was never sent."""
+    monkeypatch.setenv("COCKPIT_SECRET_ORG", "équipe-a")
+    endpoint = Endpoint(url="http://am.test", headers={"X-Scope-OrgID": SecretRef("ORG")})
+
+    async def go() -> object:
+        async with httpx.AsyncClient(
+            transport=httpx.MockTransport(lambda r: httpx.Response(200, json=[]))
+        ) as client:
+            return await alertmanager.fetch_alerts(client, endpoint)
+
+    with pytest.raises(SourceError) as caught:
+        asyncio.run(go())
+    text = str(caught.value)
+    assert "non-ASCII" in text and "X-Scope-OrgID" in text and "ORG" in text
+    assert "équipe" not in text and "JSON" not in text
+
+
+def test_a_newline_in_a_header_value_is_named() -> None:
+    endpoint = Endpoint(url="http://am.test", headers={"X-Team": "a\nInjected: 1"})
+
+    async def go() -> object:
+        async with httpx.AsyncClient(
+            transport=httpx.MockTransport(lambda r: httpx.Response(200, json=[]))
+        ) as client:
+            return await alertmanager.fetch_alerts(client, endpoint)
+
+    with pytest.raises(SourceError, match="header X-Team holds a control character"):
+        asyncio.run(go())

@@ -7,16 +7,17 @@ import socket
 import ssl
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from cryptography import x509
 
-from cockpit.config import ProbeConfig
+from cockpit.config import ProbeConfig, Tls
 from cockpit.model.conditions import Condition, Observation, evaluate
 from cockpit.model.probes import ConditionResult, ProbeResult, Response
-from cockpit.plugins import PluginError, ProbeKind
+from cockpit.plugins import PluginError, ProbeKind, tls_context
 
 
 def _target(url: str) -> tuple[str, int, str, bool]:
@@ -35,12 +36,10 @@ def _target(url: str) -> tuple[str, int, str, bool]:
     return parts.hostname, parts.port, servername, verify_text == "true"
 
 
-def _context(verify: bool) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if not verify:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+def _context(verify: bool, tls: Tls) -> ssl.SSLContext:
+    """The probe's ``tls`` settings (a private CA, a client certificate), built by the
+    cockpit; ``?verify=false`` in the URL turns verification off as well."""
+    return tls_context(replace(tls, verify=verify))
 
 
 def _name(name: x509.Name) -> str:
@@ -59,6 +58,7 @@ class TlsCertProbe(ProbeKind):
     async def run(self, probe: ProbeConfig, conditions: Sequence[Condition]) -> ProbeResult:
         now = datetime.now(UTC)
         host, port, servername, verify = _target(probe.url)
+        verify = verify and probe.tls.verify
         started = time.perf_counter()
 
         def failed(reason: str, category: str) -> ProbeResult:
@@ -68,7 +68,7 @@ class TlsCertProbe(ProbeKind):
         try:
             _, writer = await asyncio.wait_for(
                 asyncio.open_connection(
-                    host, port, ssl=_context(verify), server_hostname=servername
+                    host, port, ssl=_context(verify, probe.tls), server_hostname=servername
                 ),
                 timeout=probe.timeout.total_seconds(),
             )

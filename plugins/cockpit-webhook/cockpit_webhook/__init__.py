@@ -6,13 +6,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import httpx
-
-from cockpit.plugins import Notifier, PluginError
+from cockpit.plugins import Notifier, PluginError, post_json, tls_option
 from cockpit.secrets import SecretError, require_secret
 from cockpit.services.notify import NOTIFICATION_KINDS, Notification
 
-OPTIONS = {"url_secret", "timeout", "retries", "backoff", "kinds"}
+OPTIONS = {"url_secret", "timeout", "retries", "backoff", "kinds", "tls"}
 HEADLINES = {
     "incident_created": "Incident opened",
     "incident_severity_changed": "Severity changed",
@@ -91,8 +89,8 @@ class WebhookNotifier(Notifier):
             known = ", ".join(sorted(NOTIFICATION_KINDS))
             raise PluginError(f"option kinds: a list drawn from {known}")
         self.kinds = frozenset(kinds)
+        self.tls = tls_option(options)
         self._sleep = sleep
-        self._client = httpx.Client(timeout=self.timeout, follow_redirects=False)
 
     def _url(self) -> str:
         # Read at each delivery, so `cockpit secret set` works without a restart.
@@ -111,21 +109,20 @@ class WebhookNotifier(Notifier):
         why = ""
         for attempt in range(1, attempts + 1):
             try:
-                response = self._client.post(url, json=body)
-            except httpx.TimeoutException:
-                why = f"no answer within {self.timeout:g} s"
-            except httpx.TransportError as exc:
-                # The type only: the text of a connection error may quote the URL.
-                why = f"cannot reach the receiver ({type(exc).__name__})"
+                # `timeout` bounds the whole answer, not each read: a receiver trickling
+                # bytes cannot hold the delivery (and the command waiting for it).
+                status = post_json(url, body, deadline=self.timeout, tls=self.tls)
+            except PluginError as exc:
+                why = str(exc)
             else:
-                if response.status_code < 300:
+                if status < 300:
                     return
-                why = f"the receiver answered {response.status_code}"
-                if response.status_code < 500 and response.status_code != 429:
+                why = f"the receiver answered {status}"
+                if status < 500 and status != 429:
                     raise PluginError(f"{why}; check the URL in {self.url_secret!r}")
             if attempt < attempts:
                 self._sleep(self.backoff * 2 ** (attempt - 1))
         raise PluginError(f"{why} (tried {attempts} times)")
 
     def close(self) -> None:
-        self._client.close()
+        pass  # each delivery opens (and closes) its own connection
