@@ -249,6 +249,14 @@ class CockpitApp(App[None]):
                 self.recording.release(self.store)  # another cockpit takes over at once
             self.store.close()
 
+    async def action_quit(self) -> None:
+        """Quit, unless the screen on top holds unsaved edits: then it asks first."""
+        ask = getattr(self.screen, "close_or_ask", None)
+        if callable(ask):
+            await ask(self.exit)
+        else:
+            self.exit()
+
     # -- poll cycles ---------------------------------------------------------
     def _interval(self, source: str) -> float:
         if source == "slo":
