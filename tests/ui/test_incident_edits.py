@@ -18,6 +18,7 @@ from cockpit.store import Store
 from cockpit.store.incidents import require_incident
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.incident_detail import IncidentDetailScreen
+from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
 from cockpit.ui.screens.unsaved import UnsavedEdits
 
 from .conftest import FROZEN
@@ -217,3 +218,77 @@ async def test_quitting_with_unsaved_edits_asks(
         await pilot.press("s")
         assert require_incident(_store(app), incident).title == "API down now"
     assert not app.is_running
+
+
+# -- the timeline's note and status-update editors ------------------------------------------
+
+
+async def _timeline_editor(app: CockpitApp, pilot: Pilot[None], key: str) -> str:
+    draft = IncidentDraft(title="API down", severity="Sev2", detected_at=FROZEN - 5 * M)
+    incident = service.create_from_draft(_store(app), draft, now=FROZEN - 5 * M).id
+    app.refresh_timeline()
+    await pilot.press("3", key)
+    return incident
+
+
+def _notes(app: CockpitApp, incident: str) -> list[str]:
+    rows = _store(app).connection.execute(
+        "SELECT body FROM notes WHERE incident_id = ? ORDER BY id", (incident,)
+    )
+    return [row[0] for row in rows]
+
+
+async def test_a_burst_then_save_in_the_note_editor_saves_all_of_it(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        incident = await _timeline_editor(app, pilot, "n")
+        assert isinstance(app.screen, NoteEditor)
+        await burst(pilot, *typed("pool exhausted"), "enter", *typed("see logs"), "ctrl+s")
+        assert _notes(app, incident) == ["pool exhausted\nsee logs"]
+        assert not isinstance(app.screen, NoteEditor)
+
+
+async def test_a_burst_across_tab_in_the_update_editor_keeps_each_part(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await _timeline_editor(app, pilot, "u")
+        editor = app.screen
+        assert isinstance(editor, UpdateEditor)
+        await burst(pilot, *typed("5 % fail"), "tab", *typed("rolling back"), "tab",
+                    *typed("a DBA"))  # fmt: skip
+        texts = [editor.query_one(f"#update-{n}", TextArea).text
+                 for n in ("conditions", "actions", "needs")]  # fmt: skip
+        assert texts == ["5 % fail", "rolling back", "a DBA"]
+
+
+async def test_escape_in_the_note_editor_with_text_asks(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        incident = await _timeline_editor(app, pilot, "n")
+        editor = app.screen
+        await burst(pilot, *typed("half a thought"), "escape")
+        assert isinstance(app.screen, UnsavedEdits)
+        await pilot.press("escape")  # keep editing
+        assert app.screen is editor
+        await pilot.press(*typed(" more"))
+        assert editor.query_one(TextArea).text == "half a thought more"
+        await pilot.press("escape", "s")
+        assert _notes(app, incident) == ["half a thought more"]
+        assert editor not in app.screen_stack
+
+
+async def test_escape_in_an_empty_note_editor_closes_at_once(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await _timeline_editor(app, pilot, "n")
+        editor = app.screen
+        await pilot.press("escape")
+        assert editor not in app.screen_stack and not isinstance(app.screen, UnsavedEdits)

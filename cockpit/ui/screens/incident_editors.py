@@ -4,6 +4,8 @@ status update (Conditions / Actions / Needs).
 The save key writes through the ``save`` callable before the handler returns, so a
 saved note is committed to SQLite by the time the key press is done (no write-behind).
 A refused save (empty text, closed notebook) keeps the editor open and says why.
+The save key acts on every key typed before it (``unsaved.settle``), and Esc with text
+typed asks: save, discard, or keep editing.
 """
 
 from __future__ import annotations
@@ -15,17 +17,31 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Label, TextArea
 
 from cockpit.store import StoreError
 from cockpit.store.incident_notes import StatusUpdate
+from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 
 
 class _Editor(ModalScreen[bool]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save_typed", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+        # Run as the key arrives: the keys typed after Tab go to the next field.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
+    WHAT = "The note"
+    incident_id: str
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    async def action_save_typed(self) -> None:
+        await settle(self)
+        self.action_save()
 
     def _try(self, write: Callable[[], object]) -> None:
         try:
@@ -35,12 +51,29 @@ class _Editor(ModalScreen[bool]):
             return
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    async def action_cancel(self) -> None:
+        await settle(self)
+        typed = [str(area.id).split("-")[-1] for area in self.query(TextArea) if area.text.strip()]
+        if not typed:
+            self.dismiss(False)
+            return
+        focused: Widget | None = self.focused
+
+        def decided(answer: str | None) -> None:
+            if answer == SAVE:
+                self.action_save()  # closes once saved; a refusal is said and it stays
+            elif answer == DISCARD:
+                self.dismiss(False)
+            elif focused is not None and focused.is_attached:
+                focused.focus()
+
+        self.app.push_screen(UnsavedEdits(f"{self.WHAT} on {self.incident_id}", typed), decided)
 
 
 class NoteEditor(_Editor):
     """A free note, several lines allowed. Ctrl+S saves, Esc cancels."""
+
+    WHAT = "The note"
 
     def __init__(self, incident_id: str, save: Callable[[str], object]) -> None:
         super().__init__()
@@ -62,6 +95,8 @@ class NoteEditor(_Editor):
 
 class UpdateEditor(_Editor):
     """A structured status update; it restarts the status-update countdown."""
+
+    WHAT = "The status update"
 
     def __init__(self, incident_id: str, save: Callable[[StatusUpdate], object]) -> None:
         super().__init__()
