@@ -15,10 +15,11 @@ from cockpit.config import Config
 from cockpit.model.incident_draft import IncidentDraft
 from cockpit.services import incidents as service
 from cockpit.store import Store
-from cockpit.store.incidents import require_incident
+from cockpit.store.incidents import open_incidents, require_incident
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.incident_detail import IncidentDetailScreen
 from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
+from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.unsaved import UnsavedEdits
 
 from .conftest import FROZEN
@@ -292,3 +293,35 @@ async def test_escape_in_an_empty_note_editor_closes_at_once(
         editor = app.screen
         await pilot.press("escape")
         assert editor not in app.screen_stack and not isinstance(app.screen, UnsavedEdits)
+
+
+# -- the new-incident form ------------------------------------------------------------------
+
+
+async def test_a_burst_then_create_in_the_new_incident_form_uses_all_of_it(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(IncidentFormScreen())
+        await pilot.pause()
+        await burst(pilot, *typed("API down"), "tab", "tab", *typed("api"), "ctrl+s")
+        assert not isinstance(app.screen, IncidentFormScreen)
+        (record,) = open_incidents(_store(app))
+        assert (record.title, record.components) == ("API down", ("api",))
+
+
+async def test_escape_in_the_new_incident_form_with_text_asks(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        form = IncidentFormScreen()
+        app.push_screen(form)
+        await pilot.pause()
+        await burst(pilot, *typed("API down"), "escape")
+        assert isinstance(app.screen, UnsavedEdits)
+        await pilot.press("escape")
+        assert app.screen is form and form.query_one("#title", Input).value == "API down"
+        await pilot.press("escape", "d")
+        assert form not in app.screen_stack and open_incidents(_store(app)) == []
