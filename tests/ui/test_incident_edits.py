@@ -1,6 +1,8 @@
-"""The incident detail never loses or scrambles an edit: a hurried person types fast,
-tabs on, saves, types on and leaves; what was typed is what the notebook holds, the
-cursor stays where the typing was, and leaving with unsaved edits asks first."""
+"""The incident detail (and the other edit screens: the timeline's note and update
+editors, the new-incident form, a runbook step's reason) never loses or scrambles an
+edit: a hurried person types fast, tabs on, saves, types on and leaves; what was typed is
+what the notebook holds, the cursor stays where the typing was, and leaving with unsaved
+edits asks first."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.incident_detail import IncidentDetailScreen
 from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
 from cockpit.ui.screens.incident_form import IncidentFormScreen
+from cockpit.ui.screens.runbook_dialogs import ReasonScreen
 from cockpit.ui.screens.unsaved import UnsavedEdits
 
 from .conftest import FROZEN
@@ -325,3 +328,35 @@ async def test_escape_in_the_new_incident_form_with_text_asks(
         assert app.screen is form and form.query_one("#title", Input).value == "API down"
         await pilot.press("escape", "d")
         assert form not in app.screen_stack and open_incidents(_store(app)) == []
+
+
+# -- a runbook step's reason or note ------------------------------------------------------
+
+
+async def test_escape_on_a_typed_step_note_asks_and_save_gives_it(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = ReasonScreen("Why did step 2 fail?", "note")
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        await burst(pilot, *typed("disk full"), "escape")
+        assert isinstance(app.screen, UnsavedEdits) and answers == []
+        await pilot.press("escape")
+        assert app.screen is dialog
+        await pilot.press("escape", "s")
+        assert answers == ["disk full"] and dialog not in app.screen_stack
+
+
+async def test_escape_on_an_empty_step_note_cancels_at_once(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(ReasonScreen("Why skip step 2?", "reason"), answers.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        assert answers == [None]
