@@ -50,6 +50,7 @@ from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 _ERRORS = (ValueError, LookupError, sqlite3.Error, StoreError, OSError)
+TICK = 1.0  # seconds between clock refreshes; the time itself comes from the app's clock
 LABELS = {**dict(LINE_FIELDS), **dict(TEXT_AREAS), "components": "Components",
           "severity": "Severity"}  # fmt: skip
 
@@ -136,9 +137,9 @@ class IncidentDetailScreen(Screen[None]):
         self.refresh_summary()
         self.query_one("#field-title", Input).focus()
         # The clocks ("next update in 4m") count down while the screen is open.
-        self.set_interval(1.0, self._tick)
+        self.set_interval(TICK, self.tick)
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
         try:
             self.refresh_summary(fields=False)
         except _ERRORS as exc:
