@@ -360,3 +360,16 @@ async def test_escape_on_an_empty_step_note_cancels_at_once(
         await pilot.pause()
         await pilot.press("escape")
         assert answers == [None]
+
+
+async def test_quitting_with_a_typed_note_asks_and_save_keeps_it(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        incident = await _timeline_editor(app, pilot, "n")
+        await burst(pilot, *typed("last words"), "ctrl+q")
+        assert isinstance(app.screen, UnsavedEdits) and app.is_running
+        await pilot.press("s")
+        assert _notes(app, incident) == ["last words"]
+    assert not app.is_running

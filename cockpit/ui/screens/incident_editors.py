@@ -35,39 +35,49 @@ class _Editor(ModalScreen[bool]):
     ]
     WHAT = "The note"
     incident_id: str
+    saved = False
+
+    def write(self) -> bool:
+        """Save what is typed; False (and said why) when refused."""
+        raise NotImplementedError
 
     def action_save(self) -> None:
-        raise NotImplementedError
+        if self.write():
+            self.dismiss(True)
 
     async def action_save_typed(self) -> None:
         await settle(self)
         self.action_save()
 
-    def _try(self, write: Callable[[], object]) -> None:
+    def _try(self, write: Callable[[], object]) -> bool:
         try:
             write()
         except (ValueError, LookupError, sqlite3.Error, StoreError) as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
-            return
-        self.dismiss(True)
+            return False
+        self.saved = True
+        return True
 
-    async def action_cancel(self) -> None:
+    async def close_or_ask(self, close: Callable[[], object]) -> None:
+        """``close`` now if nothing is typed; else ask: save (then close once saved),
+        discard (close), or keep editing."""
         await settle(self)
         typed = [str(area.id).split("-")[-1] for area in self.query(TextArea) if area.text.strip()]
         if not typed:
-            self.dismiss(False)
+            close()
             return
         focused: Widget | None = self.focused
 
         def decided(answer: str | None) -> None:
-            if answer == SAVE:
-                self.action_save()  # closes once saved; a refusal is said and it stays
-            elif answer == DISCARD:
-                self.dismiss(False)
+            if answer == DISCARD or (answer == SAVE and self.write()):
+                close()
             elif focused is not None and focused.is_attached:
                 focused.focus()
 
         self.app.push_screen(UnsavedEdits(f"{self.WHAT} on {self.incident_id}", typed), decided)
+
+    async def action_cancel(self) -> None:
+        await self.close_or_ask(lambda: self.dismiss(self.saved))
 
 
 class NoteEditor(_Editor):
@@ -88,9 +98,9 @@ class NoteEditor(_Editor):
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
 
-    def action_save(self) -> None:
+    def write(self) -> bool:
         text = self.query_one("#note-text", TextArea).text
-        self._try(lambda: self.save(text))
+        return self._try(lambda: self.save(text))
 
 
 class UpdateEditor(_Editor):
@@ -117,9 +127,9 @@ class UpdateEditor(_Editor):
     def on_mount(self) -> None:
         self.query_one("#update-conditions", TextArea).focus()
 
-    def action_save(self) -> None:
+    def write(self) -> bool:
         update = StatusUpdate(
             *(self.query_one(f"#update-{n}", TextArea).text for n in ("conditions", "actions",
                                                                        "needs"))
         )  # fmt: skip
-        self._try(lambda: self.save(update))
+        return self._try(lambda: self.save(update))

@@ -10,6 +10,7 @@ acts on every key typed before it, and Tab moves the focus as it arrives (see
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -38,6 +39,7 @@ class IncidentFormScreen(ModalScreen[str | None]):
     def __init__(self, draft: IncidentDraft | None = None) -> None:
         super().__init__()
         self.draft = draft or IncidentDraft()
+        self.created: str | None = None
 
     def compose(self) -> ComposeResult:
         draft = self.draft
@@ -91,34 +93,42 @@ class IncidentFormScreen(ModalScreen[str | None]):
         # Esc closes an open drop-down first.
         return action != "cancel" or not self.query_one("#severity", Select).expanded
 
-    async def action_cancel(self) -> None:
+    async def close_or_ask(self, close: Callable[[], object]) -> None:
+        """``close`` now if nothing was typed; else ask: create (then close once
+        created), discard (close), or keep editing."""
         await settle(self)
         now = self._typed()
         changed = [name for name, value in now.items() if value.strip() != self.first[name].strip()]
         if not changed:
-            self.dismiss(None)
+            close()
             return
         focused = self.focused
 
         def decided(answer: str | None) -> None:
-            if answer == SAVE:
-                self.action_create()  # closes once created; a refusal is said and it stays
-            elif answer == DISCARD:
-                self.dismiss(None)
+            if answer == DISCARD or (answer == SAVE and self.create() is not None):
+                close()
             elif focused is not None and focused.is_attached:
                 focused.focus()
 
         self.app.push_screen(UnsavedEdits("The new incident", changed), decided)
+
+    async def action_cancel(self) -> None:
+        await self.close_or_ask(lambda: self.dismiss(self.created))
 
     async def action_create_typed(self) -> None:
         await settle(self)
         self.action_create()
 
     def action_create(self) -> None:
+        if self.create() is not None:
+            self.dismiss(self.created)
+
+    def create(self) -> str | None:
+        """Create the incident from the form; its id, or None (and said why)."""
         ctx = context(self.app)
         if ctx.store is None:
             self.notify(NO_NOTEBOOK, severity="error", markup=False)
-            return
+            return None
         severity = self.query_one("#severity", Select).value
         draft = IncidentDraft(
             title=self.query_one("#title", Input).value,
@@ -133,12 +143,13 @@ class IncidentFormScreen(ModalScreen[str | None]):
         if not draft.title.strip():
             self.notify("A title is required: say what is broken.", severity="error")
             self.query_one("#title", Input).focus()
-            return
+            return None
         try:
             record = create_from_draft(ctx.store, draft, now=ctx.now, author=ctx.me)
         except (ValueError, sqlite3.Error, StoreError) as exc:
             self.notify(f"Not created: {exc}", severity="error", timeout=10, markup=False)
-            return
+            return None
         self.notify(f"Created {record.id} [{record.severity}] {record.title}", markup=False)
         follow_incident(self.app, record.id)
-        self.dismiss(record.id)
+        self.created = record.id
+        return record.id
