@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from cockpit.config import Config
 from cockpit.model.incident_draft import IncidentDraft
@@ -373,3 +373,17 @@ async def test_quitting_with_a_typed_note_asks_and_save_keeps_it(
         await pilot.press("s")
         assert _notes(app, incident) == ["last words"]
     assert not app.is_running
+
+
+async def test_escape_in_an_open_drop_down_closes_only_the_drop_down(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        _, screen = await _open(app, pilot)
+        severity = screen.query_one("#field-severity", Select)
+        severity.focus()
+        await pilot.press("enter")
+        assert severity.expanded
+        await pilot.press("escape")
+        assert not severity.expanded and app.screen is screen
