@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
@@ -27,7 +28,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 
 from cockpit import locations
 from cockpit.config import Config
@@ -112,13 +113,16 @@ class CockpitApp(VisibleNotifications):
         demo: DemoInfo | None = None,
         clock: Callable[[], datetime] = _utc_now,
         poll: bool = True,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
         self.config = config
         self.database = database
         self.demo = demo
-        self.clock = clock
+        self.clock = clock  # every "now" on screen comes from here (tests pass a frozen one)
         self.poll = poll
+        # False: text cursors do not blink (tests: a snapshot never catches a blink).
+        self.cursor_blink = cursor_blink
         self.timezone = ZoneInfo(config.oncall.timezone)
         self.paused = False
         self.store: Store | None = None
@@ -247,6 +251,11 @@ class CockpitApp(VisibleNotifications):
                 f"Notebook not available: {exc}", severity="error", timeout=30, markup=False
             )
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Only a focused field's cursor blinks, so a field is settled as it gets focus.
+        if not self.cursor_blink and isinstance(event.widget, (Input, TextArea)):
+            event.widget.cursor_blink = False
+
     async def on_unmount(self) -> None:
         for timer in self._poll_timers.values():
             timer.stop()
@@ -258,6 +267,14 @@ class CockpitApp(VisibleNotifications):
             with contextlib.suppress(sqlite3.Error, StoreError):
                 self.recording.release(self.store)  # another cockpit takes over at once
             self.store.close()
+
+    async def action_quit(self) -> None:
+        """Quit, unless the screen on top holds unsaved edits: then it asks first."""
+        ask = getattr(self.screen, "close_or_ask", None)
+        if callable(ask):
+            await ask(self.exit)
+        else:
+            self.exit()
 
     # -- poll cycles ---------------------------------------------------------
     def _interval(self, source: str) -> float:
@@ -293,7 +310,7 @@ class CockpitApp(VisibleNotifications):
             snapshot = self._slo.poll()
         except Exception as exc:  # a bug in one cycle must not stop it or the others
             self.log.error("SLO cycle failed", exc)
-            snapshot = self._slo.failed(_utc_now(), _internal(exc))
+            snapshot = self._slo.failed(self.clock(), _internal(exc))
         self.call_from_thread(self._finish_cycle, "slo", snapshot)
 
     async def _async_cycle(self, source: str) -> None:
@@ -309,7 +326,7 @@ class CockpitApp(VisibleNotifications):
                 snapshot = await self._probes.poll(self.http, all_probes=everything)
         except Exception as exc:
             self.log.error(f"{source} cycle failed", exc)
-            snapshot = poller.failed(_utc_now(), _internal(exc))
+            snapshot = poller.failed(self.clock(), _internal(exc))
         self._finish_cycle(source, snapshot)
 
     def _finish_cycle(

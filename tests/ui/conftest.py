@@ -1,4 +1,5 @@
-"""UI fixtures: a fixed clock, a fixed config, and an app that does not poll."""
+"""UI fixtures: a fixed clock, a fixed config, and an app that does not poll and whose
+text cursors do not blink: no test depends on the wall clock or on a blink."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def make_app(tmp_path: Path) -> Callable[..., object]:
     def make(config: Config, **kwargs: object) -> CockpitApp:
         kwargs.setdefault("clock", frozen_clock)
         kwargs.setdefault("poll", False)
+        kwargs.setdefault("cursor_blink", False)
         return CockpitApp(config, tmp_path / "data" / "cockpit.sqlite3", **kwargs)  # type: ignore[arg-type]
 
     return make

@@ -5,6 +5,11 @@ status chosen under "Move to", Ctrl+K record the postmortem link, Ctrl+R copy th
 (chosen template) to the clipboard via OSC 52, Ctrl+O save it to the file named below,
 Enter in "New action item" adds it, Esc back. Every write commits before the key
 returns; a refused one is said and changes nothing.
+
+Edits are never lost or scrambled: a key acts on everything typed before it (see
+``unsaved.settle``), Tab moves the focus before the next key is handed out, a save never
+moves the cursor, and Esc (or quitting) with unsaved edits asks: save, discard, or keep
+editing.
 """
 
 from __future__ import annotations
@@ -42,9 +47,13 @@ from cockpit.store.incidents import (
 )
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, local
 from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields
+from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 _ERRORS = (ValueError, LookupError, sqlite3.Error, StoreError, OSError)
+TICK = 1.0  # seconds between clock refreshes; the time itself comes from the app's clock
+LABELS = {**dict(LINE_FIELDS), **dict(TEXT_AREAS), "components": "Components",
+          "severity": "Severity"}  # fmt: skip
 
 
 class IncidentDetailScreen(Screen[None]):
@@ -55,7 +64,11 @@ class IncidentDetailScreen(Screen[None]):
         Binding("ctrl+r", "copy_report", "Copy report", priority=True),
         Binding("ctrl+o", "save_report", "Save report", priority=True),
         Binding("ctrl+b", "runbook", "Run a runbook", priority=True),
-        Binding("escape", "back", "Back"),
+        # Run by the app as the key arrives, so the keys typed after Tab (or Esc) go where
+        # the focus went, even when a field has not yet handled the keys before it.
+        Binding("escape", "back", "Back", priority=True),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, incident_id: str) -> None:
@@ -117,13 +130,17 @@ class IncidentDetailScreen(Screen[None]):
         # One line per field: the whole form fits on a 48-line terminal.
         for widget in self.query("Input, Select, TextArea"):
             widget.compact = True  # type: ignore[attr-defined]
+        for field in self.query(Input):
+            # Typing after Tab adds to the text: a field selected on focus would be
+            # replaced by the first key.
+            field.select_on_focus = False
         self.query_one("#incident-detail").border_title = f"Incident {self.incident_id}"
         self.refresh_summary()
         self.query_one("#field-title", Input).focus()
         # The clocks ("next update in 4m") count down while the screen is open.
-        self.set_interval(1.0, self._tick)
+        self.set_interval(TICK, self.tick)
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
         try:
             self.refresh_summary(fields=False)
         except _ERRORS as exc:
@@ -203,13 +220,19 @@ class IncidentDetailScreen(Screen[None]):
         return True
 
     # -- actions -------------------------------------------------------------
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        await settle(self)
+        self.save_fields()
+
+    def save_fields(self, *, quiet: bool = False) -> bool:
+        """Save the edited fields; False when the save was refused."""
         ctx = context(self.app)
         store = ctx.store
         edited = self.fields.changed()
         if not edited:
-            self.notify("Nothing to save: no field was changed.", markup=False)
-            return
+            if not quiet:
+                self.notify("Nothing to save: no field was changed.", markup=False)
+            return True
 
         def save() -> None:
             if store is None:
@@ -223,8 +246,11 @@ class IncidentDetailScreen(Screen[None]):
 
         if self._write("Not saved", save, reload_everything=True):
             self.notify(f"Saved {self.incident_id}: {', '.join(edited)}.", markup=False)
+            return True
+        return False
 
-    def action_move(self) -> None:
+    async def action_move(self) -> None:
+        await settle(self)
         ctx = context(self.app)
         target = self.query_one("#move-to", Select).value
         if not isinstance(target, str):
@@ -245,7 +271,11 @@ class IncidentDetailScreen(Screen[None]):
             self.query_one("#move-note", Input).value = ""
             self.notify(f"{self.incident_id}: {target}", markup=False)
 
-    def action_postmortem(self) -> None:
+    async def action_postmortem(self) -> None:
+        await settle(self)
+        self.record_postmortem()
+
+    def record_postmortem(self) -> bool:
         ctx = context(self.app)
         url = self.query_one("#postmortem", Input).value
 
@@ -256,10 +286,16 @@ class IncidentDetailScreen(Screen[None]):
 
         if self._write("Postmortem not recorded", record):
             self.notify("Postmortem recorded.")
+            return True
+        return False
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id not in ("action-what", "action-owner", "action-due", "action-verify"):
             return
+        await settle(self)
+        self.add_action_item()
+
+    def add_action_item(self) -> bool:
         ctx = context(self.app)
         what = self.query_one("#action-what", Input)
         owner = self.query_one("#action-owner", Input)
@@ -282,6 +318,8 @@ class IncidentDetailScreen(Screen[None]):
             for field in (what, owner, due, verify):
                 field.value = ""
             what.focus()
+            return True
+        return False
 
     def _report(self) -> str:
         ctx = context(self.app)
@@ -292,7 +330,8 @@ class IncidentDetailScreen(Screen[None]):
             ctx.store, self.incident_id, now=ctx.now, zone=ctx.zone, template=template
         )
 
-    def action_copy_report(self) -> None:
+    async def action_copy_report(self) -> None:
+        await settle(self)
         try:
             text = self._report()
         except _ERRORS as exc:
@@ -305,7 +344,8 @@ class IncidentDetailScreen(Screen[None]):
             markup=False,
         )
 
-    def action_save_report(self) -> None:
+    async def action_save_report(self) -> None:
+        await settle(self)
         raw = self.query_one("#report-path", Input).value.strip()
         if not raw:
             self.notify("Give a file name in the box next to the template.", severity="warning")
@@ -324,5 +364,55 @@ class IncidentDetailScreen(Screen[None]):
         if isinstance(self.app, CockpitApp):
             pick_runbook(self.app, incident_id=self.incident_id)
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    # -- leaving ------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc closes an open drop-down first.
+        return action != "back" or not any(select.expanded for select in self.query(Select))
+
+    def unsaved(self) -> list[str]:
+        """What was typed here and is not in the notebook yet."""
+        names = [LABELS.get(name, name) for name in self.fields.changed()]
+        try:
+            recorded = self._record().postmortem_url or ""
+        except _ERRORS:
+            recorded = None
+        link = self.query_one("#postmortem", Input).value.strip()
+        if recorded is not None and link and link != recorded:
+            names.append("postmortem link")
+        if self.query_one("#action-what", Input).value.strip():
+            names.append("new action item")
+        return names
+
+    async def close_or_ask(self, close: Callable[[], object]) -> None:
+        """``close`` now if nothing is unsaved; else ask: save (then close if every
+        write went through), discard (close), or keep editing (stay, focus kept)."""
+        await settle(self)
+        unsaved = self.unsaved()
+        if not unsaved:
+            close()
+            return
+        focused = self.focused
+
+        def decided(answer: str | None) -> None:
+            if answer == DISCARD or (answer == SAVE and self._save_everything()):
+                close()
+            elif focused is not None and focused.is_attached:
+                focused.focus()
+
+        self.app.push_screen(UnsavedEdits(f"Incident {self.incident_id}", unsaved), decided)
+
+    def _save_everything(self) -> bool:
+        saved = self.save_fields(quiet=True)
+        try:
+            recorded = self._record().postmortem_url or ""
+        except _ERRORS:
+            recorded = ""
+        link = self.query_one("#postmortem", Input).value.strip()
+        if saved and link and link != recorded:
+            saved = self.record_postmortem()
+        if saved and self.query_one("#action-what", Input).value.strip():
+            saved = self.add_action_item()
+        return saved
+
+    async def action_back(self) -> None:
+        await self.close_or_ask(self.app.pop_screen)

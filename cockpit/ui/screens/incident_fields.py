@@ -3,7 +3,9 @@
 A save sends only what the user changed here, so it never writes back a value the form
 did not show (a responder set by a status move, a severity changed from the CLI or a
 second cockpit). A reload after any write fills the fields the user has not touched and
-leaves an edit in progress alone.
+leaves an edit in progress alone. A field that already shows the notebook's value (the
+notebook trims what it keeps: "cause\n" is kept as "cause") is not rewritten, and a field
+that is rewritten keeps its cursor, so typing on after a save goes where it was going.
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ def record_values(record: IncidentRecord) -> dict[str, str]:
     return values
 
 
+def same(name: str, showing: str, value: str) -> bool:
+    """Whether a field showing ``showing`` shows ``value`` as the notebook keeps it."""
+    if name == "components":
+        return _parts(showing) == _parts(value)
+    return showing.strip() == value.strip()
+
+
+def _parts(text: str) -> list[str]:
+    return sorted({part.strip() for part in text.split(",") if part.strip()})
+
+
 class FormFields:
     def __init__(self, screen: Screen[None]) -> None:
         self.screen = screen
@@ -49,18 +62,28 @@ class FormFields:
         if name == "severity":
             self.screen.query_one("#field-severity", Select).value = value
         elif name in dict(TEXT_AREAS):
-            self.screen.query_one(f"#field-{name}", TextArea).text = value
+            area = self.screen.query_one(f"#field-{name}", TextArea)
+            row, column = area.cursor_location
+            area.text = value  # loading text puts the cursor at the start: put it back
+            row = min(row, area.document.line_count - 1)
+            area.cursor_location = (row, min(column, len(area.document.get_line(row))))
         else:
-            self.screen.query_one(f"#field-{name}", Input).value = value
+            field = self.screen.query_one(f"#field-{name}", Input)
+            position = field.cursor_position
+            field.value = value
+            field.cursor_position = min(position, len(value))
 
     def load(self, record: IncidentRecord, *, everything: bool = False) -> None:
         """Show the record's values in every field the user has not edited (all of them
         with ``everything``, after the user's own save)."""
         for name, value in record_values(record).items():
-            edited = name in self.shown and self._get(name) != self.shown[name]
+            showing = self._get(name)
+            edited = name in self.shown and showing != self.shown[name]
             if everything or not edited:
-                if self._get(name) != value:
-                    self._set(name, value)
+                if same(name, showing, value):
+                    self.shown[name] = showing  # as the notebook keeps it: leave it be
+                    continue
+                self._set(name, value)
                 self.shown[name] = value
 
     def changed(self) -> dict[str, str]:

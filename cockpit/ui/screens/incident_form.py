@@ -2,12 +2,15 @@
 promoted (the alerts pane builds the draft and pushes ``IncidentFormScreen(draft)``).
 
 Ctrl+S creates the incident (linked to the draft's alerts, in one transaction) and the
-timeline pane follows it; Esc cancels. The screen's result is the new id, or None.
+timeline pane follows it; Esc cancels, asking first when something was typed. Ctrl+S
+acts on every key typed before it, and Tab moves the focus as it arrives (see
+``unsaved.settle``). The screen's result is the new id, or None.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,17 +24,22 @@ from cockpit.model.incident_record import SEVERITIES
 from cockpit.services.incidents import create_from_draft
 from cockpit.store import StoreError
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, follow_incident, local
+from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 
 
 class IncidentFormScreen(ModalScreen[str | None]):
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "create_typed", "Create", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+        # Run as the key arrives: the keys typed after Tab go to the next field.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, draft: IncidentDraft | None = None) -> None:
         super().__init__()
         self.draft = draft or IncidentDraft()
+        self.created: str | None = None
 
     def compose(self) -> ComposeResult:
         draft = self.draft
@@ -71,15 +79,56 @@ class IncidentFormScreen(ModalScreen[str | None]):
         for widget in self.query("Input, Select, TextArea"):
             widget.compact = True  # type: ignore[attr-defined]
         self.query_one("#title", Input).focus()
+        self.first = self._typed()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _typed(self) -> dict[str, str]:
+        return {
+            "title": self.query_one("#title", Input).value,
+            "severity": str(self.query_one("#severity", Select).value),
+            "components": self.query_one("#components", Input).value,
+            "description": self.query_one("#description", TextArea).text,
+        }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc closes an open drop-down first.
+        return action != "cancel" or not self.query_one("#severity", Select).expanded
+
+    async def close_or_ask(self, close: Callable[[], object]) -> None:
+        """``close`` now if nothing was typed; else ask: create (then close once
+        created), discard (close), or keep editing."""
+        await settle(self)
+        now = self._typed()
+        changed = [name for name, value in now.items() if value.strip() != self.first[name].strip()]
+        if not changed:
+            close()
+            return
+        focused = self.focused
+
+        def decided(answer: str | None) -> None:
+            if answer == DISCARD or (answer == SAVE and self.create() is not None):
+                close()
+            elif focused is not None and focused.is_attached:
+                focused.focus()
+
+        self.app.push_screen(UnsavedEdits("The new incident", changed), decided)
+
+    async def action_cancel(self) -> None:
+        await self.close_or_ask(lambda: self.dismiss(self.created))
+
+    async def action_create_typed(self) -> None:
+        await settle(self)
+        self.action_create()
 
     def action_create(self) -> None:
+        if self.create() is not None:
+            self.dismiss(self.created)
+
+    def create(self) -> str | None:
+        """Create the incident from the form; its id, or None (and said why)."""
         ctx = context(self.app)
         if ctx.store is None:
             self.notify(NO_NOTEBOOK, severity="error", markup=False)
-            return
+            return None
         severity = self.query_one("#severity", Select).value
         draft = IncidentDraft(
             title=self.query_one("#title", Input).value,
@@ -94,12 +143,13 @@ class IncidentFormScreen(ModalScreen[str | None]):
         if not draft.title.strip():
             self.notify("A title is required: say what is broken.", severity="error")
             self.query_one("#title", Input).focus()
-            return
+            return None
         try:
             record = create_from_draft(ctx.store, draft, now=ctx.now, author=ctx.me)
         except (ValueError, sqlite3.Error, StoreError) as exc:
             self.notify(f"Not created: {exc}", severity="error", timeout=10, markup=False)
-            return
+            return None
         self.notify(f"Created {record.id} [{record.severity}] {record.title}", markup=False)
         follow_incident(self.app, record.id)
-        self.dismiss(record.id)
+        self.created = record.id
+        return record.id

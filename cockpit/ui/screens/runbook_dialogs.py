@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from cockpit.model.text import visible_lines
 from cockpit.services.runbook_catalog import RunbookEntry
+from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 
 DIALOG_CSS = """
     align: center middle;
@@ -38,10 +39,11 @@ DIALOG_CSS = """
 
 
 class ReasonScreen(ModalScreen[str | None]):
-    """Ask for text that must not be empty (a skip reason, a failure note)."""
+    """Ask for text that must not be empty (a skip reason, a failure note). Esc with text
+    typed asks whether to save it, discard it or keep editing."""
 
     DEFAULT_CSS = f"ReasonScreen {{{DIALOG_CSS}}}"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
 
     def __init__(self, question: str, placeholder: str = "") -> None:
         super().__init__()
@@ -56,15 +58,33 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip()
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        text = value.strip()
         if not text:
             self.notify("It cannot be empty: say why, for whoever reads the trail.",
                         severity="warning")  # fmt: skip
             return
         self.dismiss(text)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    async def action_cancel(self) -> None:
+        await settle(self)
+        field = self.query_one("#reason-input", Input)
+        if not field.value.strip():
+            self.dismiss(None)
+            return
+
+        def decided(answer: str | None) -> None:
+            if answer == SAVE:
+                self._submit(field.value)
+            elif answer == DISCARD:
+                self.dismiss(None)
+            else:
+                field.focus()
+
+        self.app.push_screen(UnsavedEdits("The text typed here", [self.placeholder or "text"]),
+                             decided)  # fmt: skip
 
 
 class ConfirmScreen(ModalScreen[bool]):
