@@ -14,7 +14,7 @@ import signal
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -67,6 +67,7 @@ from cockpit.ui.themes import install_themes, remember_theme
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
          "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
 PROBE_TICK = 1.0  # seconds
+AGE_TICK = 1.0  # seconds between redraws of the panes' "updated 5s ago" lines
 # Actions on the main screen's panes, or that open a screen from it. On any other screen
 # they would act on hidden panes or pile screens up, so they wait until you are back.
 MAIN_SCREEN_ONLY = frozenset(
@@ -177,6 +178,8 @@ class CockpitApp(App[None]):
         # The user's runbook folder, then the config's folders; later ones win by name.
         folders = [locations.user_runbooks_dir(), *self.config.runbook_dirs]
         self.pane_runbooks().update_catalog(load_catalog(folders))
+        for source in ("slo", "alerts", "probes"):
+            self.pane(source).refresh_every = self._expected_every(source)
         now = self.clock()
         self.query_one(SloPane).update_snapshot(self._slo.initial(), now)
         self.query_one(AlertsPane).update_snapshot(AlertSnapshot((), self._alerts.freshness), now)
@@ -185,6 +188,8 @@ class CockpitApp(App[None]):
             self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=16))
             for source in ("slo", "alerts", "probes"):
                 self._arm(source, 0.0)
+        # Ages count up between answers; only the border lines are redrawn.
+        self.set_interval(AGE_TICK, self.redraw_ages)
 
     def _start_themes(self) -> None:
         problems = install_themes(self)
@@ -260,6 +265,19 @@ class CockpitApp(App[None]):
             # (jittered) interval instead of waiting for the next multiple of the shortest.
             return PROBE_TICK
         return endpoint.refresh.total_seconds() if endpoint else 30.0
+
+    def _expected_every(self, source: str) -> timedelta | None:
+        """How often a source's pane should get an answer; twice this without one is stale."""
+        if source == "probes":
+            # A probe cycle runs every tick, but the data is as fresh as the probes run.
+            intervals = [p.interval for p in self.config.probes]
+            return max(min(intervals), timedelta(seconds=PROBE_TICK)) if intervals else None
+        return timedelta(seconds=self._interval(source))
+
+    def redraw_ages(self) -> None:
+        now = self.clock()
+        for name in ("slo", "alerts", "probes"):
+            self.pane(name).redraw_age(now)
 
     def _arm(self, source: str, delay: float | None = None) -> None:
         # Textual's timer divides by its interval: never arm one at zero.
@@ -383,6 +401,7 @@ class CockpitApp(App[None]):
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
         self.query_one(OnCallHeader).paused = self.paused
+        self.redraw_ages()
         self.notify("Refresh paused." if self.paused else "Refresh resumed.")
 
     def action_refresh_now(self) -> None:

@@ -3,7 +3,7 @@ honest message in place of data when there is none."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +25,10 @@ class Pane(Vertical, can_focus=False):
         super().__init__(id=id, classes="pane")
         self.border_title = f"{self.KEY} {self.TITLE}".strip()
         self.freshness = Freshness()
+        # How often the source should answer: older than twice this reads as stale. The
+        # app sets it; None means only an error makes the data stale.
+        self.refresh_every: timedelta | None = None
+        self._shows_freshness = False
 
     def compose(self) -> ComposeResult:
         yield Static("connecting…", classes="pane-message")
@@ -53,8 +57,20 @@ class Pane(Vertical, can_focus=False):
 
     def show_freshness(self, freshness: Freshness, now: datetime) -> None:
         self.freshness = freshness
-        self.border_subtitle = freshness.describe(now, self.app_timezone())
-        self.set_class(freshness.error is not None, "-stale")
+        self._shows_freshness = True
+        self.redraw_age(now)
+
+    def redraw_age(self, now: datetime) -> None:
+        """Bring the border's age line to ``now``; cheap, so the app calls it every second
+        (the border title only: the table is not touched)."""
+        if not self._shows_freshness:
+            return
+        paused = getattr(self.app, "paused", False) is True
+        fresh, refresh = self.freshness, self.refresh_every
+        self.border_subtitle = fresh.describe(
+            now, self.app_timezone(), paused=paused, refresh=refresh
+        )
+        self.set_class(fresh.stale(now, refresh, paused=paused), "-stale")
 
     def app_timezone(self) -> tzinfo | None:
         zone = getattr(self.app, "timezone", None)
