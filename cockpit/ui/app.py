@@ -23,6 +23,7 @@ import httpx
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -36,17 +37,18 @@ from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_live import LiveState, fetch_live
+from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.recording import Recording, this_process
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
-from cockpit.services.timeline_view import current_view
+from cockpit.services.timeline_view import TimelineView, current_view
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
-from cockpit.store.handoffs import last_signed
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.notebook_reads import NotebookReads, timeline_job
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -68,6 +70,7 @@ PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
          "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
 PROBE_TICK = 1.0  # seconds
 AGE_TICK = 1.0  # seconds between redraws of the panes' "updated 5s ago" lines
+NOTEBOOK_TICK = 5.0  # seconds between background reads of what others wrote (signatures)
 # Actions on the main screen's panes, or that open a screen from it. On any other screen
 # they would act on hidden panes or pile screens up, so they wait until you are back.
 MAIN_SCREEN_ONLY = frozenset(
@@ -127,6 +130,9 @@ class CockpitApp(App[None]):
         self._probe_everything = False
         self.plugins = PluginHost(self._plugin_report)
         self._theme_refresh: Timer | None = None
+        # Notebook reads on a timer run on the notebook thread, never on the UI thread.
+        self.notebook: NotebookReads | None = None
+        self._timeline_generation = 0
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
         self.alert_control = AlertController(self)
@@ -174,6 +180,8 @@ class CockpitApp(App[None]):
         self.pane("slo").focus_pane()
         self._start_plugins()
         self._open_store()
+        if self.store is not None and self.notebook is not None:
+            self.notebook.read_signed_now(self.store)
         self.refresh_timeline()
         # The user's runbook folder, then the config's folders; later ones win by name.
         folders = [locations.user_runbooks_dir(), *self.config.runbook_dirs]
@@ -188,8 +196,11 @@ class CockpitApp(App[None]):
             self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=16))
             for source in ("slo", "alerts", "probes"):
                 self._arm(source, 0.0)
+            self.set_interval(NOTEBOOK_TICK, self._read_signed_later)
         # Ages count up between answers; only the border lines are redrawn.
         self.set_interval(AGE_TICK, self.redraw_ages)
+        # Back from a dialog (a sign-off among them): read what the notebook says now.
+        self.screen_change_signal.subscribe(self, lambda _screen: self._read_signed_later())
 
     def _start_themes(self) -> None:
         problems = install_themes(self)
@@ -237,7 +248,8 @@ class CockpitApp(App[None]):
             return
         try:
             self.store = open_store(self.database)
-        except (StoreError, OSError) as exc:
+            self.notebook = NotebookReads(self, partial(open_store, self.database))
+        except (StoreError, OSError, sqlite3.Error) as exc:
             self.notify(
                 f"Notebook not available: {exc}", severity="error", timeout=30, markup=False
             )
@@ -253,6 +265,8 @@ class CockpitApp(App[None]):
             with contextlib.suppress(sqlite3.Error, StoreError):
                 self.recording.release(self.store)  # another cockpit takes over at once
             self.store.close()
+        if self.notebook is not None:
+            self.notebook.close()
 
     # -- poll cycles ---------------------------------------------------------
     def _interval(self, source: str) -> float:
@@ -363,6 +377,7 @@ class CockpitApp(App[None]):
             self.refresh_timeline()
 
     def refresh_timeline(self) -> None:
+        self._timeline_generation += 1  # a background read started before this is outdated
         pane = self.query_one(TimelinePane)
         if self.store is None:
             why = "The notebook could not be opened; see the notification."
@@ -373,10 +388,25 @@ class CockpitApp(App[None]):
                 self.store, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
                 policies=self.config.severity_policies,
             )  # fmt: skip
-        except sqlite3.Error as exc:
+        except NOTEBOOK_ERRORS as exc:
             pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
             return
         pane.update_view(view, self.clock())
+
+    def refresh_timeline_later(self, *, announce: bool = False) -> None:
+        """The timeline's clock tick: read the view (and, with ``announce``, tell notifiers of
+        status updates that fell due) on the notebook thread, then show it."""
+        if self.notebook is None:
+            return
+        pane = self.query_one(TimelinePane)
+        generation, policies = self._timeline_generation, self.config.severity_policies
+        job = timeline_job(self.clock(), pane.incident_id, pane.kinds, policies, announce=announce)
+
+        def show(view: TimelineView) -> None:
+            if generation == self._timeline_generation:
+                pane.update_view(view, self.clock())
+
+        self.notebook.run("timeline", job, show, "refresh the timeline")
 
     # -- actions -------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -492,8 +522,16 @@ class CockpitApp(App[None]):
         self.push_screen(FaultScreen(self.demo.service_url))
 
     def _last_signed_at(self) -> datetime | None:
-        signed = last_signed(self.store) if self.store is not None else None
-        return signed.signed_at if signed is not None else None
+        # Read off the UI thread (the header asks every second).
+        return self.notebook.signed_at if self.notebook is not None else None
+
+    def _read_signed_later(self) -> None:
+        if self.notebook is not None:
+            self.notebook.read_signed_later(self._redraw_header)
+
+    def _redraw_header(self) -> None:
+        with contextlib.suppress(NoMatches):  # quitting: the header is gone
+            self.query_one(OnCallHeader).refresh_text()
 
     def action_open_handoff(self, focus: str = "") -> None:
         if isinstance(self.screen, HandoffScreen):

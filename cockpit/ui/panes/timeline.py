@@ -9,7 +9,6 @@ turns to a warning when the update is due and to an alarm when it is late.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -63,16 +62,11 @@ class TimelinePane(Pane):
         return FILTERS[self.filter_index][1]
 
     def _tick(self) -> None:
-        """Keep the clocks current, and tell notifiers when a status update falls due."""
-        ctx = context(self.app)
-        if ctx.store is not None:
-            from cockpit.services.incidents import announce_due_updates
-
-            try:
-                announce_due_updates(ctx.store, ctx.now, ctx.policies)
-            except sqlite3.Error as exc:
-                self.log.warning(f"could not check status-update clocks: {exc}")
-        self._reload()
+        """Keep the clocks current, and tell notifiers when a status update falls due. The
+        notebook work runs on the app's notebook thread, never on the UI thread."""
+        later = getattr(self.app, "refresh_timeline_later", None)
+        if callable(later):
+            later(announce=True)
 
     def _reload(self) -> None:
         reload = getattr(self.app, "refresh_timeline", None)
