@@ -103,3 +103,37 @@ async def test_a_signature_from_elsewhere_reaches_the_header(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.notebook.signed_at == handoff_seed.LAST_SIGNED
+
+
+async def test_the_incident_detail_clocks_tick_off_the_ui_thread(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from datetime import timedelta
+
+    from textual.widgets import Static
+
+    from cockpit.model.incident_draft import IncidentDraft
+    from cockpit.services import incidents
+    from cockpit.ui.screens.incident_detail import IncidentDetailScreen
+
+    from .conftest import FROZEN
+
+    now = [FROZEN]
+    app = make_app(sample_config, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.store is not None
+        draft = IncidentDraft(title="API down", severity="Sev1", detected_at=FROZEN)
+        incident = incidents.create_from_draft(app.store, draft, now=FROZEN).id
+        await app.push_screen(IncidentDetailScreen(incident))
+        screen = app.screen
+        summary = screen.query_one("#incident-summary", Static)
+        assert "next update in 15m00s" in str(summary.render())
+        traced: list[str] = []
+        app.store.connection.set_trace_callback(traced.append)
+        now[0] = FROZEN + timedelta(minutes=4)
+        assert isinstance(screen, IncidentDetailScreen)
+        screen._tick()  # what its one-second timer does
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "next update in 11m00s" in str(summary.render())
+        assert traced == []  # not one query on the UI thread's connection
