@@ -79,6 +79,7 @@ MAIN_SCREEN_ONLY = frozenset(
      "pick_runbook"}
 )  # fmt: skip
 FOOTER_KEYS = {"z", "p", "r", "f", "q"}
+TEXTUAL_DUPLICATES = frozenset({"Maximize", "Minimize"})
 
 
 def _utc_now() -> datetime:
@@ -159,9 +160,12 @@ class CockpitApp(App[None]):
         return self.query_one(f"#{name}", Pane)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own Maximize/Minimize would stand beside "Maximise or restore" (z).
+        for command in super().get_system_commands(screen):
+            if command.title not in TEXTUAL_DUPLICATES:
+                yield command
         for key, action, description in ACTIONS:
-            if action == "quit":
+            if action == "quit" or (action == "demo_fault" and self.demo is None):
                 continue
             key = self.config.keys.get(action_id(action), key)
             yield SystemCommand(description, f"key: {key}", partial(self.run_action, action))
@@ -410,7 +414,9 @@ class CockpitApp(App[None]):
 
     # -- actions -------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # False disables the key and leaves it out of that screen's footer.
+        # False disables the key and leaves it out of that screen's footer (and help).
+        if action == "demo_fault" and self.demo is None:
+            return False  # fault switches exist only in `cockpit demo`
         return action not in MAIN_SCREEN_ONLY or len(self.screen_stack) == 1
 
     def action_focus_pane(self, name: str) -> None:
