@@ -17,6 +17,7 @@ from textual.binding import Binding
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services.timeline_view import TimelineView
 from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
+from cockpit.ui.columns import Column
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
 from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
@@ -39,7 +40,11 @@ class TimelinePane(Pane):
     TITLE = "Timeline"
     KEY = "3"
     # "by" last: the first three columns keep the places they had before authors were shown.
-    COLUMNS = (("time", 8), ("type", 15), ("event", 43), ("by", 10))
+    # The event takes every cell left (maximised too); "by" fits "alertmanager".
+    COLUMNS = (
+        Column("time", 8), Column("type", 15, least=11), Column("event", 43, least=16, flex=1),
+        Column("by", 12, drop=1),
+    )  # fmt: skip
     BINDINGS = [
         Binding("n", "add_note", "Note"),
         Binding("u", "add_update", "Status update"),
