@@ -33,7 +33,7 @@ def _fits(pane: Pane) -> bool:
     return table.virtual_size.width <= table.scrollable_content_region.width
 
 
-@pytest.mark.parametrize("size", NARROW + [(160, 48)])
+@pytest.mark.parametrize("size", [*NARROW, (160, 48)])
 async def test_no_pane_scrolls_sideways(
     size: tuple[int, int], make_app: Callable[..., CockpitApp], sample_config: Config
 ) -> None:
