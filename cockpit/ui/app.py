@@ -293,9 +293,10 @@ class CockpitApp(App[None]):
         return timedelta(seconds=self._interval(source))
 
     def redraw_ages(self) -> None:
+        # A query, not query_one: while the app closes the panes may already be gone.
         now = self.clock()
-        for name in ("slo", "alerts", "probes"):
-            self.pane(name).redraw_age(now)
+        for pane in self.query(Pane):
+            pane.redraw_age(now)
 
     def _arm(self, source: str, delay: float | None = None) -> None:
         # Textual's timer divides by its interval: never arm one at zero.

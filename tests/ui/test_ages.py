@@ -86,3 +86,14 @@ async def test_paused_says_what_time_the_data_is_from(
         assert not app.paused
         assert pane.border_subtitle.startswith("stale since 17:30: no answer for 10m00s")
         assert pane.has_class("-stale")
+
+
+async def test_the_age_tick_while_the_app_closes_is_harmless(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE):
+        for pane in list(app.query(AlertsPane)):
+            await pane.remove()  # as while the app tears its screen down
+        app.redraw_ages()  # the timer may fire once more then
+        assert app.is_running

@@ -69,6 +69,29 @@ async def test_at_80_columns_the_least_important_go_first(
         assert str(table.get_row_at(0)[-1]) == "12m00s"
 
 
+async def test_a_scrollbar_that_comes_with_more_rows_does_not_push_columns_off(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from cockpit.model.snapshots import AlertSnapshot
+
+    from . import sample_data
+    from .conftest import FROZEN
+
+    app = make_app(sample_config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(AlertsPane)
+        full = sample_data.alert_snapshot()
+        pane.update_snapshot(AlertSnapshot(full.alerts[:1], full.freshness), FROZEN)
+        await pilot.pause()
+        await pilot.pause()
+        assert _fits(pane) and not pane.table.show_vertical_scrollbar
+        pane.update_snapshot(full, FROZEN)  # more rows than the pane is high
+        await pilot.pause()
+        await pilot.pause()
+        assert pane.table.show_vertical_scrollbar
+        assert _fits(pane), (_widths(pane), pane.table.scrollable_content_region)
+
+
 async def test_the_timeline_event_takes_the_width_and_by_fits_alertmanager(
     make_app: Callable[..., CockpitApp], sample_config: Config
 ) -> None:

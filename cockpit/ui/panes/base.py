@@ -62,6 +62,8 @@ class Pane(Vertical, can_focus=False):
         """Show rows, or say why there are none."""
         self._rows, self._empty = rows, empty_message
         sync_rows(self.table, [(key, self.visible_cells(cells)) for key, cells in rows])
+        # More rows may bring a vertical scrollbar, which takes two cells of the width.
+        self.call_after_refresh(self.fit_columns)
         # Text, not markup: messages quote config sections like [prometheus].
         self.message.update(Text(empty_message))
         self.message.display = not rows
