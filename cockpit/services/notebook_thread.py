@@ -32,6 +32,10 @@ class NotebookThread:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook")
         self._closed = False
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def submit(self, job: Callable[[Store], T]) -> Future[T]:
         if self._closed:
             future: Future[T] = Future()

@@ -46,8 +46,8 @@ class NotebookReads:
     ) -> bool:
         """Start ``job`` on the notebook thread and call ``then`` with its result on the UI
         thread; False when the same key is still running."""
-        if key in self._running:
-            return False
+        if key in self._running or self.thread.closed:
+            return False  # still busy with the last one, or the app is closing
         self._running.add(key)
         future = self.thread.submit(job)
         self.app.run_worker(

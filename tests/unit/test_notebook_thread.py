@@ -84,3 +84,10 @@ def test_after_close_jobs_are_refused_and_the_store_is_closed(tmp_path: Path) ->
     assert len(closed_on) == 1 and closed_on[0].startswith("notebook")
     with pytest.raises(Exception, match="closed"):
         worker.submit(last_signed).result(5)
+
+
+def test_closed_says_so(tmp_path: Path) -> None:
+    worker = NotebookThread(lambda: open_store(tmp_path / "n.sqlite3"))
+    assert worker.closed is False
+    worker.close()
+    assert worker.closed is True
