@@ -38,8 +38,8 @@ class NotebookReads:
         self.thread = NotebookThread(opener)
         self._running: set[str] = set()
         self._told: dict[str, str] = {}
-        # When the last handoff was signed, as last read: the header asks every second.
-        self.signed_at: datetime | None = None
+        # The last signed handoff, as last read: the header asks every second.
+        self.last_signed: Handoff | None = None
 
     def run(
         self, key: str, job: Callable[[Store], T], then: Callable[[T], None], what: str
@@ -95,7 +95,11 @@ class NotebookReads:
         self.run("signed", last_signed, then, SIGNED)
 
     def _signed(self, signed: Handoff | None) -> None:
-        self.signed_at = signed.signed_at if signed is not None else None
+        self.last_signed = signed
+
+    @property
+    def signed_at(self) -> datetime | None:
+        return self.last_signed.signed_at if self.last_signed is not None else None
 
 
 SIGNED = "read the last handoff signature"

@@ -97,3 +97,21 @@ async def test_the_age_tick_while_the_app_closes_is_harmless(
             await pane.remove()  # as while the app tears its screen down
         app.redraw_ages()  # the timer may fire once more then
         assert app.is_running
+
+
+async def test_brackets_in_an_error_or_a_filter_are_shown_as_written(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(AlertsPane)
+        snapshot = sample_data.alert_snapshot()
+        broken = Freshness().succeeded(FROZEN).failed(FROZEN, "HTTP 502: [2J[link=x]boom[/]")
+        pane.update_snapshot(AlertSnapshot(snapshot.alerts, broken), FROZEN)
+        assert pane.apply_filter('service=~"[a-z]+"')
+        app.redraw_ages()
+        await pilot.pause()
+        assert app.is_running
+        rendered = pane.border_subtitle.replace("\\[", "[")
+        assert "HTTP 502: [2J[link=x]boom[/]" in rendered
+        assert '[a-z]+' in rendered

@@ -81,7 +81,10 @@ class Pane(Vertical, can_focus=False):
         paused = getattr(self.app, "paused", False) is True
         fresh, refresh = self.freshness, self.refresh_every
         line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
-        self.border_subtitle = " · ".join([line, *self.subtitle_notes])
+        # A border title reads markup, and an error or a filter can hold any "[": escape
+        # every one (textual's escape leaves "[2J" alone, which then fails to parse).
+        parts = [line, *self.subtitle_notes]
+        self.border_subtitle = " · ".join(p.replace("[", "\\[") for p in parts)
         self.set_class(fresh.stale(now, refresh, paused=paused), "-stale")
 
     def app_timezone(self) -> tzinfo | None:
