@@ -14,7 +14,7 @@ import signal
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -38,18 +39,19 @@ from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_live import LiveState, fetch_live
+from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.recording import Recording, this_process
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
-from cockpit.services.timeline_view import current_view
+from cockpit.services.timeline_view import TimelineView, current_view
 from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Store, StoreError, open_store
-from cockpit.store.handoffs import last_signed
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.notebook_reads import NotebookReads, timeline_job
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
 from cockpit.ui.outside_text import VisibleNotifications
 from cockpit.ui.panes.alerts import AlertsPane
@@ -72,6 +74,8 @@ from cockpit.ui.themes import install_themes, remember_theme
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
          "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
 PROBE_TICK = 1.0  # seconds
+AGE_TICK = 1.0  # seconds between redraws of the panes' "updated 5s ago" lines
+NOTEBOOK_TICK = 5.0  # seconds between background reads of what others wrote (signatures)
 # Actions on the main screen's panes, or that open a screen from it. On any other screen
 # they would act on hidden panes or pile screens up, so they wait until you are back.
 MAIN_SCREEN_ONLY = frozenset(
@@ -80,6 +84,7 @@ MAIN_SCREEN_ONLY = frozenset(
      "pick_runbook"}
 )  # fmt: skip
 FOOTER_KEYS = {"z", "p", "r", "f", "q"}
+TEXTUAL_DUPLICATES = frozenset({"Maximize", "Minimize"})
 
 
 UI_WRITE_WAIT_S = 1.0
@@ -137,6 +142,9 @@ class CockpitApp(VisibleNotifications):
         self._probe_everything = False
         self.plugins = PluginHost(self._plugin_report)
         self._theme_refresh: Timer | None = None
+        # Notebook reads on a timer run on the notebook thread, never on the UI thread.
+        self.notebook: NotebookReads | None = None
+        self._timeline_generation = 0
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
         self.alert_control = AlertController(self)
@@ -165,9 +173,12 @@ class CockpitApp(VisibleNotifications):
         return self.query_one(f"#{name}", Pane)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own Maximize/Minimize would stand beside "Maximise or restore" (z).
+        for command in super().get_system_commands(screen):
+            if command.title not in TEXTUAL_DUPLICATES:
+                yield command
         for key, action, description in ACTIONS:
-            if action == "quit":
+            if action == "quit" or (action == "demo_fault" and self.demo is None):
                 continue
             key = self.config.keys.get(action_id(action), key)
             yield SystemCommand(description, f"key: {key}", partial(self.run_action, action))
@@ -186,10 +197,14 @@ class CockpitApp(VisibleNotifications):
         self.pane("slo").focus_pane()
         self._start_plugins()
         self._open_store()
+        if self.store is not None and self.notebook is not None:
+            self.notebook.read_signed_now(self.store)
         self.refresh_timeline()
         # The user's runbook folder, then the config's folders; later ones win by name.
         folders = [locations.user_runbooks_dir(), *self.config.runbook_dirs]
         self.pane_runbooks().update_catalog(load_catalog(folders))
+        for source in ("slo", "alerts", "probes"):
+            self.pane(source).refresh_every = self._expected_every(source)
         now = self.clock()
         self.query_one(SloPane).update_snapshot(self._slo.initial(), now)
         self.query_one(AlertsPane).update_snapshot(AlertSnapshot((), self._alerts.freshness), now)
@@ -198,6 +213,11 @@ class CockpitApp(VisibleNotifications):
             self.http = async_client()
             for source in ("slo", "alerts", "probes"):
                 self._arm(source, 0.0)
+            self.set_interval(NOTEBOOK_TICK, self._read_signed_later)
+        # Ages count up between answers; only the border lines are redrawn.
+        self.set_interval(AGE_TICK, self.redraw_ages)
+        # Back from a dialog (a sign-off among them): read what the notebook says now.
+        self.screen_change_signal.subscribe(self, lambda _screen: self._read_signed_later())
 
     def _start_themes(self) -> None:
         problems = install_themes(self)
@@ -246,7 +266,8 @@ class CockpitApp(VisibleNotifications):
         try:
             # The screen must not freeze while another process writes: wait briefly.
             self.store = open_store(self.database, write_wait=UI_WRITE_WAIT_S)
-        except (StoreError, OSError) as exc:
+            self.notebook = NotebookReads(self, partial(open_store, self.database))
+        except (StoreError, OSError, sqlite3.Error) as exc:
             self.notify(
                 f"Notebook not available: {exc}", severity="error", timeout=30, markup=False
             )
@@ -267,6 +288,8 @@ class CockpitApp(VisibleNotifications):
             with contextlib.suppress(sqlite3.Error, StoreError):
                 self.recording.release(self.store)  # another cockpit takes over at once
             self.store.close()
+        if self.notebook is not None:
+            self.notebook.close()
 
     async def action_quit(self) -> None:
         """Quit, unless the screen on top holds unsaved edits: then it asks first."""
@@ -287,6 +310,20 @@ class CockpitApp(VisibleNotifications):
             # (jittered) interval instead of waiting for the next multiple of the shortest.
             return PROBE_TICK
         return endpoint.refresh.total_seconds() if endpoint else 30.0
+
+    def _expected_every(self, source: str) -> timedelta | None:
+        """How often a source's pane should get an answer; twice this without one is stale."""
+        if source == "probes":
+            # A probe cycle runs every tick, but the data is as fresh as the probes run.
+            intervals = [p.interval for p in self.config.probes]
+            return max(min(intervals), timedelta(seconds=PROBE_TICK)) if intervals else None
+        return timedelta(seconds=self._interval(source))
+
+    def redraw_ages(self) -> None:
+        # A query, not query_one: while the app closes the panes may already be gone.
+        now = self.clock()
+        for pane in self.query(Pane):
+            pane.redraw_age(now)
 
     def _arm(self, source: str, delay: float | None = None) -> None:
         # Textual's timer divides by its interval: never arm one at zero.
@@ -370,6 +407,7 @@ class CockpitApp(VisibleNotifications):
             self.refresh_timeline()
 
     def refresh_timeline(self) -> None:
+        self._timeline_generation += 1  # a background read started before this is outdated
         pane = self.query_one(TimelinePane)
         if self.store is None:
             why = "The notebook could not be opened; see the notification."
@@ -380,10 +418,25 @@ class CockpitApp(VisibleNotifications):
                 self.store, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
                 policies=self.config.severity_policies,
             )  # fmt: skip
-        except sqlite3.Error as exc:
+        except NOTEBOOK_ERRORS as exc:
             pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
             return
         pane.update_view(view, self.clock())
+
+    def refresh_timeline_later(self, *, announce: bool = False) -> None:
+        """The timeline's clock tick: read the view (and, with ``announce``, tell notifiers of
+        status updates that fell due) on the notebook thread, then show it."""
+        if self.notebook is None:
+            return
+        pane = self.query_one(TimelinePane)
+        generation, policies = self._timeline_generation, self.config.severity_policies
+        job = timeline_job(self.clock(), pane.incident_id, pane.kinds, policies, announce=announce)
+
+        def show(view: TimelineView) -> None:
+            if generation == self._timeline_generation:
+                pane.update_view(view, self.clock())
+
+        self.notebook.run("timeline", job, show, "refresh the timeline")
 
     # -- actions -------------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
@@ -391,7 +444,9 @@ class CockpitApp(VisibleNotifications):
         self.crash_line = self.crash_line or crash_exit(self, error)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # False disables the key and leaves it out of that screen's footer.
+        # False disables the key and leaves it out of that screen's footer (and help).
+        if action == "demo_fault" and self.demo is None:
+            return False  # fault switches exist only in `cockpit demo`
         return action not in MAIN_SCREEN_ONLY or len(self.screen_stack) == 1
 
     def action_focus_pane(self, name: str) -> None:
@@ -412,6 +467,7 @@ class CockpitApp(VisibleNotifications):
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
         self.query_one(OnCallHeader).paused = self.paused
+        self.redraw_ages()
         self.notify("Refresh paused." if self.paused else "Refresh resumed.")
 
     def action_refresh_now(self) -> None:
@@ -502,8 +558,17 @@ class CockpitApp(VisibleNotifications):
         self.push_screen(FaultScreen(self.demo.service_url))
 
     def _last_handoff(self) -> HandoffRecord | None:
-        signed = last_signed(self.store) if self.store is not None else None
+        # Read off the UI thread (the header asks every second).
+        signed = self.notebook.last_signed if self.notebook is not None else None
         return signed.record() if signed is not None else None
+
+    def _read_signed_later(self) -> None:
+        if self.notebook is not None:
+            self.notebook.read_signed_later(self._redraw_header)
+
+    def _redraw_header(self) -> None:
+        with contextlib.suppress(NoMatches):  # quitting: the header is gone
+            self.query_one(OnCallHeader).refresh_text()
 
     def action_open_handoff(self, focus: str = "") -> None:
         if isinstance(self.screen, HandoffScreen):

@@ -35,6 +35,12 @@ def install_themes(app: App[Any]) -> str | None:
         if name is not None and name in app.available_themes:
             app.theme = name
             break
+    if app.theme in specs:
+        # The theme picker offers the bundled and the user's themes, not Textual's stock
+        # ones (which know nothing of the cockpit's colours such as $slo-breach).
+        for name in list(app.available_themes):
+            if name not in specs:
+                app.unregister_theme(name)
     return themes.describe_problems(problems) if problems else None
 
 

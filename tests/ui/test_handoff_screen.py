@@ -119,7 +119,9 @@ async def test_sign_off_refuses_the_outgoing_then_signs_read_only(
         signed = last_signed(app.store)
         assert signed is not None and signed.signed_by == incoming
         assert signed.digest == _digest_text(app)
-        # The header's reminder is gone once the handoff is signed.
+        # The header's reminder is gone once the handoff is signed (the app reads the
+        # signature on its notebook thread when the dialog closes).
+        await app.workers.wait_for_complete()
         header = app.query_one(OnCallHeader)
         header.refresh_text()
         assert header.reminder is None

@@ -429,7 +429,7 @@ async def test_the_detail_clocks_count_down_while_open(
 ) -> None:
     now = [FROZEN]
     app = make_app(sample_config, clock=lambda: now[0])
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
         draft = IncidentDraft(title="API down", severity="Sev1", detected_at=FROZEN)
         incident = service.create_from_draft(_store(app), draft, now=FROZEN).id
         await app.push_screen(IncidentDetailScreen(incident))
@@ -439,5 +439,7 @@ async def test_the_detail_clocks_count_down_while_open(
         summary = screen.query_one("#incident-summary", Static)
         assert "next update in 15m00s" in str(summary.render())
         now[0] = FROZEN + 4 * M
-        screen.tick()  # what the timer calls; called here, not waited for
+        screen.tick()  # what its one-second timer does; the read runs on the notebook thread
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert "next update in 11m00s" in str(summary.render())

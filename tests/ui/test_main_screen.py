@@ -113,6 +113,8 @@ async def test_command_palette_lists_every_action(
         for key, action, description in ACTIONS:
             if action == "quit":
                 assert "Quit" in commands
+            elif action == "demo_fault":
+                assert description not in commands  # only in `cockpit demo`
             else:
                 assert commands[description] == f"key: {key}"
 

@@ -87,3 +87,69 @@ def test_failed_keeps_the_last_success() -> None:
     assert fresh.last_attempt == NOW
     assert fresh.error == "b"
     assert fresh.age(NOW) == timedelta(minutes=3)
+
+
+# -- ages that count up, pause, and go stale without an error ------------------------
+
+REFRESH = timedelta(seconds=30)
+
+
+def test_the_age_counts_up_with_the_clock() -> None:
+    fresh = Freshness().succeeded(NOW)
+    ages = [fresh.describe(NOW + timedelta(seconds=s), refresh=REFRESH) for s in (0, 1, 29, 59)]
+    assert ages == ["updated 0s ago", "updated 1s ago", "updated 29s ago", "updated 59s ago"]
+
+
+def test_minutes_read_as_minutes() -> None:
+    fresh = Freshness().succeeded(NOW)
+    assert fresh.describe(NOW + timedelta(seconds=125)) == "updated 2m05s ago"
+
+
+def test_older_than_twice_the_refresh_is_stale_without_an_error() -> None:
+    last_ok = datetime(2025, 7, 1, 12, 58, 30, tzinfo=UTC)  # 14:58 in Berlin
+    fresh = Freshness().succeeded(last_ok)
+    at_limit = last_ok + 2 * REFRESH
+    assert fresh.describe(at_limit, BERLIN, refresh=REFRESH) == "updated 1m00s ago"
+    assert fresh.stale(at_limit, REFRESH) is False
+    later = at_limit + timedelta(seconds=1)
+    assert fresh.stale(later, REFRESH) is True
+    assert fresh.describe(later, BERLIN, refresh=REFRESH) == (
+        "stale since 14:58: no answer for 1m01s (refresh every 30s)"
+    )
+    # Without a known refresh interval only an error makes data stale.
+    assert fresh.stale(later, None) is False
+    assert fresh.describe(later, BERLIN) == "updated 1m01s ago"
+
+
+def test_an_error_is_stale_at_any_age() -> None:
+    fresh = Freshness().succeeded(NOW).failed(NOW + timedelta(seconds=1), "HTTP 503")
+    assert fresh.stale(NOW + timedelta(seconds=1), REFRESH) is True
+    assert fresh.stale(NOW + timedelta(seconds=1), REFRESH, paused=True) is True
+
+
+def test_nothing_to_be_stale_about_before_the_first_answer() -> None:
+    assert Freshness().stale(NOW, REFRESH) is False
+    assert Freshness.not_configured().stale(NOW, REFRESH) is False
+
+
+def test_paused_names_the_time_of_the_data() -> None:
+    last_ok = datetime(2025, 7, 1, 10, 3, 40, tzinfo=UTC)  # 12:03 in Berlin
+    fresh = Freshness().succeeded(last_ok)
+    hours_later = last_ok + timedelta(hours=3)
+    assert fresh.describe(hours_later, BERLIN, paused=True, refresh=REFRESH) == (
+        "paused · data from 12:03"
+    )
+    # The user chose to pause: old data is not flagged stale for that.
+    assert fresh.stale(hours_later, REFRESH, paused=True) is False
+    failed = fresh.failed(last_ok + timedelta(seconds=30), "timeout after 5s")
+    assert failed.describe(hours_later, BERLIN, paused=True) == (
+        "paused · data from 12:03 · last try failed: timeout after 5s"
+    )
+
+
+def test_paused_before_any_data() -> None:
+    assert Freshness().describe(NOW, paused=True) == "paused · no data yet"
+    assert Freshness().failed(NOW, "refused").describe(NOW, paused=True) == (
+        "paused · no data: refused"
+    )
+    assert Freshness.not_configured().describe(NOW, paused=True) == "not configured"

@@ -24,6 +24,7 @@ from cockpit.model.alerts import Alert, differing_labels
 from cockpit.model.matchers import AlertFilter, MatcherError, parse_filter
 from cockpit.model.silences import Silence, ack_of, display_state
 from cockpit.model.snapshots import AlertSnapshot
+from cockpit.ui.columns import Column
 from cockpit.ui.format import age, label_summary
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Cell, Row, plain_cell
@@ -82,9 +83,12 @@ class AlertView:
 class AlertsPane(Pane):
     TITLE = "Alerts"
     KEY = "2"
+    # Narrow panes drop ack, then labels; summary and labels share the room left.
     COLUMNS = (
-        ("sev", 8), ("alert", 22), ("labels", 30), ("summary", 42), ("state", 10),
-        ("since", 7), ("ack", 20),
+        Column("sev", 8), Column("alert", 20, least=14),
+        Column("labels", 30, least=12, flex=1, drop=1), Column("summary", 42, least=24, flex=2),
+        Column("state", 10, least=9), Column("since", 7, least=6),
+        Column("ack", 20, least=12, drop=2),
     )  # fmt: skip
     BINDINGS = [
         Binding("a", "ack", "Ack"),
@@ -155,7 +159,6 @@ class AlertsPane(Pane):
         snapshot, now = self.snapshot, self.now
         if snapshot is None or now is None:
             return
-        self.show_freshness(snapshot.freshness, now)
         extra = [self.view.describe(), self.note]
         if snapshot.pending_error:
             extra.append(f"pending unknown: {snapshot.pending_error}")
@@ -164,9 +167,9 @@ class AlertsPane(Pane):
         broken = [r.name for r in snapshot.rules if r.health == "err"]
         if broken:
             extra.append(f"rules failing: {', '.join(sorted(set(broken))[:3])}")
-        self.border_subtitle = " · ".join(
-            [str(self.border_subtitle or ""), *(e for e in extra if e)]
-        )
+        # After the age, which the app redraws every second.
+        self.subtitle_notes = tuple(e for e in extra if e)
+        self.show_freshness(snapshot.freshness, now)
         rows = self.build_rows(snapshot, now)
         freshness = snapshot.freshness
         if not freshness.configured and not rows:
@@ -260,12 +263,14 @@ class AlertsPane(Pane):
         if not rows or len(wanted) != table.row_count or wanted != list(self._shown):
             super().show(rows, empty_message)
         else:
+            self._rows, self._empty = rows, empty_message  # to fill the table again on a resize
             columns = list(table.columns)
             for key, cells in rows:
                 before = self._shown[key]
                 if tuple(cells) == before:
                     continue
-                for column, old, new in zip(columns, before, cells, strict=False):
+                shown = zip(self.visible_cells(before), self.visible_cells(cells), strict=True)
+                for column, (old, new) in zip(columns, shown, strict=False):
                     if old != new:
                         # Text, never markup: summaries and labels come from outside.
                         value = plain_cell(new)

@@ -3,14 +3,17 @@ honest message in place of data when there is none."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from cockpit.model.freshness import Freshness
+from cockpit.ui.columns import Column, ColumnSpec, as_column, fit
 from cockpit.ui.outside_text import markup_text
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
@@ -19,19 +22,30 @@ class Pane(Vertical, can_focus=False):
     ALLOW_MAXIMIZE = True
     TITLE = ""
     KEY = ""
-    # (label, width); a width crops long cells so one wide value cannot push the rest off.
-    COLUMNS: tuple[tuple[str, int | None], ...] = ()
+    # (label, width) or a Column; a width crops long cells so one wide value cannot push
+    # the rest off. Columns adapt to the pane's width (see cockpit/ui/columns.py).
+    COLUMNS: tuple[ColumnSpec, ...] = ()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.border_title = f"{self.KEY} {self.TITLE}".strip()
         self.freshness = Freshness()
+        # How often the source should answer: older than twice this reads as stale. The
+        # app sets it; None means only an error makes the data stale.
+        self.refresh_every: timedelta | None = None
+        self._shows_freshness = False
+        # Said after the age on the border (a filter, read-only, ...); the pane sets them.
+        self.subtitle_notes: tuple[str, ...] = ()
+        self.columns: tuple[Column, ...] = tuple(as_column(c) for c in self.COLUMNS)
+        self._widths: list[int | None] = [c.width for c in self.columns]
+        self._rows: list[Row] = []
+        self._empty = "connecting…"
 
     def compose(self) -> ComposeResult:
         yield Static("connecting…", classes="pane-message")
         table: DataTable[Cell] = DataTable(cursor_type="row", zebra_stripes=False)
-        for label, width in self.COLUMNS:
-            table.add_column(label, width=width)
+        for column in self.columns:
+            table.add_column(column.label, width=column.width)
         yield table
 
     @property
@@ -47,16 +61,31 @@ class Pane(Vertical, can_focus=False):
 
     def show(self, rows: list[Row], empty_message: str) -> None:
         """Show rows, or say why there are none."""
-        sync_rows(self.table, rows)
+        self._rows, self._empty = rows, empty_message
+        sync_rows(self.table, [(key, self.visible_cells(cells)) for key, cells in rows])
+        # More rows may bring a vertical scrollbar, which takes two cells of the width.
+        self.call_after_refresh(self.fit_columns)
         # Text, not markup: messages quote config sections like [prometheus].
         self.message.update(Text(empty_message))
         self.message.display = not rows
 
     def show_freshness(self, freshness: Freshness, now: datetime) -> None:
         self.freshness = freshness
-        # Markup place; the error can quote a server's answer.
-        self.border_subtitle = markup_text(freshness.describe(now, self.app_timezone()))
-        self.set_class(freshness.error is not None, "-stale")
+        self._shows_freshness = True
+        self.redraw_age(now)
+
+    def redraw_age(self, now: datetime) -> None:
+        """Bring the border's age line to ``now``; cheap, so the app calls it every second
+        (the border title only: the table is not touched)."""
+        if not self._shows_freshness:
+            return
+        paused = getattr(self.app, "paused", False) is True
+        fresh, refresh = self.freshness, self.refresh_every
+        line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
+        # A border title reads markup, and an error or a filter can quote a server's answer.
+        parts = [line, *self.subtitle_notes]
+        self.border_subtitle = " · ".join(markup_text(p) for p in parts)
+        self.set_class(fresh.stale(now, refresh, paused=paused), "-stale")
 
     def app_timezone(self) -> tzinfo | None:
         zone = getattr(self.app, "timezone", None)
@@ -65,3 +94,46 @@ class Pane(Vertical, can_focus=False):
     def colour(self, name: str) -> str:
         """A theme variable as a Rich colour, so cell text follows the theme."""
         return self.app.theme_variables.get(name, "")
+
+    # -- columns that fit the width ---------------------------------------------
+    def visible_cells(self, cells: Sequence[Cell]) -> list[Cell]:
+        """The cells of the columns shown at this width (all of them when no column
+        was dropped)."""
+        return [c for c, w in zip(cells, self._widths, strict=False) if w is not None]
+
+    def on_resize(self, event: events.Resize) -> None:
+        # After the layout: the table's width (and its scrollbar) is known then.
+        self.call_after_refresh(self.fit_columns)
+
+    def fit_columns(self) -> None:
+        """Give the columns the table's width: flexible ones take the room left, narrow
+        panes shorten and then drop the least important ones."""
+        if not self.columns or not self.is_mounted:
+            return
+        table = self.table
+        room = table.scrollable_content_region.width
+        if room <= 0:
+            return
+        widths = fit(self.columns, room)
+        if widths == self._widths:
+            return
+        dropped = [w is None for w in widths] != [w is None for w in self._widths]
+        self._widths = widths
+        if dropped:
+            # Another set of columns: build the table again (rare: a resize past a step).
+            cursor = table.cursor_row
+            table.clear(columns=True)
+            for column, width in zip(self.columns, widths, strict=True):
+                if width is not None:
+                    table.add_column(column.label, width=width)
+            self.show(self._rows, self._empty)
+            if table.row_count:
+                table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
+            return
+        kept = [w for w in widths if w is not None]
+        for shown, width in zip(table.columns.values(), kept, strict=True):
+            shown.width = width
+        # Textual caches rendered rows by column width; a new width needs them redrawn.
+        table._clear_caches()
+        table._require_update_dimensions = True
+        table.refresh()

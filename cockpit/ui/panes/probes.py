@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from cockpit.model.probes import DOWN, PENDING, UP, ProbeState
 from cockpit.model.snapshots import ProbeSnapshot
+from cockpit.ui.columns import Column
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Row
 
@@ -44,9 +45,11 @@ def streak(state: ProbeState) -> str:
 class ProbesPane(Pane):
     TITLE = "Probes"
     KEY = "5"
+    # Narrow panes drop the sparkline, then the streak; the reason takes the room left.
     COLUMNS = (
-        ("probe", 13), ("state", 9), ("latency", 7), ("recent", 8), ("streak", 6),
-        ("reason", 11),
+        Column("probe", 13, least=9), Column("state", 9), Column("latency", 7),
+        Column("recent", 8, drop=4), Column("streak", 6, drop=3),
+        Column("reason", 11, least=8, flex=1, drop=2),
     )  # fmt: skip
 
     class Selected(Message):

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from cockpit.services.runbook_catalog import RunbookEntry
+from cockpit.ui.columns import Column
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Row
 
@@ -17,7 +18,10 @@ from cockpit.ui.table_sync import Row
 class RunbooksPane(Pane):
     TITLE = "Runbooks"
     KEY = "4"
-    COLUMNS = (("runbook", 25), ("steps", 5), ("applies to", 20), ("from", 7))
+    COLUMNS = (
+        Column("runbook", 25, least=14, flex=2), Column("steps", 5),
+        Column("applies to", 20, least=10, flex=1, drop=1), Column("from", 7, drop=2),
+    )  # fmt: skip
     BINDINGS = [Binding("d", "dry_run", "Dry run")]
 
     class Selected(Message):

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from cockpit.model.durations import format_duration
 from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, ErrorBudget, RowStatus
 from cockpit.model.snapshots import SloSnapshot, SloStatus
+from cockpit.ui.columns import Column
 from cockpit.ui.format import percent
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Row
@@ -54,9 +55,11 @@ def _order(status: SloStatus) -> tuple[int, float]:
 class SloPane(Pane):
     TITLE = "SLOs"
     KEY = "1"
+    # Narrow panes keep the name, the budget and the status; target goes first.
     COLUMNS = (
-        ("SLO", 15), ("target", 6), ("SLI", 8), ("budget left", 13), ("status", 9),
-        ("1h burn", 7), ("rows", 4), ("out in", 7),
+        Column("SLO", 15, least=12, flex=1), Column("target", 6, drop=6),
+        Column("SLI", 8, drop=4), Column("budget left", 13), Column("status", 9),
+        Column("1h burn", 7, drop=2), Column("rows", 4, drop=5), Column("out in", 7, drop=3),
     )  # fmt: skip
 
     class Selected(Message):

@@ -11,7 +11,6 @@ most severe open one, or to the recent events.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from cockpit.model.text import visible, visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
 from cockpit.services.timeline_view import TimelineView
 from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
+from cockpit.ui.columns import Column
 from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
@@ -45,7 +45,11 @@ class TimelinePane(Pane):
     TITLE = "Timeline"
     KEY = "3"
     # "by" last: the first three columns keep the places they had before authors were shown.
-    COLUMNS = (("time", 8), ("type", 15), ("event", 43), ("by", 10))
+    # The event takes every cell left (maximised too); "by" fits "alertmanager".
+    COLUMNS = (
+        Column("time", 8), Column("type", 15, least=11), Column("event", 43, least=16, flex=1),
+        Column("by", 12, drop=1),
+    )  # fmt: skip
     BINDINGS = [
         Binding("n", "add_note", "Note"),
         Binding("u", "add_update", "Status update"),
@@ -72,16 +76,11 @@ class TimelinePane(Pane):
         return FILTERS[self.filter_index][1]
 
     def _tick(self) -> None:
-        """Keep the clocks current, and tell notifiers when a status update falls due."""
-        ctx = context(self.app)
-        if ctx.store is not None:
-            from cockpit.services.incidents import announce_due_updates
-
-            try:
-                announce_due_updates(ctx.store, ctx.now, ctx.policies)
-            except sqlite3.Error as exc:
-                self.log.warning(f"could not check status-update clocks: {exc}")
-        self._reload()
+        """Keep the clocks current, and tell notifiers when a status update falls due. The
+        notebook work runs on the app's notebook thread, never on the UI thread."""
+        later = getattr(self.app, "refresh_timeline_later", None)
+        if callable(later):
+            later(announce=True)
 
     def _reload(self) -> None:
         reload = getattr(self.app, "refresh_timeline", None)

@@ -14,6 +14,7 @@ editing.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import date
@@ -23,17 +24,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
 from cockpit.model.incident_record import SEVERITIES, IncidentRecord
-from cockpit.model.text import visible, visible_lines
+from cockpit.model.text import visible_lines
 from cockpit.reports.incident import TEMPLATES
 from cockpit.services import incidents as service
 from cockpit.services.incident_report import incident_report, save_report
 from cockpit.services.timeline_view import incident_clocks
-from cockpit.store import StoreError
+from cockpit.store import Store, StoreError
 from cockpit.store.incident_notes import (
     action_items,
     add_action_item,
@@ -45,7 +47,7 @@ from cockpit.store.incidents import (
     require_incident,
     set_postmortem,
 )
-from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, local
+from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
 from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 from cockpit.ui.table_sync import Cell, Row, sync_rows
@@ -141,12 +143,26 @@ class IncidentDetailScreen(Screen[None]):
         self.set_interval(TICK, self.tick)
 
     def tick(self) -> None:
-        try:
-            self.refresh_summary(fields=False)
-        except _ERRORS as exc:
-            self.query_one("#incident-summary", Static).update(
-                Text(visible(f"not refreshed: {exc}"))
-            )
+        """Count the clocks down: the notebook is read on the app's notebook thread, never
+        on the UI thread (a busy notebook would hold every key for seconds)."""
+        notebook = getattr(self.app, "notebook", None)
+        if notebook is None:
+            return
+        ctx = context(self.app)
+        incident_id = self.incident_id
+
+        def job(store: Store) -> list[str]:
+            try:
+                return summary_lines(store, require_incident(store, incident_id), ctx)
+            except (ValueError, LookupError) as exc:
+                return [f"not refreshed: {exc}"]
+
+        def show(lines: list[str]) -> None:
+            with contextlib.suppress(NoMatches):  # the screen closed meanwhile
+                summary = self.query_one("#incident-summary", Static)
+                summary.update(Text(visible_lines("\n".join(lines))))
+
+        notebook.run("incident-summary", job, show, "refresh the incident summary")
 
     def refresh_summary(self, *, fields: bool = True, everything: bool = False) -> None:
         """The summary lines; with ``fields`` also the form (the fields the user has not
@@ -154,25 +170,7 @@ class IncidentDetailScreen(Screen[None]):
         ctx = context(self.app)
         record = self._record()
         assert ctx.store is not None
-        lines = [f"{record.id}  {record.severity}  {record.status}  ·  {record.title}"]
-        if record.is_open:
-            lines.append(incident_clocks(ctx.store, record, ctx.now, ctx.policies).describe())
-        stamps = [
-            ("detected", record.detected_at), ("acknowledged", record.acknowledged_at),
-            ("mitigated", record.mitigated_at), ("resolved", record.resolved_at),
-            ("closed", record.closed_at),
-        ]  # fmt: skip
-        lines.append("  ".join(f"{n} {local(at, ctx.zone, '%m-%d %H:%M')}" for n, at in stamps))
-        alerts = linked_alerts(ctx.store, record.id)
-        if alerts:
-            lines.append("alerts: " + ", ".join(a.alertname for a in alerts))
-        runs = linked_runbook_runs(ctx.store, record.id)
-        if runs:
-            lines.append("runbook runs: " + ", ".join(f"{r.runbook} ({r.status})" for r in runs))
-        if postmortem_due(record):
-            lines.append("postmortem due (required for Sev1 and Sev2)")
-        elif record.postmortem_done:
-            lines.append(f"postmortem done {local(record.postmortem_at, ctx.zone)}")
+        lines = summary_lines(ctx.store, record, ctx)
         # Titles, summaries and alert names come from outside: shown, never obeyed.
         self.query_one("#incident-summary", Static).update(Text(visible_lines("\n".join(lines))))
         if not fields:
@@ -416,3 +414,27 @@ class IncidentDetailScreen(Screen[None]):
 
     async def action_back(self) -> None:
         await self.close_or_ask(self.app.pop_screen)
+
+
+def summary_lines(store: Store, record: IncidentRecord, ctx: IncidentContext) -> list[str]:
+    """The summary at the top of the detail: status, clocks, times, links, postmortem."""
+    lines = [f"{record.id}  {record.severity}  {record.status}  ·  {record.title}"]
+    if record.is_open:
+        lines.append(incident_clocks(store, record, ctx.now, ctx.policies).describe())
+    stamps = [
+        ("detected", record.detected_at), ("acknowledged", record.acknowledged_at),
+        ("mitigated", record.mitigated_at), ("resolved", record.resolved_at),
+        ("closed", record.closed_at),
+    ]  # fmt: skip
+    lines.append("  ".join(f"{n} {local(at, ctx.zone, '%m-%d %H:%M')}" for n, at in stamps))
+    alerts = linked_alerts(store, record.id)
+    if alerts:
+        lines.append("alerts: " + ", ".join(a.alertname for a in alerts))
+    runs = linked_runbook_runs(store, record.id)
+    if runs:
+        lines.append("runbook runs: " + ", ".join(f"{r.runbook} ({r.status})" for r in runs))
+    if postmortem_due(record):
+        lines.append("postmortem due (required for Sev1 and Sev2)")
+    elif record.postmortem_done:
+        lines.append(f"postmortem done {local(record.postmortem_at, ctx.zone)}")
+    return lines

@@ -1,0 +1,124 @@
+"""The TUI's side of the notebook thread: what runs on a timer goes there, never on the UI
+thread, and what comes back is shown; a notebook error becomes a message, never a crash."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import Future
+from datetime import datetime
+from typing import Any, TypeVar
+
+from textual.app import App
+
+from cockpit.model.incident_clocks import SeverityPolicy
+from cockpit.services.incidents import announce_due_updates
+from cockpit.services.notebook_thread import NOTEBOOK_ERRORS, NotebookThread
+from cockpit.services.timeline_view import TimelineView, current_view
+from cockpit.store import Store
+from cockpit.store.handoffs import Handoff, last_signed
+
+T = TypeVar("T")
+
+
+def notebook_problem(app: App[Any], what: str, exc: BaseException) -> str:
+    """Say a notebook error the way the whole UI says it; returns the text."""
+    text = f"Notebook: could not {what}: {exc}"
+    app.notify(text, severity="error", timeout=10, markup=False)
+    return text
+
+
+class NotebookReads:
+    """Jobs keyed by what they are for: a key whose job is still running (a busy notebook
+    holds it up to the busy timeout) is not queued again, and one error is said once until
+    the job succeeds again (a timer every few seconds must not repeat it)."""
+
+    def __init__(self, app: App[Any], opener: Callable[[], Store]) -> None:
+        self.app = app
+        self.thread = NotebookThread(opener)
+        self._running: set[str] = set()
+        self._told: dict[str, str] = {}
+        # The last signed handoff, as last read: the header asks every second.
+        self.last_signed: Handoff | None = None
+
+    def run(
+        self, key: str, job: Callable[[Store], T], then: Callable[[T], None], what: str
+    ) -> bool:
+        """Start ``job`` on the notebook thread and call ``then`` with its result on the UI
+        thread; False when the same key is still running."""
+        if key in self._running or self.thread.closed:
+            return False  # still busy with the last one, or the app is closing
+        self._running.add(key)
+        future = self.thread.submit(job)
+        self.app.run_worker(
+            self._wait(key, future, then, what), group=f"notebook-{key}", exit_on_error=False
+        )
+        return True
+
+    async def _wait(
+        self, key: str, future: Future[T], then: Callable[[T], None], what: str
+    ) -> None:
+        try:
+            result = await asyncio.wrap_future(future)
+        except NOTEBOOK_ERRORS as exc:
+            self.problem(key, what, exc)
+            return
+        finally:
+            self._running.discard(key)
+        self._told.pop(key, None)
+        then(result)
+
+    def problem(self, key: str, what: str, exc: BaseException) -> None:
+        text = f"Notebook: could not {what}: {exc}"
+        if self._told.get(key) != text:
+            self._told[key] = notebook_problem(self.app, what, exc)
+
+    def close(self) -> None:
+        self.thread.close()
+
+    # -- what the app reads -------------------------------------------------------
+    def read_signed_now(self, store: Store) -> None:
+        """Once at start through the app's own store, so the first header is right."""
+        try:
+            self._signed(last_signed(store))
+        except NOTEBOOK_ERRORS as exc:
+            self.problem("signed", SIGNED, exc)
+
+    def read_signed_later(self, shown: Callable[[], None]) -> None:
+        """Read the last signature on the notebook thread (another cockpit or the CLI may
+        have signed); ``shown`` redraws what depends on it."""
+
+        def then(signed: Handoff | None) -> None:
+            self._signed(signed)
+            shown()
+
+        self.run("signed", last_signed, then, SIGNED)
+
+    def _signed(self, signed: Handoff | None) -> None:
+        self.last_signed = signed
+
+    @property
+    def signed_at(self) -> datetime | None:
+        return self.last_signed.signed_at if self.last_signed is not None else None
+
+
+SIGNED = "read the last handoff signature"
+
+
+def timeline_job(
+    now: datetime,
+    incident_id: str | None,
+    kinds: Collection[str] | None,
+    policies: Mapping[str, SeverityPolicy],
+    *,
+    announce: bool,
+) -> Callable[[Store], TimelineView]:
+    """The timeline pane's tick as one notebook job: with ``announce``, tell notifiers of
+    status updates that fell due (claimed once across cockpits), then read the view."""
+
+    def job(store: Store) -> TimelineView:
+        if announce:
+            announce_due_updates(store, now, policies)
+        return current_view(store, now, incident_id=incident_id, kinds=kinds, policies=policies)
+
+    return job
