@@ -102,13 +102,22 @@ async def test_the_header_follows_a_swap_recorded_elsewhere(
 
     now = [SATURDAY]
     app = make_app(DEMO, clock=lambda: now[0])
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def read_signature() -> None:
+            # What the header's five-second read does, on the notebook thread.
+            app._read_signed_later()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
         with open_store(tmp_path / "data" / "cockpit.sqlite3") as store:
             sign_current(store, DEMO, by="root", live=LiveState(), now=now[0])
             now[0] = SATURDAY + timedelta(days=2)
+            await read_signature()
             assert "on call: root · next: sam" in _header(app)
             # Another cockpit (or the CLI) records sam taking over early.
             sign_current(store, DEMO, by="sam", live=LiveState(), now=now[0], swap=True)
+        await read_signature()
         header = _header(app)
         # Friday needs no handoff (sam was due then): root is next, on 18 Dec.
         assert "on call: sam · next: root" in header

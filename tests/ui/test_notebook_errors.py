@@ -50,7 +50,7 @@ async def test_a_locked_notebook_is_a_message_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     connection = LockedConnection()
-    monkeypatch.setattr(app_module, "open_store", lambda path: locked_store(path, connection))
+    monkeypatch.setattr(app_module, "open_store", lambda path, **_: locked_store(path, connection))
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -132,7 +132,7 @@ async def test_the_incident_detail_clocks_tick_off_the_ui_thread(
         app.store.connection.set_trace_callback(traced.append)
         now[0] = FROZEN + timedelta(minutes=4)
         assert isinstance(screen, IncidentDetailScreen)
-        screen._tick()  # what its one-second timer does
+        screen.tick()  # what its one-second timer does
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "next update in 11m00s" in str(summary.render())
