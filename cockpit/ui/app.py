@@ -266,7 +266,7 @@ class CockpitApp(VisibleNotifications):
         try:
             # The screen must not freeze while another process writes: wait briefly.
             self.store = open_store(self.database, write_wait=UI_WRITE_WAIT_S)
-            self.notebook = NotebookReads(self, partial(open_store, self.database))
+            self.notebook = NotebookReads(self, partial(open_store, self.database), self.notices)
         except (StoreError, OSError, sqlite3.Error) as exc:
             self.notify(
                 f"Notebook not available: {exc}", severity="error", timeout=30, markup=False

@@ -17,27 +17,22 @@ from cockpit.services.notebook_thread import NOTEBOOK_ERRORS, NotebookThread
 from cockpit.services.timeline_view import TimelineView, current_view
 from cockpit.store import Store
 from cockpit.store.handoffs import Handoff, last_signed
+from cockpit.ui.notices import Notices
 
 T = TypeVar("T")
-
-
-def notebook_problem(app: App[Any], what: str, exc: BaseException) -> str:
-    """Say a notebook error the way the whole UI says it; returns the text."""
-    text = f"Notebook: could not {what}: {exc}"
-    app.notify(text, severity="error", timeout=10, markup=False)
-    return text
 
 
 class NotebookReads:
     """Jobs keyed by what they are for: a key whose job is still running (a busy notebook
     holds it up to the busy timeout) is not queued again, and one error is said once until
-    the job succeeds again (a timer every few seconds must not repeat it)."""
+    the job succeeds again (a timer every few seconds must not repeat it): ``notices`` is
+    the app's one notice per source, each key its own source."""
 
-    def __init__(self, app: App[Any], opener: Callable[[], Store]) -> None:
+    def __init__(self, app: App[Any], opener: Callable[[], Store], notices: Notices) -> None:
         self.app = app
         self.thread = NotebookThread(opener)
+        self.notices = notices
         self._running: set[str] = set()
-        self._told: dict[str, str] = {}
         # The last signed handoff, as last read: the header asks every second.
         self.last_signed: Handoff | None = None
 
@@ -65,13 +60,11 @@ class NotebookReads:
             return
         finally:
             self._running.discard(key)
-        self._told.pop(key, None)
+        self.notices.recovered(_source(key))
         then(result)
 
     def problem(self, key: str, what: str, exc: BaseException) -> None:
-        text = f"Notebook: could not {what}: {exc}"
-        if self._told.get(key) != text:
-            self._told[key] = notebook_problem(self.app, what, exc)
+        self.notices.trouble(_source(key), f"Notebook: could not {what}: {exc}")
 
     def close(self) -> None:
         self.thread.close()
@@ -97,9 +90,9 @@ class NotebookReads:
     def _signed(self, signed: Handoff | None) -> None:
         self.last_signed = signed
 
-    @property
-    def signed_at(self) -> datetime | None:
-        return self.last_signed.signed_at if self.last_signed is not None else None
+
+def _source(key: str) -> str:
+    return f"notebook ({key})"
 
 
 SIGNED = "read the last handoff signature"

@@ -95,14 +95,15 @@ async def test_a_signature_from_elsewhere_reaches_the_header(
 
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.notebook is not None and app.notebook.signed_at is None
+        assert app.notebook is not None and app.notebook.last_signed is None
         assert app.database is not None
         with open_store(app.database) as other:  # the CLI, or another cockpit
             handoff_seed.seed_last_signed(other)
         app._read_signed_later()  # what the timer does every few seconds
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.notebook.signed_at == handoff_seed.LAST_SIGNED
+        assert app.notebook.last_signed is not None
+        assert app.notebook.last_signed.signed_at == handoff_seed.LAST_SIGNED
 
 
 async def test_the_incident_detail_clocks_tick_off_the_ui_thread(
