@@ -10,9 +10,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from cockpit.model.text import visible, visible_lines
+
 
 class AskScreen(ModalScreen[bool]):
-    """``y`` answers yes; ``n`` and Esc answer no. Texts from outside stay plain text."""
+    """``y`` answers yes; ``n`` and Esc answer no. Texts from outside stay plain text, and
+    the detail shows every control character (nothing in it can hide (SGR 8), recolour or
+    reorder (bidi) what the on-call is agreeing to)."""
 
     DEFAULT_CSS = """
     AskScreen { align: center middle; }
@@ -33,11 +37,18 @@ class AskScreen(ModalScreen[bool]):
         self.detail = detail
         self.hint = hint or "y confirms · n or Esc cancels"
 
+    ID = "ask"  # the ids of the dialog's parts: ask-dialog, ask-question, ask-detail
+    DETAIL_CLASS = "detail"
+
     def compose(self) -> ComposeResult:
-        with Vertical(id="ask-dialog"):
-            yield Label(Text(self.question), id="ask-question")
+        with Vertical(id=f"{self.ID}-dialog"):
+            yield Label(Text(visible(self.question)), id=f"{self.ID}-question")
             if self.detail:
-                yield Static(Text(self.detail), classes="detail", id="ask-detail")
+                yield Static(
+                    Text(visible_lines(self.detail)),
+                    classes=self.DETAIL_CLASS,
+                    id=f"{self.ID}-detail",
+                )
             yield Label(Text(self.hint), classes="hint")
 
     def action_answer(self, yes: bool) -> None:

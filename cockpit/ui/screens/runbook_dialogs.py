@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from cockpit.model.text import visible_lines
 from cockpit.services.runbook_catalog import RunbookEntry
+from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 
 DIALOG_CSS = """
@@ -87,35 +87,14 @@ class ReasonScreen(ModalScreen[str | None]):
                              decided)  # fmt: skip
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """An explicit yes: ``y`` (or the button word) confirms, ``n`` / Esc does not."""
+class ConfirmScreen(AskScreen):
+    """An explicit yes before a command runs: ``y`` confirms, ``n`` / Esc does not; the
+    detail is the exact command, every control character shown."""
 
     DEFAULT_CSS = f"ConfirmScreen {{{DIALOG_CSS}}}"
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes, run it"),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "Cancel"),
-    ]
-
-    def __init__(self, question: str, detail: str = "", hint: str = "") -> None:
-        super().__init__()
-        self.question = question
-        self.detail = detail
-        self.hint = hint or "y confirms · n or Esc cancels"
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
-            yield Label(Text(self.question))
-            if self.detail:
-                # The exact command, every control character shown: nothing in it can hide
-                # (SGR 8), recolour or reorder (bidi) what the on-call is agreeing to.
-                yield Static(
-                    Text(visible_lines(self.detail)), classes="command", id="confirm-detail"
-                )
-            yield Label(Text(self.hint), classes="hint")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+    BINDINGS = [Binding("y", "answer(True)", "Yes, run it")]
+    ID = "confirm"
+    DETAIL_CLASS = "command"
 
 
 class RunbookPickerScreen(ModalScreen[tuple[str, bool] | None]):
