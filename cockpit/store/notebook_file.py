@@ -59,12 +59,21 @@ def make_private(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
         with suppress(OSError):
             path.parent.chmod(PRIVATE_DIR)  # mkdir's mode passes through the umask
-    fd = os.open(path, os.O_RDONLY | os.O_CREAT, PRIVATE_FILE)
+    # Never open and close an existing notebook here: closing any descriptor of a file
+    # drops every POSIX lock this process holds on it, SQLite's included, and another
+    # cockpit would then checkpoint and delete the -wal and -shm under our connections.
+    # A new file is made with O_EXCL: no connection of ours can have it open yet.
     try:
-        with suppress(OSError):  # someone else's file (shared read-only): leave its mode
-            os.fchmod(fd, PRIVATE_FILE)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        pass
+    else:
+        try:
+            os.fchmod(fd, PRIVATE_FILE)  # O_CREAT's mode passes through the umask
+        finally:
+            os.close(fd)
+    with suppress(OSError):  # someone else's file (shared read-only): leave its mode
+        path.chmod(PRIVATE_FILE)
     for suffix in ("-wal", "-shm", "-journal"):
         with suppress(OSError):
             path.with_name(path.name + suffix).chmod(PRIVATE_FILE)
