@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from cockpit.model.alerts import Alert
 from cockpit.model.incident_draft import IncidentDraft, LinkedAlert
+from cockpit.model.text import visible, visible_lines
 
 FALLBACK_SEVERITY = "Sev3"
 
@@ -17,14 +18,16 @@ def incident_severity(alert: Alert, severity_map: Mapping[str, str]) -> str:
 
 
 def draft_from_alert(alert: Alert, severity_map: Mapping[str, str]) -> IncidentDraft:
-    title = alert.annotations.get("summary") or alert.name
-    description = alert.annotations.get("description", "")
+    # Alert text is hostile: the draft fills input fields (which pass control characters
+    # to the terminal) and then the notebook, so it carries them as visible escapes.
+    title = visible(alert.annotations.get("summary") or alert.name)
+    description = visible_lines(alert.annotations.get("description", ""))
     component = alert.labels.get("service") or alert.labels.get("job")
     return IncidentDraft(
-        title=f"{alert.name}: {title}" if title != alert.name else title,
+        title=f"{visible(alert.name)}: {title}" if title != visible(alert.name) else title,
         severity=incident_severity(alert, severity_map),
         description=description,
-        components=(component,) if component else (),
+        components=(visible(component),) if component else (),
         detected_at=alert.starts_at,
         alerts=(LinkedAlert(alert.fingerprint, alert.name, dict(alert.labels)),),
     )

@@ -17,6 +17,7 @@ from cockpit.model.matchers import exact
 from cockpit.model.silence_scope import BlastRadius
 from cockpit.model.silences import Silence
 from cockpit.model.snapshots import AlertSnapshot
+from cockpit.model.text import visible
 from cockpit.services import alert_actions
 from cockpit.store.acks import record_extend
 from cockpit.ui.panes.alerts import AlertsPane
@@ -56,7 +57,9 @@ class SilenceController:
     def new_silence(self, alert: Alert | None) -> None:
         if self.control._refuse_if_blocked():
             return
-        prefill = ", ".join(str(m) for m in exact(alert.labels)) if alert else ""
+        # An input field passes control characters to the terminal: a label holding one
+        # is prefilled as visible escapes (the preview then shows it catches nothing).
+        prefill = visible(", ".join(str(m) for m in exact(alert.labels))) if alert else ""
 
         def created(request: SilenceRequest | None) -> None:
             if request is not None:

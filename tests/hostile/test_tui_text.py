@@ -118,3 +118,51 @@ async def test_the_run_screen_log_shows_command_output_visibly(
         await pilot.pause()
         detail = str(app.screen.query_one("#rb-detail").render())
         assert "\x1b" not in detail
+
+
+def test_an_incident_drafted_from_a_hostile_alert_holds_no_control_character() -> None:
+    from cockpit.model.alerts import Alert
+    from cockpit.services.promote import draft_from_alert
+
+    alert = Alert(
+        name=f"Evil{ATTACK}",
+        labels={"alertname": f"Evil{ATTACK}", "service": f"x{ATTACK}"},
+        annotations={"summary": f"s{ATTACK}", "description": f"one\n{ATTACK}\nthree"},
+        starts_at=datetime(2026, 11, 20, tzinfo=UTC),
+        fingerprint="f0",
+    )
+    draft = draft_from_alert(alert, {})
+    assert draft.title == f"Evil{SHOWN}: s{SHOWN}"
+    assert draft.components == (f"x{SHOWN}",)
+    assert draft.description == f"one\n{SHOWN}\nthree"  # a description keeps its lines
+
+
+async def test_the_incident_detail_fields_show_hostile_text_visibly_and_leave_it_alone(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    """Input fields pass control characters to the terminal: the detail shows a title
+    written raw (through the CLI, or by an older cockpit) as visible escapes, and does not
+    take that for an edit of the user's."""
+    from textual.widgets import Input, TextArea
+
+    from cockpit.model.incident_draft import IncidentDraft
+    from cockpit.services.incidents import create_from_draft
+    from cockpit.ui.screens.incident_detail import IncidentDetailScreen
+
+    app = make_app(sample_config)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert app.store is not None
+        now = datetime(2026, 11, 20, tzinfo=UTC)
+        draft = IncidentDraft(
+            title=f"t{ATTACK}", severity="Sev2", components=(f"c{ATTACK}",),
+            description=f"one\n{ATTACK}", detected_at=now,
+        )  # fmt: skip
+        incident = create_from_draft(app.store, draft, now=now).id
+        await app.push_screen(IncidentDetailScreen(incident))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IncidentDetailScreen)
+        assert screen.query_one("#field-title", Input).value == f"t{SHOWN}"
+        assert screen.query_one("#field-components", Input).value == f"c{SHOWN}"
+        assert screen.query_one("#field-description", TextArea).text == f"one\n{SHOWN}"
+        assert screen.unsaved() == []  # shown escaped is not an edit

@@ -48,7 +48,7 @@ from cockpit.store.incidents import (
     set_postmortem,
 )
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
-from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields
+from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields, record_values
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
@@ -87,11 +87,12 @@ class IncidentDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         record = self._record()
+        shown = record_values(record)  # control characters made visible
         with VerticalScroll(id="incident-detail", classes="pane"):
             yield Static(id="incident-summary")
             for name, label in LINE_FIELDS:
                 yield Label(label, classes="field-label")
-                yield Input(getattr(record, name) or "", id=f"field-{name}")
+                yield Input(shown[name], id=f"field-{name}")
             with Horizontal(classes="form-row"):
                 yield Label("Severity", classes="field-label")
                 yield Select(
@@ -103,10 +104,10 @@ class IncidentDetailScreen(Screen[None]):
             yield Label("Note with the move", classes="field-label")
             yield Input(placeholder="optional: why", id="move-note")
             yield Label("Components (comma-separated)", classes="field-label")
-            yield Input(", ".join(record.components), id="field-components")
+            yield Input(shown["components"], id="field-components")
             for name, label in TEXT_AREAS:
                 yield Label(label, classes="field-label")
-                yield TextArea(getattr(record, name) or "", id=f"field-{name}", soft_wrap=True,
+                yield TextArea(shown[name], id=f"field-{name}", soft_wrap=True,
                                classes="detail-text")  # fmt: skip
             yield Label("Action items (Enter on one marks it done or open)", classes="field-label")
             items: DataTable[Cell] = DataTable(cursor_type="row", id="action-items")

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, TextArea
 
 from cockpit.model.incident_record import IncidentRecord
+from cockpit.model.text import visible, visible_lines
 
 LINE_FIELDS = (("title", "Title"), ("responder", "Responder"), ("commander", "Commander"))
 TEXT_AREAS = (
@@ -29,8 +30,12 @@ TEXT_AREAS = (
 
 
 def record_values(record: IncidentRecord) -> dict[str, str]:
-    values = {name: getattr(record, name) or "" for name, _ in (*LINE_FIELDS, *TEXT_AREAS)}
-    values["components"] = ", ".join(record.components)
+    """The record as the fields show it: an input field passes control characters to the
+    terminal, so text that came from outside (an alert's summary, the CLI) shows them as
+    visible escapes; a field left alone compares equal to this and is never written."""
+    values = {name: visible(getattr(record, name) or "") for name, _ in LINE_FIELDS}
+    values.update((name, visible_lines(getattr(record, name) or "")) for name, _ in TEXT_AREAS)
+    values["components"] = visible(", ".join(record.components))
     values["severity"] = record.severity
     return values
 
