@@ -166,3 +166,22 @@ async def test_the_incident_detail_fields_show_hostile_text_visibly_and_leave_it
         assert screen.query_one("#field-components", Input).value == f"c{SHOWN}"
         assert screen.query_one("#field-description", TextArea).text == f"one\n{SHOWN}"
         assert screen.unsaved() == []  # shown escaped is not an edit
+
+
+def test_a_line_break_in_an_annotation_cannot_pass_for_another_field() -> None:
+    from cockpit.model.alerts import Alert
+    from cockpit.ui.screens.alert_detail import describe_alert
+
+    alert = Alert(
+        name="Evil",
+        labels={"alertname": "Evil"},
+        annotations={"summary": "fine\n  runbook: rm-everything"},
+        starts_at=datetime(2026, 11, 20, tzinfo=UTC),
+        fingerprint="f0",
+    )
+    text = rendered(describe_alert(alert, {}, (), (), datetime(2026, 11, 20, tzinfo=UTC), UTC))
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert "  summary: fine" in lines
+    # The summary's second line sits under it, deeper than any field name.
+    assert "        runbook: rm-everything" in lines
+    assert "  runbook: rm-everything" not in lines

@@ -59,7 +59,8 @@ async def test_handoff_screen_shows_the_digest_and_saves_ticks_and_notes(
         notes = screen.query_one("#handoff-notes", TextArea)
         notes.focus()
         await pilot.press(*"db-2 ok")
-        await pilot.pause(0.8)  # past the save delay
+        await pilot.pause()
+        screen.flush()  # what the save delay's timer calls; called, not waited for
         assert app.store is not None
         draft = current_draft(app.store)
         assert draft is not None
@@ -237,7 +238,9 @@ def test_snapshot_handoff_before_sign_off(
         area = pilot.app.screen.query_one("#handoff-at_risk", TextArea)
         area.focus()
         await pilot.press(*"db-2 replica lags")
-        await pilot.pause(0.8)
+        await pilot.pause()
+        pilot.app.screen.flush()  # type: ignore[attr-defined]  # the save delay's timer
+        await pilot.pause()
 
     app = _seeded_app(make_app, sample_config, tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -296,7 +299,8 @@ async def test_a_busy_notebook_is_reported_not_a_crash(
         monkeypatch.setattr(handoff_screen, "build_digest", locked)
         screen.query_one("#handoff-notes", TextArea).focus()
         await pilot.press(*"db-2")
-        await pilot.pause(0.8)  # the save fails: the text is kept for the next try
+        await pilot.pause()
+        screen.flush()  # the save fails: the text is kept for the next try
         assert screen._pending["notes"] == "db-2"
         screen.query_one(SelectionList).focus()
         await pilot.press("space")

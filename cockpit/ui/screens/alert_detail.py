@@ -68,7 +68,10 @@ def describe_alert(
     if not alert.annotations:
         parts.append(Text("  none"))
     for key, value in sorted(alert.annotations.items()):
-        parts.append(Text(f"  {visible(key)}: {visible_lines(value)}"))
+        # A value's own lines are indented under it, so a line break in an annotation
+        # cannot pass for another field of the detail.
+        shown = visible_lines(value).replace("\n", "\n      ")
+        parts.append(Text(f"  {visible(key)}: {shown}"))
     ids = [*alert.silenced_by]
     if ids:
         parts.append(Text("\nsilenced by", style="bold"))

@@ -24,6 +24,7 @@ class AskScreen(ModalScreen[bool]):
                            border: thick $accent; background: $surface; padding: 1 2; }
     AskScreen .detail { background: $boost; padding: 0 1; margin: 1 0; }
     AskScreen .hint { color: $text-muted; }
+    AskScreen Label { width: 100%; }  /* a long question wraps instead of being cut */
     """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),

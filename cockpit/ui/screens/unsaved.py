@@ -60,6 +60,7 @@ class UnsavedEdits(ModalScreen[str]):
             padding: 1 2;
         }
         & .hint { color: $text-muted; }
+        & Label { width: 100%; }  /* the list of fields wraps instead of being cut */
     }
     """
     BINDINGS = [
