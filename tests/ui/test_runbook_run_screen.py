@@ -460,3 +460,34 @@ async def test_a_paused_run_for_other_labels_is_not_resumed(
         open_runbook(app, "ui-demo", labels={"service": "checkout"})
         await pilot.pause()
         assert run_screen(app).session.state.run_id == 1
+
+
+async def test_a_runbook_picked_from_an_incident_gets_its_alerts_labels(
+    make_app: Callable[..., CockpitApp], sample_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+B in an incident: the steps get the labels of the alert it was opened from, so
+    `{{labels.service}}` is filled, not refused as missing."""
+    from cockpit.model.incident_draft import IncidentDraft, LinkedAlert
+    from cockpit.services.incidents import create_from_draft
+    from cockpit.ui.screens import runbook_open
+
+    labels = {"alertname": "HighErrorRate", "service": "api"}
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.store is not None
+        draft = IncidentDraft(
+            title="errors", severity="Sev2", detected_at=FROZEN,
+            alerts=(LinkedAlert("fp1", "HighErrorRate", labels),),
+        )  # fmt: skip
+        incident = create_from_draft(app.store, draft, now=FROZEN).id
+        opened: dict[str, Any] = {}
+        monkeypatch.setattr(
+            runbook_open, "open_runbook", lambda _app, _name, **kw: opened.update(kw)
+        )
+        runbook_open.pick_runbook(app, incident_id=incident)
+        await pilot.pause()
+        assert isinstance(app.screen, RunbookPickerScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert opened["incident_id"] == incident
+        assert opened["labels"] == labels

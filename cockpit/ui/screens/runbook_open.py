@@ -19,6 +19,7 @@ from cockpit.model.runbook_run import RunError
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert
 from cockpit.services.runbook_run import RunbookSession
 from cockpit.store import StoreError
+from cockpit.store.incidents import linked_alerts
 from cockpit.store.run_leases import RunHeldError
 from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
 from cockpit.ui.panes.alerts import AlertsPane
@@ -127,17 +128,22 @@ def _show(app: CockpitApp, session: RunbookSession, *, recorded: bool) -> None:
 
 
 def pick_runbook(app: CockpitApp, *, incident_id: str | None = None) -> None:
-    """Pick a runbook to run; from an incident's detail the run is linked to it."""
+    """Pick a runbook to run; from an incident's detail the run is linked to it and its
+    steps get the labels of the alert the incident was opened from (the first linked)."""
     resumable: list[str] = []
+    labels: dict[str, str] = {}
     if app.store is not None:
         try:
             resumable = [r.runbook for r in list_runs(app.store, unfinished=True)]
+            linked = linked_alerts(app.store, incident_id) if incident_id else []
+            labels = dict(linked[0].labels) if linked else {}
         except _STORE_ERRORS:
             resumable = []
 
     def chosen(choice: tuple[str, bool] | None) -> None:
         if choice is not None:
-            open_runbook(app, choice[0], incident_id=incident_id, dry_run=choice[1])
+            open_runbook(app, choice[0], labels=labels or None, incident_id=incident_id,
+                         dry_run=choice[1])  # fmt: skip
 
     app.push_screen(RunbookPickerScreen(_entries(app), resumable), chosen)
 
