@@ -57,7 +57,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def _config() -> Config | None:
-    from cockpit.cli import _load_config
+    from cockpit.cli.main import _load_config
 
     return _load_config()
 

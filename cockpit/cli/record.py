@@ -30,8 +30,8 @@ def _say(text: str) -> None:
 
 
 def record(args: argparse.Namespace) -> int:
-    from cockpit.cli import _load_config
-    from cockpit.cli_plugins import start
+    from cockpit.cli.main import _load_config
+    from cockpit.cli.plugins import start
     from cockpit.services.record_loop import RecordLoop
     from cockpit.services.recording import Recording, this_process
     from cockpit.store import StoreError, open_store

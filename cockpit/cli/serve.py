@@ -4,7 +4,7 @@ Each browser tab that opens the page starts its own `cockpit run` on this machin
 this machine's config, notebook and secrets; nothing but the screen travels to the
 browser. So the door is shut by default: a per-run token in the URL to open, the
 websocket's Origin checked, read-only unless ``--writable``, at most ``--max-sessions``
-cockpits at once (``cli_serve_web``). textual-serve is optional: `pip install 'cockpit[serve]'`.
+cockpits at once (``cli/serve_web.py``). textual-serve is optional: `pip install 'cockpit[serve]'`.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def serve_command(args: argparse.Namespace) -> int:
     from cockpit.config import ConfigError, load
 
     try:
-        from cockpit.cli_serve_web import GuardedServer, is_loopback
+        from cockpit.cli.serve_web import GuardedServer, is_loopback
     except ImportError:
         print(INSTALL_HINT, file=sys.stderr)
         return EXIT_USAGE

@@ -248,7 +248,7 @@ def _show(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from cockpit.cli_run_lease import held_message, interact_holding
+    from cockpit.cli.runbook_lease import held_message, interact_holding
     from cockpit.model.runbook_run import RunError
     from cockpit.services.runbook_run import RunbookSession
     from cockpit.store import StoreError, open_store
@@ -315,7 +315,7 @@ HELP = (
 
 def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
     """The plain-terminal loop; EOF on input pauses the run like ``q``."""
-    from cockpit.cli_run_lease import lost as _lost
+    from cockpit.cli.runbook_lease import lost as _lost
     from cockpit.model.runbook_run import RunError, progress_text
     from cockpit.store.run_leases import LeaseLostError
 
@@ -421,7 +421,7 @@ def _perform(session: RunbookSession, index: int, step: Step, ask: Ask, say: Say
 def _history(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from cockpit.cli_run_lease import lease_json, takeover_json
+    from cockpit.cli.runbook_lease import lease_json, takeover_json
     from cockpit.store import StoreError, open_store
     from cockpit.store.run_leases import current_lease, takeovers
     from cockpit.store.runbook_runs import list_runs, load_run

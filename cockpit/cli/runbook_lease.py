@@ -40,7 +40,7 @@ def interact_holding(session: RunbookSession, config: Config) -> int:
     however the loop ends."""
     from zoneinfo import ZoneInfo
 
-    from cockpit import cli_runbook
+    from cockpit.cli import runbook as cli_runbook
     from cockpit.services.run_lease import LeaseKeeper
 
     if session.takeover is not None:

@@ -18,19 +18,16 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import (
-    __version__,
-    cli_alerts,
-    cli_handoff,
-    cli_incident,
-    cli_plugins,
-    cli_record,
-    cli_runbook,
-    cli_serve,
-    cli_themes,
-    locations,
-)
-from cockpit.cli_output import visible_output
+from cockpit import __version__, locations
+from cockpit.cli import alerts as cli_alerts
+from cockpit.cli import handoff as cli_handoff
+from cockpit.cli import incident as cli_incident
+from cockpit.cli import plugins as cli_plugins
+from cockpit.cli import record as cli_record
+from cockpit.cli import runbook as cli_runbook
+from cockpit.cli import serve as cli_serve
+from cockpit.cli import themes as cli_themes
+from cockpit.cli.output import visible_output
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.model.text import visible
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from cockpit import locations
-from cockpit.cli_alert_format import (
+from cockpit.cli.alert_format import (
     SILENCE_ORDER,
     alert_json,
     ask,
@@ -91,7 +91,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def _config() -> Config | None:
-    from cockpit.cli import _load_config
+    from cockpit.cli.main import _load_config
 
     return _load_config()
 
