@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from cockpit import locations
+from cockpit.cli.common import fail, load_config, print_json, utc_now
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 from cockpit.model.text import visible
 
@@ -122,29 +121,20 @@ class _Context:
     me: str
 
 
-def _err(message: str) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_USAGE
-
-
 def incident(args: argparse.Namespace) -> int:
-    from cockpit.config import ConfigError, load
     from cockpit.model.incident_lifecycle import TransitionError
     from cockpit.store import StoreError, open_store
     from cockpit.store.incidents import UnknownIncidentError
 
-    try:
-        config = load(locations.config_file())
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return _err("fix the config (see `cockpit config validate`), then try again.")
+    config = load_config()
+    if config is None:
+        return EXIT_USAGE
     try:
         store = open_store(locations.database_file())
     except StoreError as exc:
-        return _err(f"cannot open the notebook: {exc}")
+        return fail(f"cannot open the notebook: {exc}")
     context = _Context(
-        store, config, datetime.now(UTC), ZoneInfo(config.oncall.timezone),
+        store, config, utc_now(), ZoneInfo(config.oncall.timezone),
         config.oncall.me or getpass.getuser(),
     )  # fmt: skip
     handler = _HANDLERS[args.incident_command]
@@ -152,17 +142,13 @@ def incident(args: argparse.Namespace) -> int:
         return handler(context, args)
     except UnknownIncidentError as exc:
         hint = f"; close matches: {', '.join(exc.suggestions)}" if exc.suggestions else ""
-        return _err(f"no incident {exc.incident_id!r}{hint} (see `cockpit incident list`)")
+        return fail(f"no incident {exc.incident_id!r}{hint} (see `cockpit incident list`)")
     except TransitionError as exc:
-        return _err(str(exc))
+        return fail(str(exc))
     except ValueError as exc:
-        return _err(str(exc))
+        return fail(str(exc))
     finally:
         store.close()
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
 
 def _local(value: datetime | None, zone: tzinfo) -> str:
@@ -189,7 +175,7 @@ def _create(c: _Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import create_from_draft
 
     if not args.title.strip():
-        return _err("the title is empty; give one with --title 'what is broken'")
+        return fail("the title is empty; give one with --title 'what is broken'")
     severity = check_severity(args.severity)
     draft = IncidentDraft(
         title=args.title, severity=severity, description=args.description,
@@ -197,7 +183,7 @@ def _create(c: _Context, args: argparse.Namespace) -> int:
     )  # fmt: skip
     record = create_from_draft(c.store, draft, now=c.now, author=c.me)
     if args.json:
-        _print_json(_record_json(record))
+        print_json(_record_json(record), ensure_ascii=False)
     else:
         print(f"Incident created: {record.id} [{record.severity}]")
         print(f"  Title: {record.title}")
@@ -252,7 +238,7 @@ def _root_cause(c: _Context, args: argparse.Namespace) -> int:
     from cockpit.store.incidents import update_fields
 
     if not args.text.strip():
-        return _err("the cause is empty; say what caused it")
+        return fail("the cause is empty; say what caused it")
     field = "suspected_cause" if args.suspected else "root_cause"
     update_fields(c.store, args.id, {field: args.text})
     print(f"{args.id}: {field.replace('_', ' ')} set")
@@ -287,7 +273,7 @@ def _postmortem(c: _Context, args: argparse.Namespace) -> int:
         try:
             document = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            return _err(f"cannot read {args.file}: {exc}")
+            return fail(f"cannot read {args.file}: {exc}")
     set_postmortem(c.store, args.id, at=c.now, url=args.link, document=document, author=c.me)
     print(f"{args.id}: postmortem done")
     return EXIT_OK
@@ -301,7 +287,7 @@ def _action(c: _Context, args: argparse.Namespace) -> int:
         try:
             due = date.fromisoformat(args.due)
         except ValueError:
-            return _err(f"--due {args.due!r} is not a date; write it like 2025-10-20")
+            return fail(f"--due {args.due!r} is not a date; write it like 2025-10-20")
     item = add_action_item(
         c.store, args.id, args.what, owner=args.owner, due=due, verification=args.verify
     )
@@ -315,7 +301,7 @@ def _action_done(c: _Context, args: argparse.Namespace) -> int:
     try:
         set_action_done(c.store, args.item, not args.undo)
     except LookupError as exc:
-        return _err(f"{exc}; `cockpit incident show ID` lists the items with their numbers")
+        return fail(f"{exc}; `cockpit incident show ID` lists the items with their numbers")
     print(f"action item {args.item}: {'open' if args.undo else 'done'}")
     return EXIT_OK
 
@@ -326,7 +312,7 @@ def _list(c: _Context, args: argparse.Namespace) -> int:
 
     records = list_incidents(c.store, open_only=args.open)
     if args.json:
-        _print_json([_record_json(r) for r in records])
+        print_json([_record_json(r) for r in records], ensure_ascii=False)
         return EXIT_OK
     if not records:
         print("no open incidents" if args.open else "no incidents recorded yet")
@@ -373,7 +359,7 @@ def _show(c: _Context, args: argparse.Namespace) -> int:
             {"at": e.occurred_at.isoformat(), "kind": e.kind, "author": e.author,
              "source": e.source, "body": e.body} for e in events
         ]  # fmt: skip
-        _print_json(data)
+        print_json(data, ensure_ascii=False)
         return EXIT_OK
     print(f"{record.id} [{record.severity}] {record.status}: {visible(record.title)}")
     if record.is_open:
@@ -419,7 +405,8 @@ def _report(c: _Context, args: argparse.Namespace) -> int:
     from cockpit.services.incident_report import incident_report, save_report
 
     if args.template not in TEMPLATE_NAMES:
-        return _err(f"unknown template {args.template!r}; use one of {', '.join(TEMPLATE_NAMES)}")
+        names = ", ".join(TEMPLATE_NAMES)
+        return fail(f"unknown template {args.template!r}; use one of {names}")
     text = incident_report(c.store, args.id, now=c.now, zone=c.zone, template=args.template)
     if args.output is None:
         print(text, end="")
@@ -439,7 +426,7 @@ def _stats(c: _Context, args: argparse.Namespace) -> int:
         return "—" if value is None else format_duration(value)
 
     if args.json:
-        _print_json(
+        print_json(
             {
                 "since": result.since.isoformat() if result.since else None,
                 "severities": [
@@ -449,7 +436,8 @@ def _stats(c: _Context, args: argparse.Namespace) -> int:
                      "mttr_seconds": r.mttr.total_seconds() if r.mttr else None}
                     for r in result.rows
                 ],
-            }
+            },
+            ensure_ascii=False,
         )  # fmt: skip
         return EXIT_OK
     if result.since:

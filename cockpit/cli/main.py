@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import dataclasses
 import getpass
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -18,21 +17,21 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import cockpit.cli.alerts as cli_alerts
+import cockpit.cli.handoff as cli_handoff
+import cockpit.cli.incident as cli_incident
+import cockpit.cli.plugins as cli_plugins
+import cockpit.cli.record as cli_record
+import cockpit.cli.runbook as cli_runbook
+import cockpit.cli.serve as cli_serve
+import cockpit.cli.themes as cli_themes
 from cockpit import __version__, locations
-from cockpit.cli import alerts as cli_alerts
-from cockpit.cli import handoff as cli_handoff
-from cockpit.cli import incident as cli_incident
-from cockpit.cli import plugins as cli_plugins
-from cockpit.cli import record as cli_record
-from cockpit.cli import runbook as cli_runbook
-from cockpit.cli import serve as cli_serve
-from cockpit.cli import themes as cli_themes
+from cockpit.cli.common import load_config, print_json
 from cockpit.cli.output import visible_output
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.model.text import visible
 
 if TYPE_CHECKING:
-    from cockpit.config import Config
     from cockpit.model.probes import ProbeResult
 
 
@@ -221,14 +220,10 @@ def _failed(exc: Exception, command: str) -> int:
     return EXIT_USAGE
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, default=str))
-
-
 def _locate(args: argparse.Namespace) -> int:
     paths = locations.current().as_dict()
     if args.json:
-        _print_json(paths)
+        print_json(paths)
     else:
         width = max(len(k) for k in paths)
         for key, value in paths.items():
@@ -255,14 +250,14 @@ def _config(args: argparse.Namespace) -> int:
         load(path)
     except ConfigError as exc:
         if args.json:
-            _print_json({"ok": False, "problems": [p.__dict__ for p in exc.problems]})
+            print_json({"ok": False, "problems": [p.__dict__ for p in exc.problems]})
         else:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        _print_json({"ok": True, "problems": []})
+        print_json({"ok": True, "problems": []})
     else:
         print(f"{path}: ok")
     return EXIT_OK
@@ -305,7 +300,7 @@ def _doctor(args: argparse.Namespace) -> int:
     checks = run_checks(locations.config_file(), locations.database_file())
     failed = [c for c in checks if not c.ok and c.required]
     if args.json:
-        _print_json({"ok": not failed, "checks": [c.__dict__ for c in checks]})
+        print_json({"ok": not failed, "checks": [c.__dict__ for c in checks]})
     else:
         for check in checks:
             mark = "ok  " if check.ok else ("FAIL" if check.required else "warn")
@@ -313,21 +308,8 @@ def _doctor(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _load_config() -> Config | None:
-    """The user's config, or None after printing its problems."""
-    from cockpit.config import ConfigError, load
-
-    try:
-        return load(locations.config_file())
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("fix the config (see `cockpit config validate`), then try again.", file=sys.stderr)
-        return None
-
-
 def _slo(args: argparse.Namespace) -> int:
-    config = _load_config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     if args.slo_command == "rules":
@@ -352,7 +334,7 @@ def _slo(args: argparse.Namespace) -> int:
         print(line, file=sys.stdout if code == EXIT_OK else sys.stderr)
         return code
     if args.json:
-        _print_json(render_json(report))
+        print_json(render_json(report))
     else:
         print(render_text(report))
     return code
@@ -361,7 +343,7 @@ def _slo(args: argparse.Namespace) -> int:
 def _probe(args: argparse.Namespace) -> int:
     from cockpit.services.probe_check import check_once, resolve_targets
 
-    config = _load_config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     probes, problems = resolve_targets(config, args.targets)
@@ -375,7 +357,7 @@ def _probe(args: argparse.Namespace) -> int:
     finally:
         plugins.close()
     if args.json:
-        _print_json([_probe_json(r) for r in results])
+        print_json([_probe_json(r) for r in results])
     else:
         width = max(len(r.name) for r in results)
         for r in results:
@@ -408,7 +390,7 @@ def _probe_json(result: ProbeResult) -> dict[str, object]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = _load_config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     from cockpit.ui.app import CockpitApp

@@ -8,13 +8,13 @@ is open in another cockpit (``--take-over`` takes it) or was taken over while ru
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cockpit import locations
+from cockpit.cli.common import load_config, print_json
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.model.text import visible, visible_lines
 
@@ -70,22 +70,6 @@ def runbook(args: argparse.Namespace) -> int:
     return handler(args)
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, default=str))
-
-
-def _config() -> Config | None:
-    from cockpit.config import ConfigError, load
-
-    try:
-        return load(locations.config_file())
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("fix the config (see `cockpit config validate`), then try again.", file=sys.stderr)
-        return None
-
-
 def _catalog(config: Config) -> list[RunbookEntry]:
     from cockpit.services.runbook_catalog import load_catalog
 
@@ -137,7 +121,7 @@ def _lint(args: argparse.Namespace) -> int:
             problems += lint_runbook(text, str(path))
             checked += 1
     else:
-        config = _config()
+        config = load_config()
         if config is None:
             return EXIT_USAGE
         for entry in _catalog(config):
@@ -151,12 +135,12 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    config = _config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     catalog = _catalog(config)
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "name": e.name,
@@ -233,7 +217,7 @@ def render_runbook(rb: Runbook, labels: dict[str, str]) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
-    config = _config()
+    config = load_config()
     labels = _labels(args.label)
     if config is None or labels is None:
         return EXIT_USAGE
@@ -255,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
     from cockpit.store.incidents import get_incident
     from cockpit.store.run_leases import RunHeldError
 
-    config = _config()
+    config = load_config()
     labels = _labels(args.label)
     if config is None or labels is None:
         return EXIT_USAGE
@@ -426,14 +410,14 @@ def _history(args: argparse.Namespace) -> int:
     from cockpit.store.run_leases import current_lease, takeovers
     from cockpit.store.runbook_runs import list_runs, load_run
 
-    config = _config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     path = locations.database_file()
     if not path.exists():
         print(f"no notebook yet at {path}: no runs", file=sys.stderr)
         if args.json:
-            _print_json([])
+            print_json([])
         return EXIT_OK
     try:
         store = open_store(path)
@@ -453,7 +437,7 @@ def _history(args: argparse.Namespace) -> int:
             lease = current_lease(store, args.run)
             taken = takeovers(store, args.run)
             if args.json:
-                _print_json({"run": args.run, "source": source, **_state_json(state),
+                print_json({"run": args.run, "source": source, **_state_json(state),
                              "open_by": None if lease is None else lease_json(lease),
                              "takeovers": [takeover_json(t) for t in taken]})  # fmt: skip
                 return EXIT_OK
@@ -476,7 +460,7 @@ def _history(args: argparse.Namespace) -> int:
             return EXIT_OK
         summaries = list_runs(store, args.name, limit=200)
     if args.json:
-        _print_json([s.__dict__ for s in summaries])
+        print_json([s.__dict__ for s in summaries])
         return EXIT_OK
     if not summaries:
         print("no runs yet" + (f" of {args.name}" if args.name else ""))

@@ -16,6 +16,7 @@ import socket
 import sys
 from typing import Any
 
+from cockpit.cli.common import load_config
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 INSTALL_HINT = (
@@ -62,19 +63,12 @@ def command_line(read_only: bool) -> str:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    from cockpit import locations
-    from cockpit.config import ConfigError, load
-
     try:
         from cockpit.cli.serve_web import GuardedServer, is_loopback
     except ImportError:
         print(INSTALL_HINT, file=sys.stderr)
         return EXIT_USAGE
-    try:
-        load(locations.config_file())  # refuse now rather than in every browser tab
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    if load_config(advice=False) is None:  # refuse now, not in every browser tab
         return EXIT_USAGE
     if args.writable and args.read_only:
         print("--writable and --read-only contradict each other; pick one", file=sys.stderr)
