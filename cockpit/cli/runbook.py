@@ -284,7 +284,7 @@ def _run(args: argparse.Namespace) -> int:
                 incident_id=args.incident,
                 labels=labels,
             )
-        return interact_holding(session, config)
+        return interact_holding(session, config, lambda: interact(session, _ask, print))
 
 
 def _ask(prompt: str) -> str:
