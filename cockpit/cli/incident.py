@@ -10,23 +10,19 @@ from __future__ import annotations
 import argparse
 import getpass
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import cockpit.cli.incident_views as views
 from cockpit import locations
 from cockpit.cli.common import fail, load_config, print_json, utc_now
+from cockpit.cli.incident_views import TEMPLATE_NAMES, Context, record_json
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
-from cockpit.model.text import visible
 
 if TYPE_CHECKING:
-    from cockpit.config import Config
     from cockpit.model.incident_record import IncidentRecord
-    from cockpit.store import Store
-
-TEMPLATE_NAMES = ("postmortem", "db", "redis", "deploy", "overload")
 
 
 def add_parsers(sub: Any) -> None:
@@ -112,15 +108,6 @@ def add_parsers(sub: Any) -> None:
     stats.add_argument("--json", action="store_true")
 
 
-@dataclass(frozen=True)
-class _Context:
-    store: Store
-    config: Config
-    now: datetime
-    zone: tzinfo
-    me: str
-
-
 def incident(args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import TransitionError
     from cockpit.store import StoreError, open_store
@@ -133,7 +120,7 @@ def incident(args: argparse.Namespace) -> int:
         store = open_store(locations.database_file())
     except StoreError as exc:
         return fail(f"cannot open the notebook: {exc}")
-    context = _Context(
+    context = Context(
         store, config, utc_now(), ZoneInfo(config.oncall.timezone),
         config.oncall.me or getpass.getuser(),
     )  # fmt: skip
@@ -151,25 +138,7 @@ def incident(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _local(value: datetime | None, zone: tzinfo) -> str:
-    return "—" if value is None else f"{value.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}"
-
-
-def _record_json(record: IncidentRecord) -> dict[str, object]:
-    from dataclasses import asdict
-
-    from cockpit.model.incident_lifecycle import postmortem_due
-
-    data = asdict(record)
-    for key, value in data.items():
-        if isinstance(value, datetime):
-            data[key] = value.isoformat()
-    data["components"] = list(record.components)
-    data["postmortem_due"] = postmortem_due(record)
-    return data
-
-
-def _create(c: _Context, args: argparse.Namespace) -> int:
+def _create(c: Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_draft import IncidentDraft
     from cockpit.model.incident_lifecycle import check_severity
     from cockpit.services.incidents import create_from_draft
@@ -183,7 +152,7 @@ def _create(c: _Context, args: argparse.Namespace) -> int:
     )  # fmt: skip
     record = create_from_draft(c.store, draft, now=c.now, author=c.me)
     if args.json:
-        print_json(_record_json(record), ensure_ascii=False)
+        print_json(record_json(record), ensure_ascii=False)
     else:
         print(f"Incident created: {record.id} [{record.severity}]")
         print(f"  Title: {record.title}")
@@ -196,20 +165,20 @@ def _moved(record: IncidentRecord) -> int:
     return EXIT_OK
 
 
-def _ack(c: _Context, args: argparse.Namespace) -> int:
+def _ack(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import acknowledge
 
     responder = args.responder or c.me
     return _moved(acknowledge(c.store, args.id, at=c.now, responder=responder))
 
 
-def _status(c: _Context, args: argparse.Namespace) -> int:
+def _status(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import move
 
     return _moved(move(c.store, args.id, args.status, at=c.now, author=c.me, note=args.note))
 
 
-def _severity(c: _Context, args: argparse.Namespace) -> int:
+def _severity(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import change_severity
 
     record = change_severity(c.store, args.id, args.severity, at=c.now, author=c.me)
@@ -217,7 +186,7 @@ def _severity(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _note(c: _Context, args: argparse.Namespace) -> int:
+def _note(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import add_note
 
     add_note(c.store, args.id, args.text, at=c.now, author=c.me)
@@ -225,7 +194,7 @@ def _note(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _update(c: _Context, args: argparse.Namespace) -> int:
+def _update(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import StatusUpdate, add_update
 
     update = StatusUpdate(args.conditions, args.actions, args.needs)
@@ -234,7 +203,7 @@ def _update(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _root_cause(c: _Context, args: argparse.Namespace) -> int:
+def _root_cause(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incidents import update_fields
 
     if not args.text.strip():
@@ -245,13 +214,13 @@ def _root_cause(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _resolve(c: _Context, args: argparse.Namespace) -> int:
+def _resolve(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import resolve
 
     return _moved(resolve(c.store, args.id, args.text, at=c.now, author=c.me))
 
 
-def _close(c: _Context, args: argparse.Namespace) -> int:
+def _close(c: Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import postmortem_due
     from cockpit.services.incidents import move
 
@@ -265,7 +234,7 @@ def _close(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _postmortem(c: _Context, args: argparse.Namespace) -> int:
+def _postmortem(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incidents import set_postmortem
 
     document = None
@@ -279,7 +248,7 @@ def _postmortem(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _action(c: _Context, args: argparse.Namespace) -> int:
+def _action(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import add_action_item
 
     due = None
@@ -295,7 +264,7 @@ def _action(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _action_done(c: _Context, args: argparse.Namespace) -> int:
+def _action_done(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import set_action_done
 
     try:
@@ -306,154 +275,10 @@ def _action_done(c: _Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _list(c: _Context, args: argparse.Namespace) -> int:
-    from cockpit.model.incident_lifecycle import postmortem_due
-    from cockpit.store.incidents import list_incidents
-
-    records = list_incidents(c.store, open_only=args.open)
-    if args.json:
-        print_json([_record_json(r) for r in records], ensure_ascii=False)
-        return EXIT_OK
-    if not records:
-        print("no open incidents" if args.open else "no incidents recorded yet")
-        return EXIT_OK
-    for r in records:
-        flag = "  postmortem due" if postmortem_due(r) else ""
-        print(
-            f"{r.id:<24} {r.severity}  {r.status:<13} {_local(r.detected_at, c.zone)}"
-            f"  {visible(r.title)}{flag}"
-        )
-    return EXIT_OK
-
-
-def _show(c: _Context, args: argparse.Namespace) -> int:
-    from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
-    from cockpit.model.timeline import event_text
-    from cockpit.services.timeline_view import incident_clocks, incident_timeline
-    from cockpit.store.incident_notes import action_items, linked_runbook_runs
-    from cockpit.store.incidents import linked_alerts, require_incident
-
-    record = require_incident(c.store, args.id)
-    runs = linked_runbook_runs(c.store, record.id)
-    events = incident_timeline(c.store, record, c.now)
-    clocks = incident_clocks(c.store, record, c.now, c.config.severity_policies)
-    items = action_items(c.store, record.id)
-    alerts = linked_alerts(c.store, record.id)
-    if args.json:
-        data = _record_json(record)
-        data["allowed_next"] = list(allowed_next(record.status))
-        data["clocks"] = clocks.describe() if record.is_open else None
-        data["alerts"] = [
-            {"fingerprint": a.fingerprint, "alertname": a.alertname, "labels": dict(a.labels)}
-            for a in alerts
-        ]
-        data["runbook_runs"] = [
-            {"id": r.id, "runbook": r.runbook, "status": r.status, "started_by": r.started_by,
-             "started_at": r.started_at.isoformat(), "dry_run": r.dry_run} for r in runs
-        ]  # fmt: skip
-        data["action_items"] = [
-            {"id": i.id, "what": i.what, "owner": i.owner, "due": i.due,
-             "verification": i.verification, "done": i.done} for i in items
-        ]  # fmt: skip
-        data["timeline"] = [
-            {"at": e.occurred_at.isoformat(), "kind": e.kind, "author": e.author,
-             "source": e.source, "body": e.body} for e in events
-        ]  # fmt: skip
-        print_json(data, ensure_ascii=False)
-        return EXIT_OK
-    print(f"{record.id} [{record.severity}] {record.status}: {visible(record.title)}")
-    if record.is_open:
-        print(f"  clocks: {clocks.describe()}")
-    if postmortem_due(record):
-        print("  postmortem due")
-    for label, value in (
-        ("description", record.description), ("components", ", ".join(record.components)),
-        ("responder", record.responder), ("commander", record.commander),
-        ("impact", record.impact), ("suspected cause", record.suspected_cause),
-        ("root cause", record.root_cause), ("resolution", record.resolution),
-        ("lessons", record.lessons), ("postmortem", record.postmortem_url or (
-            "document kept" if record.postmortem_document else None)),
-    ):  # fmt: skip
-        if value:
-            print(f"  {label}: {value}")
-    for name, at in (
-        ("detected", record.detected_at), ("acknowledged", record.acknowledged_at),
-        ("mitigated", record.mitigated_at), ("resolved", record.resolved_at),
-        ("closed", record.closed_at),
-    ):  # fmt: skip
-        print(f"  {name:<13} {_local(at, c.zone)}")
-    print(f"  next: {', '.join(allowed_next(record.status)) or 'nothing (closed)'}")
-    for a in alerts:
-        print(f"  alert: {visible(a.alertname)} ({a.fingerprint})")
-    for run in runs:
-        print(f"  runbook run {run.id}: {run.runbook} ({run.status}) by {run.started_by or '—'}")
-    for i in items:
-        print(
-            f"  action {i.id}: [{'x' if i.done else ' '}] {i.what} · {i.owner or '—'}"
-            f" · due {i.due or '—'} · verified by {i.verification or '—'}"
-        )
-    print("timeline:")
-    for e in events:
-        text = event_text(e)
-        body = " / ".join(line for line in text.splitlines() if line.strip())
-        who = visible(e.author or e.source)
-        print(f"  {_local(e.occurred_at, c.zone)}  {e.kind:<16} {who}: {visible(body)}")
-    return EXIT_OK
-
-
-def _report(c: _Context, args: argparse.Namespace) -> int:
-    from cockpit.services.incident_report import incident_report, save_report
-
-    if args.template not in TEMPLATE_NAMES:
-        names = ", ".join(TEMPLATE_NAMES)
-        return fail(f"unknown template {args.template!r}; use one of {names}")
-    text = incident_report(c.store, args.id, now=c.now, zone=c.zone, template=args.template)
-    if args.output is None:
-        print(text, end="")
-    else:
-        print(f"wrote {save_report(text, args.output)}")
-    return EXIT_OK
-
-
-def _stats(c: _Context, args: argparse.Namespace) -> int:
-    from cockpit.model.durations import format_duration
-    from cockpit.services.incidents import incident_stats, parse_since
-
-    since: timedelta | None = parse_since(args.since) if args.since else None
-    result = incident_stats(c.store, now=c.now, since=since)
-
-    def fmt(value: timedelta | None) -> str:
-        return "—" if value is None else format_duration(value)
-
-    if args.json:
-        print_json(
-            {
-                "since": result.since.isoformat() if result.since else None,
-                "severities": [
-                    {"severity": r.severity, "count": r.count, "open": r.open,
-                     "acknowledged": r.acknowledged, "resolved": r.resolved,
-                     "mtta_seconds": r.mtta.total_seconds() if r.mtta else None,
-                     "mttr_seconds": r.mttr.total_seconds() if r.mttr else None}
-                    for r in result.rows
-                ],
-            },
-            ensure_ascii=False,
-        )  # fmt: skip
-        return EXIT_OK
-    if result.since:
-        print(f"incidents detected since {_local(result.since, c.zone)}")
-    else:
-        print("every incident in the notebook")
-    print(f"{'severity':<9} {'count':>5} {'open':>5} {'MTTA':>8} {'MTTR':>8}")
-    for r in result.rows:
-        print(f"{r.severity:<9} {r.count:>5} {r.open:>5} {fmt(r.mtta):>8} {fmt(r.mttr):>8}")
-    return EXIT_OK
-
-
-_HANDLERS: dict[str, Callable[[_Context, argparse.Namespace], int]] = {
+_HANDLERS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "create": _create, "ack": _ack, "status": _status, "severity": _severity, "note": _note,
     "update": _update, "root-cause": _root_cause, "resolve": _resolve, "close": _close,
-    "postmortem": _postmortem, "action": _action, "action-done": _action_done, "list": _list,
-    "show": _show,
-    "report": _report, "stats": _stats,
+    "postmortem": _postmortem, "action": _action, "action-done": _action_done,
+    "list": views.list_incidents, "show": views.show, "report": views.report,
+    "stats": views.stats,
 }  # fmt: skip
