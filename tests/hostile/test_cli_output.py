@@ -12,7 +12,7 @@ import pytest
 
 from cockpit import locations
 from cockpit.cli import main
-from cockpit.cli_output import visible_output
+from cockpit.cli.output import visible_output
 from cockpit.store import open_store
 from cockpit.store.incidents import create_incident
 
@@ -44,7 +44,7 @@ def test_command_output_with_escapes_is_shown_not_obeyed(
         encoding="utf-8",
     )
     replies = iter(["r", "y"])
-    monkeypatch.setattr("cockpit.cli_runbook._ask", lambda prompt: next(replies))
+    monkeypatch.setattr("cockpit.cli.runbook._ask", lambda prompt: next(replies))
     assert main(["runbook", "run", "esc"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out

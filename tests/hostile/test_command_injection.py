@@ -140,7 +140,7 @@ def test_cockpit_runbook_run_executes_nothing(
     (folder / "hostile.md").write_text(runbook_text(TEMPLATES), encoding="utf-8")
     # For every step: run it, confirm it, then mark it done (moving on if it was refused).
     replies = iter(["r", "y", "d"] * len(TEMPLATES) + ["q"])
-    monkeypatch.setattr("cockpit.cli_runbook._ask", lambda prompt: next(replies))
+    monkeypatch.setattr("cockpit.cli.runbook._ask", lambda prompt: next(replies))
     value = hostile.format(m=marker)
     code = main(["runbook", "run", "hostile", "--label", f"v={value}"])
     out = capsys.readouterr().out

@@ -39,7 +39,7 @@ def test_cli_commands_load_notifiers_on_their_first_publish(
     import sys
     from datetime import UTC, datetime
 
-    from cockpit.cli_plugins import lazy_notifiers
+    from cockpit.cli.plugins import lazy_notifiers
     from cockpit.services import notify
     from cockpit.services.notify import Notification
 

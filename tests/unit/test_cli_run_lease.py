@@ -97,7 +97,7 @@ def test_a_write_after_a_takeover_is_refused_with_exit_code_2(
             raise EOFError
         return "d"
 
-    monkeypatch.setattr("cockpit.cli_runbook._ask", ask)
+    monkeypatch.setattr("cockpit.cli.runbook._ask", ask)
     assert main(["runbook", "run", "mine", "--label", "who=x"]) == 2
     out = capsys.readouterr().out
     assert (

@@ -33,7 +33,7 @@ def answers(monkeypatch: pytest.MonkeyPatch, *replies: str) -> None:
         except StopIteration:
             raise EOFError from None
 
-    monkeypatch.setattr("cockpit.cli_runbook._ask", ask)
+    monkeypatch.setattr("cockpit.cli.runbook._ask", ask)
 
 
 @pytest.fixture

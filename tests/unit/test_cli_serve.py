@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from cockpit.cli import _parser, main
-from cockpit.cli_serve import INSTALL_HINT, command_line
+from cockpit.cli import main
+from cockpit.cli.main import _parser
+from cockpit.cli.serve import INSTALL_HINT, command_line
 
 
 def test_serve_without_textual_serve_says_how_to_install(

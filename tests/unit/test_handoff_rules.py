@@ -33,8 +33,8 @@ def _demo_config() -> None:
 
 
 def _cli(now: list[datetime]) -> Callable[..., int]:
-    from cockpit.cli import _parser
-    from cockpit.cli_handoff import handoff
+    from cockpit.cli.handoff import handoff
+    from cockpit.cli.main import _parser
 
     def run(*argv: str) -> int:
         return handoff(_parser().parse_args(["handoff", *argv]), clock=lambda: now[0])

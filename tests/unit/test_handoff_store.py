@@ -199,8 +199,8 @@ def _write_config() -> None:
 
 
 def test_cli_show_sign_off_and_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from cockpit.cli import _parser
-    from cockpit.cli_handoff import handoff
+    from cockpit.cli.handoff import handoff
+    from cockpit.cli.main import _parser
 
     _write_config()
 

@@ -22,7 +22,7 @@ SETTINGS = frozenset(
     {"config", "config_checks", "slo_files", "keymap", "locations", "secrets", "exit_codes"}
 )
 ROOT = "cockpit"  # the package's own __init__ (its version)
-ENTRY_POINTS = frozenset({"cli", "__main__", "demo"})  # cli_*.py count as "cli"
+ENTRY_POINTS = frozenset({"cli", "__main__", "demo"})  # the cli/ package is one unit
 # What each unit of the package may import besides itself; None: anything. A unit is a
 # layer (a directory), a cross-cutting module or package, or an entry point.
 MAY_IMPORT: dict[str, frozenset[str] | None] = {
@@ -67,8 +67,6 @@ def _unit(module: str, *, imported: bool = True) -> str:
     if len(parts) < 2:
         return ROOT
     top = parts[1]
-    if top.startswith("cli_"):
-        return "cli"
     if not imported or (PACKAGE / top).is_dir() or (PACKAGE / f"{top}.py").is_file():
         return top
     return ROOT  # a name defined in cockpit/__init__.py, e.g. __version__
@@ -248,7 +246,7 @@ def test_cross_cutting_modules_never_import_textual() -> None:
         ("cockpit.themes", "from cockpit.ui.themes import X", "(ui)"),
         ("cockpit.plugins.host", "from cockpit.ui.app import CockpitApp", "(ui)"),
         ("cockpit.ui.app", "from cockpit.cli import main", "(cli)"),
-        ("cockpit.ui.app", "from cockpit.cli_alerts import x", "(cli)"),
+        ("cockpit.ui.app", "from cockpit.cli.alerts import x", "(cli)"),
     ],
 )
 def test_the_checker_catches_an_arrow_pointing_the_wrong_way(
@@ -270,7 +268,7 @@ def test_the_checker_catches_an_arrow_pointing_the_wrong_way(
             "cockpit.ui.app",
             "from cockpit.services.doctor import run\nfrom cockpit import __version__",
         ),
-        ("cockpit.cli_alerts", "from cockpit.ui.format import when"),
+        ("cockpit.cli.alerts", "from cockpit.ui.format import when"),
     ],
 )
 def test_the_checker_lets_the_allowed_arrows_pass(module: str, source: str) -> None:

@@ -35,12 +35,11 @@ def held_message(lease: RunLease, config: Config) -> str:
     )
 
 
-def interact_holding(session: RunbookSession, config: Config) -> int:
-    """``interact`` with the run's lease kept alive by a heartbeat thread, and let go of
-    however the loop ends."""
+def interact_holding(session: RunbookSession, config: Config, loop: Callable[[], int]) -> int:
+    """The prompt ``loop`` (``interact``) with the run's lease kept alive by a heartbeat
+    thread, and let go of however the loop ends."""
     from zoneinfo import ZoneInfo
 
-    from cockpit import cli_runbook
     from cockpit.services.run_lease import LeaseKeeper
 
     if session.takeover is not None:
@@ -51,7 +50,7 @@ def interact_holding(session: RunbookSession, config: Config) -> int:
             session.store.path, session.state.run_id, session.holder, session.clock, session.lose
         ).start()
     try:
-        return cli_runbook.interact(session, cli_runbook._ask, print)
+        return loop()
     finally:
         if keeper is not None:
             keeper.stop()

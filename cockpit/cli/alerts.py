@@ -13,13 +13,13 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from cockpit import locations
-from cockpit.cli_alert_format import (
+from cockpit.cli.alert_format import (
     SILENCE_ORDER,
     alert_json,
     ask,
@@ -28,6 +28,7 @@ from cockpit.cli_alert_format import (
     silence_json,
     silence_line,
 )
+from cockpit.cli.common import fail, load_config, utc_now
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -90,12 +91,6 @@ def add_parsers(sub: Any) -> None:
     expire.add_argument("--json", action="store_true")
 
 
-def _config() -> Config | None:
-    from cockpit.cli import _load_config
-
-    return _load_config()
-
-
 def _dump(data: object) -> str:
     """Indented for a person at a terminal; compact when piped (the pure-Python indenting
     encoder took 0.55 s of 1.1 s for 5,000 alerts)."""
@@ -111,11 +106,6 @@ def _say(args: argparse.Namespace, text: str, data: dict[str, Any]) -> None:
         print(text)
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(message, file=sys.stderr)
-    return code
-
-
 def _run(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
     from cockpit.sources.clients import async_client
 
@@ -124,10 +114,6 @@ def _run(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
             return await work(client)
 
     return asyncio.run(go())
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _local(config: Config, at: datetime | None) -> str:
@@ -157,22 +143,22 @@ def alerts_command(args: argparse.Namespace) -> int:
         try:
             matchers.extend(parse_matchers(text))
         except MatcherError as exc:
-            return _fail(f"--filter: {exc}")
-    config = _config()
+            return fail(f"--filter: {exc}")
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     if config.alertmanager is None and config.prometheus is None:
         if config.path is None:
-            return _fail(
+            return fail(
                 f"{locations.config_file()}: no such file, so nothing to ask; "
                 "`cockpit config init` writes an example"
             )
-        return _fail("no [alertmanager] or [prometheus] in the config: nothing to ask")
+        return fail("no [alertmanager] or [prometheus] in the config: nothing to ask")
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
-        return _fail(f"Cannot tell: Alertmanager: {snapshot.freshness.error}")
+        return fail(f"Cannot tell: Alertmanager: {snapshot.freshness.error}")
     if config.alertmanager is None and snapshot.pending_error:
-        return _fail(f"Cannot tell: Prometheus: {snapshot.pending_error}")
+        return fail(f"Cannot tell: Prometheus: {snapshot.pending_error}")
     silences = snapshot.silence_index()
     alerts = [a for a in snapshot.alerts if matches_all(matchers, a.labels)]
     # A list without the pending alerts must not read as complete, to a person or a script.
@@ -185,7 +171,7 @@ def alerts_command(args: argparse.Namespace) -> int:
     if not alerts:
         print("No alerts" + (" match the filter." if matchers else " firing."))
         return done
-    now = _now()
+    now = utc_now()
     from cockpit.model.text import visible
     from cockpit.ui.format import label_summary
 
@@ -233,19 +219,19 @@ def ack_command(args: argparse.Namespace) -> int:
         try:
             duration = parse_duration(args.duration)
         except ValueError as exc:
-            return _fail(f"--for: {exc}")
-    config = _config()
+            return fail(f"--for: {exc}")
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     if config.read_only:
-        return _fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
+        return fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
-        return _fail(f"Alertmanager: {snapshot.freshness.error}")
+        return fail(f"Alertmanager: {snapshot.freshness.error}")
     alert = find_alert(snapshot, args.fingerprint)
     if isinstance(alert, str):
-        return _fail(alert, EXIT_FAILED)
-    now = _now()
+        return fail(alert, EXIT_FAILED)
+    now = utc_now()
     try:
         done = _run(
             lambda c: alert_actions.ack(
@@ -253,7 +239,7 @@ def ack_command(args: argparse.Namespace) -> int:
             )
         )
     except (alert_actions.ActionRefused, SourceError) as exc:
-        return _fail(f"Not acked: {exc}")
+        return fail(f"Not acked: {exc}")
     silence, silence_id = done.silence, done.silence_id
     data = {"fingerprint": alert.fingerprint, "silenceID": silence_id,
             "createdBy": silence.created_by, "endsAt": silence.ends_at.isoformat(),
@@ -286,28 +272,28 @@ def unack_command(args: argparse.Namespace) -> int:
     from cockpit.sources.errors import SourceError
     from cockpit.store.acks import record_unack
 
-    config = _config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     if config.read_only:
-        return _fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
+        return fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
-        return _fail(f"Alertmanager: {snapshot.freshness.error}")
+        return fail(f"Alertmanager: {snapshot.freshness.error}")
     alert = find_alert(snapshot, args.fingerprint)
     if isinstance(alert, str):
-        return _fail(alert, EXIT_FAILED)
-    now = _now()
+        return fail(alert, EXIT_FAILED)
+    now = utc_now()
     # Every live ack silence that covers this alert, including ones made in karma.
     acks = live_acks(alert, snapshot.silences, now)
     if not acks:
-        return _fail(f"{alert.name} ({alert.fingerprint}) is not acked", EXIT_FAILED)
+        return fail(f"{alert.name} ({alert.fingerprint}) is not acked", EXIT_FAILED)
     expired = []
     for silence in acks:
         try:
             _run(partial(alert_actions.expire, config=config, silence_id=silence.id))
         except (alert_actions.ActionRefused, SourceError) as exc:
-            return _fail(f"Not un-acked: {exc}")
+            return fail(f"Not un-acked: {exc}")
         expired.append(silence.id)
         unacked = partial(
             record_unack, silence=silence, who=alert_actions.who(config), at=now, alert=alert
@@ -324,11 +310,11 @@ def unack_command(args: argparse.Namespace) -> int:
 
 
 def silence_command(args: argparse.Namespace) -> int:
-    config = _config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     if config.alertmanager is None:
-        return _fail("no [alertmanager] in the config: add url = ... first")
+        return fail("no [alertmanager] in the config: add url = ... first")
     command = {"list": _silence_list, "add": _silence_add, "expire": _silence_expire}
     return command[args.silence_command](args, config)
 
@@ -338,7 +324,7 @@ def _silence_list(args: argparse.Namespace, config: Config) -> int:
 
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None or snapshot.silences_error:
-        return _fail(f"Alertmanager: {snapshot.freshness.error or snapshot.silences_error}")
+        return fail(f"Alertmanager: {snapshot.freshness.error or snapshot.silences_error}")
     silences = sorted(snapshot.silences, key=lambda s: (SILENCE_ORDER.get(s.state, 3), s.ends_at))
     rows = [(s, matches_no_alert(s, snapshot.alerts)) for s in silences]
     if args.json:
@@ -347,7 +333,7 @@ def _silence_list(args: argparse.Namespace, config: Config) -> int:
     if not rows:
         print("No silences.")
         return EXIT_OK
-    now = _now()
+    now = utc_now()
     for silence, unmatched in rows:
         print(silence_line(silence, unmatched, now))
     return EXIT_OK
@@ -364,12 +350,12 @@ def _silence_add(args: argparse.Namespace, config: Config) -> int:
         try:
             matchers.extend(parse_matchers(text))
         except MatcherError as exc:
-            return _fail(f"matcher: {exc}")
+            return fail(f"matcher: {exc}")
     try:
         duration = parse_duration(args.duration)
     except ValueError as exc:
-        return _fail(f"--for: {exc}")
-    now = _now()
+        return fail(f"--for: {exc}")
+    now = utc_now()
     create = partial(alert_actions.create_silence, config=config, matchers=matchers,
                      duration=duration, comment=args.comment, now=now)  # fmt: skip
     try:
@@ -377,15 +363,16 @@ def _silence_add(args: argparse.Namespace, config: Config) -> int:
             silence_id, radius = _run(partial(create, confirmed=args.yes))
         except alert_actions.NeedsConfirmation as asked:
             if not interactive():
-                return _fail(f"No silence: {asked.radius.reason()}: {asked.radius.describe()}. "
-                             "Check the matchers, or add --yes to create it anyway.")  # fmt: skip
+                return fail(
+                    f"No silence: {asked.radius.reason()}: {asked.radius.describe()}. "
+                    "Check the matchers, or add --yes to create it anyway.")  # fmt: skip
             question = (f"{asked.radius.reason()}: {asked.radius.describe()}.\n"
                         "Create this silence? [y/N] ")  # fmt: skip
             if not ask(question):
-                return _fail("No silence created.")
+                return fail("No silence created.")
             silence_id, radius = _run(partial(create, confirmed=True))
     except (alert_actions.ActionRefused, SourceError) as exc:
-        return _fail(f"No silence: {exc}")
+        return fail(f"No silence: {exc}")
     ends = now + duration
     _say(
         args,
@@ -407,11 +394,11 @@ def _silence_expire(args: argparse.Namespace, config: Config) -> int:
         alert_actions.writable_endpoint(config)
         found = _run(partial(alert_actions.find_silences, config=config, given=args.ids))
     except (alert_actions.ActionRefused, SourceError) as exc:
-        return _fail(f"Not expired: {exc}")
+        return fail(f"Not expired: {exc}")
     code = EXIT_OK
     expired: list[str] = []
     already: list[str] = []
-    now = _now()
+    now = utc_now()
     for given, silence in zip(args.ids, found, strict=True):
         if isinstance(silence, alert_actions.UnknownSilence):
             print(f"{given}: not expired: {silence}", file=sys.stderr)

@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cockpit import locations
+from cockpit.cli.common import load_config, utc_now
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
     from cockpit.store import Store
 
 Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def add_parsers(sub: Any) -> None:
@@ -56,12 +53,6 @@ def add_parsers(sub: Any) -> None:
     review.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not stdout")
 
 
-def _config() -> Config | None:
-    from cockpit.cli import _load_config
-
-    return _load_config()
-
-
 def _open() -> Store | None:
     from cockpit.store import StoreError, open_store
 
@@ -85,8 +76,8 @@ def _emit(text: str, out: Path | None) -> int:
     return EXIT_OK
 
 
-def handoff(args: argparse.Namespace, clock: Clock = _utc_now) -> int:
-    config = _config()
+def handoff(args: argparse.Namespace, clock: Clock = utc_now) -> int:
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     store = _open()
@@ -179,7 +170,7 @@ def _summary(h: Any) -> dict[str, object]:
     }
 
 
-def review(args: argparse.Namespace, clock: Clock = _utc_now) -> int:
+def review(args: argparse.Namespace, clock: Clock = utc_now) -> int:
     from cockpit.reports.markdown import to_jsonable
     from cockpit.reports.review import render_markdown
     from cockpit.services.weekly_review import build_review, parse_week
@@ -191,7 +182,7 @@ def review(args: argparse.Namespace, clock: Clock = _utc_now) -> int:
         except ValueError as exc:
             print(f"--week: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    config = _config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     store = _open()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cockpit import locations
+from cockpit.cli.common import load_config
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 
@@ -30,13 +31,12 @@ def _say(text: str) -> None:
 
 
 def record(args: argparse.Namespace) -> int:
-    from cockpit.cli import _load_config
-    from cockpit.cli_plugins import start
+    from cockpit.cli.plugins import start
     from cockpit.services.record_loop import RecordLoop
     from cockpit.services.recording import Recording, this_process
     from cockpit.store import StoreError, open_store
 
-    config = _load_config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     path = args.notebook or locations.database_file()

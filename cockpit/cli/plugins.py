@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from cockpit.cli.common import load_config
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -47,13 +48,10 @@ class LazyNotifiers:
     def __call__(self, notification: Notification) -> None:
         if self.host is not None:
             return  # the loaded notifiers are subscribed themselves
-        from cockpit import locations
-        from cockpit.config import ConfigError, load
         from cockpit.plugins.host import PluginHost
 
-        try:
-            config = load(locations.config_file())
-        except ConfigError:
+        config = load_config(say=False)
+        if config is None:
             self.host = PluginHost()  # the command itself reports a broken config
             return
         self.host = start(config)
@@ -76,15 +74,10 @@ def lazy_notifiers() -> LazyNotifiers:
 
 
 def plugins_command(args: argparse.Namespace) -> int:
-    from cockpit import locations
-    from cockpit.config import ConfigError, load
     from cockpit.plugins.host import ENABLED, NOT_ENABLED, PluginHost
 
-    try:
-        config = load(locations.config_file())
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    config = load_config(advice=False)
+    if config is None:
         return EXIT_USAGE
     host = PluginHost()
     host.load(config)  # imports only the enabled ones, to tell whether they work

@@ -4,7 +4,7 @@ Each browser tab that opens the page starts its own `cockpit run` on this machin
 this machine's config, notebook and secrets; nothing but the screen travels to the
 browser. So the door is shut by default: a per-run token in the URL to open, the
 websocket's Origin checked, read-only unless ``--writable``, at most ``--max-sessions``
-cockpits at once (``cli_serve_web``). textual-serve is optional: `pip install 'cockpit[serve]'`.
+cockpits at once (``cli/serve_web.py``). textual-serve is optional: `pip install 'cockpit[serve]'`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import socket
 import sys
 from typing import Any
 
+from cockpit.cli.common import load_config
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 INSTALL_HINT = (
@@ -62,19 +63,12 @@ def command_line(read_only: bool) -> str:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    from cockpit import locations
-    from cockpit.config import ConfigError, load
-
     try:
-        from cockpit.cli_serve_web import GuardedServer, is_loopback
+        from cockpit.cli.serve_web import GuardedServer, is_loopback
     except ImportError:
         print(INSTALL_HINT, file=sys.stderr)
         return EXIT_USAGE
-    try:
-        load(locations.config_file())  # refuse now rather than in every browser tab
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    if load_config(advice=False) is None:  # refuse now, not in every browser tab
         return EXIT_USAGE
     if args.writable and args.read_only:
         print("--writable and --read-only contradict each other; pick one", file=sys.stderr)

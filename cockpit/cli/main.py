@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import dataclasses
 import getpass
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -18,25 +17,23 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import (
-    __version__,
-    cli_alerts,
-    cli_handoff,
-    cli_incident,
-    cli_plugins,
-    cli_record,
-    cli_runbook,
-    cli_serve,
-    cli_themes,
-    locations,
-)
-from cockpit.cli_output import visible_output
+import cockpit.cli.alerts as cli_alerts
+import cockpit.cli.handoff as cli_handoff
+import cockpit.cli.incident as cli_incident
+import cockpit.cli.plugins as cli_plugins
+import cockpit.cli.probe as cli_probe
+import cockpit.cli.record as cli_record
+import cockpit.cli.runbook as cli_runbook
+import cockpit.cli.serve as cli_serve
+import cockpit.cli.slo as cli_slo
+import cockpit.cli.themes as cli_themes
+from cockpit import __version__, locations
+from cockpit.cli.common import load_config, print_json
+from cockpit.cli.output import visible_output
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from cockpit.model.text import visible
 
 if TYPE_CHECKING:
-    from cockpit.config import Config
-    from cockpit.model.probes import ProbeResult
+    pass
 
 
 READ_ONLY_HELP = "no ack, silence or expire and no runbook commands (also `read_only = true`)"
@@ -158,8 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "config": _config,
         "secret": _secret,
         "doctor": _doctor,
-        "probe": _probe,
-        "slo": _slo,
+        "probe": cli_probe.probe,
+        "slo": cli_slo.slo,
         "demo": _demo,
         "themes": cli_themes.themes_command,
         "plugins": cli_plugins.plugins_command,
@@ -224,14 +221,10 @@ def _failed(exc: Exception, command: str) -> int:
     return EXIT_USAGE
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, default=str))
-
-
 def _locate(args: argparse.Namespace) -> int:
     paths = locations.current().as_dict()
     if args.json:
-        _print_json(paths)
+        print_json(paths)
     else:
         width = max(len(k) for k in paths)
         for key, value in paths.items():
@@ -258,14 +251,14 @@ def _config(args: argparse.Namespace) -> int:
         load(path)
     except ConfigError as exc:
         if args.json:
-            _print_json({"ok": False, "problems": [p.__dict__ for p in exc.problems]})
+            print_json({"ok": False, "problems": [p.__dict__ for p in exc.problems]})
         else:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        _print_json({"ok": True, "problems": []})
+        print_json({"ok": True, "problems": []})
     else:
         print(f"{path}: ok")
     return EXIT_OK
@@ -308,7 +301,7 @@ def _doctor(args: argparse.Namespace) -> int:
     checks = run_checks(locations.config_file(), locations.database_file())
     failed = [c for c in checks if not c.ok and c.required]
     if args.json:
-        _print_json({"ok": not failed, "checks": [c.__dict__ for c in checks]})
+        print_json({"ok": not failed, "checks": [c.__dict__ for c in checks]})
     else:
         for check in checks:
             mark = "ok  " if check.ok else ("FAIL" if check.required else "warn")
@@ -316,102 +309,8 @@ def _doctor(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _load_config() -> Config | None:
-    """The user's config, or None after printing its problems."""
-    from cockpit.config import ConfigError, load
-
-    try:
-        return load(locations.config_file())
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("fix the config (see `cockpit config validate`), then try again.", file=sys.stderr)
-        return None
-
-
-def _slo(args: argparse.Namespace) -> int:
-    config = _load_config()
-    if config is None:
-        return EXIT_USAGE
-    if args.slo_command == "rules":
-        from cockpit.services.slo_rules import render_rules
-
-        if not config.slos:
-            print("no SLOs configured: add [[slo]] sections first", file=sys.stderr)
-            return EXIT_USAGE
-        print(render_rules(config), end="")
-        return EXIT_OK
-    from cockpit.model.slo_report import verdict
-    from cockpit.reports.slo import render_json, render_text
-    from cockpit.services.slo_report import build_report
-
-    try:
-        report = build_report(config, coverage=args.slo_command == "report")
-    except Exception as exc:  # a pipeline must read a crash as "cannot tell", never "blocked"
-        print(f"Cannot tell: internal error ({type(exc).__name__})", file=sys.stderr)
-        return EXIT_USAGE
-    code, line = verdict(report)
-    if args.slo_command == "check":
-        print(line, file=sys.stdout if code == EXIT_OK else sys.stderr)
-        return code
-    if args.json:
-        _print_json(render_json(report))
-    else:
-        print(render_text(report))
-    return code
-
-
-def _probe(args: argparse.Namespace) -> int:
-    from cockpit.services.probe_check import check_once, resolve_targets
-
-    config = _load_config()
-    if config is None:
-        return EXIT_USAGE
-    probes, problems = resolve_targets(config, args.targets)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if not probes:
-        return EXIT_USAGE
-    plugins = cli_plugins.start(config)  # probe kinds for plugin schemes
-    try:
-        results = check_once(probes, allow_degraded=args.allow_ready_degraded)
-    finally:
-        plugins.close()
-    if args.json:
-        _print_json([_probe_json(r) for r in results])
-    else:
-        width = max(len(r.name) for r in results)
-        for r in results:
-            mark = "ok  " if r.ok else "FAIL"
-            latency = "—" if r.latency_ms is None else f"{r.latency_ms:.0f} ms"
-            status = "" if r.status_code is None else str(r.status_code)
-            why = (
-                "degraded mode" if r.degraded else (f"{r.category}: {r.reason}" if not r.ok else "")
-            )
-            print(f"{mark}  {r.name:<{width}}  {latency:>8}  {status:>3}  {visible(why)}".rstrip())
-            for child in r.children:
-                print(f"      └ {visible(child.name)}: {visible(child.status)}")
-    if problems:
-        return EXIT_USAGE  # the others ran and were shown; the usage error still fails
-    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
-
-
-def _probe_json(result: ProbeResult) -> dict[str, object]:
-    return {
-        "name": result.name,
-        "ok": result.ok,
-        "degraded": result.degraded,
-        "latency_ms": result.latency_ms,
-        "status": result.status_code,
-        "category": result.category,
-        "reason": result.reason,
-        "children": [c.__dict__ for c in result.children],
-        "checked_at": result.checked_at.isoformat(),
-    }
-
-
 def _run(args: argparse.Namespace) -> int:
-    config = _load_config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     from cockpit.ui.app import CockpitApp

@@ -8,19 +8,19 @@ is open in another cockpit (``--take-over`` takes it) or was taken over while ru
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import cockpit.cli.runbook_history as runbook_history
 from cockpit import locations
+from cockpit.cli.common import load_config, print_json
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.model.text import visible, visible_lines
 
 if TYPE_CHECKING:
     from cockpit.config import Config
-    from cockpit.model.runbook_run import RunState
     from cockpit.model.runbooks import Runbook, Step
     from cockpit.services.runbook_catalog import RunbookEntry
     from cockpit.services.runbook_run import RunbookSession
@@ -65,25 +65,9 @@ def runbook(args: argparse.Namespace) -> int:
         "list": _list,
         "show": _show,
         "run": _run,
-        "history": _history,
+        "history": runbook_history.history,
     }[args.runbook_command]
     return handler(args)
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, default=str))
-
-
-def _config() -> Config | None:
-    from cockpit.config import ConfigError, load
-
-    try:
-        return load(locations.config_file())
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("fix the config (see `cockpit config validate`), then try again.", file=sys.stderr)
-        return None
 
 
 def _catalog(config: Config) -> list[RunbookEntry]:
@@ -137,7 +121,7 @@ def _lint(args: argparse.Namespace) -> int:
             problems += lint_runbook(text, str(path))
             checked += 1
     else:
-        config = _config()
+        config = load_config()
         if config is None:
             return EXIT_USAGE
         for entry in _catalog(config):
@@ -151,12 +135,12 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    config = _config()
+    config = load_config()
     if config is None:
         return EXIT_USAGE
     catalog = _catalog(config)
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "name": e.name,
@@ -233,7 +217,7 @@ def render_runbook(rb: Runbook, labels: dict[str, str]) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
-    config = _config()
+    config = load_config()
     labels = _labels(args.label)
     if config is None or labels is None:
         return EXIT_USAGE
@@ -248,14 +232,14 @@ def _show(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from cockpit.cli_run_lease import held_message, interact_holding
+    from cockpit.cli.runbook_lease import held_message, interact_holding
     from cockpit.model.runbook_run import RunError
     from cockpit.services.runbook_run import RunbookSession
     from cockpit.store import StoreError, open_store
     from cockpit.store.incidents import get_incident
     from cockpit.store.run_leases import RunHeldError
 
-    config = _config()
+    config = load_config()
     labels = _labels(args.label)
     if config is None or labels is None:
         return EXIT_USAGE
@@ -300,7 +284,7 @@ def _run(args: argparse.Namespace) -> int:
                 incident_id=args.incident,
                 labels=labels,
             )
-        return interact_holding(session, config)
+        return interact_holding(session, config, lambda: interact(session, _ask, print))
 
 
 def _ask(prompt: str) -> str:
@@ -315,7 +299,7 @@ HELP = (
 
 def interact(session: RunbookSession, ask: Ask, say: Say) -> int:
     """The plain-terminal loop; EOF on input pauses the run like ``q``."""
-    from cockpit.cli_run_lease import lost as _lost
+    from cockpit.cli.runbook_lease import lost as _lost
     from cockpit.model.runbook_run import RunError, progress_text
     from cockpit.store.run_leases import LeaseLostError
 
@@ -418,91 +402,3 @@ def _perform(session: RunbookSession, index: int, step: Step, ask: Ask, say: Say
 
 
 # -- history ---------------------------------------------------------------------
-def _history(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from cockpit.cli_run_lease import lease_json, takeover_json
-    from cockpit.store import StoreError, open_store
-    from cockpit.store.run_leases import current_lease, takeovers
-    from cockpit.store.runbook_runs import list_runs, load_run
-
-    config = _config()
-    if config is None:
-        return EXIT_USAGE
-    path = locations.database_file()
-    if not path.exists():
-        print(f"no notebook yet at {path}: no runs", file=sys.stderr)
-        if args.json:
-            _print_json([])
-        return EXIT_OK
-    try:
-        store = open_store(path)
-    except (StoreError, OSError) as exc:
-        print(f"the notebook cannot be opened: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(config.oncall.timezone)
-    with store:
-        if args.run is not None:
-            loaded = load_run(store, args.run)
-            if loaded is None:
-                print(f"no run #{args.run}", file=sys.stderr)
-                return EXIT_USAGE
-            state, source = loaded
-            lease = current_lease(store, args.run)
-            taken = takeovers(store, args.run)
-            if args.json:
-                _print_json({"run": args.run, "source": source, **_state_json(state),
-                             "open_by": None if lease is None else lease_json(lease),
-                             "takeovers": [takeover_json(t) for t in taken]})  # fmt: skip
-                return EXIT_OK
-            print(f"Run #{args.run} of {state.runbook} ({state.status})")
-            if lease is not None:
-                print(f"  now open: {lease.describe(zone, datetime.now(UTC))}")
-            for takeover in taken:
-                print(f"  {takeover.describe(zone)}")
-            for step in state.steps:
-                when = "" if step.at is None else f"{step.at.astimezone(zone):%Y-%m-%d %H:%M:%S}"
-                who = step.who or ""
-                print(f"{step.index + 1:>3}. {step.outcome:<8} {when} {who}  {step.title}")
-                if step.note:
-                    print(f"       {visible(step.note)}")
-                if step.command is not None:
-                    shown = visible_lines(step.command)
-                    print(f"       $ {shown}  (exit status {step.exit_status})")
-                for line in (step.output or "").splitlines():
-                    print(f"       | {visible(line)}")
-            return EXIT_OK
-        summaries = list_runs(store, args.name, limit=200)
-    if args.json:
-        _print_json([s.__dict__ for s in summaries])
-        return EXIT_OK
-    if not summaries:
-        print("no runs yet" + (f" of {args.name}" if args.name else ""))
-    for s in summaries:
-        started = f"{s.started_at.astimezone(zone):%Y-%m-%d %H:%M}"
-        dry = " dry run" if s.dry_run else ""
-        incident = f" {s.incident_id}" if s.incident_id else ""
-        counts = f"{s.done} done, {s.skipped} skipped, {s.failed} failed of {s.steps}"
-        print(
-            f"#{s.run_id:<4} {started}  {s.runbook}  {s.status}{dry}  {counts}  "
-            f"{s.started_by or ''}{incident}"
-        )
-    return EXIT_OK
-
-
-def _state_json(state: RunState) -> dict[str, object]:
-    return {
-        "runbook": state.runbook,
-        "status": state.status,
-        "dry_run": state.dry_run,
-        "incident_id": state.incident_id,
-        "started_by": state.started_by,
-        "started_at": state.started_at.isoformat(),
-        "finished_at": None if state.finished_at is None else state.finished_at.isoformat(),
-        "labels": dict(state.labels),
-        "steps": [
-            {**s.__dict__, "at": None if s.at is None else s.at.isoformat()} for s in state.steps
-        ],
-    }
