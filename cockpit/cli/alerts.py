@@ -186,10 +186,10 @@ def alerts_command(args: argparse.Namespace) -> int:
                  label_summary(alert.labels), alert.summary)  # fmt: skip
         # One row per alert: a newline or escape in a label is shown, never obeyed.
         lines.append(tuple(visible(cell) for cell in cells))
-    widths = [max(len(line[i]) for line in lines) for i in range(6)]
+    widths = [max(len(line[i]) for line in lines) for i in range(7)]
     for line in lines:
         fixed = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
-        print(f"{fixed}  {line[6]}  {line[7]}")
+        print(f"{fixed}  {line[7]}")
     return done
 
 
