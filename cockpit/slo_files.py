@@ -193,7 +193,7 @@ def _openslo(
         if isinstance(objectives, list) and objectives and isinstance(objectives[0], Mapping)
         else None
     )
-    if not isinstance(target, int | float) or isinstance(target, bool):
+    if not isinstance(target, int | float) or isinstance(target, bool) or _too_large(target):
         problems.append(
             Problem(str(path), f"{prefix}spec.objectives[0].target", "expected a number like 0.999")
         )
@@ -209,3 +209,12 @@ def _openslo(
     }
     table["good" if good is not None else "bad"] = good if good is not None else bad
     tables.append((path, prefix or "spec", table))
+
+
+def _too_large(number: int | float) -> bool:
+    """A YAML integer has no size limit; one past a float's range is no objective."""
+    try:
+        float(number)
+    except OverflowError:
+        return True
+    return False
