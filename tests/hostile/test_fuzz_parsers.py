@@ -10,7 +10,9 @@ CI runs a fixed, bounded set (``derandomize=True``); a long local run:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
+import io
 import json
 import os
 import tempfile
@@ -25,6 +27,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cockpit import cli
 from cockpit.config import ConfigError, Endpoint, ProbeConfig, load
 from cockpit.model import alerts as alert_model
 from cockpit.model import silences as silence_model
@@ -268,6 +271,16 @@ def _check_slo_file(content: bytes) -> None:
             load(config)
         except ConfigError as exc:
             assert all(p.file and p.reason for p in exc.problems)
+        # The deploy gate: a file it cannot read is "cannot tell" (2), never "blocked" (1).
+        out, err = io.StringIO(), io.StringIO()
+        with (
+            mock.patch.dict(os.environ, {"COCKPIT_CONFIG": str(config)}),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            code = cli.main(["slo", "check"])
+        assert code == 2, out.getvalue() + err.getvalue()
+        assert "Traceback" not in err.getvalue()
 
 
 @FUZZ
