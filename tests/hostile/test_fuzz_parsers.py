@@ -567,3 +567,39 @@ def test_an_slo_objective_too_large_for_a_float_is_a_problem() -> None:
                 assert str(exc) == f"{path}: {key}: {reason}"
             else:
                 raise AssertionError("an objective of 10**400 was taken")
+
+
+def _alias_bomb(levels: int) -> list[Any]:
+    """Nine references to the level below, ``levels`` deep: YAML writes it as anchors and
+    aliases, a few hundred bytes that expand to 9**levels strings when printed."""
+    bomb: list[Any] = ["lol"] * 9
+    for _ in range(levels - 1):
+        bomb = [bomb] * 9
+    return bomb
+
+
+def test_a_yaml_alias_bomb_is_named_not_expanded() -> None:
+    """Found while fuzzing SLO import: ``str()`` of an aliased list (9**9 strings from a
+    1 KB file) held the deploy gate for minutes and gigabytes; now the key is named."""
+    bomb = _alias_bomb(6)
+    sloth = copy.deepcopy(SLOTH)
+    sloth["service"] = bomb
+    sloth["slos"][0]["name"] = bomb  # type: ignore[index]
+    openslo = copy.deepcopy(OPENSLO)
+    openslo["spec"]["timeWindow"][0]["duration"] = bomb  # type: ignore[index]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "slos.yaml"
+        path.write_text(yaml.safe_dump_all([sloth, openslo]))
+        assert "*id" in path.read_text() and path.stat().st_size < 3000
+        config = Path(folder) / "config.toml"
+        config.write_text(f'[slo_import]\nfiles = ["{path}"]\n')
+        try:
+            load(config)
+        except ConfigError as exc:
+            assert str(exc).splitlines() == [
+                f"{path}: [1]spec.timeWindow[0].duration: expected a duration like 28d",
+                f"{path}: [0]slos[0].name: expected a string, got an array",
+                f"{path}: [0]slos[0].service: expected a string, got an array",
+            ]
+        else:
+            raise AssertionError("an alias bomb was taken as SLOs")
