@@ -159,6 +159,8 @@ def load(path: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Problem(str(path), "", f"not valid TOML: {exc}")]) from exc
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ConfigError([Problem(str(path), "", "not valid TOML: nested too deeply")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([Problem(str(path), "", f"cannot read the file: {exc}")]) from exc
     return parse(data, path)

@@ -134,7 +134,11 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(_join(prefix, key), f"expected a number, got {_type_name(value)}")
             return None
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # a YAML integer (SLO import files) has no size limit
+            self.problem(_join(prefix, key), "number too large")
+            return None
 
     def integer(
         self, table: Mapping[str, Any], prefix: str, key: str, *, default: int, minimum: int

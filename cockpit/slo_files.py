@@ -66,6 +66,12 @@ def load_slo_files(paths: list[Path]) -> tuple[list[Imported], list[Problem]]:
     return tables, problems
 
 
+def _text(value: Any) -> Any:
+    """A scalar as text; a list or mapping as it is, for the config's checks to name. Never
+    ``str()`` of a collection: a YAML alias bomb of a few hundred bytes prints as gigabytes."""
+    return str(value) if value is None or isinstance(value, str | int | float) else value
+
+
 def _window_placeholder(query: str) -> str:
     # Sloth writes {{.window}}; the cockpit's placeholder is {{window}}.
     return query.replace("{{.window}}", "{{window}}")
@@ -75,7 +81,7 @@ def _sloth(
     path: Path, prefix: str, spec: Mapping[str, Any], tables: list[Imported],
     problems: list[Problem],
 ) -> None:  # fmt: skip
-    service = str(spec.get("service", ""))
+    service = _text(spec.get("service", ""))
     slos = spec.get("slos")
     if not isinstance(slos, list):
         problems.append(Problem(str(path), f"{prefix}slos", "expected a list of SLOs"))
@@ -108,14 +114,14 @@ def _sloth(
                 path,
                 key,
                 {
-                    "name": str(slo.get("name", f"slo-{i}")),
+                    "name": _text(slo.get("name", f"slo-{i}")),
                     "service": service,
                     "objective": slo.get("objective"),
                     "window": "30d",
                     "sli": "ratio",
                     "bad": _window_placeholder(error_query),
                     "total": _window_placeholder(total_query),
-                    "description": str(slo.get("description", "")),
+                    "description": _text(slo.get("description", "")),
                 },
             )
         )
@@ -172,8 +178,12 @@ def _openslo(
     window = "30d"
     windows = spec.get("timeWindow")
     if isinstance(windows, list) and windows and isinstance(windows[0], Mapping):
-        duration = str(windows[0].get("duration", "30d")).strip()
+        raw_duration = windows[0].get("duration", "30d")
         key = f"{prefix}spec.timeWindow[0]"
+        if not isinstance(raw_duration, str | int | float):
+            problems.append(Problem(str(path), f"{key}.duration", "expected a duration like 28d"))
+            return
+        duration = str(raw_duration).strip()
         if windows[0].get("isRolling") is False or duration[-1:] in ("M", "Q", "Y"):
             # A calendar month or quarter is not a fixed span; "1M" must not read as 1 minute.
             problems.append(
@@ -193,19 +203,28 @@ def _openslo(
         if isinstance(objectives, list) and objectives and isinstance(objectives[0], Mapping)
         else None
     )
-    if not isinstance(target, int | float) or isinstance(target, bool):
+    if not isinstance(target, int | float) or isinstance(target, bool) or _too_large(target):
         problems.append(
             Problem(str(path), f"{prefix}spec.objectives[0].target", "expected a number like 0.999")
         )
         return
     table: dict[str, Any] = {
-        "name": str(metadata.get("name", path.stem)),
-        "service": str(spec.get("service", "")),
+        "name": _text(metadata.get("name", path.stem)),
+        "service": _text(spec.get("service", "")),
         "objective": float(target) * 100,
         "window": window,
         "sli": "ratio",
         "total": total,
-        "description": str(spec.get("description", "")),
+        "description": _text(spec.get("description", "")),
     }
     table["good" if good is not None else "bad"] = good if good is not None else bad
     tables.append((path, prefix or "spec", table))
+
+
+def _too_large(number: int | float) -> bool:
+    """A YAML integer has no size limit; one past a float's range is no objective."""
+    try:
+        float(number)
+    except OverflowError:
+        return True
+    return False

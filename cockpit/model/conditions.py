@@ -140,11 +140,19 @@ def _actual(condition: Condition, seen: Observation) -> Any:
     return value
 
 
+def _float(value: Any) -> float:
+    """``float(value)``; a JSON integer past a float's range is infinite, past every bound."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
 def _compare(actual: Any, operator: str, expected: str | float) -> bool:
     if isinstance(actual, bool):
         actual = "true" if actual else "false"
     try:
-        left: float | str = float(actual)
+        left: float | str = _float(actual)
         right: float | str = float(expected)
     except (TypeError, ValueError):
         left, right = str(actual), str(expected).strip("\"'")

@@ -146,7 +146,16 @@ class Answer:
 
     def json(self) -> Any:
         """The body as JSON; ``ValueError`` when it is not."""
-        return json.loads(self.body)
+        return loads(self.body)
+
+
+def loads(data: str | bytes) -> Any:
+    """``json.loads`` for answers from outside: ``ValueError`` for anything that is not
+    JSON the cockpit can hold, an answer nested too deeply for the decoder included."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def origin(url: httpx.URL) -> tuple[str, str, int | None]:

@@ -8,7 +8,6 @@ response for the detail view.
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import ssl
 import time
@@ -24,7 +23,7 @@ from cockpit.config import ProbeConfig
 from cockpit.model.conditions import Condition, Observation, evaluate
 from cockpit.model.probes import ConditionResult, ProbeResult, Response, children_of
 from cockpit.secrets import SecretError
-from cockpit.sources.clients import TooLarge, read_body, tls_extension
+from cockpit.sources.clients import TooLarge, loads, read_body, tls_extension
 from cockpit.sources.endpoint import resolve_headers_off_loop
 from cockpit.sources.errors import SourceError, describe_httpx_error
 
@@ -175,7 +174,7 @@ async def _http(client: httpx.AsyncClient, probe: ProbeConfig) -> _Seen:
     text = raw.decode(response.encoding or "utf-8", errors="replace")
     body: Any
     try:
-        body = json.loads(text)
+        body = loads(text)
         is_json = True
     except ValueError:
         body, is_json = None, False

@@ -9,7 +9,6 @@ them for as long as it trickled (see the README, "Deadlines").
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ from typing import Any
 import httpx
 
 from cockpit.config import Endpoint
-from cockpit.sources.clients import run_blocking
+from cockpit.sources.clients import loads, run_blocking
 from cockpit.sources.endpoint import get_json, send
 from cockpit.sources.errors import SourceError
 
@@ -40,7 +39,7 @@ def refused(status: int, body: bytes) -> SourceError:
 def _error_text(body: bytes) -> str:
     """Prometheus' own words for a refusal: ``errorType: error`` from its JSON."""
     try:
-        answer = json.loads(body)
+        answer = loads(body)
     except ValueError:
         return body.decode("utf-8", errors="replace").strip()
     if isinstance(answer, dict) and answer.get("error"):
@@ -119,7 +118,7 @@ class PrometheusQueries:
                 raise SourceError("the answer was not a query result; is this Prometheus?")
             try:
                 value = float(item["value"][1])
-            except (KeyError, IndexError, TypeError, ValueError):
+            except (KeyError, IndexError, TypeError, ValueError, OverflowError):
                 value = math.nan
             metric = item.get("metric")
             labels = {str(k): str(v) for k, v in metric.items()} if isinstance(metric, dict) else {}
@@ -136,7 +135,7 @@ class PrometheusQueries:
             return []
         try:
             return [(float(t), float(v)) for t, v in result[0].get("values", [])]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise SourceError("the answer was not a range result; is this Prometheus?") from None
 
     def scalar(self, expr: str, at: float | None = None) -> float | None:

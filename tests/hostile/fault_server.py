@@ -15,7 +15,8 @@ Modes (``FaultServer.mode`` can change while it runs, to test recovery):
 - ``redirect``: HTTP 302 to the same path on ``redirect_to`` (another origin)
 
 ``refused`` is not a mode of a running server: ``refused_url()`` names a port where
-nothing listens. Every request is recorded (method, path, headers) in ``requests``.
+nothing listens (or ``close()`` a server, and start another on its ``port`` to recover).
+Every request is recorded (method, path, headers) in ``requests``.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class FaultServer:
         upstream: str | None = None,
         redirect_to: str | None = None,
         trickle_every: float = 0.2,
+        port: int = 0,
     ) -> None:
         self.mode = mode
         self.upstream = upstream
@@ -93,7 +95,7 @@ class FaultServer:
                 owner._handle(self.request)
 
         socketserver.ThreadingTCPServer.allow_reuse_address = True
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
