@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cockpit import cli
-from cockpit.cli_alert_format import alert_json
+from cockpit.cli.alert_format import alert_json
 from cockpit.config import Config, ConfigError, Endpoint, ProbeConfig, load
 from cockpit.model import alerts as alert_model
 from cockpit.model import silences as silence_model
