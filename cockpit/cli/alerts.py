@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import httpx
 
     from cockpit.config import Config
+    from cockpit.model.alerts import Alert
     from cockpit.model.matchers import Matcher
     from cockpit.model.snapshots import AlertSnapshot
 
@@ -208,6 +209,26 @@ def _record(config: Config, write: Callable[[Any], object]) -> str | None:
     return None
 
 
+def _writable_alert(fingerprint: str) -> tuple[Config, AlertSnapshot, Alert] | int:
+    """The config, the current snapshot and the alert ``fingerprint`` names, for a write
+    (ack, unack); or the exit code after saying why not (bad config, read-only mode,
+    Alertmanager unreachable, no such alert)."""
+    from cockpit.services import alert_actions
+
+    config = load_config()
+    if config is None:
+        return EXIT_USAGE
+    if config.read_only:
+        return fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
+    snapshot = _snapshot(config)
+    if snapshot.freshness.error is not None:
+        return fail(f"Alertmanager: {snapshot.freshness.error}")
+    alert = find_alert(snapshot, fingerprint)
+    if isinstance(alert, str):
+        return fail(alert, EXIT_FAILED)
+    return config, snapshot, alert
+
+
 def ack_command(args: argparse.Namespace) -> int:
     from cockpit.model.durations import parse_duration
     from cockpit.services import alert_actions
@@ -220,17 +241,10 @@ def ack_command(args: argparse.Namespace) -> int:
             duration = parse_duration(args.duration)
         except ValueError as exc:
             return fail(f"--for: {exc}")
-    config = load_config()
-    if config is None:
-        return EXIT_USAGE
-    if config.read_only:
-        return fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
-    snapshot = _snapshot(config)
-    if snapshot.freshness.error is not None:
-        return fail(f"Alertmanager: {snapshot.freshness.error}")
-    alert = find_alert(snapshot, args.fingerprint)
-    if isinstance(alert, str):
-        return fail(alert, EXIT_FAILED)
+    found = _writable_alert(args.fingerprint)
+    if isinstance(found, int):
+        return found
+    config, _, alert = found
     now = utc_now()
     try:
         done = _run(
@@ -272,17 +286,10 @@ def unack_command(args: argparse.Namespace) -> int:
     from cockpit.sources.errors import SourceError
     from cockpit.store.acks import record_unack
 
-    config = load_config()
-    if config is None:
-        return EXIT_USAGE
-    if config.read_only:
-        return fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
-    snapshot = _snapshot(config)
-    if snapshot.freshness.error is not None:
-        return fail(f"Alertmanager: {snapshot.freshness.error}")
-    alert = find_alert(snapshot, args.fingerprint)
-    if isinstance(alert, str):
-        return fail(alert, EXIT_FAILED)
+    found = _writable_alert(args.fingerprint)
+    if isinstance(found, int):
+        return found
+    config, snapshot, alert = found
     now = utc_now()
     # Every live ack silence that covers this alert, including ones made in karma.
     acks = live_acks(alert, snapshot.silences, now)
