@@ -15,10 +15,10 @@ from cockpit.model.matchers import Matcher, exact
 from cockpit.model.silences import Silence
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services.handoff_live import LiveState
-from cockpit.store import Store
-from cockpit.store.db import to_db_time
+from cockpit.store import Notebook
 from cockpit.store.events import record_events
 from cockpit.store.incidents import create_incident
+from cockpit.store.notebook import to_db_time
 from cockpit.store.slo_snapshots import BudgetSnapshot, record_snapshots
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -40,7 +40,7 @@ def _exec(conn: sqlite3.Connection, sql: str, *params: object) -> int:
     return int(cursor.lastrowid or 0)
 
 
-def seed_last_signed(store: Store, outgoing: str = "chen", incoming: str = "alice") -> None:
+def seed_last_signed(store: Notebook, outgoing: str = "chen", incoming: str = "alice") -> None:
     """Last week's handoff, signed five minutes after its time (Fri 13 Nov 17:00 Berlin)."""
     with store.transaction() as conn:
         _exec(
@@ -52,7 +52,7 @@ def seed_last_signed(store: Store, outgoing: str = "chen", incoming: str = "alic
         )  # fmt: skip
 
 
-def seed_shift(store: Store) -> dict[str, str]:
+def seed_shift(store: Notebook) -> dict[str, str]:
     """Every digest section gets something; returns the incident ids."""
     fired, resolved = T, T + timedelta(minutes=20)
     before = LAST_SIGNED - timedelta(days=1)

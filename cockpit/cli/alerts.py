@@ -199,12 +199,12 @@ def _record(config: Config, write: Callable[[Any], object]) -> str | None:
     import sqlite3
 
     from cockpit import locations
-    from cockpit.store import StoreError, open_store
+    from cockpit.store import NotebookError, open_notebook
 
     try:
-        with open_store(locations.database_file()) as store:
+        with open_notebook(locations.database_file()) as store:
             write(store)
-    except (StoreError, sqlite3.Error, OSError) as exc:
+    except (NotebookError, sqlite3.Error, OSError) as exc:
         return f"done in Alertmanager, but not noted in the notebook: {exc}"
     return None
 

@@ -16,7 +16,7 @@ from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from cockpit.config import Config
-    from cockpit.store import Store
+    from cockpit.store import Notebook
 
 Clock = Callable[[], datetime]
 
@@ -53,12 +53,12 @@ def add_parsers(sub: Any) -> None:
     review.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not stdout")
 
 
-def _open() -> Store | None:
-    from cockpit.store import StoreError, open_store
+def _open() -> Notebook | None:
+    from cockpit.store import NotebookError, open_notebook
 
     try:
-        return open_store(locations.database_file())
-    except (StoreError, OSError) as exc:
+        return open_notebook(locations.database_file())
+    except (NotebookError, OSError) as exc:
         print(f"cannot open the notebook: {exc}", file=sys.stderr)
         return None
 
@@ -89,7 +89,7 @@ def handoff(args: argparse.Namespace, clock: Clock = utc_now) -> int:
         store.close()
 
 
-def _current_markdown(config: Config, store: Store, now: datetime) -> tuple[Any, str]:
+def _current_markdown(config: Config, store: Notebook, now: datetime) -> tuple[Any, str]:
     from cockpit.reports.handoff import render_markdown
     from cockpit.services.handoff_digest import build_digest
     from cockpit.services.handoff_live import fetch_live_blocking
@@ -100,7 +100,7 @@ def _current_markdown(config: Config, store: Store, now: datetime) -> tuple[Any,
     return digest, render_markdown(digest)
 
 
-def _handoff(args: argparse.Namespace, config: Config, store: Store, now: datetime) -> int:
+def _handoff(args: argparse.Namespace, config: Config, store: Notebook, now: datetime) -> int:
     from cockpit.reports.markdown import to_jsonable
     from cockpit.store.handoffs import HandoffRefused, get_handoff, last_signed, past_handoffs
 

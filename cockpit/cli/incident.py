@@ -110,15 +110,15 @@ def add_parsers(sub: Any) -> None:
 
 def incident(args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import TransitionError
-    from cockpit.store import StoreError, open_store
+    from cockpit.store import NotebookError, open_notebook
     from cockpit.store.incidents import UnknownIncidentError
 
     config = load_config()
     if config is None:
         return EXIT_USAGE
     try:
-        store = open_store(locations.database_file())
-    except StoreError as exc:
+        store = open_notebook(locations.database_file())
+    except NotebookError as exc:
         return fail(f"cannot open the notebook: {exc}")
     context = Context(
         store, config, utc_now(), ZoneInfo(config.oncall.timezone),
@@ -150,7 +150,7 @@ def _create(c: Context, args: argparse.Namespace) -> int:
         title=args.title, severity=severity, description=args.description,
         components=tuple(args.component),
     )  # fmt: skip
-    record = create_from_draft(c.store, draft, now=c.now, author=c.me)
+    record = create_from_draft(c.notebook, draft, now=c.now, author=c.me)
     if args.json:
         print_json(record_json(record), ensure_ascii=False)
     else:
@@ -169,19 +169,19 @@ def _ack(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import acknowledge
 
     responder = args.responder or c.me
-    return _moved(acknowledge(c.store, args.id, at=c.now, responder=responder))
+    return _moved(acknowledge(c.notebook, args.id, at=c.now, responder=responder))
 
 
 def _status(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import move
 
-    return _moved(move(c.store, args.id, args.status, at=c.now, author=c.me, note=args.note))
+    return _moved(move(c.notebook, args.id, args.status, at=c.now, author=c.me, note=args.note))
 
 
 def _severity(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import change_severity
 
-    record = change_severity(c.store, args.id, args.severity, at=c.now, author=c.me)
+    record = change_severity(c.notebook, args.id, args.severity, at=c.now, author=c.me)
     print(f"{record.id}: {record.severity}")
     return EXIT_OK
 
@@ -189,7 +189,7 @@ def _severity(c: Context, args: argparse.Namespace) -> int:
 def _note(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import add_note
 
-    add_note(c.store, args.id, args.text, at=c.now, author=c.me)
+    add_note(c.notebook, args.id, args.text, at=c.now, author=c.me)
     print(f"{args.id}: note added")
     return EXIT_OK
 
@@ -198,7 +198,7 @@ def _update(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import StatusUpdate, add_update
 
     update = StatusUpdate(args.conditions, args.actions, args.needs)
-    add_update(c.store, args.id, update, at=c.now, author=c.me)
+    add_update(c.notebook, args.id, update, at=c.now, author=c.me)
     print(f"{args.id}: status update added")
     return EXIT_OK
 
@@ -209,7 +209,7 @@ def _root_cause(c: Context, args: argparse.Namespace) -> int:
     if not args.text.strip():
         return fail("the cause is empty; say what caused it")
     field = "suspected_cause" if args.suspected else "root_cause"
-    update_fields(c.store, args.id, {field: args.text})
+    update_fields(c.notebook, args.id, {field: args.text})
     print(f"{args.id}: {field.replace('_', ' ')} set")
     return EXIT_OK
 
@@ -217,14 +217,14 @@ def _root_cause(c: Context, args: argparse.Namespace) -> int:
 def _resolve(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import resolve
 
-    return _moved(resolve(c.store, args.id, args.text, at=c.now, author=c.me))
+    return _moved(resolve(c.notebook, args.id, args.text, at=c.now, author=c.me))
 
 
 def _close(c: Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import postmortem_due
     from cockpit.services.incidents import move
 
-    record = move(c.store, args.id, "closed", at=c.now, author=c.me)
+    record = move(c.notebook, args.id, "closed", at=c.now, author=c.me)
     _moved(record)
     if postmortem_due(record):
         print(
@@ -243,7 +243,7 @@ def _postmortem(c: Context, args: argparse.Namespace) -> int:
             document = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return fail(f"cannot read {args.file}: {exc}")
-    set_postmortem(c.store, args.id, at=c.now, url=args.link, document=document, author=c.me)
+    set_postmortem(c.notebook, args.id, at=c.now, url=args.link, document=document, author=c.me)
     print(f"{args.id}: postmortem done")
     return EXIT_OK
 
@@ -258,7 +258,7 @@ def _action(c: Context, args: argparse.Namespace) -> int:
         except ValueError:
             return fail(f"--due {args.due!r} is not a date; write it like 2025-10-20")
     item = add_action_item(
-        c.store, args.id, args.what, owner=args.owner, due=due, verification=args.verify
+        c.notebook, args.id, args.what, owner=args.owner, due=due, verification=args.verify
     )
     print(f"{args.id}: action item {item.id} added")
     return EXIT_OK
@@ -268,7 +268,7 @@ def _action_done(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import set_action_done
 
     try:
-        set_action_done(c.store, args.item, not args.undo)
+        set_action_done(c.notebook, args.item, not args.undo)
     except LookupError as exc:
         return fail(f"{exc}; `cockpit incident show ID` lists the items with their numbers")
     print(f"action item {args.item}: {'open' if args.undo else 'done'}")

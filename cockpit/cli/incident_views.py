@@ -16,14 +16,14 @@ from cockpit.model.text import visible
 if TYPE_CHECKING:
     from cockpit.config import Config
     from cockpit.model.incident_record import IncidentRecord
-    from cockpit.store import Store
+    from cockpit.store import Notebook
 
 TEMPLATE_NAMES = ("postmortem", "db", "redis", "deploy", "overload")
 
 
 @dataclass(frozen=True)
 class Context:
-    store: Store
+    notebook: Notebook
     config: Config
     now: datetime
     zone: tzinfo
@@ -52,7 +52,7 @@ def list_incidents(c: Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import postmortem_due
     from cockpit.store.incidents import list_incidents
 
-    records = list_incidents(c.store, open_only=args.open)
+    records = list_incidents(c.notebook, open_only=args.open)
     if args.json:
         print_json([record_json(r) for r in records], ensure_ascii=False)
         return EXIT_OK
@@ -75,12 +75,12 @@ def show(c: Context, args: argparse.Namespace) -> int:
     from cockpit.store.incident_notes import action_items, linked_runbook_runs
     from cockpit.store.incidents import linked_alerts, require_incident
 
-    record = require_incident(c.store, args.id)
-    runs = linked_runbook_runs(c.store, record.id)
-    events = incident_timeline(c.store, record, c.now)
-    clocks = incident_clocks(c.store, record, c.now, c.config.severity_policies)
-    items = action_items(c.store, record.id)
-    alerts = linked_alerts(c.store, record.id)
+    record = require_incident(c.notebook, args.id)
+    runs = linked_runbook_runs(c.notebook, record.id)
+    events = incident_timeline(c.notebook, record, c.now)
+    clocks = incident_clocks(c.notebook, record, c.now, c.config.severity_policies)
+    items = action_items(c.notebook, record.id)
+    alerts = linked_alerts(c.notebook, record.id)
     if args.json:
         data = record_json(record)
         data["allowed_next"] = list(allowed_next(record.status))
@@ -149,7 +149,7 @@ def report(c: Context, args: argparse.Namespace) -> int:
     if args.template not in TEMPLATE_NAMES:
         names = ", ".join(TEMPLATE_NAMES)
         return fail(f"unknown template {args.template!r}; use one of {names}")
-    text = incident_report(c.store, args.id, now=c.now, zone=c.zone, template=args.template)
+    text = incident_report(c.notebook, args.id, now=c.now, zone=c.zone, template=args.template)
     if args.output is None:
         print(text, end="")
     else:
@@ -162,7 +162,7 @@ def stats(c: Context, args: argparse.Namespace) -> int:
     from cockpit.services.incidents import incident_stats, parse_since
 
     since: timedelta | None = parse_since(args.since) if args.since else None
-    result = incident_stats(c.store, now=c.now, since=since)
+    result = incident_stats(c.notebook, now=c.now, since=since)
 
     def fmt(value: timedelta | None) -> str:
         return "—" if value is None else format_duration(value)

@@ -195,12 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _tell_when_the_notebook_is_busy() -> None:
-    from cockpit.store import db
+    from cockpit.store import notebook as notebook_module
 
     def notice(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    db.busy_notice = notice
+    notebook_module.busy_notice = notice
 
 
 def _failed(exc: Exception, command: str) -> int:
@@ -208,10 +208,10 @@ def _failed(exc: Exception, command: str) -> int:
     Exit 2 either way: for the deploy gate (`slo check`) it means "cannot tell"."""
     import sqlite3
 
-    from cockpit.store import StoreError
+    from cockpit.store import NotebookError
     from cockpit.store.notebook_file import describe_error
 
-    if isinstance(exc, StoreError):
+    if isinstance(exc, NotebookError):
         print(f"cockpit: {exc}", file=sys.stderr)
     elif isinstance(exc, sqlite3.Error):
         why = describe_error(exc, locations.database_file())

@@ -34,15 +34,15 @@ def record(args: argparse.Namespace) -> int:
     from cockpit.cli.plugins import start
     from cockpit.services.record_loop import RecordLoop
     from cockpit.services.recording import Recording, this_process
-    from cockpit.store import StoreError, open_store
+    from cockpit.store import NotebookError, open_notebook
 
     config = load_config()
     if config is None:
         return EXIT_USAGE
     path = args.notebook or locations.database_file()
     try:
-        store = open_store(path)
-    except (StoreError, OSError) as exc:
+        store = open_notebook(path)
+    except (NotebookError, OSError) as exc:
         print(f"cannot open the notebook {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     plugins = start(config)  # notifiers for due updates; alert sources and probe kinds

@@ -235,7 +235,7 @@ def _run(args: argparse.Namespace) -> int:
     from cockpit.cli.runbook_lease import held_message, interact_holding
     from cockpit.model.runbook_run import RunError
     from cockpit.services.runbook_run import RunbookSession
-    from cockpit.store import StoreError, open_store
+    from cockpit.store import NotebookError, open_notebook
     from cockpit.store.incidents import get_incident
     from cockpit.store.run_leases import RunHeldError
 
@@ -252,8 +252,8 @@ def _run(args: argparse.Namespace) -> int:
         print("--take-over goes with --resume RUN (a new run is yours anyway)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        store = open_store(locations.database_file())
-    except (StoreError, OSError) as exc:
+        store = open_notebook(locations.database_file())
+    except (NotebookError, OSError) as exc:
         print(f"the notebook cannot be opened: {exc}", file=sys.stderr)
         return EXIT_USAGE
     with store:

@@ -20,7 +20,7 @@ def history(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from cockpit.cli.runbook_lease import lease_json, takeover_json
-    from cockpit.store import StoreError, open_store
+    from cockpit.store import NotebookError, open_notebook
     from cockpit.store.run_leases import current_lease, takeovers
     from cockpit.store.runbook_runs import list_runs, load_run
 
@@ -34,8 +34,8 @@ def history(args: argparse.Namespace) -> int:
             print_json([])
         return EXIT_OK
     try:
-        store = open_store(path)
-    except (StoreError, OSError) as exc:
+        store = open_notebook(path)
+    except (NotebookError, OSError) as exc:
         print(f"the notebook cannot be opened: {exc}", file=sys.stderr)
         return EXIT_USAGE
     from zoneinfo import ZoneInfo

@@ -8,7 +8,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from cockpit.exit_codes import EXIT_USAGE
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,9 +45,9 @@ def interact_holding(session: RunbookSession, config: Config, loop: Callable[[],
     if session.takeover is not None:
         print(f"Took over: {session.takeover.describe(ZoneInfo(config.oncall.timezone))}")
     keeper = None
-    if session.store is not None and session.holder is not None and session.state.run_id:
+    if session.notebook is not None and session.holder is not None and session.state.run_id:
         keeper = LeaseKeeper(
-            session.store.path, session.state.run_id, session.holder, session.clock, session.lose
+            session.notebook.path, session.state.run_id, session.holder, session.clock, session.lose
         ).start()
     try:
         return loop()
@@ -56,7 +56,7 @@ def interact_holding(session: RunbookSession, config: Config, loop: Callable[[],
             keeper.stop()
         if session.lost is None:
             # A busy notebook here only leaves the lease to go stale in a minute.
-            with contextlib.suppress(sqlite3.Error, StoreError):
+            with contextlib.suppress(sqlite3.Error, NotebookError):
                 session.release()
 
 

@@ -12,8 +12,8 @@ from cockpit.secrets import SecretError, keyring_status
 from cockpit.sources import alertmanager, prometheus
 from cockpit.sources.clients import async_client
 from cockpit.sources.errors import SourceError
-from cockpit.store import StoreError
-from cockpit.store.db import inspect_readonly
+from cockpit.store import NotebookError
+from cockpit.store.notebook import inspect_readonly
 from cockpit.store.recorder_duty import STALE_AFTER, duty_holder_readonly
 from cockpit.store.schema_check import check_schema
 
@@ -87,7 +87,7 @@ def _store(database: Path) -> Check:
                 f"(v{schema.latest}): upgrade cockpit; it will not open the file",
             )  # fmt: skip
         version, problems = inspect_readonly(database)
-    except StoreError as exc:
+    except NotebookError as exc:
         return Check("notebook", False, f"{database}: {exc}")
     if schema.problems:
         return Check(
@@ -124,7 +124,7 @@ def _recorder(database: Path, now: datetime) -> Check | None:
         return None
     try:
         holder = duty_holder_readonly(database)
-    except StoreError as exc:
+    except NotebookError as exc:
         return Check("recorder", False, str(exc), required=False)
     if holder is None or holder.heartbeat_at is None:
         return Check(

@@ -19,7 +19,7 @@ from cockpit.model.incident_record import FINISHED_STATUSES
 from cockpit.model.shift_history import ResolvedAlert
 from cockpit.model.silences import Silence, ack_of, index
 from cockpit.services.handoff_live import LiveState
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.acks import acks_for, active_acks
 from cockpit.store.digest_queries import (
     budget_at_or_after,
@@ -64,7 +64,7 @@ def _live_acks(
 
 
 def _notebook_acks(
-    store: Store, firing_prints: set[str] | None, end: datetime
+    store: Notebook, firing_prints: set[str] | None, end: datetime
 ) -> tuple[AckedAlert, ...]:
     """Acks as this notebook noted them: the fallback when Alertmanager's silences or
     alerts are not known."""
@@ -89,7 +89,7 @@ def _notebook_acks(
 
 
 def _acked_by(
-    store: Store, live: LiveState, alert: ResolvedAlert, start: datetime
+    store: Notebook, live: LiveState, alert: ResolvedAlert, start: datetime
 ) -> tuple[str, ...]:
     """Who acked a resolved alert between its firing and its resolution: the notebook's
     acks, and the ack silences Alertmanager still keeps for its labels."""
@@ -108,7 +108,7 @@ def _acked_by(
 
 
 def _alert_sections(
-    store: Store, live: LiveState, start: datetime, end: datetime
+    store: Notebook, live: LiveState, start: datetime, end: datetime
 ) -> tuple[tuple[FiringAlert, ...] | None, tuple[AckedAlert, ...], tuple[ResolvedAlert, ...]]:
     firing_prints = None
     if live.alerts is not None:
@@ -162,7 +162,7 @@ def _silence_sections(
     return created, expiring
 
 
-def _incidents(store: Store, start: datetime, end: datetime) -> tuple[IncidentLine, ...]:
+def _incidents(store: Notebook, start: datetime, end: datetime) -> tuple[IncidentLine, ...]:
     lines = []
     for inc in incidents_touching(store, start, end):
         finished = None
@@ -187,7 +187,7 @@ def _incidents(store: Store, start: datetime, end: datetime) -> tuple[IncidentLi
 
 
 def _budgets(
-    store: Store, slo_names: Sequence[str], start: datetime, end: datetime
+    store: Notebook, slo_names: Sequence[str], start: datetime, end: datetime
 ) -> tuple[BudgetLine, ...]:
     lines = []
     for name in slo_names:
@@ -206,7 +206,7 @@ def _budgets(
 
 
 def build_digest(
-    store: Store, config: Config, handoff: Handoff, live: LiveState, now: datetime
+    store: Notebook, config: Config, handoff: Handoff, live: LiveState, now: datetime
 ) -> Digest:
     """The digest of ``handoff``'s shift: up to ``now`` for a draft, up to its signature
     for a signed one. A late draft stops at its scheduled time: from then on the incoming

@@ -11,12 +11,12 @@ from cockpit.reports.handoff import render_markdown
 from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
 from cockpit.services.shift import ensure_draft, refuse_bad_swap, refuse_unless_open, sign_off
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.handoffs import Handoff, HandoffRefused
 
 
 def sign_current(
-    store: Store,
+    store: Notebook,
     config: Config,
     *,
     by: str,

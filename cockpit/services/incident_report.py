@@ -8,12 +8,12 @@ from pathlib import Path
 from cockpit.locations import write_private_text
 from cockpit.reports.incident import ReportInput, render
 from cockpit.services.timeline_view import incident_timeline
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.incident_notes import action_items
 from cockpit.store.incidents import linked_alerts, require_incident
 
 
-def report_input(store: Store, incident_id: str, now: datetime, zone: tzinfo) -> ReportInput:
+def report_input(store: Notebook, incident_id: str, now: datetime, zone: tzinfo) -> ReportInput:
     record = require_incident(store, incident_id)
     items = [
         (i.what, i.owner, i.due.isoformat() if i.due else None, i.verification, i.done)
@@ -29,7 +29,7 @@ def report_input(store: Store, incident_id: str, now: datetime, zone: tzinfo) ->
 
 
 def incident_report(
-    store: Store, incident_id: str, *, now: datetime, zone: tzinfo, template: str = "postmortem"
+    store: Notebook, incident_id: str, *, now: datetime, zone: tzinfo, template: str = "postmortem"
 ) -> str:
     return render(report_input(store, incident_id, now, zone), template)
 

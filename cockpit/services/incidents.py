@@ -18,7 +18,7 @@ from cockpit.model.incident_record import IncidentRecord
 from cockpit.model.incident_stats import SeverityStats, stats_by_severity
 from cockpit.services.notify import Notification, publish
 from cockpit.services.timeline_view import incident_clocks
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store import incidents as store_incidents
 from cockpit.store.announcements import claim_announcement
 from cockpit.store.incidents import incidents_detected_since, open_incidents
@@ -39,7 +39,7 @@ def _notify(kind: str, record: IncidentRecord, title: str, at: datetime, text: s
 
 
 def create_from_draft(
-    store: Store,
+    store: Notebook,
     draft: IncidentDraft,
     *,
     now: datetime,
@@ -73,7 +73,7 @@ def create_from_draft(
 
 
 def move(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     target: str,
     *,
@@ -97,7 +97,7 @@ def move(
 
 
 def acknowledge(
-    store: Store, incident_id: str, *, at: datetime, responder: str, note: str = ""
+    store: Notebook, incident_id: str, *, at: datetime, responder: str, note: str = ""
 ) -> IncidentRecord:
     if not responder.strip():
         raise ValueError("say who acknowledges: a responder name is required")
@@ -107,7 +107,7 @@ def acknowledge(
 
 
 def resolve(
-    store: Store, incident_id: str, resolution: str, *, at: datetime, author: str | None = None
+    store: Notebook, incident_id: str, resolution: str, *, at: datetime, author: str | None = None
 ) -> IncidentRecord:
     """Set the resolution and move to resolved, in that order; a refused move leaves the
     resolution unchanged (both run in one transaction)."""
@@ -123,7 +123,7 @@ def resolve(
 
 
 def change_severity(
-    store: Store, incident_id: str, severity: str, *, at: datetime, author: str | None = None
+    store: Notebook, incident_id: str, severity: str, *, at: datetime, author: str | None = None
 ) -> IncidentRecord:
     record, old = store_incidents.change_severity(
         store, incident_id, severity, at=at, author=author
@@ -139,7 +139,7 @@ def change_severity(
 
 
 def save_fields(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     changes: Mapping[str, str | None],
     *,
@@ -169,7 +169,7 @@ def save_fields(
 
 
 def announce_due_updates(
-    store: Store,
+    store: Notebook,
     now: datetime,
     policies: Mapping[str, SeverityPolicy] = DEFAULT_POLICIES,
 ) -> list[str]:
@@ -213,7 +213,7 @@ class IncidentStats:
     rows: tuple[SeverityStats, ...]
 
 
-def incident_stats(store: Store, *, now: datetime, since: timedelta | None) -> IncidentStats:
+def incident_stats(store: Notebook, *, now: datetime, since: timedelta | None) -> IncidentStats:
     start = None if since is None else now - since
     records: Iterable[IncidentRecord] = incidents_detected_since(store, start)
     return IncidentStats(start, tuple(stats_by_severity(records)))

@@ -14,11 +14,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from typing import TypeVar
 
-from cockpit.store import Store, StoreError
+from cockpit.store import Notebook, NotebookError
 
 T = TypeVar("T")
 # What a notebook job can raise that is about the notebook, not a bug.
-NOTEBOOK_ERRORS = (sqlite3.Error, StoreError, OSError)
+NOTEBOOK_ERRORS = (sqlite3.Error, NotebookError, OSError)
 
 
 class NotebookThread:
@@ -26,9 +26,9 @@ class NotebookThread:
     by ``opener`` on first use. After an error the store is closed and opened again for
     the next job, so a notebook that vanished or was replaced is found again."""
 
-    def __init__(self, opener: Callable[[], Store]) -> None:
+    def __init__(self, opener: Callable[[], Notebook]) -> None:
         self._opener = opener
-        self._store: Store | None = None  # used only on the thread
+        self._store: Notebook | None = None  # used only on the thread
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook")
         self._closed = False
 
@@ -36,16 +36,16 @@ class NotebookThread:
     def closed(self) -> bool:
         return self._closed
 
-    def submit(self, job: Callable[[Store], T]) -> Future[T]:
+    def submit(self, job: Callable[[Notebook], T]) -> Future[T]:
         if self._closed:
             future: Future[T] = Future()
-            future.set_exception(StoreError("the notebook thread is closed"))
+            future.set_exception(NotebookError("the notebook thread is closed"))
             return future
         return self._executor.submit(self._run, job)
 
-    def _run(self, job: Callable[[Store], T]) -> T:
+    def _run(self, job: Callable[[Notebook], T]) -> T:
         if self._closed:
-            raise StoreError("the notebook thread is closed")
+            raise NotebookError("the notebook thread is closed")
         try:
             if self._store is None:
                 self._store = self._opener()

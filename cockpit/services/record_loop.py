@@ -23,7 +23,7 @@ from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.recording import Recording
 from cockpit.services.slo_poll import SloPoller
 from cockpit.sources.clients import async_client
-from cockpit.store import Store, StoreError
+from cockpit.store import Notebook, NotebookError
 
 PROBE_TICK = 1.0  # seconds; each probe keeps its own interval (see ProbePoller)
 ANNOUNCE_EVERY = 30.0  # seconds between looks at the status-update clocks
@@ -36,9 +36,9 @@ def _utc_now() -> datetime:
 
 
 class RecordLoop:
-    def __init__(self, config: Config, store: Store, recording: Recording, say: Say) -> None:
+    def __init__(self, config: Config, store: Notebook, recording: Recording, say: Say) -> None:
         self.config = config
-        self.store = store
+        self.notebook = store
         self.recording = recording
         self.say = say
         self.slo = SloPoller(config)
@@ -63,10 +63,10 @@ class RecordLoop:
                 self.say(f"standing by: {holder.describe()} records; taking over when it stops")
             self._was_on_duty = on
 
-    def _write(self, what: str, write: Callable[[Store], int | bool]) -> None:
+    def _write(self, what: str, write: Callable[[Notebook], int | bool]) -> None:
         try:
-            written = write(self.store)
-        except (sqlite3.Error, StoreError) as exc:
+            written = write(self.notebook)
+        except (sqlite3.Error, NotebookError) as exc:
             self.say(f"could not write {what} to the notebook: {exc}")
             return
         self._duty_state()
@@ -90,8 +90,8 @@ class RecordLoop:
 
     def announce(self) -> None:
         try:
-            sent = announce_due_updates(self.store, _utc_now(), self.config.severity_policies)
-        except (sqlite3.Error, StoreError) as exc:
+            sent = announce_due_updates(self.notebook, _utc_now(), self.config.severity_policies)
+        except (sqlite3.Error, NotebookError) as exc:
             self.say(f"could not check the status-update clocks: {exc}")
             return
         for incident_id in sent:

@@ -15,13 +15,13 @@ from cockpit.services.transitions import (
     burn_transitions,
     probe_transitions,
 )
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.events import record_events
 from cockpit.store.slo_snapshots import BudgetSnapshot, latest_taken_at, record_snapshots
 
 
 def record_alert_changes(
-    store: Store, before: Sequence[Alert] | None, snapshot: AlertSnapshot
+    store: Notebook, before: Sequence[Alert] | None, snapshot: AlertSnapshot
 ) -> int:
     """Record fired/resolved alerts; returns how many events were written."""
     events = alert_transitions(before, snapshot.alerts, datetime.now(UTC))
@@ -30,7 +30,7 @@ def record_alert_changes(
     return len(events)
 
 
-def record_burn_changes(store: Store, before: BurnBaseline, snapshot: SloSnapshot) -> int:
+def record_burn_changes(store: Notebook, before: BurnBaseline, snapshot: SloSnapshot) -> int:
     """Record burn rows that started or stopped firing; returns how many events were written.
     Call it with successful SLO cycles only (a failed one is no news about the burn)."""
     events = burn_transitions(before, snapshot, datetime.now(UTC))
@@ -42,7 +42,7 @@ def record_burn_changes(store: Store, before: BurnBaseline, snapshot: SloSnapsho
 SNAPSHOT_EVERY = timedelta(minutes=5)
 
 
-def record_budget_snapshots(store: Store, snapshot: SloSnapshot, now: datetime) -> bool:
+def record_budget_snapshots(store: Notebook, snapshot: SloSnapshot, now: datetime) -> bool:
     """Every few minutes, the budget of each SLO with data; returns whether it wrote."""
     last = latest_taken_at(store)
     if last is not None and now - last < SNAPSHOT_EVERY:
@@ -58,7 +58,7 @@ def record_budget_snapshots(store: Store, snapshot: SloSnapshot, now: datetime) 
 
 
 def record_probe_changes(
-    store: Store, before: Mapping[str, ProbeState], snapshot: ProbeSnapshot, config: Config
+    store: Notebook, before: Mapping[str, ProbeState], snapshot: ProbeSnapshot, config: Config
 ) -> int:
     components = {p.name: p.component for p in config.probes}
     events = probe_transitions(dict(before), snapshot.probes, datetime.now(UTC), components)

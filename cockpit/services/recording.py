@@ -35,7 +35,7 @@ from cockpit.services.transitions import (
     quiet_rows,
     subject_key,
 )
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.events import events_between, record_events
 from cockpit.store.recorder_duty import DutyHolder, claim_duty, release_duty
 
@@ -74,7 +74,7 @@ class Recording:
     def on_duty(self) -> bool:
         return self.holder is not None and self.holder.same_process(self.me)
 
-    def check_duty(self, store: Store) -> bool:
+    def check_duty(self, store: Notebook) -> bool:
         """Whether this process records now; takes a free or dead duty, renews its own."""
         now = self.clock()
         if self.on_duty and self._renewed_at is not None and now - self._renewed_at < RENEW_EVERY:
@@ -89,12 +89,12 @@ class Recording:
             self._noted = {subject_key(event): event for event in earlier}
         return holds
 
-    def release(self, store: Store) -> None:
+    def release(self, store: Notebook) -> None:
         if self.on_duty:
             release_duty(store, self.me)
         self.holder, self._renewed_at, self._noted = None, None, None
 
-    def _record(self, store: Store, events: Iterable[TimelineEvent]) -> int:
+    def _record(self, store: Notebook, events: Iterable[TimelineEvent]) -> int:
         """Write what changes the notebook's last word on its subject; nothing else."""
         assert self._noted is not None
         noted = dict(self._noted)
@@ -115,7 +115,7 @@ class Recording:
         assert self._noted is not None
         return [event for event in self._noted.values() if event.kind == kind]
 
-    def alerts_seen(self, store: Store | None, snapshot: AlertSnapshot) -> int:
+    def alerts_seen(self, store: Notebook | None, snapshot: AlertSnapshot) -> int:
         if snapshot.freshness.error is not None:
             return 0  # compare only answers with answers, so a blip loses no transition
         before, self.alerts = self.alerts, snapshot.alerts
@@ -130,7 +130,7 @@ class Recording:
         ]
         return self._record(store, [*alert_transitions(before, snapshot.alerts, now), *over])
 
-    def burns_seen(self, store: Store | None, snapshot: SloSnapshot) -> int:
+    def burns_seen(self, store: Notebook | None, snapshot: SloSnapshot) -> int:
         if snapshot.freshness.error is not None:
             return 0  # as with alerts: a failed cycle neither writes nor moves the baseline
         before, self.burns = self.burns, burn_baseline(self.burns, snapshot)
@@ -145,12 +145,12 @@ class Recording:
         ]
         return self._record(store, [*burn_transitions(before, snapshot, now), *over])
 
-    def budgets_seen(self, store: Store | None, snapshot: SloSnapshot) -> bool:
+    def budgets_seen(self, store: Notebook | None, snapshot: SloSnapshot) -> bool:
         if store is None or snapshot.freshness.error is not None or not self.check_duty(store):
             return False
         return recorder.record_budget_snapshots(store, snapshot, self.clock())
 
-    def probes_seen(self, store: Store | None, snapshot: ProbeSnapshot) -> int:
+    def probes_seen(self, store: Notebook | None, snapshot: ProbeSnapshot) -> int:
         before = self.probes
         self.probes = {state.name: state for state in snapshot.probes}
         if store is None or not self.check_duty(store):

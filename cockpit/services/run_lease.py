@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cockpit.model.run_lease import HEARTBEAT_EVERY, LeaseHolder
-from cockpit.store import Store, StoreError
+from cockpit.store import Notebook, NotebookError
 from cockpit.store.run_leases import LeaseLostError, renew_lease
 
 LostCallback = Callable[[LeaseLostError], None]
@@ -70,7 +70,7 @@ class LeaseKeeper:
         if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
 
-    def beat(self, store: Store) -> LeaseLostError | None:
+    def beat(self, store: Notebook) -> LeaseLostError | None:
         """One renewal through ``store`` (opened on the calling thread)."""
         try:
             renew_lease(store, self.run_id, self.holder, self.clock())
@@ -80,14 +80,14 @@ class LeaseKeeper:
         return None
 
     def _loop(self) -> None:
-        store: Store | None = None
+        store: Notebook | None = None
         try:
             while not self._stop.wait(self.every):
                 try:
                     if store is None:
-                        store = Store(self.path)
+                        store = Notebook(self.path)
                     lost = self.beat(store)
-                except (sqlite3.Error, StoreError, OSError) as exc:
+                except (sqlite3.Error, NotebookError, OSError) as exc:
                     # A busy or unreadable notebook: try again next beat. Four misses in a
                     # row make the lease look stale to others, which is then the truth.
                     self.last_error = str(exc)

@@ -33,7 +33,7 @@ from cockpit.model.runbook_run import Outcome, RunError, RunState, check_matches
 from cockpit.model.runbooks import Runbook, Step
 from cockpit.secrets import ENV_PREFIX, SecretError, env_var
 from cockpit.services.run_lease import new_holder
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store import runbook_runs as runs
 from cockpit.store.run_leases import LeaseLostError, release_lease, take_lease
 
@@ -251,7 +251,7 @@ class RunbookSession:
         runbook: Runbook,
         state: RunState,
         config: Config,
-        store: Store | None,
+        store: Notebook | None,
         *,
         clock: Callable[[], datetime] = _utc_now,
         environ: Mapping[str, str] | None = None,
@@ -262,7 +262,7 @@ class RunbookSession:
         self.runbook = runbook
         self.state = state
         self.config = config
-        self.store = store
+        self.notebook = store
         self.clock = clock
         self.who = who_am_i(config)
         self.timeout = config.runbook_timeout if timeout is None else timeout
@@ -280,7 +280,7 @@ class RunbookSession:
         cls,
         runbook: Runbook,
         config: Config,
-        store: Store | None,
+        store: Notebook | None,
         *,
         dry_run: bool = False,
         incident_id: str | None = None,
@@ -314,7 +314,7 @@ class RunbookSession:
         run_id: int,
         runbooks: Mapping[str, Runbook],
         config: Config,
-        store: Store,
+        store: Notebook,
         *,
         clock: Callable[[], datetime] = _utc_now,
         environ: Mapping[str, str] | None = None,
@@ -348,7 +348,7 @@ class RunbookSession:
         run_id: int,
         runbooks: Mapping[str, Runbook],
         config: Config,
-        store: Store,
+        store: Notebook,
         watching: RunLease,
         *,
         clock: Callable[[], datetime] = _utc_now,
@@ -364,7 +364,7 @@ class RunbookSession:
 
     @staticmethod
     def _resumable(
-        run_id: int, runbooks: Mapping[str, Runbook], store: Store
+        run_id: int, runbooks: Mapping[str, Runbook], store: Notebook
     ) -> tuple[Runbook, RunState]:
         loaded = runs.load_run(store, run_id)
         if loaded is None:
@@ -491,9 +491,9 @@ class RunbookSession:
             exit_status=exit_status,
             output=output,
         )
-        if self.store is not None:
+        if self.notebook is not None:
             with self._lease_checked():
-                runs.record_step(self.store, state, index, holder=self.holder, now=now)
+                runs.record_step(self.notebook, state, index, holder=self.holder, now=now)
         self.state = state
         if state.finished:
             self.release()
@@ -513,9 +513,9 @@ class RunbookSession:
 
     def release(self) -> None:
         """Let go of the lease (pause, close, finish); a no-op when not held."""
-        if self.store is not None and self.holder is not None and self.state.run_id is not None:
+        if self.notebook is not None and self.holder is not None and self.state.run_id is not None:
             holder, self.holder = self.holder, None
-            release_lease(self.store, self.state.run_id, holder)
+            release_lease(self.notebook, self.state.run_id, holder)
 
     def stop(self) -> None:
         """Kill a running command (the cockpit is closing); its step stays pending."""
@@ -530,9 +530,9 @@ class RunbookSession:
             self.release()
             return
         state = self.state.pause()
-        if self.store is not None:
+        if self.notebook is not None:
             with self._lease_checked():
-                runs.save_status(self.store, state, holder=self.holder, now=self.clock())
+                runs.save_status(self.notebook, state, holder=self.holder, now=self.clock())
         self.state = state
         self.release()
 
@@ -540,8 +540,8 @@ class RunbookSession:
         if self.read_only_reason is not None:
             raise RunError(self.read_only_reason)
         state = self.state.abort(self.clock())
-        if self.store is not None:
+        if self.notebook is not None:
             with self._lease_checked():
-                runs.save_status(self.store, state, holder=self.holder, now=self.clock())
+                runs.save_status(self.notebook, state, holder=self.holder, now=self.clock())
         self.state = state
         self.release()

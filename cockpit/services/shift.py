@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from cockpit.config import Config, OnCall
 from cockpit.model.rotation import HandoffRecord, Rotation, Schedule, rotation
 from cockpit.services.notify import Notification, publish
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.handoffs import (
     Handoff,
     HandoffRefused,
@@ -39,12 +39,12 @@ def rotation_of(oncall: OnCall, last: HandoffRecord | None, now: datetime) -> Ro
     return rotation(oncall.roster, schedule_of(oncall), now, last, oncall.rotation_start)
 
 
-def last_record(store: Store, now: datetime) -> HandoffRecord | None:
+def last_record(store: Notebook, now: datetime) -> HandoffRecord | None:
     signed = last_signed(store, before=now)
     return signed.record() if signed is not None else None
 
 
-def rotation_now(store: Store, oncall: OnCall, now: datetime) -> Rotation:
+def rotation_now(store: Notebook, oncall: OnCall, now: datetime) -> Rotation:
     return rotation_of(oncall, last_record(store, now), now)
 
 
@@ -59,7 +59,7 @@ class ShiftPlan:
     rotation: Rotation
 
 
-def plan_shift(store: Store, oncall: OnCall, now: datetime) -> ShiftPlan:
+def plan_shift(store: Notebook, oncall: OnCall, now: datetime) -> ShiftPlan:
     state = rotation_now(store, oncall, now)
     draft = current_draft(store)
     pending = state.pending
@@ -73,7 +73,7 @@ def plan_shift(store: Store, oncall: OnCall, now: datetime) -> ShiftPlan:
                      pending is not None, state)  # fmt: skip
 
 
-def ensure_draft(store: Store, config: Config, now: datetime) -> Handoff:
+def ensure_draft(store: Notebook, config: Config, now: datetime) -> Handoff:
     """The draft handoff of the current shift, created from the checklist template, or
     the existing draft pointed at the handoff the rotation names now."""
     plan = plan_shift(store, config.oncall, now)
@@ -111,7 +111,7 @@ def _when(at: datetime, zone: ZoneInfo) -> str:
     return f"{at.astimezone(zone):%a %Y-%m-%d %H:%M %Z}"
 
 
-def refuse_unless_open(store: Store, config: Config, now: datetime) -> ShiftPlan:
+def refuse_unless_open(store: Notebook, config: Config, now: datetime) -> ShiftPlan:
     """Sign-off is for the open scheduled handoff only; the refusal says why and what
     to do instead."""
     plan = plan_shift(store, config.oncall, now)
@@ -133,7 +133,7 @@ def refuse_unless_open(store: Store, config: Config, now: datetime) -> ShiftPlan
     )
 
 
-def refuse_bad_swap(store: Store, config: Config, name: str, now: datetime) -> ShiftPlan:
+def refuse_bad_swap(store: Notebook, config: Config, name: str, now: datetime) -> ShiftPlan:
     plan = plan_shift(store, config.oncall, now)
     who = name.strip().casefold()
     if not who:
@@ -150,7 +150,7 @@ def refuse_bad_swap(store: Store, config: Config, name: str, now: datetime) -> S
 
 
 def sign_off(
-    store: Store,
+    store: Notebook,
     handoff: Handoff,
     *,
     by: str,

@@ -24,7 +24,7 @@ from cockpit.model.incident_clocks import (
 )
 from cockpit.model.incident_record import IncidentRecord
 from cockpit.model.timeline import TimelineEvent
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.events import events_between, latest_events
 from cockpit.store.incident_notes import last_status_update
 from cockpit.store.incidents import get_incident, linked_alerts, open_incidents
@@ -44,7 +44,7 @@ _TICK = timedelta(microseconds=1)
 
 
 def incident_timeline(
-    store: Store,
+    store: Notebook,
     record: IncidentRecord,
     now: datetime,
     kinds: Collection[str] | None = None,
@@ -102,7 +102,7 @@ class IncidentClocks:
 
 
 def incident_clocks(
-    store: Store,
+    store: Notebook,
     record: IncidentRecord,
     now: datetime,
     policies: Mapping[str, SeverityPolicy] = DEFAULT_POLICIES,
@@ -124,7 +124,7 @@ class TimelineView:
 
 
 def current_view(
-    store: Store,
+    store: Notebook,
     now: datetime,
     *,
     incident_id: str | None = None,

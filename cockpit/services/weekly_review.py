@@ -18,7 +18,7 @@ from cockpit.config import Config
 from cockpit.model.incident_record import SEVERITIES
 from cockpit.model.incident_stats import ack_delays, resolve_delays, summarize
 from cockpit.model.weekly_review import BudgetUse, Review
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.digest_queries import (
     budget_at_or_after,
     incidents_detected,
@@ -57,7 +57,7 @@ def week_bounds(year: int, week: int, zone: ZoneInfo) -> tuple[datetime, datetim
 
 
 def build_review(
-    store: Store, config: Config, now: datetime, week: tuple[int, int] | None = None
+    store: Notebook, config: Config, now: datetime, week: tuple[int, int] | None = None
 ) -> Review:
     zone = ZoneInfo(config.oncall.timezone)
     year, number = week or week_of(now, zone)

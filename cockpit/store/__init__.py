@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from cockpit.store.db import NotebookBusyError, SchemaTooNewError, Store, StoreError, open_store
+from cockpit.store.notebook import (
+    Notebook,
+    NotebookBusyError,
+    NotebookError,
+    SchemaTooNewError,
+    open_notebook,
+)
 
-__all__ = ["NotebookBusyError", "SchemaTooNewError", "Store", "StoreError", "open_store"]
+__all__ = ["Notebook", "NotebookBusyError", "NotebookError", "SchemaTooNewError", "open_notebook"]

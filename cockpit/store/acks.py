@@ -15,8 +15,8 @@ from datetime import datetime
 from cockpit.model.alerts import Alert
 from cockpit.model.silences import Silence
 from cockpit.model.timeline import TimelineEvent
-from cockpit.store.db import Store, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
+from cockpit.store.notebook import Notebook, from_db_time, to_db_time, utc_now
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class AckRecord:
 
 
 def record_ack(
-    store: Store,
+    store: Notebook,
     alert: Alert,
     silence: Silence,
     silence_id: str,
@@ -87,7 +87,7 @@ def record_ack(
 
 
 def record_unack(
-    store: Store, silence: Silence, who: str, at: datetime, alert: Alert | None = None
+    store: Notebook, silence: Silence, who: str, at: datetime, alert: Alert | None = None
 ) -> bool:
     """Note that ``silence`` (an ack) was expired by ``who``; True if a local ack ended."""
     with store.transaction() as conn:
@@ -126,7 +126,7 @@ def record_unack(
     return changed > 0
 
 
-def record_extend(store: Store, old_id: str, new_id: str, ends_at: datetime) -> int:
+def record_extend(store: Notebook, old_id: str, new_id: str, ends_at: datetime) -> int:
     """An ack silence was extended: its local ack follows (new end, and the new id when
     Alertmanager answered one), so the digest and the expiry watch see it still live."""
     with store.transaction() as conn:
@@ -137,7 +137,7 @@ def record_extend(store: Store, old_id: str, new_id: str, ends_at: datetime) -> 
         ).rowcount
 
 
-def record_silences_expired(store: Store, silences: list[Silence], at: datetime) -> int:
+def record_silences_expired(store: Notebook, silences: list[Silence], at: datetime) -> int:
     """One ``silence_expired`` event per silence that was live and is now expired, except
     acks already noted as un-acked; returns how many were written."""
     if not silences:
@@ -191,14 +191,14 @@ def _record(row: sqlite3.Row) -> AckRecord:
     )
 
 
-def acks_for(store: Store, fingerprint: str) -> list[AckRecord]:
+def acks_for(store: Notebook, fingerprint: str) -> list[AckRecord]:
     rows = store.connection.execute(
         "SELECT * FROM acks WHERE fingerprint = ? ORDER BY created_at DESC", (fingerprint,)
     ).fetchall()
     return [_record(row) for row in rows]
 
 
-def active_acks(store: Store, now: datetime) -> list[AckRecord]:
+def active_acks(store: Notebook, now: datetime) -> list[AckRecord]:
     rows = store.connection.execute(
         "SELECT * FROM acks WHERE removed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
         " ORDER BY created_at DESC",

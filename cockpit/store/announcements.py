@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cockpit.store.db import Store, to_db_time
+from cockpit.store.notebook import Notebook, to_db_time
 
 
 def claim_announcement(
-    store: Store, incident_id: str, kind: str, due_at: datetime, now: datetime
+    store: Notebook, incident_id: str, kind: str, due_at: datetime, now: datetime
 ) -> bool:
     """Whether this caller is the first to announce ``kind`` for this deadline; if so
     the claim is committed before it returns, so nobody else announces it again."""

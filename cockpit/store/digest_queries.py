@@ -15,16 +15,16 @@ from cockpit.model.action_items import ActionItem
 from cockpit.model.incident_lifecycle import postmortem_due
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
 from cockpit.model.shift_history import LastUpdate, ProbeFlaps, ResolvedAlert, RunbookRun
-from cockpit.store.db import Store, from_db_time, to_db_time
 from cockpit.store.incident_notes import STATUS_UPDATE_KINDS
 from cockpit.store.incidents import INCIDENT_SELECT, incidents_detected_since, row_to_record
+from cockpit.store.notebook import Notebook, from_db_time, to_db_time
 
 
 def _opt(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
 
 
-def resolved_alerts(store: Store, start: datetime, end: datetime) -> list[ResolvedAlert]:
+def resolved_alerts(store: Notebook, start: datetime, end: datetime) -> list[ResolvedAlert]:
     """alert_resolved events in [start, end), each with the alert_fired event before it
     (same fingerprint, or the same labels when the fingerprint is unknown)."""
     rows = store.connection.execute(
@@ -49,7 +49,7 @@ def resolved_alerts(store: Store, start: datetime, end: datetime) -> list[Resolv
     ]
 
 
-def incidents_touching(store: Store, start: datetime, end: datetime) -> list[IncidentRecord]:
+def incidents_touching(store: Notebook, start: datetime, end: datetime) -> list[IncidentRecord]:
     """Incidents open at any moment of [start, end): detected before ``end`` and not
     finished before ``start``. Most severe first, then oldest."""
     finished = sorted(FINISHED_STATUSES)
@@ -63,7 +63,7 @@ def incidents_touching(store: Store, start: datetime, end: datetime) -> list[Inc
     return [row_to_record(r) for r in rows]
 
 
-def last_update(store: Store, incident_id: str, before: datetime) -> LastUpdate | None:
+def last_update(store: Notebook, incident_id: str, before: datetime) -> LastUpdate | None:
     """The newest status update of an incident at or before ``before``: the incident
     clocks' definition (``STATUS_UPDATE_KINDS``, as ``last_status_update``), so a private
     note or a linked alert does not count as telling people where things stand."""
@@ -79,7 +79,7 @@ def last_update(store: Store, incident_id: str, before: datetime) -> LastUpdate 
     return LastUpdate(from_db_time(row["occurred_at"]), row["kind"], row["body"], row["author"])
 
 
-def runbook_runs(store: Store, start: datetime, end: datetime) -> list[RunbookRun]:
+def runbook_runs(store: Notebook, start: datetime, end: datetime) -> list[RunbookRun]:
     """Runs started in [start, end), oldest first, with their step outcomes counted."""
     rows = store.connection.execute(
         "SELECT r.*, count(s.step_index) AS steps,"
@@ -109,7 +109,7 @@ def runbook_runs(store: Store, start: datetime, end: datetime) -> list[RunbookRu
     ]
 
 
-def probe_flaps(store: Store, start: datetime, end: datetime) -> list[ProbeFlaps]:
+def probe_flaps(store: Notebook, start: datetime, end: datetime) -> list[ProbeFlaps]:
     """Per probe, its down/up transitions in [start, end); most downs first."""
     rows = store.connection.execute(
         "SELECT subject, max(component) AS component,"
@@ -139,7 +139,7 @@ def probe_flaps(store: Store, start: datetime, end: datetime) -> list[ProbeFlaps
 
 
 def noisiest_alerts(
-    store: Store, start: datetime, end: datetime, limit: int = 10
+    store: Notebook, start: datetime, end: datetime, limit: int = 10
 ) -> list[tuple[str, int]]:
     """(alertname, times fired) in [start, end), loudest first."""
     rows = store.connection.execute(
@@ -151,14 +151,14 @@ def noisiest_alerts(
     return [(str(r["subject"]), int(r["n"])) for r in rows]
 
 
-def incidents_detected(store: Store, start: datetime, end: datetime) -> list[IncidentRecord]:
+def incidents_detected(store: Notebook, start: datetime, end: datetime) -> list[IncidentRecord]:
     """Incidents detected in [start, end) (the incident store's query), most severe first,
     then oldest."""
     found = [i for i in incidents_detected_since(store, start) if i.detected_at < end]
     return sorted(found, key=lambda i: (i.severity, i.detected_at, i.id))
 
 
-def missing_postmortems(store: Store, before: datetime) -> list[IncidentRecord]:
+def missing_postmortems(store: Notebook, before: datetime) -> list[IncidentRecord]:
     """Incidents detected before ``before`` whose postmortem is due and not done (the
     incident model's rule: Sev1/Sev2, resolved or closed; an open one is not due yet)."""
     rows = store.connection.execute(
@@ -169,7 +169,7 @@ def missing_postmortems(store: Store, before: datetime) -> list[IncidentRecord]:
     return [record for r in rows if postmortem_due(record := row_to_record(r))]
 
 
-def open_action_items(store: Store) -> list[ActionItem]:
+def open_action_items(store: Notebook) -> list[ActionItem]:
     """Action items not done, across incidents (``incident_notes.action_items`` reads one
     incident's): soonest due first, undated last."""
     rows = store.connection.execute(
@@ -190,7 +190,7 @@ def open_action_items(store: Store) -> list[ActionItem]:
     ]
 
 
-def snapshot_slos(store: Store) -> list[str]:
+def snapshot_slos(store: Notebook) -> list[str]:
     """Every SLO name that has budget snapshots."""
     rows = store.connection.execute("SELECT DISTINCT slo FROM slo_snapshots ORDER BY slo")
     return [str(r[0]) for r in rows]
@@ -202,7 +202,9 @@ class BudgetPoint:
     budget_remaining: float | None
 
 
-def budget_at_or_after(store: Store, slo: str, at: datetime, until: datetime) -> BudgetPoint | None:
+def budget_at_or_after(
+    store: Notebook, slo: str, at: datetime, until: datetime
+) -> BudgetPoint | None:
     """The snapshot of ``slo`` in force at ``at`` (the last one at or before it), or the
     first taken in (at, until] when the notebook has none that old."""
     row = store.connection.execute(

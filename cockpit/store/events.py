@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from cockpit.model.timeline import EVENT_KINDS, Labels, TimelineEvent, require_aware
-from cockpit.store.db import Store, StoreError, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time, utc_now
 
 _COLUMNS = (
     "id, occurred_at, kind, source, author, incident_id, subject, component, labels, body,"
@@ -39,12 +39,12 @@ def insert_event(conn: sqlite3.Connection, event: TimelineEvent, recorded_at: da
         ),
     )
     if cursor.lastrowid is None:
-        raise StoreError("SQLite returned no id for the new timeline event")
+        raise NotebookError("SQLite returned no id for the new timeline event")
     return cursor.lastrowid
 
 
-def record_events(store: Store, events: Sequence[TimelineEvent]) -> list[int]:
-    """Store all events in one transaction; returns their new ids in the same order."""
+def record_events(store: Notebook, events: Sequence[TimelineEvent]) -> list[int]:
+    """Notebook all events in one transaction; returns their new ids in the same order."""
     if not events:
         return []
     recorded_at = utc_now()
@@ -73,7 +73,7 @@ def _in_clause(column: str, values: Collection[str]) -> str:
 
 
 def events_between(
-    store: Store,
+    store: Notebook,
     start: datetime,
     end: datetime,
     *,
@@ -116,7 +116,7 @@ def events_between(
     return [_row_to_event(row) for row in store.connection.execute(sql, params)]
 
 
-def latest_events(store: Store, limit: int = 50) -> list[TimelineEvent]:
+def latest_events(store: Notebook, limit: int = 50) -> list[TimelineEvent]:
     """The most recent events by occurred_at, newest first."""
     if limit < 0:
         raise ValueError(f"limit must not be negative, got {limit}")

@@ -15,7 +15,7 @@ from datetime import datetime
 from cockpit.model.checklist import ChecklistItem, TemplateItem
 from cockpit.model.rotation import HandoffRecord, is_late
 from cockpit.model.timeline import require_aware
-from cockpit.store.db import Store, StoreError, from_db_time, to_db_time
+from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
 
 TEXT_SECTIONS = ("time_critical", "at_risk", "notes")
 
@@ -116,19 +116,19 @@ def _row(conn: sqlite3.Connection, row: sqlite3.Row) -> Handoff:
     )
 
 
-def get_handoff(store: Store, handoff_id: int) -> Handoff | None:
+def get_handoff(store: Notebook, handoff_id: int) -> Handoff | None:
     conn = store.connection
     row = conn.execute("SELECT * FROM handoffs WHERE id = ?", (handoff_id,)).fetchone()
     return None if row is None else _row(conn, row)
 
 
-def current_draft(store: Store) -> Handoff | None:
+def current_draft(store: Notebook) -> Handoff | None:
     conn = store.connection
     row = conn.execute("SELECT * FROM handoffs WHERE signed_at IS NULL").fetchone()
     return None if row is None else _row(conn, row)
 
 
-def last_signed(store: Store, before: datetime | None = None) -> Handoff | None:
+def last_signed(store: Notebook, before: datetime | None = None) -> Handoff | None:
     """The most recently signed handoff (signed at or before ``before`` if given)."""
     conn = store.connection
     sql = "SELECT * FROM handoffs WHERE signed_at IS NOT NULL"
@@ -140,7 +140,7 @@ def last_signed(store: Store, before: datetime | None = None) -> Handoff | None:
     return None if row is None else _row(conn, row)
 
 
-def past_handoffs(store: Store, limit: int = 50) -> list[Handoff]:
+def past_handoffs(store: Notebook, limit: int = 50) -> list[Handoff]:
     """Signed handoffs, newest first."""
     conn = store.connection
     rows = conn.execute(
@@ -152,7 +152,7 @@ def past_handoffs(store: Store, limit: int = 50) -> list[Handoff]:
 
 
 def create_draft(
-    store: Store,
+    store: Notebook,
     *,
     outgoing: str,
     incoming: str | None,
@@ -183,7 +183,7 @@ def create_draft(
                  to_db_time(now), _db_opt(scheduled_at)),
             )  # fmt: skip
             if cursor.lastrowid is None:
-                raise StoreError("SQLite returned no id for the new handoff")
+                raise NotebookError("SQLite returned no id for the new handoff")
             handoff_id = cursor.lastrowid
             conn.executemany(
                 "INSERT INTO handoff_checklist_items (handoff_id, position, part, item)"
@@ -192,7 +192,7 @@ def create_draft(
             )
     handoff = get_handoff(store, handoff_id)
     if handoff is None:
-        raise StoreError(f"handoff {handoff_id} vanished right after it was created")
+        raise NotebookError(f"handoff {handoff_id} vanished right after it was created")
     return handoff
 
 
@@ -210,7 +210,7 @@ def _require_draft(conn: sqlite3.Connection, handoff_id: int) -> sqlite3.Row:
     return row
 
 
-def save_text(store: Store, handoff_id: int, section: str, text: str) -> None:
+def save_text(store: Notebook, handoff_id: int, section: str, text: str) -> None:
     """Write one free-text section (the scratchpad is ``notes``) of a draft."""
     if section not in TEXT_SECTIONS:
         raise ValueError(f"unknown handoff section {section!r}; use one of {TEXT_SECTIONS}")
@@ -220,7 +220,7 @@ def save_text(store: Store, handoff_id: int, section: str, text: str) -> None:
 
 
 def tick(
-    store: Store, item_id: int, *, checked: bool, by: str | None, at: datetime
+    store: Notebook, item_id: int, *, checked: bool, by: str | None, at: datetime
 ) -> ChecklistItem:
     """Tick (or untick) one checklist item of a draft, as ``by``."""
     require_aware(at, "at")
@@ -241,7 +241,7 @@ def tick(
 
 
 def retarget_draft(
-    store: Store,
+    store: Notebook,
     handoff_id: int,
     *,
     outgoing: str,
@@ -266,7 +266,7 @@ def retarget_draft(
 
 
 def sign(
-    store: Store,
+    store: Notebook,
     handoff_id: int,
     *,
     by: str,

@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 from cockpit.model.action_items import ActionItem
 from cockpit.model.timeline import TimelineEvent, require_aware
-from cockpit.store.db import Store, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
 from cockpit.store.incidents import read_for_update, touch
+from cockpit.store.notebook import Notebook, from_db_time, to_db_time, utc_now
 
 # The events that count as telling people where things stand: they reset the
 # status-update countdown. Private notes do not.
@@ -21,7 +21,7 @@ STATUS_UPDATE_KINDS: tuple[str, ...] = ("update", "status_change", "severity_cha
 
 
 def add_note(
-    store: Store, incident_id: str, text: str, *, at: datetime, author: str | None = None
+    store: Notebook, incident_id: str, text: str, *, at: datetime, author: str | None = None
 ) -> int:
     """A free note (multi-line allowed) in the notes table and on the timeline; returns
     the timeline event id."""
@@ -69,7 +69,7 @@ class StatusUpdate:
 
 
 def add_update(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     update: StatusUpdate,
     *,
@@ -104,7 +104,7 @@ def add_update(
     return event_id
 
 
-def last_status_update(store: Store, incident_id: str) -> datetime | None:
+def last_status_update(store: Notebook, incident_id: str) -> datetime | None:
     placeholders = ", ".join("?" for _ in STATUS_UPDATE_KINDS)
     row = store.connection.execute(
         f"SELECT max(occurred_at) FROM timeline_events WHERE incident_id = ?"
@@ -115,7 +115,7 @@ def last_status_update(store: Store, incident_id: str) -> datetime | None:
 
 
 def add_action_item(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     what: str,
     *,
@@ -148,7 +148,7 @@ def add_action_item(
     )  # fmt: skip
 
 
-def set_action_done(store: Store, item_id: int, done: bool = True) -> None:
+def set_action_done(store: Notebook, item_id: int, done: bool = True) -> None:
     now = utc_now()
     with store.transaction() as conn:
         cursor = conn.execute(
@@ -159,7 +159,7 @@ def set_action_done(store: Store, item_id: int, done: bool = True) -> None:
             raise LookupError(f"no action item {item_id}")
 
 
-def action_items(store: Store, incident_id: str) -> list[ActionItem]:
+def action_items(store: Notebook, incident_id: str) -> list[ActionItem]:
     rows = store.connection.execute(
         "SELECT id, incident_id, what, owner, due_date, verification, done FROM action_items"
         " WHERE incident_id = ? ORDER BY id",
@@ -184,7 +184,7 @@ class RunbookRunLink:
     dry_run: bool
 
 
-def linked_runbook_runs(store: Store, incident_id: str) -> list[RunbookRunLink]:
+def linked_runbook_runs(store: Notebook, incident_id: str) -> list[RunbookRunLink]:
     rows = store.connection.execute(
         "SELECT id, runbook, status, started_by, started_at, dry_run FROM runbook_runs"
         " WHERE incident_id = ? ORDER BY started_at, id",

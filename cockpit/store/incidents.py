@@ -18,8 +18,8 @@ from cockpit.model.incident_record import (
     IncidentRecord,
 )
 from cockpit.model.timeline import TimelineEvent, require_aware
-from cockpit.store.db import Store, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
+from cockpit.store.notebook import Notebook, from_db_time, to_db_time, utc_now
 
 INCIDENT_SELECT = (
     "SELECT i.*,"
@@ -61,7 +61,7 @@ def _next_id(conn: sqlite3.Connection, at: datetime) -> str:
     return f"{base}-{max(suffixes, default=1) + 1}"
 
 
-def new_incident_id(store: Store, at: datetime) -> str:
+def new_incident_id(store: Notebook, at: datetime) -> str:
     """``INC-YYYYMMDD-HHMMSS`` from ``at`` in UTC, with ``-2``, ``-3``... if already taken.
 
     Only a suggestion: another process may take it before you insert. ``create_incident``
@@ -151,7 +151,7 @@ def _link_alerts(
 
 
 def create_incident(
-    store: Store,
+    store: Notebook,
     *,
     title: str,
     severity: str,
@@ -216,16 +216,16 @@ def create_incident(
     return require_incident(store, incident_id)
 
 
-def get_incident(store: Store, incident_id: str) -> IncidentRecord | None:
+def get_incident(store: Notebook, incident_id: str) -> IncidentRecord | None:
     row = store.connection.execute(f"{INCIDENT_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
     return None if row is None else row_to_record(row)
 
 
-def all_ids(store: Store) -> list[str]:
+def all_ids(store: Notebook) -> list[str]:
     return [str(r[0]) for r in store.connection.execute("SELECT id FROM incidents ORDER BY id")]
 
 
-def require_incident(store: Store, incident_id: str) -> IncidentRecord:
+def require_incident(store: Notebook, incident_id: str) -> IncidentRecord:
     """The incident, or UnknownIncidentError naming the closest ids."""
     record = get_incident(store, incident_id)
     if record is None:
@@ -240,7 +240,7 @@ def require_incident(store: Store, incident_id: str) -> IncidentRecord:
     return record
 
 
-def open_incidents(store: Store) -> list[IncidentRecord]:
+def open_incidents(store: Notebook) -> list[IncidentRecord]:
     """Incidents not yet resolved or closed: most severe first, then newest detected first."""
     finished = sorted(FINISHED_STATUSES)
     placeholders = ", ".join("?" for _ in finished)
@@ -253,7 +253,7 @@ def open_incidents(store: Store) -> list[IncidentRecord]:
 
 
 def list_incidents(
-    store: Store, *, open_only: bool = False, finished_limit: int = 50
+    store: Notebook, *, open_only: bool = False, finished_limit: int = 50
 ) -> list[IncidentRecord]:
     """Open first (by severity, newest first), then the most recently finished ones."""
     records = open_incidents(store)
@@ -269,7 +269,7 @@ def list_incidents(
     return records + [row_to_record(row) for row in rows]
 
 
-def incidents_detected_since(store: Store, since: datetime | None) -> list[IncidentRecord]:
+def incidents_detected_since(store: Notebook, since: datetime | None) -> list[IncidentRecord]:
     if since is None:
         rows = store.connection.execute(f"{INCIDENT_SELECT} ORDER BY i.detected_at")
     else:
@@ -284,7 +284,7 @@ def touch(conn: sqlite3.Connection, incident_id: str, now: datetime) -> None:
     conn.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", (to_db_time(now), incident_id))
 
 
-def read_for_update(conn: sqlite3.Connection, store: Store, incident_id: str) -> IncidentRecord:
+def read_for_update(conn: sqlite3.Connection, store: Notebook, incident_id: str) -> IncidentRecord:
     row = conn.execute(f"{INCIDENT_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
     if row is None:
         return require_incident(store, incident_id)  # raises with suggestions
@@ -292,7 +292,7 @@ def read_for_update(conn: sqlite3.Connection, store: Store, incident_id: str) ->
 
 
 def transition(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     target: str,
     *,
@@ -338,7 +338,7 @@ def transition(
 
 
 def change_severity(
-    store: Store, incident_id: str, severity: str, *, at: datetime, author: str | None = None
+    store: Notebook, incident_id: str, severity: str, *, at: datetime, author: str | None = None
 ) -> tuple[IncidentRecord, str]:
     """Set a new severity and record it as an event; returns (record, old severity)."""
     severity = check_severity(severity)
@@ -370,7 +370,7 @@ def change_severity(
 
 
 def update_fields(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     changes: Mapping[str, str | None],
     *,
@@ -408,7 +408,7 @@ def update_fields(
 
 
 def link_alerts(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     alerts: Iterable[LinkedAlert],
     *,
@@ -424,7 +424,7 @@ def link_alerts(
     return count
 
 
-def incidents_for_alert(store: Store, fingerprint: str) -> list[str]:
+def incidents_for_alert(store: Notebook, fingerprint: str) -> list[str]:
     """Incident ids an alert is linked to: open ones first, then newest link first."""
     if not fingerprint:
         return []
@@ -438,7 +438,7 @@ def incidents_for_alert(store: Store, fingerprint: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-def linked_alerts(store: Store, incident_id: str) -> list[LinkedAlert]:
+def linked_alerts(store: Notebook, incident_id: str) -> list[LinkedAlert]:
     rows = store.connection.execute(
         "SELECT fingerprint, alertname, labels FROM incident_alerts WHERE incident_id = ?"
         " ORDER BY linked_at, alertname",
@@ -448,7 +448,7 @@ def linked_alerts(store: Store, incident_id: str) -> list[LinkedAlert]:
 
 
 def set_postmortem(
-    store: Store,
+    store: Notebook,
     incident_id: str,
     *,
     at: datetime,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cockpit.store.db import Store, StoreError, from_db_time, to_db_time
+from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
 
 # A holder renews every few seconds (each poll cycle); one silent for this long has died.
 STALE_AFTER = timedelta(seconds=60)
@@ -45,12 +45,12 @@ def _read(row: sqlite3.Row | None) -> DutyHolder | None:
     )  # fmt: skip
 
 
-def duty_holder(store: Store) -> DutyHolder | None:
+def duty_holder(store: Notebook) -> DutyHolder | None:
     return _read(store.connection.execute(_SELECT).fetchone())
 
 
 def claim_duty(
-    store: Store, me: DutyHolder, now: datetime, stale_after: timedelta = STALE_AFTER
+    store: Notebook, me: DutyHolder, now: datetime, stale_after: timedelta = STALE_AFTER
 ) -> tuple[bool, DutyHolder]:
     """Take or renew the duty. Returns whether ``me`` holds it now, and the holder (``me``
     with its times, or the live process that has it)."""
@@ -71,7 +71,7 @@ def claim_duty(
         return True, DutyHolder(me.holder, me.host, me.pid, now, now)
 
 
-def release_duty(store: Store, me: DutyHolder) -> None:
+def release_duty(store: Notebook, me: DutyHolder) -> None:
     """Give the duty up, if ``me`` holds it, so another cockpit takes over at once."""
     with store.transaction() as conn:
         conn.execute("DELETE FROM recorder_duty WHERE host = ? AND pid = ?", (me.host, me.pid))
@@ -82,13 +82,13 @@ def duty_holder_readonly(path: Path) -> DutyHolder | None:
     try:
         conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path} read-only: {exc}") from exc
+        raise NotebookError(f"cannot open {path} read-only: {exc}") from exc
     conn.row_factory = sqlite3.Row
     try:
         return _read(conn.execute(_SELECT).fetchone())
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return None  # an older schema: the next cockpit start migrates it
-        raise StoreError(f"cannot read {path}: {exc}") from exc
+        raise NotebookError(f"cannot read {path}: {exc}") from exc
     finally:
         conn.close()

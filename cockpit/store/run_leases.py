@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cockpit.model.run_lease import STALE_AFTER, LeaseHolder, RunLease, Takeover
-from cockpit.store.db import Store, StoreError, from_db_time, to_db_time
+from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
 
 
-class RunHeldError(StoreError):
+class RunHeldError(NotebookError):
     """Another cockpit holds the run and still beats: ask before taking it."""
 
     def __init__(self, lease: RunLease) -> None:
@@ -23,7 +23,7 @@ class RunHeldError(StoreError):
         super().__init__(f"{lease.holder.describe()} has run #{lease.run_id} open")
 
 
-class LeaseLostError(StoreError):
+class LeaseLostError(NotebookError):
     """This cockpit no longer holds the run (another took it over): the write is refused."""
 
     def __init__(self, run_id: int, takeover: Takeover | None, current: RunLease | None) -> None:
@@ -61,12 +61,12 @@ def _read(conn: sqlite3.Connection, run_id: int) -> RunLease | None:
     return _lease(rows[0]) if rows else None
 
 
-def current_lease(store: Store, run_id: int) -> RunLease | None:
+def current_lease(store: Notebook, run_id: int) -> RunLease | None:
     return _read(store.connection, run_id)
 
 
 def take_lease(
-    store: Store,
+    store: Notebook,
     run_id: int,
     holder: LeaseHolder,
     now: datetime,
@@ -139,13 +139,13 @@ def check_lease(conn: sqlite3.Connection, run_id: int, holder: LeaseHolder, now:
     )
 
 
-def renew_lease(store: Store, run_id: int, holder: LeaseHolder, now: datetime) -> None:
+def renew_lease(store: Notebook, run_id: int, holder: LeaseHolder, now: datetime) -> None:
     """The heartbeat; ``LeaseLostError`` when another cockpit has taken the run."""
     with store.transaction() as conn:
         check_lease(conn, run_id, holder, now)
 
 
-def release_lease(store: Store, run_id: int, holder: LeaseHolder) -> bool:
+def release_lease(store: Notebook, run_id: int, holder: LeaseHolder) -> bool:
     """Let go of the run (pause, close, finish); a lease another cockpit took stays
     theirs. True when ours was released."""
     with store.transaction() as conn:
@@ -182,7 +182,7 @@ def _takeover(row: sqlite3.Row) -> Takeover:
     )
 
 
-def takeovers(store: Store, run_id: int) -> list[Takeover]:
+def takeovers(store: Notebook, run_id: int) -> list[Takeover]:
     """Every takeover of a run, oldest first (for its history)."""
     rows = store.connection.execute(
         "SELECT * FROM runbook_run_takeovers WHERE run_id = ? ORDER BY at, id", (run_id,)

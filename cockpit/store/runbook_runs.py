@@ -16,9 +16,9 @@ from datetime import datetime
 from cockpit.model.run_lease import LeaseHolder
 from cockpit.model.runbook_run import RunState, StepRecord
 from cockpit.model.timeline import Labels, TimelineEvent
-from cockpit.store.db import Store, StoreError, from_db_time, to_db_time, utc_now
 from cockpit.store.events import insert_event
 from cockpit.store.incidents import get_incident, incidents_for_alert
+from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time, utc_now
 from cockpit.store.run_leases import check_lease
 
 # Kept in the timeline body; the step row holds the whole output.
@@ -42,14 +42,14 @@ class RunSummary:
 
 
 def create_run(
-    store: Store,
+    store: Notebook,
     state: RunState,
     source_path: str | None = None,
     *,
     holder: LeaseHolder | None = None,
     now: datetime | None = None,
 ) -> RunState:
-    """Store a new run with every step pending; returns the state with its ``run_id``.
+    """Notebook a new run with every step pending; returns the state with its ``run_id``.
     With ``holder`` the run is leased to it in the same transaction, so no other cockpit
     can resume it before its starter holds it."""
     with store.transaction() as conn:
@@ -69,7 +69,7 @@ def create_run(
         )
         run_id = cursor.lastrowid
         if run_id is None:
-            raise StoreError("SQLite returned no id for the new runbook run")
+            raise NotebookError("SQLite returned no id for the new runbook run")
         conn.executemany(
             "INSERT INTO runbook_steps (run_id, step_index, title) VALUES (?, ?, ?)",
             [(run_id, s.index, s.title) for s in state.steps],
@@ -118,7 +118,7 @@ def _event(state: RunState, step: StepRecord) -> TimelineEvent:
 
 
 def record_step(
-    store: Store,
+    store: Notebook,
     state: RunState,
     index: int,
     *,
@@ -150,13 +150,13 @@ def record_step(
             ),
         ).rowcount
         if updated != 1:
-            raise StoreError(f"run {state.run_id} has no step {index + 1} in the notebook")
+            raise NotebookError(f"run {state.run_id} has no step {index + 1} in the notebook")
         _write_status(conn, state)
         return insert_event(conn, _event(state, step), utc_now())
 
 
 def save_status(
-    store: Store,
+    store: Notebook,
     state: RunState,
     *,
     holder: LeaseHolder | None = None,
@@ -186,7 +186,7 @@ def _opt_time(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
 
 
-def load_run(store: Store, run_id: int) -> tuple[RunState, str | None] | None:
+def load_run(store: Notebook, run_id: int) -> tuple[RunState, str | None] | None:
     """The stored run as a state (and the file it was started from), or None."""
     conn = store.connection
     row = conn.execute("SELECT * FROM runbook_runs WHERE id = ?", (run_id,)).fetchone()
@@ -226,7 +226,7 @@ def load_run(store: Store, run_id: int) -> tuple[RunState, str | None] | None:
 
 
 def list_runs(
-    store: Store, runbook: str | None = None, *, unfinished: bool = False, limit: int = 50
+    store: Notebook, runbook: str | None = None, *, unfinished: bool = False, limit: int = 50
 ) -> list[RunSummary]:
     """Runs newest first, optionally of one runbook or only those not done or aborted."""
     where: list[str] = []
@@ -270,7 +270,7 @@ def list_runs(
     ]
 
 
-def incident_for_alert(store: Store, fingerprint: str) -> str | None:
+def incident_for_alert(store: Notebook, fingerprint: str) -> str | None:
     """The open incident an alert is linked to (the newest link). A resolved or closed
     one is not: when the alert fires again, a run for it would otherwise write its steps
     onto an incident that is over."""

@@ -12,11 +12,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from cockpit.store.db import (
+from cockpit.store.notebook import (
     BUSY_TIMEOUT_MS,
     Migration,
     MigrationsDir,
-    StoreError,
+    NotebookError,
     _read_version,
     load_migrations,
     split_statements,
@@ -80,7 +80,7 @@ def check_schema(path: str | Path, *, migrations_dir: MigrationsDir | None = Non
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from exc
+        raise NotebookError(f"cannot read {path}: {exc}") from exc
     if version > latest:
         return SchemaState(version, latest, ())
     expected = _built(migrations[:version])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from cockpit.store.db import Store, from_db_time, to_db_time
+from cockpit.store.notebook import Notebook, from_db_time, to_db_time
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class BudgetSnapshot:
     burn_1h: float | None
 
 
-def record_snapshots(store: Store, snapshots: Sequence[BudgetSnapshot]) -> None:
+def record_snapshots(store: Notebook, snapshots: Sequence[BudgetSnapshot]) -> None:
     with store.transaction() as conn:
         conn.executemany(
             "INSERT INTO slo_snapshots (slo, taken_at, sli, budget_remaining, burn_1h) "
@@ -30,12 +30,12 @@ def record_snapshots(store: Store, snapshots: Sequence[BudgetSnapshot]) -> None:
         )
 
 
-def latest_taken_at(store: Store) -> datetime | None:
+def latest_taken_at(store: Notebook) -> datetime | None:
     row = store.connection.execute("SELECT max(taken_at) FROM slo_snapshots").fetchone()
     return None if row is None or row[0] is None else from_db_time(row[0])
 
 
-def snapshot_at(store: Store, slo: str, at: datetime) -> BudgetSnapshot | None:
+def snapshot_at(store: Notebook, slo: str, at: datetime) -> BudgetSnapshot | None:
     """The last snapshot of ``slo`` taken at or before ``at`` (the budget at shift start)."""
     row = store.connection.execute(
         "SELECT slo, taken_at, sli, budget_remaining, burn_1h FROM slo_snapshots "

@@ -22,7 +22,7 @@ from cockpit.services import alert_actions
 from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
 from cockpit.sources.clients import async_client
-from cockpit.store import Store, StoreError
+from cockpit.store import Notebook, NotebookError
 from cockpit.store.acks import record_ack, record_silences_expired, record_unack
 from cockpit.store.incidents import get_incident, incidents_for_alert
 from cockpit.ui.header import OnCallHeader
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
 
 
-def _with_status(store: Store, incident_id: str) -> str:
+def _with_status(store: Notebook, incident_id: str) -> str:
     """``INC-… (closed)``: a linked incident that is over is history, not where to work."""
     record = get_incident(store, incident_id)
     return f"{incident_id} ({record.status})" if record is not None else incident_id
@@ -93,11 +93,11 @@ class AlertController:
         self.app.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
 
     def _store_write(self, write: Callable[[], object]) -> None:
-        if self.app.store is None:
+        if self.app.notebook is None:
             return
         try:
             write()
-        except (sqlite3.Error, StoreError) as exc:
+        except (sqlite3.Error, NotebookError) as exc:
             why = notebook_trouble(exc, self.app.database)
             self.app.notices.trouble("notebook", f"Not noted in the notebook: {why}")
             return
@@ -131,8 +131,8 @@ class AlertController:
         if before is None:
             return
         ended = ended_since(before, snapshot.silences)
-        if ended and self.app.store is not None:
-            store = self.app.store
+        if ended and self.app.notebook is not None:
+            store = self.app.notebook
             self._store_write(lambda: record_silences_expired(store, ended, now))
 
     # -- the alerts pane and detail ------------------------------------------------
@@ -141,11 +141,11 @@ class AlertController:
         silences = snapshot.silence_index() if snapshot else {}
         rules = snapshot.rules if snapshot else ()
         incidents: list[str] = []
-        if self.app.store is not None and alert.fingerprint:
+        if self.app.notebook is not None and alert.fingerprint:
             try:
                 incidents = [
-                    _with_status(self.app.store, incident_id)
-                    for incident_id in incidents_for_alert(self.app.store, alert.fingerprint)
+                    _with_status(self.app.notebook, incident_id)
+                    for incident_id in incidents_for_alert(self.app.notebook, alert.fingerprint)
                 ]
             except sqlite3.Error:
                 incidents = ["(notebook unreadable)"]
@@ -226,8 +226,8 @@ class AlertController:
             self._ask_renew(alert, done)
             return
         silence, silence_id = done.silence, done.silence_id
-        if self.app.store is not None:
-            store = self.app.store
+        if self.app.notebook is not None:
+            store = self.app.notebook
             self._store_write(
                 lambda: record_ack(store, alert, silence, silence_id, now, done.replaced)
             )
@@ -290,7 +290,7 @@ class AlertController:
         self.app.action_refresh_now()
 
     def _note_unack(self, silence: Silence, alert: Alert | None, now: datetime) -> None:
-        store = self.app.store
+        store = self.app.notebook
         if store is not None:
             who = alert_actions.who(self.app.config)
             self._store_write(lambda: record_unack(store, silence, who, now, alert))
@@ -313,7 +313,7 @@ class AlertController:
         if alert is None:
             self.app.notify("No alert selected.", severity="warning")
             return
-        if self.app.store is None:
+        if self.app.notebook is None:
             self.app.notify(
                 "The notebook is not open: no incident can be created.", severity="error"
             )

@@ -48,7 +48,7 @@ from cockpit.services.slo_poll import SloPoller
 from cockpit.services.timeline_view import TimelineView, current_view
 from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
-from cockpit.store import Store, StoreError, open_store
+from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notebook_reads import NotebookReads, timeline_job
@@ -130,7 +130,7 @@ class CockpitApp(VisibleNotifications):
         self.cursor_blink = cursor_blink
         self.timezone = ZoneInfo(config.oncall.timezone)
         self.paused = False
-        self.store: Store | None = None
+        self.notebook: Notebook | None = None
         self.http: httpx.AsyncClient | None = None
         self._poll_timers: dict[str, Timer] = {}
         self._cycles_running: set[str] = set()
@@ -143,7 +143,7 @@ class CockpitApp(VisibleNotifications):
         self.plugins = PluginHost(self._plugin_report)
         self._theme_refresh: Timer | None = None
         # Notebook reads on a timer run on the notebook thread, never on the UI thread.
-        self.notebook: NotebookReads | None = None
+        self.notebook_reads: NotebookReads | None = None
         self._timeline_generation = 0
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
@@ -197,8 +197,8 @@ class CockpitApp(VisibleNotifications):
         self.pane("slo").focus_pane()
         self._start_plugins()
         self._open_store()
-        if self.store is not None and self.notebook is not None:
-            self.notebook.read_signed_now(self.store)
+        if self.notebook is not None and self.notebook_reads is not None:
+            self.notebook_reads.read_signed_now(self.notebook)
         self.refresh_timeline()
         # The user's runbook folder, then the config's folders; later ones win by name.
         folders = [locations.user_runbooks_dir(), *self.config.runbook_dirs]
@@ -265,9 +265,11 @@ class CockpitApp(VisibleNotifications):
             return
         try:
             # The screen must not freeze while another process writes: wait briefly.
-            self.store = open_store(self.database, write_wait=UI_WRITE_WAIT_S)
-            self.notebook = NotebookReads(self, partial(open_store, self.database), self.notices)
-        except (StoreError, OSError, sqlite3.Error) as exc:
+            self.notebook = open_notebook(self.database, write_wait=UI_WRITE_WAIT_S)
+            self.notebook_reads = NotebookReads(
+                self, partial(open_notebook, self.database), self.notices
+            )
+        except (NotebookError, OSError, sqlite3.Error) as exc:
             self.notify(
                 f"Notebook not available: {exc}", severity="error", timeout=30, markup=False
             )
@@ -284,12 +286,12 @@ class CockpitApp(VisibleNotifications):
         self.plugins.close(timeout=3.0)  # queued notifications get a moment to go out
         if self.http is not None:
             await self.http.aclose()
-        if self.store is not None:
-            with contextlib.suppress(sqlite3.Error, StoreError):
-                self.recording.release(self.store)  # another cockpit takes over at once
-            self.store.close()
         if self.notebook is not None:
+            with contextlib.suppress(sqlite3.Error, NotebookError):
+                self.recording.release(self.notebook)  # another cockpit takes over at once
             self.notebook.close()
+        if self.notebook_reads is not None:
+            self.notebook_reads.close()
 
     async def action_quit(self) -> None:
         """Quit, unless the screen on top holds unsaved edits: then it asks first."""
@@ -391,17 +393,17 @@ class CockpitApp(VisibleNotifications):
             self._arm(source)
 
     def _write(
-        self, record: Callable[[Store | None], int | bool], *, affects_timeline: bool = True
+        self, record: Callable[[Notebook | None], int | bool], *, affects_timeline: bool = True
     ) -> None:
         """Run one notebook write; a locked or broken notebook is said, never fatal.
         ``record`` gets None without a notebook, so baselines still move."""
         try:
-            written = record(self.store)
-        except (sqlite3.Error, StoreError) as exc:
+            written = record(self.notebook)
+        except (sqlite3.Error, NotebookError) as exc:
             why = notebook_trouble(exc, self.database)
             self.notices.trouble("notebook", f"Could not write to the notebook: {why}")
             return
-        if self.store is not None:
+        if self.notebook is not None:
             self.notices.recovered("notebook")
         if written and affects_timeline:
             self.refresh_timeline()
@@ -409,13 +411,13 @@ class CockpitApp(VisibleNotifications):
     def refresh_timeline(self) -> None:
         self._timeline_generation += 1  # a background read started before this is outdated
         pane = self.query_one(TimelinePane)
-        if self.store is None:
+        if self.notebook is None:
             why = "The notebook could not be opened; see the notification."
             pane.update_events("notebook unavailable", (), self.clock(), why)
             return
         try:
             view = current_view(
-                self.store, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
+                self.notebook, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
                 policies=self.config.severity_policies,
             )  # fmt: skip
         except NOTEBOOK_ERRORS as exc:
@@ -426,7 +428,7 @@ class CockpitApp(VisibleNotifications):
     def refresh_timeline_later(self, *, announce: bool = False) -> None:
         """The timeline's clock tick: read the view (and, with ``announce``, tell notifiers of
         status updates that fell due) on the notebook thread, then show it."""
-        if self.notebook is None:
+        if self.notebook_reads is None:
             return
         pane = self.query_one(TimelinePane)
         generation, policies = self._timeline_generation, self.config.severity_policies
@@ -436,7 +438,7 @@ class CockpitApp(VisibleNotifications):
             if generation == self._timeline_generation:
                 pane.update_view(view, self.clock())
 
-        self.notebook.run("timeline", job, show, "refresh the timeline")
+        self.notebook_reads.run("timeline", job, show, "refresh the timeline")
 
     # -- actions -------------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
@@ -559,12 +561,12 @@ class CockpitApp(VisibleNotifications):
 
     def _last_handoff(self) -> HandoffRecord | None:
         # Read off the UI thread (the header asks every second).
-        signed = self.notebook.last_signed if self.notebook is not None else None
+        signed = self.notebook_reads.last_signed if self.notebook_reads is not None else None
         return signed.record() if signed is not None else None
 
     def _read_signed_later(self) -> None:
-        if self.notebook is not None:
-            self.notebook.read_signed_later(self._redraw_header)
+        if self.notebook_reads is not None:
+            self.notebook_reads.read_signed_later(self._redraw_header)
 
     def _redraw_header(self) -> None:
         with contextlib.suppress(NoMatches):  # quitting: the header is gone

@@ -15,7 +15,7 @@ from cockpit.model.incident_clocks import SeverityPolicy
 from cockpit.services.incidents import announce_due_updates
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS, NotebookThread
 from cockpit.services.timeline_view import TimelineView, current_view
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.handoffs import Handoff, last_signed
 from cockpit.ui.notices import Notices
 
@@ -28,7 +28,7 @@ class NotebookReads:
     the job succeeds again (a timer every few seconds must not repeat it): ``notices`` is
     the app's one notice per source, each key its own source."""
 
-    def __init__(self, app: App[Any], opener: Callable[[], Store], notices: Notices) -> None:
+    def __init__(self, app: App[Any], opener: Callable[[], Notebook], notices: Notices) -> None:
         self.app = app
         self.thread = NotebookThread(opener)
         self.notices = notices
@@ -37,7 +37,7 @@ class NotebookReads:
         self.last_signed: Handoff | None = None
 
     def run(
-        self, key: str, job: Callable[[Store], T], then: Callable[[T], None], what: str
+        self, key: str, job: Callable[[Notebook], T], then: Callable[[T], None], what: str
     ) -> bool:
         """Start ``job`` on the notebook thread and call ``then`` with its result on the UI
         thread; False when the same key is still running."""
@@ -70,7 +70,7 @@ class NotebookReads:
         self.thread.close()
 
     # -- what the app reads -------------------------------------------------------
-    def read_signed_now(self, store: Store) -> None:
+    def read_signed_now(self, store: Notebook) -> None:
         """Once at start through the app's own store, so the first header is right."""
         try:
             self._signed(last_signed(store))
@@ -105,11 +105,11 @@ def timeline_job(
     policies: Mapping[str, SeverityPolicy],
     *,
     announce: bool,
-) -> Callable[[Store], TimelineView]:
+) -> Callable[[Notebook], TimelineView]:
     """The timeline pane's tick as one notebook job: with ``announce``, tell notifiers of
     status updates that fell due (claimed once across cockpits), then read the view."""
 
-    def job(store: Store) -> TimelineView:
+    def job(store: Notebook) -> TimelineView:
         if announce:
             announce_due_updates(store, now, policies)
         return current_view(store, now, incident_id=incident_id, kinds=kinds, policies=policies)

@@ -16,7 +16,7 @@ from typing import Any
 from textual.app import App
 
 from cockpit import locations
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 from cockpit.store.notebook_file import describe_error
 
 
@@ -45,7 +45,7 @@ class Notices:
 
 def notebook_trouble(exc: Exception, database: Path | None) -> str:
     """An exception from a notebook write, in words (disk full, locked: said plainly)."""
-    if isinstance(exc, StoreError):  # its own words (a busy one names the lock holder)
+    if isinstance(exc, NotebookError):  # its own words (a busy one names the lock holder)
         return str(exc)
     if isinstance(exc, sqlite3.Error):
         return describe_error(exc, database)

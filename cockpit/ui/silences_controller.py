@@ -195,7 +195,7 @@ class SilenceController:
             if action == "extend":
                 new_id, ends = await alert_actions.extend(client, self.app.config, silence, by, now)
                 done = f"Silence {new_id[:8]} now ends {format_duration(by)} later"
-                store = self.app.store
+                store = self.app.notebook
                 if silence.is_ack and store is not None:
                     self.control._store_write(
                         lambda: record_extend(store, silence.id, new_id, ends)

@@ -13,7 +13,7 @@ import pytest
 from cockpit import locations
 from cockpit.cli import main
 from cockpit.cli.output import visible_output
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.incidents import create_incident
 
 ATTACK = "\x1b[2J\x1b]0;title\x07\x1b]52;c;cm0gLXJm\x07\x1b[8m"
@@ -57,7 +57,7 @@ def test_command_output_with_escapes_is_shown_not_obeyed(
 def test_incident_titles_with_a_newline_stay_on_their_row(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         create_incident(
             store, title=f"db down\nINC-FAKE Sev1 resolved{ATTACK}", severity="Sev2",
             detected_at=datetime(2026, 11, 20, tzinfo=UTC),

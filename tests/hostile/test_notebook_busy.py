@@ -17,7 +17,8 @@ import pytest
 from cockpit import locations
 from cockpit.cli import main
 from cockpit.config import Config, OnCall
-from cockpit.store import NotebookBusyError, db, open_store
+from cockpit.store import NotebookBusyError, open_notebook
+from cockpit.store import notebook as notebook_module
 from cockpit.ui.app import CockpitApp
 
 HOLDER = textwrap.dedent(
@@ -49,7 +50,7 @@ def held(database: Path) -> Iterator[subprocess.Popen[str]]:
 
 
 def list_notes(database: Path, incident: str) -> list[str]:
-    with open_store(database) as store:
+    with open_notebook(database) as store:
         rows = store.connection.execute(
             "SELECT body FROM notes WHERE incident_id = ? ORDER BY id", (incident,)
         ).fetchall()
@@ -59,7 +60,7 @@ def list_notes(database: Path, incident: str) -> list[str]:
 def _incident() -> str:
     code = main(["incident", "create", "--title", "db down", "--severity", "Sev2"])
     assert code == 0
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         row = store.connection.execute("SELECT id FROM incidents").fetchone()
     return str(row[0])
 
@@ -103,10 +104,10 @@ def test_the_store_tells_once_and_names_the_holder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     told: list[str] = []
-    monkeypatch.setattr(db, "busy_notice", told.append)
+    monkeypatch.setattr(notebook_module, "busy_notice", told.append)
     database = tmp_path / "n.sqlite3"
-    open_store(database).close()
-    store = open_store(database, write_wait=1.2)
+    open_notebook(database).close()
+    store = open_notebook(database, write_wait=1.2)
     try:
         with (
             held(database) as holder,
@@ -128,13 +129,13 @@ async def test_the_screen_waits_briefly_and_says_it_once(tmp_path: Path) -> None
     app = CockpitApp(Config(path=None, oncall=OnCall(me="alice", timezone="UTC")), database,
                      poll=False)  # fmt: skip
     async with app.run_test() as pilot:
-        assert app.store is not None and app.store.write_wait <= 1.0
-        app.store.write_wait = 0.2
+        assert app.notebook is not None and app.notebook.write_wait <= 1.0
+        app.notebook.write_wait = 0.2
         app.clear_notifications()
 
         def write(store: object) -> bool:
-            assert app.store is not None
-            with app.store.transaction() as conn:
+            assert app.notebook is not None
+            with app.notebook.transaction() as conn:
                 conn.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
             return False
 

@@ -14,7 +14,7 @@ import pytest
 
 from cockpit.cli import main
 from cockpit.config import Config, OnCall
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.notebook_file import describe_error
 from cockpit.ui.app import CockpitApp
 
@@ -31,7 +31,7 @@ def _fill_to_the_page_limit(conn: object) -> None:
 def test_the_store_says_disk_full(tmp_path: Path) -> None:
     import sqlite3
 
-    store = open_store(tmp_path / "n.sqlite3")
+    store = open_notebook(tmp_path / "n.sqlite3")
     try:
         _fill_to_the_page_limit(store.connection)
         with pytest.raises(sqlite3.Error) as caught, store.transaction() as conn:
@@ -65,7 +65,7 @@ def test_the_cli_says_disk_full_on_a_full_disk(
 ) -> None:
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(small_disk / "data"))
     assert main(["incident", "create", "--title", "disk", "--severity", "Sev3"]) == 0
-    with open_store(small_disk / "data" / "cockpit.sqlite3") as store:
+    with open_notebook(small_disk / "data" / "cockpit.sqlite3") as store:
         incident = str(store.connection.execute("SELECT id FROM incidents").fetchone()[0])
     with (small_disk / "filler").open("wb") as filler:  # the rest of the disk
         try:
@@ -96,13 +96,13 @@ async def test_the_screen_says_disk_full_once(tmp_path: Path) -> None:
     app = CockpitApp(Config(path=None, oncall=OnCall(me="alice", timezone="UTC")),
                      tmp_path / "data" / "cockpit.sqlite3", poll=False)  # fmt: skip
     async with app.run_test() as pilot:
-        assert app.store is not None
-        _fill_to_the_page_limit(app.store.connection)
+        assert app.notebook is not None
+        _fill_to_the_page_limit(app.notebook.connection)
         app.clear_notifications()
 
         def write(store: object) -> bool:
-            assert app.store is not None
-            with app.store.transaction() as conn:
+            assert app.notebook is not None
+            with app.notebook.transaction() as conn:
                 conn.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
                 conn.execute("INSERT INTO scratch VALUES (?)", (NOTE,))
             return False

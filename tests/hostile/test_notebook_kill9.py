@@ -14,7 +14,7 @@ import textwrap
 
 from cockpit import locations
 from cockpit.cli import main
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 
 SEED = 15
 ROUNDS = 12
@@ -23,11 +23,11 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import UTC, datetime
-    from cockpit.store import open_store
+    from cockpit.store import open_notebook
     from cockpit.store.incident_notes import add_note
 
     path, incident, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    store = open_store(path)
+    store = open_notebook(path)
     print("ready", flush=True)
     n = start
     while True:
@@ -41,7 +41,7 @@ WRITER = textwrap.dedent(
 def test_every_acknowledged_note_survives_kill_9() -> None:
     assert main(["incident", "create", "--title", "kill -9", "--severity", "Sev3"]) == 0
     database = locations.database_file()
-    with open_store(database) as store:
+    with open_notebook(database) as store:
         incident = str(store.connection.execute("SELECT id FROM incidents").fetchone()[0])
     chance = random.Random(SEED)
     acknowledged: list[int] = []
@@ -68,7 +68,7 @@ def test_every_acknowledged_note_survives_kill_9() -> None:
         rest = child.stdout.read().splitlines(keepends=True)
         acknowledged.extend(int(line) for line in rest if line.endswith("\n"))
         child.stdout.close()
-    with open_store(database) as store:
+    with open_notebook(database) as store:
         assert store.integrity_check() == []
         bodies = [
             str(row[0])

@@ -3,7 +3,7 @@ a CLI command in another: the command's exit must not checkpoint and delete the 
 -shm under the open connections, and what is written after it must not be lost.
 
 Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
-included; opening a second Store once did that (it opened and closed the file to set its
+included; opening a second Notebook once did that (it opened and closed the file to set its
 mode), so the CLI took itself for the last user and removed the WAL.
 """
 
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 
 
 def _another_process_reads(path: Path, sql: str) -> int:
@@ -31,13 +31,13 @@ def test_a_second_store_and_another_process_leave_the_wal_in_place(tmp_path: Pat
     path = tmp_path / "notebook.sqlite3"
     wal = path.with_name(path.name + "-wal")
     shm = path.with_name(path.name + "-shm")
-    first = open_store(path)
-    second = open_store(path)  # what the notebook thread or a dialog opens
+    first = open_notebook(path)
+    second = open_notebook(path)  # what the notebook thread or a dialog opens
     try:
         assert wal.exists() and shm.exists()
         _another_process_reads(path, "select count(*) from sqlite_master")
         assert wal.exists() and shm.exists(), "the other process removed the WAL under us"
-        open_store(path).close()  # a third Store in this process, opened and closed
+        open_notebook(path).close()  # a third Notebook in this process, opened and closed
         first.connection.execute("create table scratch (x integer)")
         for value in range(5):
             first.connection.execute("insert into scratch values (?)", (value,))

@@ -15,8 +15,8 @@ import pytest
 
 from cockpit import locations
 from cockpit.cli import main
-from cockpit.store import open_store
-from cockpit.store.db import LATEST_VERSION, default_migrations_dir, split_statements
+from cockpit.store import open_notebook
+from cockpit.store.notebook import LATEST_VERSION, default_migrations_dir, split_statements
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def _mode(path: Path) -> int:
 
 
 def _write_a_note(path: Path) -> None:
-    with open_store(path) as store, store.transaction() as conn:
+    with open_notebook(path) as store, store.transaction() as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS scratch (x TEXT)")
         conn.execute("INSERT INTO scratch VALUES ('env output')")
 
@@ -41,7 +41,7 @@ def _write_a_note(path: Path) -> None:
 def test_a_new_notebook_and_its_dir_are_private() -> None:
     database = locations.database_file()
     assert not database.parent.exists()
-    store = open_store(database)
+    store = open_notebook(database)
     try:
         with store.transaction() as conn:
             conn.execute("CREATE TABLE scratch (x TEXT)")
@@ -76,8 +76,8 @@ def test_a_migration_backup_is_private(tmp_path: Path) -> None:
         if entry.name.endswith(".sql") and int(entry.name[:4]) < LATEST_VERSION:
             (older / entry.name).write_text(entry.read_text(encoding="utf-8"))
     database = tmp_path / "notes" / "cockpit.sqlite3"
-    open_store(database, migrations_dir=older).close()
-    with open_store(database) as store:
+    open_notebook(database, migrations_dir=older).close()
+    with open_notebook(database) as store:
         assert store.backup_path is not None
         assert _mode(store.backup_path) == 0o600
 
@@ -105,7 +105,7 @@ def _doctor(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 
 def test_doctor_says_a_current_notebook_is_current(capsys: pytest.CaptureFixture[str]) -> None:
-    open_store(locations.database_file()).close()
+    open_notebook(locations.database_file()).close()
     code, line = _doctor(capsys)
     assert code == 0 and line.startswith("ok") and f"v{LATEST_VERSION}, current" in line
 
@@ -125,7 +125,7 @@ def test_doctor_fails_a_migration_applied_half_way(
             last = entry
     assert last is not None
     database = locations.database_file()
-    open_store(database, migrations_dir=older).close()
+    open_notebook(database, migrations_dir=older).close()
     # The first statement of the last migration landed, the version bump did not.
     conn = sqlite3.connect(database)
     conn.execute(split_statements(last.read_text(encoding="utf-8"))[0])
@@ -139,7 +139,7 @@ def test_doctor_fails_a_migration_applied_half_way(
 
 def test_doctor_fails_a_missing_table(capsys: pytest.CaptureFixture[str]) -> None:
     database = locations.database_file()
-    open_store(database).close()
+    open_notebook(database).close()
     conn = sqlite3.connect(database)
     conn.execute("DROP TABLE runbook_run_takeovers")
     conn.commit()
@@ -152,7 +152,7 @@ def test_doctor_fails_a_notebook_newer_than_the_code(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     database = locations.database_file()
-    open_store(database).close()
+    open_notebook(database).close()
     conn = sqlite3.connect(database)
     conn.execute("UPDATE schema_version SET version = ?", (LATEST_VERSION + 1,))
     conn.commit()
@@ -170,6 +170,6 @@ def test_doctor_says_an_older_notebook_will_be_migrated(
     older = tmp_path / "older"
     shutil.copytree(Path(str(default_migrations_dir())), older)
     (older / sorted(p.name for p in older.glob("*.sql"))[-1]).unlink()
-    open_store(locations.database_file(), migrations_dir=older).close()
+    open_notebook(locations.database_file(), migrations_dir=older).close()
     code, line = _doctor(capsys)
     assert code == 0 and f"migrates it to v{LATEST_VERSION}" in line, line

@@ -12,7 +12,7 @@ import pytest
 from cockpit import locations
 from cockpit.cli import main
 from cockpit.config import Config, OnCall
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 from cockpit.ui.app import CockpitApp
 
 
@@ -44,7 +44,7 @@ def test_notebook_trouble_that_escapes_a_command_is_said_plainly(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def locked() -> object:
-        raise StoreError("the notebook x is locked: pid 1 (init) held its write lock")
+        raise NotebookError("the notebook x is locked: pid 1 (init) held its write lock")
 
     monkeypatch.setattr(locations, "current", locked)
     assert main(["locate"]) == 2

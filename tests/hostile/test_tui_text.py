@@ -151,13 +151,13 @@ async def test_the_incident_detail_fields_show_hostile_text_visibly_and_leave_it
 
     app = make_app(sample_config)
     async with app.run_test(size=(160, 48)) as pilot:
-        assert app.store is not None
+        assert app.notebook is not None
         now = datetime(2026, 11, 20, tzinfo=UTC)
         draft = IncidentDraft(
             title=f"t{ATTACK}", severity="Sev2", components=(f"c{ATTACK}",),
             description=f"one\n{ATTACK}", detected_at=now,
         )  # fmt: skip
-        incident = create_from_draft(app.store, draft, now=now).id
+        incident = create_from_draft(app.notebook, draft, now=now).id
         await app.push_screen(IncidentDetailScreen(incident))
         await pilot.pause()
         screen = app.screen

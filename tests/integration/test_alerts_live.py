@@ -18,7 +18,7 @@ import pytest
 from cockpit import cli, locations
 from cockpit.config import Config, load
 from cockpit.demo.stack import DemoStack
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.events import latest_events
 
 from .conftest import wait_for
@@ -126,7 +126,7 @@ def test_fault_fires_ack_shows_everywhere_and_unack_expires(
     active_ids = [s["id"] for s in json.loads(amtool(stack, "silence", "query", "-o", "json"))]
     assert silence_id not in active_ids
 
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         kinds = {(e.kind, e.fingerprint) for e in latest_events(store)}
     assert ("alert_acked", fingerprint) in kinds
     assert ("alert_unacked", fingerprint) in kinds
@@ -315,7 +315,7 @@ def test_ack_twice_leaves_one_ack_and_force_renews_it(
     assert renewed["created"] is True and renewed["replaced"] == [first["silenceID"]]
     [only] = ack_silences_for(stack, labels)
     assert only["id"] == renewed["silenceID"] != first["silenceID"]
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         acked = [e for e in latest_events(store) if e.kind == "alert_acked"]
     assert sum(e.fingerprint == fingerprint for e in acked) == 2  # the ack and its renewal
 

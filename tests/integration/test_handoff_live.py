@@ -30,9 +30,9 @@ from cockpit.services.handoff_live import LiveState, fetch_live_blocking
 from cockpit.services.handoff_sign import sign_current
 from cockpit.services.shift import ensure_draft, sign_off
 from cockpit.services.weekly_review import build_review
-from cockpit.store import open_store
-from cockpit.store.db import to_db_time
+from cockpit.store import open_notebook
 from cockpit.store.incidents import create_incident
+from cockpit.store.notebook import to_db_time
 
 from .conftest import wait_for
 
@@ -58,7 +58,7 @@ def test_a_shift_on_the_real_stack_lands_in_the_digest_and_review_once(
     assert stack.config_path is not None and stack.alertmanager_url is not None
     config: Config = load(stack.config_path)
     me = config.oncall.me
-    store = open_store(tmp_path / "notebook.db")
+    store = open_notebook(tmp_path / "notebook.db")
     # A fresh notebook has the latest scheduled handoff open (maybe days late): sign it,
     # so what follows is the current shift's.
     sign_current(store, config, by=str(ensure_draft(store, config, datetime.now(UTC)).incoming),

@@ -21,7 +21,7 @@ from cockpit.services import recorder
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.incident_report import incident_report
 from cockpit.services.timeline_view import incident_timeline
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.incidents import require_incident
 
 ALERT = "ReplicationLagHigh"  # only this test sets replication-lag
@@ -45,7 +45,7 @@ async def test_promoted_alert_fires_and_resolves_on_the_incident_timeline(
     assert stack.config_path is not None
     config = load(stack.config_path)
     poller = AlertPoller(config)
-    store = open_store(tmp_path / "notebook.sqlite3")
+    store = open_notebook(tmp_path / "notebook.sqlite3")
     before: tuple[Alert, ...] | None = None
 
     async def cycle(client: httpx.AsyncClient) -> tuple[Alert, ...]:

@@ -15,7 +15,7 @@ from cockpit.demo.stack import DemoStack
 from cockpit.model.runbooks import Runbook, Step
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.runbook_run import RunbookSession, StepResult, perform_check
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.events import events_between
 from cockpit.store.incidents import create_incident
 from cockpit.store.runbook_runs import list_runs, load_run
@@ -62,7 +62,7 @@ def test_high_error_rate_check_fails_then_passes_and_everything_is_recorded(
     runbook = runbook_named("high-error-rate")
     ratio = next(s for s in runbook.steps if s.kind == "check")
     assert ratio.index == 1 and str(ratio.expectation) == "< 0.01"
-    store = open_store(tmp_path / "notebook.sqlite3")
+    store = open_notebook(tmp_path / "notebook.sqlite3")
     started = datetime.now(UTC)
     incident = create_incident(
         store, title="5xx above 1 %", severity="Sev2", detected_at=started, author="alice"

@@ -17,7 +17,7 @@ from cockpit.demo.stack import DemoStack, find_binary
 from cockpit.services.recorder import record_burn_changes
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.transitions import burn_baseline
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.events import latest_events
 
 from .conftest import REQUIRE, wait_for
@@ -95,7 +95,7 @@ def test_a_page_row_starting_to_fire_is_recorded(config: Config, tmp_path: Path)
     # The baseline as if a good answer before the fault had seen nothing firing.
     before = {"api-availability": frozenset[str]()}
     poller = SloPoller(config)
-    with open_store(tmp_path / "n.sqlite3") as store:
+    with open_notebook(tmp_path / "n.sqlite3") as store:
         snapshot = poller.poll()
         assert record_burn_changes(store, before, snapshot) >= 1
         events = latest_events(store)

@@ -123,11 +123,11 @@ def test_probes_go_down_after_three_failures(config: Config, faults: Callable[..
 
 def test_doctor_passes_on_the_demo(stack: DemoStack, tmp_path: Path) -> None:
     from cockpit.services.doctor import run_checks
-    from cockpit.store import open_store
+    from cockpit.store import open_notebook
 
     assert stack.config_path is not None
     database = tmp_path / "db.sqlite3"
-    open_store(database).close()
+    open_notebook(database).close()
     before = database.read_bytes()
     checks = {c.name: c for c in run_checks(stack.config_path, database)}
     assert database.read_bytes() == before  # read-only: no migration, no backup

@@ -65,8 +65,8 @@ async def test_a_pressed_twice_fast_makes_one_ack(
         await pilot.press("n")
         await settle(pilot)
         assert len(posts(fake)) == 1 and not isinstance(app.screen, AskScreen)
-        assert app.store is not None
-        assert sum(e.kind == "alert_acked" for e in latest_events(app.store)) == 1
+        assert app.notebook is not None
+        assert sum(e.kind == "alert_acked" for e in latest_events(app.notebook)) == 1
 
 
 async def test_ack_of_an_acked_alert_asks_then_renews(
@@ -90,8 +90,8 @@ async def test_ack_of_an_acked_alert_asks_then_renews(
         assert [w[0] for w in writes] == ["POST", "DELETE"]  # the new ack first
         assert writes[1][1] == "/api/v2/silence/s-ack-0001"
         assert writes[0][2]["createdBy"] == "alice"
-        assert app.store is not None
-        bodies = [e.body for e in latest_events(app.store) if e.kind == "alert_acked"]
+        assert app.notebook is not None
+        bodies = [e.body for e in latest_events(app.notebook) if e.kind == "alert_acked"]
         assert any("ack renewed by alice" in b and "(was acked by bob)" in b for b in bodies)
         assert any(m.startswith("Renewed the ack of RedisLatencyHigh") for m in messages(app))
 

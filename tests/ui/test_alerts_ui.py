@@ -120,8 +120,8 @@ async def test_ack_creates_marked_silence_and_records_it(
         assert body["createdBy"] == "alice"
         assert body["comment"].startswith("ACK! This alert was acknowledged using cockpit on ")
         assert {m["name"]: m["value"] for m in body["matchers"]} == dict(sample.ERRORS.labels)
-        assert app.store is not None
-        acked = [e for e in latest_events(app.store) if e.kind == "alert_acked"]
+        assert app.notebook is not None
+        acked = [e for e in latest_events(app.notebook) if e.kind == "alert_acked"]
         assert acked and acked[0].fingerprint == "f1a2b3c4" and acked[0].author == "alice"
 
 
@@ -136,8 +136,8 @@ async def test_unack_expires_the_ack_silence(
         await pilot.press("u")
         await settle(pilot)
         assert fake.writes() == [("DELETE", "/api/v2/silence/s-ack-0001", None)]
-        assert app.store is not None
-        assert any(e.kind == "alert_unacked" for e in latest_events(app.store))
+        assert app.notebook is not None
+        assert any(e.kind == "alert_unacked" for e in latest_events(app.notebook))
 
 
 async def test_read_only_and_stale_refuse_writes_and_say_why(
@@ -329,9 +329,9 @@ async def test_promote_creates_linked_incident(
         assert isinstance(app.screen, IncidentFormScreen)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.store is not None
-        [incident_id] = incidents_for_alert(app.store, "f1a2b3c4")
-        record = get_incident(app.store, incident_id)
+        assert app.notebook is not None
+        [incident_id] = incidents_for_alert(app.notebook, "f1a2b3c4")
+        record = get_incident(app.notebook, incident_id)
         assert record is not None
         assert record.severity == "Sev1"
         assert record.title == "HighErrorRate: 5xx ratio above 1 % (now 4.8%)"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cockpit.config import Config, OnCall
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.handoffs import past_handoffs
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
@@ -31,14 +31,14 @@ def _title(app: CockpitApp) -> str:
 
 
 def _signatures(tmp_path: Path) -> list[tuple[str, str | None]]:
-    with open_store(tmp_path / "data" / "cockpit.sqlite3") as store:
+    with open_notebook(tmp_path / "data" / "cockpit.sqlite3") as store:
         return [(h.outgoing, h.signed_by) for h in past_handoffs(store)]
 
 
 async def test_double_enter_and_double_sign_key_sign_once(
     make_app: Callable[..., CockpitApp], sample_config: Config, tmp_path: Path
 ) -> None:
-    with open_store(tmp_path / "data" / "cockpit.sqlite3") as store:
+    with open_notebook(tmp_path / "data" / "cockpit.sqlite3") as store:
         seed.seed_last_signed(store, "alice", "sam")
     app = make_app(sample_config, clock=lambda: seed.NOW)  # 16:30, the reminder is up
     async with app.run_test(size=SIZE) as pilot:
@@ -110,7 +110,7 @@ async def test_the_header_follows_a_swap_recorded_elsewhere(
             await app.workers.wait_for_complete()
             await pilot.pause()
 
-        with open_store(tmp_path / "data" / "cockpit.sqlite3") as store:
+        with open_notebook(tmp_path / "data" / "cockpit.sqlite3") as store:
             sign_current(store, DEMO, by="root", live=LiveState(), now=now[0])
             now[0] = SATURDAY + timedelta(days=2)
             await read_signature()

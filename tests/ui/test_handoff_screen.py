@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
 
 from cockpit.config import Config
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.handoffs import current_draft, last_signed
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
@@ -28,7 +28,7 @@ def _now() -> Any:
 
 def _seeded_app(make_app: Callable[..., CockpitApp], config: Config, tmp_path: Path) -> CockpitApp:
     database = tmp_path / "data" / "cockpit.sqlite3"
-    with open_store(database) as store:
+    with open_notebook(database) as store:
         # The UI's roster is [alice, sam] from the default anchor: sam took over on 13 Nov.
         seed.seed_last_signed(store, "alice", "sam")
         seed.seed_shift(store)
@@ -61,8 +61,8 @@ async def test_handoff_screen_shows_the_digest_and_saves_ticks_and_notes(
         await pilot.press(*"db-2 ok")
         await pilot.pause()
         screen.flush()  # what the save delay's timer calls; called, not waited for
-        assert app.store is not None
-        draft = current_draft(app.store)
+        assert app.notebook is not None
+        draft = current_draft(app.notebook)
         assert draft is not None
         assert draft.notes == "db-2 ok"
         first = draft.checklist[0]
@@ -80,7 +80,7 @@ async def test_notes_typed_just_before_quitting_are_kept(
         app.screen.query_one("#handoff-time_critical", TextArea).focus()
         await pilot.press(*"renew cert")
         app.exit()  # well inside the save delay
-    with open_store(tmp_path / "data" / "cockpit.sqlite3") as store:
+    with open_notebook(tmp_path / "data" / "cockpit.sqlite3") as store:
         draft = current_draft(store)
         assert draft is not None and draft.time_critical == "renew cert"
 
@@ -116,8 +116,8 @@ async def test_sign_off_refuses_the_outgoing_then_signs_read_only(
         await pilot.press("ctrl+s")  # signing again is refused with the reason
         await pilot.pause()
         assert not isinstance(app.screen, SignOffScreen)
-        assert app.store is not None
-        signed = last_signed(app.store)
+        assert app.notebook is not None
+        signed = last_signed(app.notebook)
         assert signed is not None and signed.signed_by == incoming
         assert signed.digest == _digest_text(app)
         # The header's reminder is gone once the handoff is signed (the app reads the
@@ -139,8 +139,8 @@ async def test_n_opens_the_shift_notes_ready_to_type(
         await pilot.press("escape")  # closing saves at once
         await pilot.pause()
         assert not isinstance(app.screen, HandoffScreen)
-        assert app.store is not None
-        draft = current_draft(app.store)
+        assert app.notebook is not None
+        draft = current_draft(app.notebook)
         assert draft is not None and draft.notes == "paged twice"
 
 
@@ -181,7 +181,7 @@ async def test_reminder_notifies_when_it_starts(
 ) -> None:
     from datetime import timedelta
 
-    with open_store(tmp_path / "data" / "cockpit.sqlite3") as store:
+    with open_notebook(tmp_path / "data" / "cockpit.sqlite3") as store:
         seed.seed_last_signed(store, "alice", "sam")  # last week's handoff was signed
     now = [seed.NOW - timedelta(hours=2)]  # 14:30 Berlin: no reminder yet
     app = make_app(sample_config, clock=lambda: now[0])
@@ -278,7 +278,7 @@ async def test_a_busy_notebook_is_reported_not_a_crash(
     tmp_path: Path,
     monkeypatch: Any,
 ) -> None:
-    # Store.transaction re-raises SQLite's own errors ("database is locked" while another
+    # Notebook.transaction re-raises SQLite's own errors ("database is locked" while another
     # cockpit writes): every write and read of the screens says so and carries on.
     import sqlite3
 
@@ -313,8 +313,8 @@ async def test_a_busy_notebook_is_reported_not_a_crash(
         monkeypatch.undo()
         await pilot.press("escape")  # closing writes the kept text
         await pilot.pause()
-        assert app.store is not None
-        draft = current_draft(app.store)
+        assert app.notebook is not None
+        draft = current_draft(app.notebook)
         assert draft is not None and draft.notes == "db-2"
         monkeypatch.setattr(review_screen, "build_review", locked)
         await pilot.press("w")

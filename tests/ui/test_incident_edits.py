@@ -16,7 +16,7 @@ from textual.widgets import Input, Select, TextArea
 from cockpit.config import Config
 from cockpit.model.incident_draft import IncidentDraft
 from cockpit.services import incidents as service
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.incidents import open_incidents, require_incident
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.incident_detail import IncidentDetailScreen
@@ -31,9 +31,9 @@ SIZE = (160, 48)
 M = timedelta(minutes=1)
 
 
-def _store(app: CockpitApp) -> Store:
-    assert app.store is not None
-    return app.store
+def _store(app: CockpitApp) -> Notebook:
+    assert app.notebook is not None
+    return app.notebook
 
 
 async def _open(app: CockpitApp, pilot: Pilot[None]) -> tuple[str, IncidentDetailScreen]:

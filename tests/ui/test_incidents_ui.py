@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from cockpit.config import Config
 from cockpit.model.incident_draft import IncidentDraft, LinkedAlert
 from cockpit.services import incidents as service
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.events import record_events
 from cockpit.store.incident_notes import StatusUpdate, add_action_item, add_note, add_update
 from cockpit.store.incidents import require_incident, update_fields
@@ -37,7 +37,7 @@ ALERT = LinkedAlert(
 )  # fmt: skip
 
 
-def seed_late_incident(store: Store) -> str:
+def seed_late_incident(store: Notebook) -> str:
     """A Sev1 detected 40 min ago, last status update 20 min ago: late by 5 min."""
     record_events(store, sample_data.timeline_events())
     draft = IncidentDraft(
@@ -56,7 +56,7 @@ def seed_late_incident(store: Store) -> str:
     return record.id
 
 
-def seed_many(store: Store) -> list[str]:
+def seed_many(store: Notebook) -> list[str]:
     late = seed_late_incident(store)
     sev3 = service.create_from_draft(
         store, IncidentDraft(title="Search slow for some users", severity="Sev3",
@@ -77,9 +77,9 @@ def seed_many(store: Store) -> list[str]:
     return [late, sev3, sev2, sev4]
 
 
-def _store(app: CockpitApp) -> Store:
-    assert app.store is not None
-    return app.store
+def _store(app: CockpitApp) -> Notebook:
+    assert app.notebook is not None
+    return app.notebook
 
 
 def _rows(table: DataTable[Any]) -> list[list[str]]:

@@ -26,8 +26,8 @@ def _fill(app: CockpitApp) -> None:
     app.query_one(SloPane).update_snapshot(sample_data.slo_snapshot(app.config), FROZEN)
     app.query_one(AlertsPane).update_snapshot(sample_data.alert_snapshot(), FROZEN)
     app.query_one(ProbesPane).update_snapshot(sample_data.probe_snapshot(), FROZEN)
-    assert app.store is not None
-    record_events(app.store, sample_data.timeline_events())
+    assert app.notebook is not None
+    record_events(app.notebook, sample_data.timeline_events())
     app.refresh_timeline()
 
 
@@ -162,8 +162,8 @@ async def test_a_broken_notebook_write_is_said_and_polling_goes_on(
 ) -> None:
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.store is not None
-        app.store.close()  # every write now raises sqlite3.ProgrammingError
+        assert app.notebook is not None
+        app.notebook.close()  # every write now raises sqlite3.ProgrammingError
         app.recording.alerts = ()
         app._cycles_running.add("alerts")
         app._finish_cycle("alerts", sample_data.alert_snapshot())
@@ -173,7 +173,7 @@ async def test_a_broken_notebook_write_is_said_and_polling_goes_on(
         assert any("Could not write to the notebook" in str(n.message) for n in app._notifications)
         # The pane still shows what the cycle brought.
         assert app.query_one(AlertsPane).table.row_count == 4
-        app.store = None  # closed already; keep on_unmount from closing it twice
+        app.notebook = None  # closed already; keep on_unmount from closing it twice
 
 
 def testbudget_left_text_stays_short_when_far_overspent() -> None:

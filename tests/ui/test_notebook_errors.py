@@ -13,7 +13,7 @@ import pytest
 
 import cockpit.ui.app as app_module
 from cockpit.config import Config
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
 
@@ -37,8 +37,8 @@ class LockedConnection:
         pass
 
 
-def locked_store(path: Path, connection: LockedConnection) -> Store:
-    store = Store.__new__(Store)
+def locked_store(path: Path, connection: LockedConnection) -> Notebook:
+    store = Notebook.__new__(Notebook)
     store.path = path
     store.connection = connection  # type: ignore[assignment]
     return store
@@ -50,7 +50,9 @@ async def test_a_locked_notebook_is_a_message_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     connection = LockedConnection()
-    monkeypatch.setattr(app_module, "open_store", lambda path, **_: locked_store(path, connection))
+    monkeypatch.setattr(
+        app_module, "open_notebook", lambda path, **_: locked_store(path, connection)
+    )
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -80,9 +82,9 @@ async def test_the_header_never_queries_the_notebook(
 ) -> None:
     app = make_app(sample_config)
     async with app.run_test(size=SIZE):
-        assert app.store is not None
+        assert app.notebook is not None
         traced: list[str] = []
-        app.store.connection.set_trace_callback(traced.append)
+        app.notebook.connection.set_trace_callback(traced.append)
         for _ in range(5):
             app.query_one(OnCallHeader).refresh_text()
         assert traced == []
@@ -95,15 +97,15 @@ async def test_a_signature_from_elsewhere_reaches_the_header(
 
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.notebook is not None and app.notebook.last_signed is None
+        assert app.notebook_reads is not None and app.notebook_reads.last_signed is None
         assert app.database is not None
-        with open_store(app.database) as other:  # the CLI, or another cockpit
+        with open_notebook(app.database) as other:  # the CLI, or another cockpit
             handoff_seed.seed_last_signed(other)
         app._read_signed_later()  # what the timer does every few seconds
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.notebook.last_signed is not None
-        assert app.notebook.last_signed.signed_at == handoff_seed.LAST_SIGNED
+        assert app.notebook_reads.last_signed is not None
+        assert app.notebook_reads.last_signed.signed_at == handoff_seed.LAST_SIGNED
 
 
 async def test_the_incident_detail_clocks_tick_off_the_ui_thread(
@@ -122,15 +124,15 @@ async def test_the_incident_detail_clocks_tick_off_the_ui_thread(
     now = [FROZEN]
     app = make_app(sample_config, clock=lambda: now[0])
     async with app.run_test(size=SIZE) as pilot:
-        assert app.store is not None
+        assert app.notebook is not None
         draft = IncidentDraft(title="API down", severity="Sev1", detected_at=FROZEN)
-        incident = incidents.create_from_draft(app.store, draft, now=FROZEN).id
+        incident = incidents.create_from_draft(app.notebook, draft, now=FROZEN).id
         await app.push_screen(IncidentDetailScreen(incident))
         screen = app.screen
         summary = screen.query_one("#incident-summary", Static)
         assert "next update in 15m00s" in str(summary.render())
         traced: list[str] = []
-        app.store.connection.set_trace_callback(traced.append)
+        app.notebook.connection.set_trace_callback(traced.append)
         now[0] = FROZEN + timedelta(minutes=4)
         assert isinstance(screen, IncidentDetailScreen)
         screen.tick()  # what its one-second timer does

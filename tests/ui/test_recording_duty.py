@@ -11,7 +11,7 @@ from cockpit.config import Config
 from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.snapshots import AlertSnapshot
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.recorder_duty import DutyHolder, claim_duty, duty_holder
 from cockpit.ui.app import CockpitApp
 
@@ -22,7 +22,7 @@ def _snapshot(*names: str) -> AlertSnapshot:
 
 
 def _fired(path: Path) -> int:
-    with open_store(path) as store:
+    with open_notebook(path) as store:
         row = store.connection.execute(
             "SELECT count(*) FROM timeline_events WHERE kind = 'alert_fired'"
         ).fetchone()
@@ -38,9 +38,9 @@ async def test_the_app_records_while_on_duty_and_frees_it_on_quit(
         app._finish_cycle("alerts", _snapshot())
         app._finish_cycle("alerts", _snapshot("HighErrorRate"))
         assert app.recording.on_duty
-        assert app.store is not None and duty_holder(app.store) is not None
+        assert app.notebook is not None and duty_holder(app.notebook) is not None
     assert _fired(app.database) == 1
-    with open_store(app.database) as store:
+    with open_notebook(app.database) as store:
         assert duty_holder(store) is None
 
 
@@ -50,7 +50,7 @@ async def test_the_app_stands_by_while_another_process_records(
     app = make_app(sample_config)
     assert app.database is not None
     other = DutyHolder("recorder", "server", 4242)
-    with open_store(app.database) as store:
+    with open_notebook(app.database) as store:
         claim_duty(store, other, datetime.now(UTC))
     async with app.run_test():
         app._finish_cycle("alerts", _snapshot())
@@ -59,5 +59,5 @@ async def test_the_app_stands_by_while_another_process_records(
         assert app.recording.holder is not None and app.recording.holder.pid == 4242
         assert app.recording.alerts is not None and len(app.recording.alerts) == 1
     assert _fired(app.database) == 0
-    with open_store(app.database) as store:
+    with open_notebook(app.database) as store:
         assert duty_holder(store) is not None  # not ours to free

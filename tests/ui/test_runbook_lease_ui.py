@@ -16,7 +16,7 @@ from cockpit import locations
 from cockpit.config import Config
 from cockpit.model.run_lease import LeaseHolder
 from cockpit.services.run_lease import LeaseKeeper
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.run_leases import (
     LeaseLostError,
     current_lease,
@@ -39,9 +39,9 @@ SAM = LeaseHolder("sam", "host-a", 123, "sam-token-123")
 
 
 @pytest.fixture
-def other() -> Iterator[Store]:
+def other() -> Iterator[Notebook]:
     """Sam's cockpit: a second connection to the same notebook."""
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         yield store
 
 
@@ -50,7 +50,7 @@ def banner(app: CockpitApp) -> str:
     return str(widget.render()) if widget.display else ""
 
 
-async def paused_then_held_by_sam(pilot: Pilot[None], other: Store, quiet: float = 10) -> None:
+async def paused_then_held_by_sam(pilot: Pilot[None], other: Notebook, quiet: float = 10) -> None:
     """Alice starts and pauses run #1; then sam opens it and last beat ``quiet`` s ago."""
     open_runbook(pilot.app, "ui-demo", labels=LABELS)  # type: ignore[arg-type]
     await pilot.pause()
@@ -63,7 +63,7 @@ async def paused_then_held_by_sam(pilot: Pilot[None], other: Store, quiet: float
 
 
 def test_snapshot_run_held_by_someone_else(
-    snap_compare: Any, make_app: Callable[..., CockpitApp], config: Config, other: Store
+    snap_compare: Any, make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await paused_then_held_by_sam(pilot, other, quiet=40)
@@ -73,7 +73,7 @@ def test_snapshot_run_held_by_someone_else(
 
 
 def test_snapshot_run_screen_after_a_takeover(
-    snap_compare: Any, make_app: Callable[..., CockpitApp], config: Config, other: Store
+    snap_compare: Any, make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         open_runbook(pilot.app, "ui-demo", labels=LABELS)  # type: ignore[arg-type]
@@ -86,7 +86,7 @@ def test_snapshot_run_screen_after_a_takeover(
 
 
 async def test_second_opener_sees_who_then_watches_read_only_then_takes_over(
-    make_app: Callable[..., CockpitApp], config: Config, other: Store
+    make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
@@ -105,12 +105,12 @@ async def test_second_opener_sees_who_then_watches_read_only_then_takes_over(
         await pilot.press("down", "d")  # refused: nothing is recorded
         await pilot.pause()
         assert any("read-only" in str(n.message) for n in app._notifications)
-        assert app.store is not None
-        loaded = load_run(app.store, 1)
+        assert app.notebook is not None
+        loaded = load_run(app.notebook, 1)
         assert loaded is not None and loaded[0].steps[1].outcome == "pending"
         await pilot.press("escape")
         await pilot.pause()
-        lease = current_lease(app.store, 1)
+        lease = current_lease(app.notebook, 1)
         assert lease is not None and lease.holder == SAM  # watching took nothing
 
         open_runbook(app, "ui-demo", labels=LABELS)
@@ -122,15 +122,15 @@ async def test_second_opener_sees_who_then_watches_read_only_then_takes_over(
         assert screen.session.holder is not None and banner(app) == ""
         assert any("Took over run #1 from sam" in str(n.message) for n in app._notifications)
         await pilot.press("d")
-        loaded = load_run(app.store, 1)
+        loaded = load_run(app.notebook, 1)
         assert loaded is not None and loaded[0].steps[1].who == "alice"
-        assert takeovers(app.store, 1)[0].previous.holder == SAM
+        assert takeovers(app.notebook, 1)[0].previous.holder == SAM
         with pytest.raises(LeaseLostError):
             renew_lease(other, 1, SAM, FROZEN)  # sam's cockpit will hear it at its next beat
 
 
 async def test_escape_leaves_a_held_run_alone(
-    make_app: Callable[..., CockpitApp], config: Config, other: Store
+    make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
@@ -138,11 +138,11 @@ async def test_escape_leaves_a_held_run_alone(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, (RunHeldScreen, RunbookRunScreen))
-        assert app.store is not None and takeovers(app.store, 1) == []
+        assert app.notebook is not None and takeovers(app.notebook, 1) == []
 
 
 async def test_a_stale_lease_is_taken_with_a_word(
-    make_app: Callable[..., CockpitApp], config: Config, other: Store
+    make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
@@ -154,11 +154,11 @@ async def test_a_stale_lease_is_taken_with_a_word(
             "since 17:28:05." in str(n.message)
             for n in app._notifications
         )
-        assert app.store is not None and takeovers(app.store, 1)[0].stale
+        assert app.notebook is not None and takeovers(app.notebook, 1)[0].stale
 
 
 async def test_after_a_takeover_the_first_screen_refuses_writes_and_says_by_whom(
-    make_app: Callable[..., CockpitApp], config: Config, other: Store
+    make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
@@ -176,20 +176,20 @@ async def test_after_a_takeover_the_first_screen_refuses_writes_and_says_by_whom
             for n in app._notifications
         )
         assert screen.session.state.steps[0].outcome == "pending"
-        assert app.store is not None
-        loaded = load_run(app.store, 1)
+        assert app.notebook is not None
+        loaded = load_run(app.notebook, 1)
         assert loaded is not None and loaded[0].steps[0].outcome == "pending"
         await pilot.press("p")  # closing writes nothing and leaves sam's lease alone
         await pilot.pause()
-        lease = current_lease(app.store, 1)
+        lease = current_lease(app.notebook, 1)
         assert lease is not None and lease.holder == SAM
-        assert load_run(app.store, 1) == loaded
+        assert load_run(app.notebook, 1) == loaded
 
 
 async def test_the_heartbeat_notices_a_takeover_before_any_key(
     make_app: Callable[..., CockpitApp],
     config: Config,
-    other: Store,
+    other: Notebook,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     quick = functools.partial(LeaseKeeper, every=0.05)
@@ -212,7 +212,7 @@ async def test_the_heartbeat_notices_a_takeover_before_any_key(
 async def test_a_finished_run_lets_go_and_its_last_beats_say_nothing(
     make_app: Callable[..., CockpitApp],
     config: Config,
-    other: Store,
+    other: Notebook,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     quick = functools.partial(LeaseKeeper, every=0.05)
@@ -231,7 +231,7 @@ async def test_a_finished_run_lets_go_and_its_last_beats_say_nothing(
 
 
 async def test_watching_shows_what_the_driving_cockpit_records(
-    make_app: Callable[..., CockpitApp], config: Config, other: Store
+    make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
@@ -250,7 +250,7 @@ async def test_watching_shows_what_the_driving_cockpit_records(
 
 
 async def test_quitting_the_cockpit_lets_go_of_the_open_run(
-    make_app: Callable[..., CockpitApp], config: Config, other: Store
+    make_app: Callable[..., CockpitApp], config: Config, other: Notebook
 ) -> None:
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:

@@ -19,7 +19,7 @@ from textual.widgets import Input, RichLog
 
 from cockpit import locations
 from cockpit.config import Config, Endpoint
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.events import latest_events
 from cockpit.store.incidents import create_incident
 from cockpit.store.runbook_runs import list_runs, load_run
@@ -214,8 +214,8 @@ async def test_confirmed_command_streams_output_and_is_stored(
         assert (step.outcome, step.exit_status) == ("done", 0)
         assert step.output == "checking demo-api:8080\nall good\n"
         assert screen.session.state.current == 1
-        assert app.store is not None
-        stored = load_run(app.store, 1)
+        assert app.notebook is not None
+        stored = load_run(app.notebook, 1)
         assert stored is not None and stored[0].steps[0].output == step.output
         # A failing command: its exit status and output are kept, the step fails.
         await pilot.press("down", "down", "x", "y")
@@ -257,8 +257,8 @@ async def test_done_skip_and_fail_need_their_words(
         assert screen.session.state.steps[3].outcome == "pending"
         await pilot.press("d")
         assert screen.session.state.status == "done"
-        assert app.store is not None
-        events = [e for e in latest_events(app.store) if e.kind == "runbook_step"]
+        assert app.notebook is not None
+        events = [e for e in latest_events(app.notebook) if e.kind == "runbook_step"]
         assert [e.labels["outcome"] for e in reversed(events)] == [
             "done", "skipped", "failed", "done"
         ]  # fmt: skip
@@ -303,7 +303,7 @@ async def test_pause_and_resume_after_a_restart(
         await pilot.press("d", "p")
         await pilot.pause()
         assert not isinstance(app.screen, RunbookRunScreen)
-        assert app.store is not None and list_runs(app.store)[0].status == "paused"
+        assert app.notebook is not None and list_runs(app.notebook)[0].status == "paused"
     again = make_app(config)  # a new cockpit on the same notebook
     async with again.run_test(size=SIZE) as pilot:
         await pilot.press("4", "enter")
@@ -323,9 +323,9 @@ async def test_from_an_alert_with_its_labels_and_incident(
         snapshot = sample_data.alert_snapshot()
         app.query_one(AlertsPane).update_snapshot(snapshot, FROZEN)
         app.recording.alerts = snapshot.alerts
-        assert app.store is not None
-        incident = create_incident(app.store, title="5xx", severity="Sev2", detected_at=FROZEN)
-        with app.store.transaction() as conn:
+        assert app.notebook is not None
+        incident = create_incident(app.notebook, title="5xx", severity="Sev2", detected_at=FROZEN)
+        with app.notebook.transaction() as conn:
             conn.execute(
                 "INSERT INTO incident_alerts (incident_id, fingerprint, alertname, linked_at)"
                 " VALUES (?, 'fp-HighErrorRate-critical', 'HighErrorRate', ?)",
@@ -338,7 +338,7 @@ async def test_from_an_alert_with_its_labels_and_incident(
         assert screen.session.state.incident_id == incident.id
         assert screen.session.state.labels["service"] == "demo-api"
         await pilot.press("d")
-        events = [e for e in latest_events(app.store) if e.kind == "runbook_step"]
+        events = [e for e in latest_events(app.notebook) if e.kind == "runbook_step"]
         assert events[0].incident_id == incident.id
 
 
@@ -364,8 +364,10 @@ async def test_from_an_incident_detail_the_run_is_linked_to_it(
 
     app = make_app(config)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.store is not None
-        incident = create_incident(app.store, title="db down", severity="Sev2", detected_at=FROZEN)
+        assert app.notebook is not None
+        incident = create_incident(
+            app.notebook, title="db down", severity="Sev2", detected_at=FROZEN
+        )
         app.push_screen(IncidentDetailScreen(incident.id))
         await pilot.pause()
         await pilot.press("ctrl+b")
@@ -396,7 +398,7 @@ async def test_abort_needs_a_yes_and_ends_the_run(
         assert screen.session.state.status == "aborted"
         await pilot.press("d")  # refused: the run is over
         assert screen.session.state.steps[0].outcome == "pending"
-        assert app.store is not None and list_runs(app.store)[0].status == "aborted"
+        assert app.notebook is not None and list_runs(app.notebook)[0].status == "aborted"
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RunbookRunScreen)
@@ -430,7 +432,7 @@ async def test_quitting_mid_command_kills_it_and_leaves_the_step_pending(
             break
         time.sleep(0.1)
     assert not alive(pid), "the command kept running after the cockpit closed"
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         summary = list_runs(store)[0]
         assert summary.status == "running" and summary.done == 0  # resumable, nothing lost
 
@@ -474,12 +476,12 @@ async def test_a_runbook_picked_from_an_incident_gets_its_alerts_labels(
     labels = {"alertname": "HighErrorRate", "service": "api"}
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.store is not None
+        assert app.notebook is not None
         draft = IncidentDraft(
             title="errors", severity="Sev2", detected_at=FROZEN,
             alerts=(LinkedAlert("fp1", "HighErrorRate", labels),),
         )  # fmt: skip
-        incident = create_from_draft(app.store, draft, now=FROZEN).id
+        incident = create_from_draft(app.notebook, draft, now=FROZEN).id
         opened: dict[str, Any] = {}
         monkeypatch.setattr(
             runbook_open, "open_runbook", lambda _app, _name, **kw: opened.update(kw)

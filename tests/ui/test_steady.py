@@ -21,9 +21,9 @@ SIZE = (160, 48)
 
 
 async def _detail(app: CockpitApp) -> IncidentDetailScreen:
-    assert app.store is not None
+    assert app.notebook is not None
     draft = IncidentDraft(title="API down", severity="Sev2", detected_at=FROZEN)
-    incident = service.create_from_draft(app.store, draft, now=FROZEN).id
+    incident = service.create_from_draft(app.notebook, draft, now=FROZEN).id
     screen = IncidentDetailScreen(incident)
     await app.push_screen(screen)
     return screen

@@ -13,7 +13,7 @@ from cockpit.config import Config
 from cockpit.model.incident_draft import IncidentDraft
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services import incidents as service
-from cockpit.store import Store
+from cockpit.store import Notebook
 from cockpit.store.events import record_events
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.panes.timeline import TimelinePane
@@ -28,16 +28,16 @@ M = timedelta(minutes=1)
 LONG_OUTPUT = "line " + "x" * 180 + " end-of-output \x1b]0;pwned\x07"
 
 
-def _store(app: CockpitApp) -> Store:
-    assert app.store is not None
-    return app.store
+def _store(app: CockpitApp) -> Notebook:
+    assert app.notebook is not None
+    return app.notebook
 
 
 def _rows(table: DataTable[Any]) -> list[list[str]]:
     return [[str(c) for c in table.get_row(key)] for key in table.rows]
 
 
-def seed(store: Store) -> str:
+def seed(store: Notebook) -> str:
     record = service.create_from_draft(
         store,
         IncidentDraft(title="Rate limiter down", severity="Sev2", components=("api",),

@@ -18,7 +18,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.matchers import Matcher
 from cockpit.model.silences import Silence, ack_comment, exact, is_ack_for, live_acks, new_ack
 from cockpit.services import alert_actions
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.acks import active_acks, record_ack
 from cockpit.store.events import latest_events
 
@@ -133,12 +133,12 @@ async def test_renew_that_cannot_expire_the_old_ack_says_so() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "n.db") as opened:
+def store(tmp_path: Path) -> Iterator[Notebook]:
+    with open_notebook(tmp_path / "n.db") as opened:
         yield opened
 
 
-def test_renewed_ack_replaces_the_old_row_and_says_renewed(store: Store) -> None:
+def test_renewed_ack_replaces_the_old_row_and_says_renewed(store: Notebook) -> None:
     old = ack_silence("s-old")
     record_ack(store, ALERT, old, "s-old", NOW - timedelta(minutes=20))
     new = replace(new_ack(ALERT, "alice", NOW, timedelta(hours=1)), id="s-new")

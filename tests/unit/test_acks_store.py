@@ -11,7 +11,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.silences import new_ack
 from cockpit.services.incidents import create_from_draft
 from cockpit.services.promote import draft_from_alert
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.acks import (
     acks_for,
     active_acks,
@@ -34,12 +34,12 @@ ALERT = Alert(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "n.db") as opened:
+def store(tmp_path: Path) -> Iterator[Notebook]:
+    with open_notebook(tmp_path / "n.db") as opened:
         yield opened
 
 
-def test_ack_unack_and_expiry_are_recorded(store: Store) -> None:
+def test_ack_unack_and_expiry_are_recorded(store: Notebook) -> None:
     silence = new_ack(ALERT, "alice", NOW, timedelta(hours=1))
     record_ack(store, ALERT, silence, "s-1", NOW)
     [ack] = active_acks(store, NOW)
@@ -64,7 +64,7 @@ def test_ack_unack_and_expiry_are_recorded(store: Store) -> None:
     assert dict(acked.labels) == dict(ALERT.labels)
 
 
-def test_an_extended_ack_stays_active_under_its_new_id(store: Store) -> None:
+def test_an_extended_ack_stays_active_under_its_new_id(store: Notebook) -> None:
     silence = new_ack(ALERT, "alice", NOW, timedelta(hours=1))
     record_ack(store, ALERT, silence, "s-1", NOW)
     later = NOW + timedelta(hours=3)
@@ -90,7 +90,7 @@ def test_draft_from_alert_maps_severity_and_links() -> None:
     assert draft_from_alert(odd, DEFAULT_SEVERITY_MAP).severity == "Sev3"
 
 
-def test_create_from_draft_links_the_alert(store: Store) -> None:
+def test_create_from_draft_links_the_alert(store: Notebook) -> None:
     from cockpit.services import notify
 
     heard: list[notify.Notification] = []

@@ -10,7 +10,7 @@ from cockpit.model.slo import ErrorBudget
 from cockpit.model.slo_definition import SloConfig
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.services.recorder import SNAPSHOT_EVERY, record_budget_snapshots
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.slo_snapshots import snapshot_at
 
 START = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
@@ -23,7 +23,7 @@ def _snapshot(sli: float | None, error: str | None = None) -> SloSnapshot:
 
 
 def test_snapshots_are_spaced_and_read_back_at_a_time(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.sqlite3") as store:
+    with open_notebook(tmp_path / "n.sqlite3") as store:
         assert record_budget_snapshots(store, _snapshot(0.9995), START)
         # Too soon: nothing written.
         assert not record_budget_snapshots(store, _snapshot(0.9990), START + timedelta(minutes=1))
@@ -42,7 +42,7 @@ def test_snapshots_are_spaced_and_read_back_at_a_time(tmp_path: Path) -> None:
 
 
 def test_no_data_or_errors_are_not_recorded(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.sqlite3") as store:
+    with open_notebook(tmp_path / "n.sqlite3") as store:
         assert not record_budget_snapshots(store, _snapshot(None), START)
         assert not record_budget_snapshots(store, _snapshot(0.99, "query refused"), START)
         assert snapshot_at(store, "api", START) is None

@@ -11,7 +11,7 @@ from cockpit.model.slo_definition import SloConfig
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.services.recorder import record_burn_changes
 from cockpit.services.transitions import burn_baseline, burn_transitions, row_name
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.events import latest_events
 
 AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -117,7 +117,7 @@ def test_each_slo_has_its_own_baseline() -> None:
 
 
 def test_recorder_writes_the_events(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.sqlite3") as store:
+    with open_notebook(tmp_path / "n.sqlite3") as store:
         before = burn_baseline({}, _snap(_calm()))
         assert record_burn_changes(store, before, _snap(_calm())) == 0
         assert record_burn_changes(store, before, _snap(_burning())) == 1

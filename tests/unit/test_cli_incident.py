@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.cli import main
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -20,7 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def db_rows(table: str) -> int:
-    with open_store(Path(os.environ["COCKPIT_DATA_DIR"]) / "cockpit.sqlite3") as store:
+    with open_notebook(Path(os.environ["COCKPIT_DATA_DIR"]) / "cockpit.sqlite3") as store:
         return int(store.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 

@@ -17,7 +17,7 @@ import pytest
 from cockpit import locations
 from cockpit.cli import main
 from cockpit.model.run_lease import LeaseHolder
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.run_leases import (
     LeaseLostError,
     current_lease,
@@ -34,7 +34,7 @@ __all__ = ["mine"]  # the fixture, shared with the runbook CLI tests
 
 def _lease_held_by_sam(run: int, since: datetime) -> LeaseHolder:
     sam = LeaseHolder("sam", "host-a", 123, "sam-token-123")
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         take_lease(store, run, sam, since, take_over=True)
     return sam
 
@@ -52,7 +52,7 @@ def test_a_run_open_elsewhere_is_refused_then_taken_over(
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text('[oncall]\nme = "alice"\ntimezone = "Europe/Berlin"\n', encoding="utf-8")
     _paused_run(monkeypatch, capsys)
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         assert current_lease(store, 1) is None  # pausing let go
     since = datetime.now(UTC)
     sam = _lease_held_by_sam(1, since)
@@ -71,7 +71,7 @@ def test_a_run_open_elsewhere_is_refused_then_taken_over(
     out = capsys.readouterr().out
     assert "Took over: run #1 was taken over by alice on " in out
     assert "from sam on host-a (pid 123)" in out
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         loaded = load_run(store, 1)
         assert loaded is not None and loaded[0].steps[0].who == "alice"
         assert current_lease(store, 1) is None  # q paused and let go
@@ -105,7 +105,7 @@ def test_a_write_after_a_takeover_is_refused_with_exit_code_2(
         "nothing was recorded." in out
     )
     assert "cockpit runbook history --run 1" in out
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         loaded = load_run(store, 1)
         assert loaded is not None
         assert [s.outcome for s in loaded[0].steps] == ["done", "pending", "pending"]
@@ -116,7 +116,7 @@ def test_a_write_after_a_takeover_is_refused_with_exit_code_2(
 def test_two_processes_one_run(
     mine: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with open_store(locations.database_file()):
+    with open_notebook(locations.database_file()):
         pass  # migrated before the other process starts, so neither waits on the other
     first = subprocess.Popen(
         [sys.executable, "-m", "cockpit", "runbook", "run", "mine", "--label", "who=x"],
@@ -128,7 +128,7 @@ def test_two_processes_one_run(
     try:
         lease = None
         for _ in range(150):
-            with open_store(locations.database_file()) as store:
+            with open_notebook(locations.database_file()) as store:
                 lease = current_lease(store, 1)
             if lease is not None:
                 break
@@ -148,7 +148,7 @@ def test_two_processes_one_run(
     assert first.returncode == 2, err
     assert "Stopped: run #1 is not yours any more: " in out
     assert "took it over; nothing was recorded." in out
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         loaded = load_run(store, 1)
         assert loaded is not None
         assert [s.outcome for s in loaded[0].steps] == ["done", "pending", "pending"]

@@ -11,7 +11,7 @@ import pytest
 
 from cockpit import locations
 from cockpit.cli import main
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.events import latest_events
 from cockpit.store.incidents import create_incident
 from cockpit.store.runbook_runs import load_run
@@ -83,7 +83,7 @@ def test_list_and_show(mine: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_run_pause_resume_and_history(
     mine: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         incident = create_incident(store, title="x", severity="Sev3", detected_at=datetime.now(UTC))
     answers(monkeypatch, "r", "y", "q")
     args = ["runbook", "run", "mine", "--label", "who=demo-api:8080", "--incident", incident.id]
@@ -96,7 +96,7 @@ def test_run_pause_resume_and_history(
     assert main(["runbook", "run", "--resume", "1"]) == 1  # a step failed
     out = capsys.readouterr().out
     assert "reason" in out and "Run #1: done" in out
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         loaded = load_run(store, 1)
         assert loaded is not None
         state = loaded[0]

@@ -21,7 +21,7 @@ from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
 from cockpit.services.shift import ensure_draft, plan_shift, sign_off
 from cockpit.services.weekly_review import build_review, parse_week, week_bounds
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from tests import handoff_seed as seed
 from tests.handoff_seed import LAST_SIGNED, NOW
 
@@ -48,15 +48,15 @@ def config(tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "notebook.db") as opened:
+def store(tmp_path: Path) -> Iterator[Notebook]:
+    with open_notebook(tmp_path / "notebook.db") as opened:
         yield opened
 
 
 # --- the shift window --------------------------------------------------------------------
 
 
-def test_first_shift_starts_a_week_before_its_handoff(store: Store, config: Config) -> None:
+def test_first_shift_starts_a_week_before_its_handoff(store: Notebook, config: Config) -> None:
     plan = plan_shift(store, config.oncall, NOW)  # Fri 20 Nov 16:30 Berlin
     assert plan.handoff_at == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
     assert plan.start == datetime(2026, 11, 13, 16, 0, tzinfo=UTC)
@@ -64,7 +64,7 @@ def test_first_shift_starts_a_week_before_its_handoff(store: Store, config: Conf
     assert (plan.outgoing, plan.incoming) == ("alice", "bob")
 
 
-def test_shift_starts_where_the_last_one_took_over(store: Store, config: Config) -> None:
+def test_shift_starts_where_the_last_one_took_over(store: Notebook, config: Config) -> None:
     seed.seed_last_signed(store)  # signed 17:05 for the handoff of 17:00
     plan = plan_shift(store, config.oncall, NOW)
     assert plan.start == LAST_SIGNED - timedelta(minutes=5)
@@ -72,7 +72,7 @@ def test_shift_starts_where_the_last_one_took_over(store: Store, config: Config)
     assert plan.open  # half an hour before it: the reminder is up, it may be signed
 
 
-def test_shift_window_across_the_dst_change(store: Store) -> None:
+def test_shift_window_across_the_dst_change(store: Notebook) -> None:
     oncall = OnCall(me="alice", roster=("alice", "bob"), timezone="Europe/Berlin")
     config = Config(path=None, oncall=oncall)
     signed_at = datetime(2026, 10, 23, 15, 2, tzinfo=UTC)  # 17:02 CEST, on time
@@ -87,7 +87,7 @@ def test_shift_window_across_the_dst_change(store: Store) -> None:
     assert not plan.open
 
 
-def test_a_fresh_notebook_has_the_last_scheduled_handoff_open_and_late(store: Store) -> None:
+def test_a_fresh_notebook_has_the_last_scheduled_handoff_open_and_late(store: Notebook) -> None:
     oncall = OnCall(me="alice", roster=("alice", "bob"), timezone="Europe/Berlin")
     now = datetime(2026, 10, 28, 9, 0, tzinfo=UTC)
     plan = plan_shift(store, oncall, now)
@@ -97,7 +97,7 @@ def test_a_fresh_notebook_has_the_last_scheduled_handoff_open_and_late(store: St
 
 
 def test_late_sign_off_counts_for_the_past_handoff_then_next_week(
-    store: Store, config: Config
+    store: Notebook, config: Config
 ) -> None:
     from cockpit.services.handoff_sign import sign_current
     from cockpit.store.handoffs import HandoffRefused
@@ -120,7 +120,7 @@ def test_late_sign_off_counts_for_the_past_handoff_then_next_week(
 # --- the digest --------------------------------------------------------------------------
 
 
-def _digest(store: Store, config: Config, live: LiveState | None = None):  # type: ignore[no-untyped-def]
+def _digest(store: Notebook, config: Config, live: LiveState | None = None):  # type: ignore[no-untyped-def]
     seed.seed_last_signed(store)
     ids = seed.seed_shift(store)
     draft = ensure_draft(store, config, NOW)
@@ -137,7 +137,7 @@ def _digest(store: Store, config: Config, live: LiveState | None = None):  # typ
     return build_digest(store, config, handoff, live or seed.live(), NOW), ids
 
 
-def test_digest_has_every_section_filled(store: Store, config: Config) -> None:
+def test_digest_has_every_section_filled(store: Notebook, config: Config) -> None:
     d, ids = _digest(store, config)
     took_over = LAST_SIGNED - timedelta(minutes=5)  # the scheduled time of the last handoff
     assert (d.outgoing, d.incoming, d.start, d.end) == ("alice", "bob", took_over, NOW)
@@ -186,7 +186,7 @@ def _sections(text: str) -> dict[str, str]:
     return {part.split("\n", 1)[0]: part.split("\n", 1)[1] for part in parts}
 
 
-def test_digest_markdown_names_each_thing_once(store: Store, config: Config) -> None:
+def test_digest_markdown_names_each_thing_once(store: Notebook, config: Config) -> None:
     d, ids = _digest(store, config)
     text = render_markdown(d)
     sections = _sections(text)
@@ -224,7 +224,7 @@ def test_digest_markdown_names_each_thing_once(store: Store, config: Config) -> 
     assert "Fri 2026-11-20 16:30 CET" in text  # shown in the team's zone
 
 
-def test_digest_json_round_trips(store: Store, config: Config) -> None:
+def test_digest_json_round_trips(store: Notebook, config: Config) -> None:
     d, _ = _digest(store, config)
     data = json.loads(json.dumps(to_jsonable(d)))
     assert data["outgoing"] == "alice"
@@ -233,7 +233,7 @@ def test_digest_json_round_trips(store: Store, config: Config) -> None:
     assert data["acked"][0]["age"] == 45 * 60
 
 
-def test_digest_without_live_sources_says_why(store: Store, config: Config) -> None:
+def test_digest_without_live_sources_says_why(store: Notebook, config: Config) -> None:
     live = LiveState(None, "no Alertmanager configured", None, "connection refused")
     d, _ = _digest(store, config, live)
     assert d.firing_unacked is None and d.silences_created is None
@@ -243,7 +243,7 @@ def test_digest_without_live_sources_says_why(store: Store, config: Config) -> N
     assert "- not known: silences: connection refused" in text
 
 
-def test_signed_digest_renders_the_signature(store: Store, config: Config) -> None:
+def test_signed_digest_renders_the_signature(store: Notebook, config: Config) -> None:
     d, _ = _digest(store, config)
     text = render_markdown(replace(d, signed_by="bob", signed_at=NOW))
     assert "signed by bob at Fri 2026-11-20 16:30 CET" in text
@@ -267,7 +267,7 @@ def _karma_ack(sid: str, labels: dict[str, str], who: str, at: datetime) -> Sile
 
 
 def test_an_ack_made_in_karma_shows_as_acknowledged_with_its_owner(
-    store: Store, config: Config
+    store: Notebook, config: Config
 ) -> None:
     base = seed.live()
     assert base.alerts is not None and base.silences is not None
@@ -285,7 +285,7 @@ def test_an_ack_made_in_karma_shows_as_acknowledged_with_its_owner(
     assert "acked by dave" in sections["Alerts acknowledged"]
 
 
-def test_only_a_comment_starting_with_ack_bang_is_an_ack(store: Store, config: Config) -> None:
+def test_only_a_comment_starting_with_ack_bang_is_an_ack(store: Notebook, config: Config) -> None:
     base = seed.live()
     assert base.alerts is not None and base.silences is not None
     disk = replace(base.alerts[1], state="silenced", silenced_by=("s-quiet",))
@@ -300,7 +300,7 @@ def test_only_a_comment_starting_with_ack_bang_is_an_ack(store: Store, config: C
 
 
 def test_a_notebook_ack_whose_silence_is_gone_is_not_acknowledged(
-    store: Store, config: Config
+    store: Notebook, config: Config
 ) -> None:
     # Someone expired the ack silence elsewhere: HighLatency fires again, unacked, even
     # though this notebook still has the ack row.
@@ -315,7 +315,7 @@ def test_a_notebook_ack_whose_silence_is_gone_is_not_acknowledged(
 
 
 def test_acks_come_from_the_notebook_when_silences_are_not_known(
-    store: Store, config: Config
+    store: Notebook, config: Config
 ) -> None:
     base = seed.live()
     live = LiveState(base.alerts, None, None, "Alertmanager: connection refused")
@@ -326,7 +326,7 @@ def test_acks_come_from_the_notebook_when_silences_are_not_known(
     assert d.problems == ("silences: Alertmanager: connection refused",)
 
 
-def test_a_resolved_alert_names_who_acked_it_in_karma_too(store: Store, config: Config) -> None:
+def test_a_resolved_alert_names_who_acked_it_in_karma_too(store: Notebook, config: Config) -> None:
     base = seed.live()
     assert base.silences is not None
     karma = _karma_ack("s-karma-err", seed.ERR_LABELS, "dave", seed.T + timedelta(minutes=4))
@@ -335,7 +335,7 @@ def test_a_resolved_alert_names_who_acked_it_in_karma_too(store: Store, config: 
     assert [(r.name, r.acked_by) for r in d.resolved] == [("HighErrorRate", ("alice", "dave"))]
 
 
-def test_last_update_counts_status_updates_only(store: Store, config: Config) -> None:
+def test_last_update_counts_status_updates_only(store: Notebook, config: Config) -> None:
     from cockpit.store.incident_notes import add_note, last_status_update
 
     d, ids = _digest(store, config)
@@ -354,7 +354,7 @@ def test_last_update_counts_status_updates_only(store: Store, config: Config) ->
 # --- the weekly review -------------------------------------------------------------------
 
 
-def test_weekly_review_of_the_seeded_week(store: Store, config: Config) -> None:
+def test_weekly_review_of_the_seeded_week(store: Notebook, config: Config) -> None:
     ids = seed.seed_shift(store)
     review = build_review(store, config, NOW, parse_week("2026-W47"))
     assert review.label == "2026-W47"
@@ -386,7 +386,7 @@ def test_parse_week_refuses_nonsense() -> None:
             parse_week(bad)
 
 
-def test_a_week_without_snapshots_says_so(store: Store, config: Config) -> None:
+def test_a_week_without_snapshots_says_so(store: Notebook, config: Config) -> None:
     seed.seed_shift(store)
     review = build_review(store, config, NOW, parse_week("2026-W48"))  # next week, no data
     assert [b.consumed for b in review.budgets] == [None, None]
@@ -416,7 +416,7 @@ def test_live_state_without_alertmanager_says_why(tmp_path: Path) -> None:
     )
 
 
-def test_digest_of_a_quiet_shift_says_none_everywhere(store: Store, config: Config) -> None:
+def test_digest_of_a_quiet_shift_says_none_everywhere(store: Notebook, config: Config) -> None:
     draft = ensure_draft(store, config, NOW)
     d = build_digest(store, config, draft, LiveState((), None, (), None), NOW)
     sections = _sections(render_markdown(d))

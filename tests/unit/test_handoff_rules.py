@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.config import Config, OnCall
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.handoffs import HandoffRefused, create_draft, sign
 
 # The demo's rotation: roster [root, sam], Friday 17:00 UTC. Saturday 03:00: the Friday
@@ -109,7 +109,7 @@ def test_a_swap_is_explicit_recorded_and_followed(capsys: pytest.CaptureFixture[
     assert run("swap", "--as", "sam") == 0
     assert "swap 2 recorded: sam takes over from root" in capsys.readouterr().out
     config = Config(path=None, oncall=OnCall(me="root", roster=("root", "sam"), timezone="UTC"))
-    with open_store(locations.database_file()) as store:
+    with open_notebook(locations.database_file()) as store:
         state = rotation_now(store, config.oncall, now[0])
     # sam is on call; Friday needs no handoff (sam was due then), root is next a week later.
     assert (state.current, state.next) == ("sam", "root")
@@ -138,7 +138,7 @@ def test_a_swap_in_place_of_the_rostered_engineer_closes_the_open_handoff(
 
 
 def test_one_signature_per_scheduled_handoff_whoever_writes(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         first = create_draft(store, outgoing="sam", incoming="root", shift_start=FRIDAY,
                              shift_end=FRIDAY, template=(), now=SATURDAY,
                              scheduled_at=FRIDAY)  # fmt: skip

@@ -16,7 +16,7 @@ import pytest
 from cockpit.config import ConfigError, parse
 from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem, parse_item
 from cockpit.services import notify
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.handoffs import (
     HandoffRefused,
     create_draft,
@@ -33,19 +33,19 @@ TEMPLATE = (TemplateItem("outgoing", "Digest read"), TemplateItem("incoming", "V
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "notebook.db") as opened:
+def store(tmp_path: Path) -> Iterator[Notebook]:
+    with open_notebook(tmp_path / "notebook.db") as opened:
         yield opened
 
 
-def _draft(store: Store):  # type: ignore[no-untyped-def]
+def _draft(store: Notebook):  # type: ignore[no-untyped-def]
     return create_draft(
         store, outgoing="alice", incoming="bob", shift_start=NOW - timedelta(days=7),
         shift_end=NOW + timedelta(minutes=30), template=TEMPLATE, now=NOW,
     )  # fmt: skip
 
 
-def test_draft_copies_the_template_and_there_is_only_one(store: Store) -> None:
+def test_draft_copies_the_template_and_there_is_only_one(store: Notebook) -> None:
     draft = _draft(store)
     assert [(i.part, i.text, i.checked) for i in draft.checklist] == [
         ("outgoing", "Digest read", False),
@@ -61,13 +61,13 @@ def test_draft_copies_the_template_and_there_is_only_one(store: Store) -> None:
         )
 
 
-def test_nobody_on_call_is_refused_with_what_to_do(store: Store) -> None:
+def test_nobody_on_call_is_refused_with_what_to_do(store: Notebook) -> None:
     with pytest.raises(HandoffRefused, match=r"set \[oncall\] roster"):
         create_draft(store, outgoing=" ", incoming=None, shift_start=NOW, shift_end=NOW,
                      template=(), now=NOW)  # fmt: skip
 
 
-def test_ticks_and_free_text_then_sign(store: Store) -> None:
+def test_ticks_and_free_text_then_sign(store: Notebook) -> None:
     draft = _draft(store)
     item = tick(store, draft.checklist[1].id, checked=True, by="bob", at=NOW)
     assert (item.checked, item.checked_by, item.checked_at) == (True, "bob", NOW)
@@ -90,7 +90,7 @@ def test_ticks_and_free_text_then_sign(store: Store) -> None:
     assert past_handoffs(store) == [signed]
 
 
-def test_signing_as_the_outgoing_engineer_is_refused(store: Store) -> None:
+def test_signing_as_the_outgoing_engineer_is_refused(store: Notebook) -> None:
     draft = _draft(store)
     with pytest.raises(HandoffRefused, match=r"Alice is the outgoing engineer.*bob"):
         sign(store, draft.id, by="Alice", at=NOW, digest="")
@@ -99,7 +99,7 @@ def test_signing_as_the_outgoing_engineer_is_refused(store: Store) -> None:
     assert get_handoff(store, draft.id).signed_at is None  # type: ignore[union-attr]
 
 
-def test_only_the_incoming_engineer_signs(store: Store) -> None:
+def test_only_the_incoming_engineer_signs(store: Notebook) -> None:
     draft = _draft(store)
     with pytest.raises(HandoffRefused, match=r"only the incoming engineer, bob, signs"):
         sign(store, draft.id, by="nobody-at-all", at=NOW, digest="")
@@ -107,7 +107,7 @@ def test_only_the_incoming_engineer_signs(store: Store) -> None:
     assert sign(store, draft.id, by="BOB", at=NOW, digest="# d").signed_by == "bob"
 
 
-def test_a_signed_handoff_is_read_only(store: Store) -> None:
+def test_a_signed_handoff_is_read_only(store: Notebook) -> None:
     draft = _draft(store)
     sign(store, draft.id, by="bob", at=NOW, digest="# d")
     with pytest.raises(HandoffRefused, match=r"already signed by bob.*read-only"):
@@ -123,7 +123,7 @@ def test_a_signed_handoff_is_read_only(store: Store) -> None:
             store.connection.execute(sql)
 
 
-def test_sign_off_publishes_and_a_broken_notifier_does_not_undo_it(store: Store) -> None:
+def test_sign_off_publishes_and_a_broken_notifier_does_not_undo_it(store: Notebook) -> None:
     from cockpit.services.shift import sign_off
 
     seen: list[notify.Notification] = []

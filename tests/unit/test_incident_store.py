@@ -15,7 +15,7 @@ from cockpit.model.timeline import TimelineEvent
 from cockpit.services import incidents as service
 from cockpit.services import notify
 from cockpit.services.timeline_view import current_view, incident_timeline
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import record_events
 from cockpit.store.incident_notes import (
     StatusUpdate,
@@ -43,8 +43,8 @@ ALERT = LinkedAlert("fp-1", "HighErrorRate", {"alertname": "HighErrorRate", "ser
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "n.db") as s:
+def store(tmp_path: Path) -> Iterator[Notebook]:
+    with open_notebook(tmp_path / "n.db") as s:
         yield s
 
 
@@ -56,7 +56,7 @@ def published() -> Iterator[list[notify.Notification]]:
     notify.unsubscribe_all()
 
 
-def count(store: Store, table: str) -> int:
+def count(store: Notebook, table: str) -> int:
     return int(store.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -70,7 +70,7 @@ def draft(**kw: object) -> IncidentDraft:
 
 
 def test_create_from_draft_links_alerts_and_notifies(
-    store: Store, published: list[notify.Notification]
+    store: Notebook, published: list[notify.Notification]
 ) -> None:
     record = service.create_from_draft(store, draft(), now=T0 + M, author="alice")
     assert record.id == "INC-20251014-103000"
@@ -87,12 +87,12 @@ def test_create_from_draft_links_alerts_and_notifies(
     assert (blank.detected_at, blank.severity) == (T0 + 2 * M, "Sev3")
 
 
-def test_ids_unique_within_a_second(store: Store) -> None:
+def test_ids_unique_within_a_second(store: Notebook) -> None:
     ids = {service.create_from_draft(store, draft(alerts=()), now=T0).id for _ in range(5)}
     assert len(ids) == 5
 
 
-def test_a_failed_create_leaves_nothing(store: Store) -> None:
+def test_a_failed_create_leaves_nothing(store: Notebook) -> None:
     bad = LinkedAlert("", "NoFingerprint")
     with pytest.raises(ValueError, match="no fingerprint"):
         service.create_from_draft(store, draft(alerts=(ALERT, bad)), now=T0)
@@ -100,7 +100,7 @@ def test_a_failed_create_leaves_nothing(store: Store) -> None:
         assert count(store, table) == 0, table
 
 
-def test_lifecycle_through_the_store(store: Store, published: list[notify.Notification]) -> None:
+def test_lifecycle_through_the_store(store: Notebook, published: list[notify.Notification]) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     record = service.acknowledge(store, record.id, at=T0 + 4 * M, responder="alice")
     assert (record.status, record.responder, record.acknowledged_at) == (
@@ -126,7 +126,7 @@ def test_lifecycle_through_the_store(store: Store, published: list[notify.Notifi
     assert [n.kind for n in published] == ["incident_created", "incident_resolved"]
 
 
-def test_refused_resolve_keeps_the_old_resolution(store: Store) -> None:
+def test_refused_resolve_keeps_the_old_resolution(store: Notebook) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     service.resolve(store, record.id, "first fix", at=T0 + M)
     service.move(store, record.id, "closed", at=T0 + 2 * M)
@@ -135,7 +135,7 @@ def test_refused_resolve_keeps_the_old_resolution(store: Store) -> None:
     assert require_incident(store, record.id).resolution == "first fix"
 
 
-def test_reopen_clears_and_restamps_resolved_at(store: Store) -> None:
+def test_reopen_clears_and_restamps_resolved_at(store: Notebook) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     service.resolve(store, record.id, "restart", at=T0 + 10 * M)
     record = service.move(store, record.id, "investigating", at=T0 + 20 * M, note="back")
@@ -146,7 +146,7 @@ def test_reopen_clears_and_restamps_resolved_at(store: Store) -> None:
 
 
 def test_severity_change_is_an_event_and_a_notification(
-    store: Store, published: list[notify.Notification]
+    store: Notebook, published: list[notify.Notification]
 ) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     service.change_severity(store, record.id, "Sev1", at=T0 + M, author="bob")
@@ -159,7 +159,7 @@ def test_severity_change_is_an_event_and_a_notification(
     assert require_incident(store, record.id).severity == "Sev1"
 
 
-def test_unknown_id_names_close_matches(store: Store) -> None:
+def test_unknown_id_names_close_matches(store: Notebook) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     with pytest.raises(UnknownIncidentError) as caught:
         transition(store, "INC-20251014-103001", "acknowledged", at=T0)
@@ -169,7 +169,7 @@ def test_unknown_id_names_close_matches(store: Store) -> None:
     assert caught.value.suggestions == (record.id,)
 
 
-def test_edit_fields_and_components(store: Store) -> None:
+def test_edit_fields_and_components(store: Notebook) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     updated = update_fields(
         store, record.id, {"commander": "bob", "impact": "5% of checkouts", "root_cause": ""},
@@ -185,7 +185,7 @@ def test_edit_fields_and_components(store: Store) -> None:
         update_fields(store, record.id, {"severity": "Sev1"})
 
 
-def test_notes_updates_and_the_status_update_clock(store: Store) -> None:
+def test_notes_updates_and_the_status_update_clock(store: Notebook) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     assert last_status_update(store, record.id) == T0  # detection counts
     add_note(store, record.id, "line one\nline two", at=T0 + 5 * M, author="alice")
@@ -210,7 +210,7 @@ def test_notes_updates_and_the_status_update_clock(store: Store) -> None:
 
 
 def test_due_updates_are_announced_once_per_deadline(
-    store: Store, published: list[notify.Notification]
+    store: Notebook, published: list[notify.Notification]
 ) -> None:
     record = service.create_from_draft(store, draft(severity="Sev1"), now=T0)
     published.clear()
@@ -223,13 +223,13 @@ def test_due_updates_are_announced_once_per_deadline(
 
 
 def test_a_deadline_is_announced_once_across_restarts_and_cockpits(
-    store: Store, published: list[notify.Notification]
+    store: Notebook, published: list[notify.Notification]
 ) -> None:
     record = service.create_from_draft(store, draft(severity="Sev1"), now=T0)
     published.clear()
     assert service.announce_due_updates(store, T0 + 11 * M) == [record.id]
     # Another cockpit (or this one after a restart) opens the same notebook file.
-    other = Store(store.path)
+    other = Notebook(store.path)
     try:
         assert service.announce_due_updates(other, T0 + 12 * M) == []
         assert service.announce_due_updates(other, T0 + 16 * M) == []
@@ -238,7 +238,7 @@ def test_a_deadline_is_announced_once_across_restarts_and_cockpits(
     assert [n.subject for n in published] == [record.id]
 
 
-def test_action_items_and_postmortem(store: Store) -> None:
+def test_action_items_and_postmortem(store: Notebook) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     item = add_action_item(
         store, record.id, "Alert on pool saturation", owner="bob", due=date(2025, 10, 20),
@@ -259,7 +259,7 @@ def test_action_items_and_postmortem(store: Store) -> None:
     )  # fmt: skip
 
 
-def test_list_open_first_by_severity_then_recent_closed(store: Store) -> None:
+def test_list_open_first_by_severity_then_recent_closed(store: Notebook) -> None:
     def make(title: str, severity: str, minutes: int) -> str:
         return service.create_from_draft(
             store, draft(title=title, severity=severity, detected_at=T0 + minutes * M, alerts=()),
@@ -286,7 +286,7 @@ def _auto(kind: str, minutes: float, **kw: object) -> TimelineEvent:
     )  # fmt: skip
 
 
-def test_timeline_filters_automatic_events_to_components_alerts_and_window(store: Store) -> None:
+def test_timeline_filters_automatic_events_to_components_alerts_and_window(store: Notebook) -> None:
     record_events(
         store,
         [
@@ -315,7 +315,7 @@ def test_timeline_filters_automatic_events_to_components_alerts_and_window(store
 
 
 def test_save_fields_is_one_transaction_and_notifies_after(
-    store: Store, published: list[notify.Notification]
+    store: Notebook, published: list[notify.Notification]
 ) -> None:
     record = service.create_from_draft(store, draft(), now=T0)
     published.clear()

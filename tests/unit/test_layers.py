@@ -224,16 +224,20 @@ def test_cross_cutting_modules_never_import_textual() -> None:
     ("module", "source", "offence"),
     [
         ("cockpit.model.x", "from cockpit.config import Config", "cockpit.config.Config (config)"),
-        ("cockpit.model.x", "import cockpit.store.db", "cockpit.store.db (store)"),
+        ("cockpit.model.x", "import cockpit.store.notebook", "cockpit.store.notebook (store)"),
         ("cockpit.model.x", "from cockpit import __version__", "cockpit.__version__ (cockpit)"),
         ("cockpit.reports.x", "from cockpit.services.y import Digest", "(services)"),
-        ("cockpit.reports.x", "from cockpit.store import Store", "cockpit.store.Store (store)"),
+        (
+            "cockpit.reports.x",
+            "from cockpit.store import Notebook",
+            "cockpit.store.Notebook (store)",
+        ),
         ("cockpit.reports.x", "from cockpit.config import Config", "(config)"),
         ("cockpit.store.x", "def f():\n    from cockpit.services import y\n", "(services)"),
         ("cockpit.store.x", "from cockpit.sources.errors import E", "(sources)"),
         ("cockpit.store.x", "from ..services.y import Z", "cockpit.services.y.Z (services)"),
         ("cockpit.store.x", "from .. import config", "cockpit.config (config)"),
-        ("cockpit.sources.x", "from cockpit.store import Store", "(store)"),
+        ("cockpit.sources.x", "from cockpit.store import Notebook", "(store)"),
         ("cockpit.sources.x", "from cockpit.locations import paths", "(locations)"),
         (
             "cockpit.sources.x",
@@ -263,7 +267,7 @@ def test_the_checker_catches_an_arrow_pointing_the_wrong_way(
         ("cockpit.model.x", "from cockpit.model.slo import ErrorBudget\nfrom . import alerts"),
         ("cockpit.sources.x", "from cockpit.config import Endpoint\nfrom cockpit import secrets"),
         ("cockpit.reports.x", "from cockpit.model.handoff_digest import Digest"),
-        ("cockpit.services.x", "from cockpit.store import Store\nfrom cockpit.reports import y"),
+        ("cockpit.services.x", "from cockpit.store import Notebook\nfrom cockpit.reports import y"),
         (
             "cockpit.ui.app",
             "from cockpit.services.doctor import run\nfrom cockpit import __version__",
@@ -277,8 +281,8 @@ def test_the_checker_lets_the_allowed_arrows_pass(module: str, source: str) -> N
 
 
 def test_a_package_init_resolves_its_relative_imports_from_itself() -> None:
-    assert project_imports("from . import db", "cockpit.store", is_package=True) == {
-        "cockpit.store.db"
+    assert project_imports("from . import notebook", "cockpit.store", is_package=True) == {
+        "cockpit.store.notebook"
     }
     assert arrow_offences("from ..services import x", "cockpit.store", is_package=True)
 

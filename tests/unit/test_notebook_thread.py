@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from cockpit.services.notebook_thread import NotebookThread
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.handoffs import last_signed
 
 
 def test_jobs_run_on_one_other_thread_with_its_own_store(tmp_path: Path) -> None:
-    opened: list[Store] = []
+    opened: list[Notebook] = []
 
-    def opener() -> Store:
-        opened.append(open_store(tmp_path / "n.sqlite3"))
+    def opener() -> Notebook:
+        opened.append(open_notebook(tmp_path / "n.sqlite3"))
         return opened[-1]
 
     worker = NotebookThread(opener)
@@ -32,13 +32,13 @@ def test_jobs_run_on_one_other_thread_with_its_own_store(tmp_path: Path) -> None
 
 
 def test_an_error_reaches_the_caller_and_the_store_is_opened_again(tmp_path: Path) -> None:
-    opened: list[Store] = []
+    opened: list[Notebook] = []
 
-    def opener() -> Store:
-        opened.append(open_store(tmp_path / "n.sqlite3"))
+    def opener() -> Notebook:
+        opened.append(open_notebook(tmp_path / "n.sqlite3"))
         return opened[-1]
 
-    def locked(store: Store) -> None:
+    def locked(store: Notebook) -> None:
         raise sqlite3.OperationalError("database is locked")
 
     worker = NotebookThread(opener)
@@ -54,11 +54,11 @@ def test_an_error_reaches_the_caller_and_the_store_is_opened_again(tmp_path: Pat
 def test_an_opener_that_fails_is_reported_and_tried_again(tmp_path: Path) -> None:
     calls = []
 
-    def opener() -> Store:
+    def opener() -> Notebook:
         calls.append(1)
         if len(calls) == 1:
             raise sqlite3.OperationalError("unable to open database file")
-        return open_store(tmp_path / "n.sqlite3")
+        return open_notebook(tmp_path / "n.sqlite3")
 
     worker = NotebookThread(opener)
     try:
@@ -72,7 +72,7 @@ def test_an_opener_that_fails_is_reported_and_tried_again(tmp_path: Path) -> Non
 def test_after_close_jobs_are_refused_and_the_store_is_closed(tmp_path: Path) -> None:
     closed_on: list[str] = []
 
-    class Watched(Store):
+    class Watched(Notebook):
         def close(self) -> None:
             closed_on.append(threading.current_thread().name)
             super().close()
@@ -87,7 +87,7 @@ def test_after_close_jobs_are_refused_and_the_store_is_closed(tmp_path: Path) ->
 
 
 def test_closed_says_so(tmp_path: Path) -> None:
-    worker = NotebookThread(lambda: open_store(tmp_path / "n.sqlite3"))
+    worker = NotebookThread(lambda: open_notebook(tmp_path / "n.sqlite3"))
     assert worker.closed is False
     worker.close()
     assert worker.closed is True

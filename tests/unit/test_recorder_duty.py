@@ -14,7 +14,7 @@ from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeResult, ProbeState
 from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot
 from cockpit.services.recording import RENEW_EVERY, Recording
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import latest_events
 from cockpit.store.recorder_duty import (
     STALE_AFTER,
@@ -35,18 +35,18 @@ def path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def first(path: Path) -> Iterator[Store]:
-    with open_store(path) as store:
+def first(path: Path) -> Iterator[Notebook]:
+    with open_notebook(path) as store:
         yield store
 
 
 @pytest.fixture
-def second(path: Path, first: Store) -> Iterator[Store]:
-    with open_store(path) as store:  # another process on the same file
+def second(path: Path, first: Notebook) -> Iterator[Notebook]:
+    with open_notebook(path) as store:  # another process on the same file
         yield store
 
 
-def test_the_first_claim_wins_and_the_second_sees_who(first: Store, second: Store) -> None:
+def test_the_first_claim_wins_and_the_second_sees_who(first: Notebook, second: Notebook) -> None:
     assert claim_duty(first, TUI, T0) == (True, DutyHolder("sam", "laptop", 101, T0, T0))
     holds, holder = claim_duty(second, OTHER, T0 + timedelta(seconds=5))
     assert not holds
@@ -54,13 +54,15 @@ def test_the_first_claim_wins_and_the_second_sees_who(first: Store, second: Stor
     assert holder.heartbeat_at == T0
 
 
-def test_renewing_keeps_since_and_moves_the_heartbeat(first: Store) -> None:
+def test_renewing_keeps_since_and_moves_the_heartbeat(first: Notebook) -> None:
     claim_duty(first, TUI, T0)
     later = T0 + timedelta(minutes=10)
     assert claim_duty(first, TUI, later) == (True, DutyHolder("sam", "laptop", 101, T0, later))
 
 
-def test_a_silent_holder_loses_the_duty_after_stale_after(first: Store, second: Store) -> None:
+def test_a_silent_holder_loses_the_duty_after_stale_after(
+    first: Notebook, second: Notebook
+) -> None:
     claim_duty(first, TUI, T0)
     just_alive = T0 + STALE_AFTER - timedelta(seconds=1)
     assert claim_duty(second, OTHER, just_alive)[0] is False
@@ -70,7 +72,7 @@ def test_a_silent_holder_loses_the_duty_after_stale_after(first: Store, second: 
     assert claim_duty(first, TUI, T0 + STALE_AFTER + timedelta(seconds=1))[0] is False
 
 
-def test_release_frees_the_duty_only_for_its_holder(first: Store, second: Store) -> None:
+def test_release_frees_the_duty_only_for_its_holder(first: Notebook, second: Notebook) -> None:
     claim_duty(first, TUI, T0)
     release_duty(second, OTHER)  # not the holder: nothing changes
     assert duty_holder(first) == DutyHolder("sam", "laptop", 101, T0, T0)
@@ -84,7 +86,7 @@ def _alerts(*names: str) -> AlertSnapshot:
     return AlertSnapshot(alerts, Freshness(last_success=T0))
 
 
-def _fired(store: Store) -> list[str]:
+def _fired(store: Notebook) -> list[str]:
     rows = store.connection.execute(
         "SELECT subject FROM timeline_events WHERE kind = 'alert_fired' ORDER BY id"
     )
@@ -92,7 +94,7 @@ def _fired(store: Store) -> list[str]:
 
 
 def test_two_cockpits_on_one_notebook_write_each_transition_once(
-    first: Store, second: Store
+    first: Notebook, second: Notebook
 ) -> None:
     now = [T0]
     a = Recording(Config(Path("config.toml")), TUI, clock=lambda: now[0])
@@ -114,7 +116,7 @@ def test_two_cockpits_on_one_notebook_write_each_transition_once(
     assert _fired(second) == ["HighErrorRate", "HighLatency"]
 
 
-def test_the_duty_is_renewed_at_most_every_renew_every(first: Store) -> None:
+def test_the_duty_is_renewed_at_most_every_renew_every(first: Notebook) -> None:
     now = [T0]
     recording = Recording(Config(Path("config.toml")), TUI, clock=lambda: now[0])
     assert recording.check_duty(first)
@@ -126,7 +128,7 @@ def test_the_duty_is_renewed_at_most_every_renew_every(first: Store) -> None:
     assert duty_holder(first) == DutyHolder("sam", "laptop", 101, T0, now[0])
 
 
-def test_a_failed_cycle_neither_records_nor_moves_the_baseline(first: Store) -> None:
+def test_a_failed_cycle_neither_records_nor_moves_the_baseline(first: Notebook) -> None:
     recording = Recording(Config(Path("config.toml")), TUI, clock=lambda: T0)
     recording.alerts_seen(first, _alerts())
     failed = AlertSnapshot((), Freshness(last_success=T0, error="connection refused"))
@@ -149,12 +151,14 @@ def _probes(*states: ProbeState) -> ProbeSnapshot:
     return ProbeSnapshot(states, Freshness(last_success=T0))
 
 
-def _kinds(store: Store) -> list[tuple[str, str]]:
+def _kinds(store: Notebook) -> list[tuple[str, str]]:
     rows = store.connection.execute("SELECT kind, subject FROM timeline_events ORDER BY id")
     return [(row[0], row[1]) for row in rows]
 
 
-def test_a_takeover_closes_a_probe_its_own_view_never_saw_down(first: Store, second: Store) -> None:
+def test_a_takeover_closes_a_probe_its_own_view_never_saw_down(
+    first: Notebook, second: Notebook
+) -> None:
     now = [T0]
     a = Recording(Config(Path("c.toml")), TUI, clock=lambda: now[0])
     b = Recording(Config(Path("c.toml")), OTHER, clock=lambda: now[0])
@@ -171,7 +175,9 @@ def test_a_takeover_closes_a_probe_its_own_view_never_saw_down(first: Store, sec
     assert b.probes_seen(second, _probes(_probe("ready", True, False, False, True, True))) == 0
 
 
-def test_a_takeover_does_not_repeat_a_down_already_recorded(first: Store, second: Store) -> None:
+def test_a_takeover_does_not_repeat_a_down_already_recorded(
+    first: Notebook, second: Notebook
+) -> None:
     now = [T0]
     a = Recording(Config(Path("c.toml")), TUI, clock=lambda: now[0])
     b = Recording(Config(Path("c.toml")), OTHER, clock=lambda: now[0])
@@ -185,7 +191,7 @@ def test_a_takeover_does_not_repeat_a_down_already_recorded(first: Store, second
 
 
 def test_a_fired_alert_left_open_by_a_stopped_cockpit_is_closed_at_the_next_start(
-    first: Store,
+    first: Notebook,
 ) -> None:
     old = Recording(Config(Path("c.toml")), TUI, clock=lambda: T0)
     old.alerts_seen(first, _alerts())
@@ -203,7 +209,7 @@ def test_a_fired_alert_left_open_by_a_stopped_cockpit_is_closed_at_the_next_star
     assert new.alerts_seen(first, _alerts()) == 0
 
 
-def test_without_the_duty_nothing_is_closed_either(first: Store, second: Store) -> None:
+def test_without_the_duty_nothing_is_closed_either(first: Notebook, second: Notebook) -> None:
     a = Recording(Config(Path("c.toml")), TUI, clock=lambda: T0)
     b = Recording(Config(Path("c.toml")), OTHER, clock=lambda: T0)
     a.alerts_seen(first, _alerts())
@@ -212,7 +218,7 @@ def test_without_the_duty_nothing_is_closed_either(first: Store, second: Store) 
     assert [e.kind for e in latest_events(first)] == ["alert_fired"]
 
 
-def test_a_burn_left_open_is_closed_when_its_row_has_data_and_is_calm(first: Store) -> None:
+def test_a_burn_left_open_is_closed_when_its_row_has_data_and_is_calm(first: Notebook) -> None:
     from tests.unit.test_burn_events import _burning, _calm, _snap, _status
 
     old = Recording(Config(Path("c.toml")), TUI, clock=lambda: T0)
@@ -232,7 +238,7 @@ def test_doctor_names_the_recorder_or_says_nobody_records(path: Path) -> None:
     from cockpit.services.doctor import _recorder
 
     assert _recorder(path, T0) is None  # no notebook yet: the notebook check says so
-    with open_store(path) as store:
+    with open_notebook(path) as store:
         nobody = _recorder(path, T0)
         assert nobody is not None and not nobody.ok and not nobody.required
         assert "run the cockpit or `cockpit record`" in nobody.detail

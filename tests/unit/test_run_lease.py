@@ -1,4 +1,4 @@
-"""Run leases: two cockpits (two Store objects on one notebook file) take, renew, release,
+"""Run leases: two cockpits (two Notebook objects on one notebook file) take, renew, release,
 find a stale lease, take over, and the old holder's write is refused."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from cockpit.model.runbook_parser import parse_runbook
 from cockpit.model.runbook_run import RunError, RunState
 from cockpit.services.run_lease import LeaseKeeper, new_holder
 from cockpit.services.runbook_run import RunbookSession
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.run_leases import (
     LeaseLostError,
     RunHeldError,
@@ -43,14 +43,14 @@ def at(seconds: float) -> datetime:
 
 
 @pytest.fixture
-def two(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+def two(tmp_path: Path) -> Iterator[tuple[Notebook, Notebook]]:
     """Two cockpits on one notebook file."""
     path = tmp_path / "notebook.sqlite3"
-    with open_store(path) as first, open_store(path) as second:
+    with open_notebook(path) as first, open_notebook(path) as second:
         yield first, second
 
 
-def new_run(store: Store) -> RunState:
+def new_run(store: Notebook) -> RunState:
     return create_run(store, RunState.start(RUNBOOK, at=T0, who="sam"), "demo.md")
 
 
@@ -63,7 +63,7 @@ def run_id(state: RunState) -> int:
 
 
 def test_take_renew_and_release_are_seen_by_the_other_connection(
-    two: tuple[Store, Store],
+    two: tuple[Notebook, Notebook],
 ) -> None:
     a, b = two
     rid = run_id(new_run(a))
@@ -86,7 +86,7 @@ def test_take_renew_and_release_are_seen_by_the_other_connection(
 
 
 def test_a_live_lease_is_refused_with_who_holds_it_and_since_when(
-    two: tuple[Store, Store],
+    two: tuple[Notebook, Notebook],
 ) -> None:
     a, b = two
     rid = run_id(new_run(a))
@@ -105,7 +105,7 @@ def test_a_live_lease_is_refused_with_who_holds_it_and_since_when(
     assert current is not None and current.holder == SAM  # nothing changed
 
 
-def test_a_stale_lease_is_taken_without_asking_and_logged(two: tuple[Store, Store]) -> None:
+def test_a_stale_lease_is_taken_without_asking_and_logged(two: tuple[Notebook, Notebook]) -> None:
     a, b = two
     rid = run_id(new_run(a))
     take_lease(a, rid, SAM, T0)
@@ -119,7 +119,7 @@ def test_a_stale_lease_is_taken_without_asking_and_logged(two: tuple[Store, Stor
     assert "(its cockpit had stopped answering)" in logged[0].describe(BERLIN)
 
 
-def test_take_over_then_the_old_holders_writes_are_refused(two: tuple[Store, Store]) -> None:
+def test_take_over_then_the_old_holders_writes_are_refused(two: tuple[Notebook, Notebook]) -> None:
     a, b = two
     state = new_run(a)
     rid = run_id(state)
@@ -146,7 +146,7 @@ def test_take_over_then_the_old_holders_writes_are_refused(two: tuple[Store, Sto
     assert lost.value.takeover is not None and lost.value.by == "alice on host-b (pid 456)"
 
 
-def test_a_refused_write_leaves_no_timeline_event(two: tuple[Store, Store]) -> None:
+def test_a_refused_write_leaves_no_timeline_event(two: tuple[Notebook, Notebook]) -> None:
     a, b = two
     state = new_run(a)
     rid = run_id(state)
@@ -157,7 +157,7 @@ def test_a_refused_write_leaves_no_timeline_event(two: tuple[Store, Store]) -> N
     assert a.connection.execute("SELECT count(*) FROM timeline_events").fetchone()[0] == events
 
 
-def test_the_lease_table_refuses_nonsense(two: tuple[Store, Store]) -> None:
+def test_the_lease_table_refuses_nonsense(two: tuple[Notebook, Notebook]) -> None:
     a, _ = two
     rid = run_id(new_run(a))
     with pytest.raises(Exception, match="CHECK"):
@@ -173,7 +173,7 @@ def config(me: str) -> Config:
     return Config(path=None, oncall=OnCall(me=me))
 
 
-def test_sessions_start_resume_refuse_and_take_over(two: tuple[Store, Store]) -> None:
+def test_sessions_start_resume_refuse_and_take_over(two: tuple[Notebook, Notebook]) -> None:
     a, b = two
     runbooks = {"demo": RUNBOOK}
     sam = RunbookSession.start(RUNBOOK, config("sam"), a, clock=lambda: T0)
@@ -209,7 +209,7 @@ def test_sessions_start_resume_refuse_and_take_over(two: tuple[Store, Store]) ->
     assert loaded[0].steps[0].who == "alice"
 
 
-def test_pause_abort_and_finish_let_go(two: tuple[Store, Store]) -> None:
+def test_pause_abort_and_finish_let_go(two: tuple[Notebook, Notebook]) -> None:
     a, b = two
     runbooks = {"demo": RUNBOOK}
     first = RunbookSession.start(RUNBOOK, config("sam"), a, clock=lambda: T0)
@@ -227,7 +227,7 @@ def test_pause_abort_and_finish_let_go(two: tuple[Store, Store]) -> None:
 
 
 def test_an_interrupted_run_of_a_crashed_cockpit_is_taken_without_asking(
-    two: tuple[Store, Store],
+    two: tuple[Notebook, Notebook],
 ) -> None:
     a, b = two
     crashed = RunbookSession.start(RUNBOOK, config("sam"), a, clock=lambda: T0)
@@ -243,7 +243,7 @@ def test_an_interrupted_run_of_a_crashed_cockpit_is_taken_without_asking(
 
 def test_the_keeper_beats_from_its_own_thread_and_reports_a_takeover(tmp_path: Path) -> None:
     path = tmp_path / "notebook.sqlite3"
-    with open_store(path) as a, open_store(path) as b:
+    with open_notebook(path) as a, open_notebook(path) as b:
         rid = run_id(new_run(a))
         me = new_holder("sam")
         assert me.pid > 0 and me.host and len(me.token) == 32

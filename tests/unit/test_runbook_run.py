@@ -11,7 +11,7 @@ from cockpit.config import Config, OnCall
 from cockpit.model.runbook_parser import parse_runbook
 from cockpit.model.runbook_run import RunError, RunState, check_matches, progress_text
 from cockpit.services.runbook_run import RunbookSession, StepResult
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import events_between
 from cockpit.store.incidents import create_incident
 from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
@@ -53,8 +53,8 @@ def at(minutes: int) -> datetime:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "notebook.sqlite3")
+def store(tmp_path: Path) -> Notebook:
+    return open_notebook(tmp_path / "notebook.sqlite3")
 
 
 def config() -> Config:
@@ -137,7 +137,7 @@ def test_check_matches_notices_a_changed_runbook() -> None:
 # -- the notebook -----------------------------------------------------------------
 
 
-def test_every_outcome_is_stored_with_its_timeline_event(store: Store) -> None:
+def test_every_outcome_is_stored_with_its_timeline_event(store: Notebook) -> None:
     incident = create_incident(store, title="Errors", severity="Sev2", detected_at=T0)
     clock = iter(at(n) for n in range(1, 10))
     session = RunbookSession.start(
@@ -174,13 +174,13 @@ def test_every_outcome_is_stored_with_its_timeline_event(store: Store) -> None:
 
 def test_resume_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "notebook.sqlite3"
-    with open_store(path) as first:
+    with open_notebook(path) as first:
         session = RunbookSession.start(RUNBOOK, config(), first, clock=lambda: at(1))
         session.mark(0, "done")
         session.pause()
         run_id = session.state.run_id
         assert run_id is not None
-    with open_store(path) as second:  # a new process: only the notebook remembers
+    with open_notebook(path) as second:  # a new process: only the notebook remembers
         assert [r.run_id for r in list_runs(second, unfinished=True)] == [run_id]
         resumed = RunbookSession.resume(run_id, {"demo": RUNBOOK}, config(), second)
         assert resumed.state.status == "running" and resumed.state.current == 1
@@ -190,7 +190,7 @@ def test_resume_after_a_restart(tmp_path: Path) -> None:
         assert loaded is not None and loaded[0].steps[1].outcome == "done"
 
 
-def test_resume_refuses_a_changed_runbook_or_unknown_run(store: Store) -> None:
+def test_resume_refuses_a_changed_runbook_or_unknown_run(store: Notebook) -> None:
     session = RunbookSession.start(RUNBOOK, config(), store, clock=lambda: at(1))
     session.pause()
     run_id = session.state.run_id
@@ -207,7 +207,7 @@ def test_resume_refuses_a_changed_runbook_or_unknown_run(store: Store) -> None:
         RunbookSession.resume(run_id, {"demo": RUNBOOK}, config(), store)
 
 
-def test_an_interrupted_run_resumes(store: Store) -> None:
+def test_an_interrupted_run_resumes(store: Notebook) -> None:
     session = RunbookSession.start(RUNBOOK, config(), store, clock=lambda: at(1))
     session.mark(0, "done")  # then the cockpit dies: status stays 'running'
     assert session.state.run_id is not None
@@ -215,7 +215,7 @@ def test_an_interrupted_run_resumes(store: Store) -> None:
     assert resumed.state.status == "running" and resumed.state.current == 1
 
 
-def test_incident_for_alert_prefers_the_open_incident(store: Store) -> None:
+def test_incident_for_alert_prefers_the_open_incident(store: Notebook) -> None:
     old = create_incident(store, title="Old", severity="Sev3", detected_at=T0)
     new = create_incident(store, title="New", severity="Sev2", detected_at=at(5))
     with store.transaction() as conn:
@@ -235,7 +235,9 @@ def test_incident_for_alert_prefers_the_open_incident(store: Store) -> None:
     assert incident_for_alert(store, "") is None
 
 
-def test_dry_run_runs_nothing_and_is_marked_in_the_timeline(store: Store, tmp_path: Path) -> None:
+def test_dry_run_runs_nothing_and_is_marked_in_the_timeline(
+    store: Notebook, tmp_path: Path
+) -> None:
     text = TEXT.replace("echo hello {{labels.service}}", f"touch {tmp_path}/ran")
     runbook = parse_runbook(text, "demo.md")
     session = RunbookSession.start(runbook, config(), store, dry_run=True, clock=lambda: at(1))

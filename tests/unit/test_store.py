@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.store import SchemaTooNewError, Store, StoreError, open_store
-from cockpit.store.db import LATEST_VERSION, load_migrations, split_statements
+from cockpit.store import Notebook, NotebookError, SchemaTooNewError, open_notebook
 from cockpit.store.incidents import (
     create_incident,
     get_incident,
     new_incident_id,
     open_incidents,
 )
+from cockpit.store.notebook import LATEST_VERSION, load_migrations, split_statements
 
 T0 = datetime(2025, 10, 14, 10, 30, 0, tzinfo=UTC)
 
@@ -63,12 +63,12 @@ def raw_version(path: Path) -> int:
         conn.close()
 
 
-def tables(store: Store) -> set[str]:
+def tables(store: Notebook) -> set[str]:
     rows = store.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     return {row["name"] for row in rows}
 
 
-def add_note(store: Store, body: str) -> None:
+def add_note(store: Notebook, body: str) -> None:
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO notes (author, created_at, body) VALUES ('me', ?, ?)",
@@ -76,7 +76,7 @@ def add_note(store: Store, body: str) -> None:
         )
 
 
-def note_bodies(store: Store) -> list[str]:
+def note_bodies(store: Notebook) -> list[str]:
     rows = store.connection.execute("SELECT body FROM notes ORDER BY id")
     return [row["body"] for row in rows]
 
@@ -86,7 +86,7 @@ def note_bodies(store: Store) -> list[str]:
 
 def test_new_file_gets_wal_foreign_keys_latest_schema_and_no_backup(tmp_path: Path) -> None:
     path = tmp_path / "not" / "yet" / "notebook.db"
-    with open_store(path) as store:
+    with open_notebook(path) as store:
         conn = store.connection
         assert store.path == path
         assert path.exists()
@@ -103,9 +103,9 @@ def test_new_file_gets_wal_foreign_keys_latest_schema_and_no_backup(tmp_path: Pa
 
 def test_reopen_does_not_migrate_again(tmp_path: Path) -> None:
     path = tmp_path / "notebook.db"
-    with open_store(path) as store:
+    with open_notebook(path) as store:
         add_note(store, "kept")
-    with open_store(path) as store:
+    with open_notebook(path) as store:
         assert store.schema_version == LATEST_VERSION
         assert store.backup_path is None
         assert note_bodies(store) == ["kept"]
@@ -117,7 +117,7 @@ def test_reopen_does_not_migrate_again(tmp_path: Path) -> None:
 def test_upgrade_backs_up_old_data_first(tmp_path: Path) -> None:
     migrations = migrations_v1(tmp_path)
     path = tmp_path / "notebook.db"
-    with open_store(path, migrations_dir=migrations) as store:
+    with open_notebook(path, migrations_dir=migrations) as store:
         assert store.schema_version == 1
         add_note(store, "before upgrade")
 
@@ -126,7 +126,7 @@ def test_upgrade_backs_up_old_data_first(tmp_path: Path) -> None:
         "UPDATE notes SET tags = 'migrated';\n",
         encoding="utf-8",
     )
-    with open_store(path, migrations_dir=migrations) as store:
+    with open_notebook(path, migrations_dir=migrations) as store:
         assert store.schema_version == 2
         assert store.backup_path is not None
         rows = store.connection.execute("SELECT body, tags FROM notes").fetchall()
@@ -149,7 +149,7 @@ def test_upgrade_backs_up_old_data_first(tmp_path: Path) -> None:
 def test_broken_migration_rolls_back_and_names_the_file(tmp_path: Path) -> None:
     migrations = migrations_v1(tmp_path)
     path = tmp_path / "notebook.db"
-    with open_store(path, migrations_dir=migrations) as store:
+    with open_notebook(path, migrations_dir=migrations) as store:
         add_note(store, "precious")
 
     (migrations / "0002_broken.sql").write_text(
@@ -158,8 +158,8 @@ def test_broken_migration_rolls_back_and_names_the_file(tmp_path: Path) -> None:
         "INSERT INTO no_such_table VALUES (1);\n",
         encoding="utf-8",
     )
-    with pytest.raises(StoreError) as info:
-        open_store(path, migrations_dir=migrations)
+    with pytest.raises(NotebookError) as info:
+        open_notebook(path, migrations_dir=migrations)
     message = str(info.value)
     assert "0002_broken.sql" in message
     assert "no such table: no_such_table" in message
@@ -176,7 +176,7 @@ def test_broken_migration_rolls_back_and_names_the_file(tmp_path: Path) -> None:
 
 def test_too_new_file_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "notebook.db"
-    with open_store(path) as store:
+    with open_notebook(path) as store:
         add_note(store, "from the future")
         with store.transaction() as conn:
             conn.execute("UPDATE schema_version SET version = 99")
@@ -188,13 +188,13 @@ def test_too_new_file_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
     listing = sorted(p.name for p in tmp_path.iterdir())
 
     with pytest.raises(SchemaTooNewError) as info:
-        open_store(path)
+        open_notebook(path)
     message = str(info.value)
     assert "version 99" in message
     assert f"up to {LATEST_VERSION}" in message
     assert "Upgrade cockpit" in message
     assert (info.value.found, info.value.known) == (99, LATEST_VERSION)
-    assert isinstance(info.value, StoreError)
+    assert isinstance(info.value, NotebookError)
 
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
@@ -203,10 +203,10 @@ def test_too_new_file_is_refused_and_left_byte_for_byte(tmp_path: Path) -> None:
 def test_migration_files_must_be_numbered_without_gaps(tmp_path: Path) -> None:
     migrations = migrations_v1(tmp_path)
     (migrations / "0003_skipped_two.sql").write_text("SELECT 1;", encoding="utf-8")
-    with pytest.raises(StoreError, match=r"without gaps, found \[1, 3\]"):
+    with pytest.raises(NotebookError, match=r"without gaps, found \[1, 3\]"):
         load_migrations(migrations)
-    with pytest.raises(StoreError):
-        open_store(tmp_path / "x.db", migrations_dir=migrations)
+    with pytest.raises(NotebookError):
+        open_notebook(tmp_path / "x.db", migrations_dir=migrations)
 
 
 def test_split_statements_keeps_triggers_and_quoted_semicolons() -> None:
@@ -227,7 +227,7 @@ def test_split_statements_keeps_triggers_and_quoted_semicolons() -> None:
 
 
 def test_foreign_keys_cascade_and_refuse_orphans(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         incident = create_incident(
             store, title="db down", severity="Sev2", detected_at=T0, components=["db"]
         )
@@ -243,7 +243,7 @@ def test_foreign_keys_cascade_and_refuse_orphans(tmp_path: Path) -> None:
 
 
 def test_schema_refuses_non_canonical_timestamps_and_bad_enums(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         bad_rows = [
             ("2025-10-14 10:30:00", "Sev1"),  # not our timestamp shape
             ("2025-10-14T10:30:00+00:00", "Sev1"),
@@ -261,7 +261,7 @@ def test_schema_refuses_non_canonical_timestamps_and_bad_enums(tmp_path: Path) -
 
 
 def test_integrity_check_is_empty_on_a_good_file_and_reports_orphans(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         create_incident(store, title="t", severity="Sev3", detected_at=T0)
         assert store.integrity_check() == []
         # Another tool writing with foreign keys off is how orphans really appear.
@@ -278,7 +278,7 @@ def test_integrity_check_is_empty_on_a_good_file_and_reports_orphans(tmp_path: P
 
 
 def test_transaction_rolls_back_on_error_and_nested_failure_is_contained(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         with pytest.raises(RuntimeError), store.transaction():
             add_note(store, "inner, undone with the outer")
             raise RuntimeError("boom")
@@ -295,7 +295,7 @@ def test_transaction_rolls_back_on_error_and_nested_failure_is_contained(tmp_pat
 
 def test_two_stores_on_one_file_interleave_writes(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
-    with open_store(path) as first, open_store(path) as second:
+    with open_notebook(path) as first, open_notebook(path) as second:
         for i in range(5):
             add_note(first, f"first {i}")
             add_note(second, f"second {i}")
@@ -306,13 +306,13 @@ def test_two_stores_on_one_file_interleave_writes(tmp_path: Path) -> None:
 
 def test_writer_holding_a_transaction_makes_the_other_wait_not_fail(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
-    open_store(path).close()
+    open_notebook(path).close()
     locked = threading.Event()
     errors: list[BaseException] = []
 
     def hold_lock() -> None:
         try:
-            with open_store(path) as other, other.transaction() as conn:
+            with open_notebook(path) as other, other.transaction() as conn:
                 conn.execute(
                     "INSERT INTO notes (created_at, body) VALUES (?, 'from thread')",
                     ("2025-10-14T10:30:00.000000Z",),
@@ -323,7 +323,7 @@ def test_writer_holding_a_transaction_makes_the_other_wait_not_fail(tmp_path: Pa
             errors.append(exc)
             locked.set()
 
-    with open_store(path) as store:
+    with open_notebook(path) as store:
         worker = threading.Thread(target=hold_lock)
         worker.start()
         assert locked.wait(5)
@@ -340,11 +340,11 @@ def test_writer_holding_a_transaction_makes_the_other_wait_not_fail(tmp_path: Pa
 
 def test_another_process_writing_while_we_read_and_write(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
-    open_store(path).close()
+    open_notebook(path).close()
     script = (
         "import sys\n"
-        "from cockpit.store import open_store\n"
-        "with open_store(sys.argv[1]) as s:\n"
+        "from cockpit.store import open_notebook\n"
+        "with open_notebook(sys.argv[1]) as s:\n"
         "    for i in range(40):\n"
         "        with s.transaction() as c:\n"
         '            c.execute("INSERT INTO notes (created_at, body) VALUES "\n'
@@ -352,7 +352,7 @@ def test_another_process_writing_while_we_read_and_write(tmp_path: Path) -> None
     )
     child = subprocess.Popen([sys.executable, "-c", script, str(path)])
     try:
-        with open_store(path) as store:
+        with open_notebook(path) as store:
             for i in range(40):
                 add_note(store, f"parent {i}")
                 store.connection.execute("SELECT count(*) FROM notes").fetchone()
@@ -371,7 +371,7 @@ def test_another_process_writing_while_we_read_and_write(tmp_path: Path) -> None
 
 
 def test_incident_ids_stay_unique_within_one_second(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         assert new_incident_id(store, T0) == "INC-20251014-103000"
         ids = [
             create_incident(store, title=f"t{i}", severity="Sev3", detected_at=T0).id
@@ -386,7 +386,7 @@ def test_incident_ids_stay_unique_within_one_second(tmp_path: Path) -> None:
 
 def test_create_incident_stores_fields_and_a_detected_event(tmp_path: Path) -> None:
     detected = datetime(2025, 10, 14, 12, 30, tzinfo=timezone(timedelta(hours=2)))
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         record = create_incident(
             store,
             title="  Checkout errors  ",
@@ -416,7 +416,7 @@ def test_create_incident_stores_fields_and_a_detected_event(tmp_path: Path) -> N
 
 
 def test_create_incident_refuses_bad_input(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
         with pytest.raises(ValueError, match="timezone-aware"):
             create_incident(store, title="t", severity="Sev1", detected_at=datetime(2025, 1, 1))
         with pytest.raises(ValueError, match="severity"):
@@ -429,7 +429,7 @@ def test_create_incident_refuses_bad_input(tmp_path: Path) -> None:
 
 
 def test_open_incidents_by_severity_then_newest(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
+    with open_notebook(tmp_path / "n.db") as store:
 
         def make(title: str, severity: str, minutes: int) -> str:
             at = T0 + timedelta(minutes=minutes)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cockpit.model.timeline import EVENT_KINDS, TimelineEvent
-from cockpit.store import Store, open_store
+from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import events_between, latest_events, record_events
 from cockpit.store.incidents import create_incident
 
@@ -19,8 +19,8 @@ CEST = timezone(timedelta(hours=2))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "notebook.db") as opened:
+def store(tmp_path: Path) -> Iterator[Notebook]:
+    with open_notebook(tmp_path / "notebook.db") as opened:
         yield opened
 
 
@@ -47,7 +47,7 @@ def event(
     )
 
 
-def test_events_round_trip_with_labels_and_aware_times(store: Store) -> None:
+def test_events_round_trip_with_labels_and_aware_times(store: Notebook) -> None:
     original = TimelineEvent(
         kind="alert_fired",
         occurred_at=datetime(2025, 10, 14, 12, 0, 0, 123456, tzinfo=CEST),
@@ -80,7 +80,7 @@ def test_events_round_trip_with_labels_and_aware_times(store: Store) -> None:
     )
 
 
-def test_events_come_back_in_time_order_within_a_half_open_window(store: Store) -> None:
+def test_events_come_back_in_time_order_within_a_half_open_window(store: Notebook) -> None:
     ids = record_events(
         store,
         [event(30, body="c"), event(10, body="a"), event(20, body="b"), event(60, body="end")],
@@ -94,7 +94,7 @@ def test_events_come_back_in_time_order_within_a_half_open_window(store: Store) 
     assert [e.body for e in later] == ["tie 1", "tie 2"]
 
 
-def test_event_filters(store: Store) -> None:
+def test_event_filters(store: Notebook) -> None:
     incident = create_incident(
         store, title="latency", severity="Sev2", detected_at=T0 + timedelta(minutes=1)
     )
@@ -125,14 +125,14 @@ def test_event_filters(store: Store) -> None:
         bodies(kinds=["alert_fird"])
 
 
-def test_latest_events_newest_first(store: Store) -> None:
+def test_latest_events_newest_first(store: Notebook) -> None:
     record_events(store, [event(m, body=str(m)) for m in (5, 1, 9, 3)])
     assert [e.body for e in latest_events(store)] == ["9", "5", "3", "1"]
     assert [e.body for e in latest_events(store, limit=2)] == ["9", "5"]
     assert latest_events(store, limit=0) == []
 
 
-def test_naive_datetimes_are_refused(store: Store) -> None:
+def test_naive_datetimes_are_refused(store: Notebook) -> None:
     naive = datetime(2025, 10, 14, 10, 0)
     with pytest.raises(ValueError, match="timezone-aware"):
         TimelineEvent(kind="note", occurred_at=naive, source="user", subject="x")
@@ -142,7 +142,7 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
         events_between(store, T0, naive)
 
 
-def test_record_events_is_all_or_nothing(store: Store) -> None:
+def test_record_events_is_all_or_nothing(store: Notebook) -> None:
     good = event(1, body="good")
     orphan = event(2, body="orphan", incident_id="INC-20990101-000000")
     with pytest.raises(sqlite3.IntegrityError):
@@ -151,7 +151,7 @@ def test_record_events_is_all_or_nothing(store: Store) -> None:
     assert record_events(store, []) == []
 
 
-def test_recorded_events_cannot_be_recorded_twice(store: Store) -> None:
+def test_recorded_events_cannot_be_recorded_twice(store: Notebook) -> None:
     [event_id] = record_events(store, [event(1)])
     [loaded] = latest_events(store)
     assert loaded.id == event_id
@@ -178,7 +178,7 @@ def test_timeline_event_is_immutable_and_hashable() -> None:
         TimelineEvent("explosion", T0, "user", "x")
 
 
-def test_event_kinds_match_the_schema_check(store: Store) -> None:
+def test_event_kinds_match_the_schema_check(store: Notebook) -> None:
     sql = store.connection.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'timeline_events'"
     ).fetchone()[0]

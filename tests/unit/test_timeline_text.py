@@ -15,7 +15,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.text import visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
 from cockpit.services.transitions import alert_transitions
-from cockpit.store import open_store
+from cockpit.store import open_notebook
 from cockpit.store.events import record_events
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -83,7 +83,7 @@ def test_incident_show_names_a_runbook_step(capsys: pytest.CaptureFixture[str]) 
     code = main(["incident", "create", "--title", "Redis down", "--severity", "Sev2", "--json"])
     assert code == 0
     incident = json.loads(capsys.readouterr().out)["id"]
-    with open_store(Path(os.environ["COCKPIT_DATA_DIR"]) / "cockpit.sqlite3") as store:
+    with open_notebook(Path(os.environ["COCKPIT_DATA_DIR"]) / "cockpit.sqlite3") as store:
         record_events(store, [replace(_step(), incident_id=incident)])
     assert main(["incident", "show", incident]) == 0
     out = capsys.readouterr().out

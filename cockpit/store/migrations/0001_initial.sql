@@ -2,7 +2,7 @@
 --
 -- Conventions every later migration should keep:
 -- * Timestamps are UTC text 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (always microseconds, always Z),
---   written by cockpit.store.db.to_db_time. The fixed width is what makes text comparison
+--   written by cockpit.store.notebook.to_db_time. The fixed width is what makes text comparison
 --   and ORDER BY equal time order, so the shape is CHECKed.
 -- * Calendar dates (due dates) are 'YYYY-MM-DD'.
 -- * Label sets are JSON objects of string -> string.

@@ -157,9 +157,9 @@ class TimelinePane(Pane):
 
         def save(text: str) -> None:
             ctx = context(self.app)
-            if ctx.store is None:
+            if ctx.notebook is None:
                 raise ValueError(NO_NOTEBOOK)
-            add_note(ctx.store, incident_id, text, at=ctx.now, author=ctx.me)
+            add_note(ctx.notebook, incident_id, text, at=ctx.now, author=ctx.me)
             self._reload()
 
         self.app.push_screen(NoteEditor(incident_id, save))
@@ -171,9 +171,9 @@ class TimelinePane(Pane):
 
         def save(update: StatusUpdate) -> None:
             ctx = context(self.app)
-            if ctx.store is None:
+            if ctx.notebook is None:
                 raise ValueError(NO_NOTEBOOK)
-            add_update(ctx.store, incident_id, update, at=ctx.now, author=ctx.me)
+            add_update(ctx.notebook, incident_id, update, at=ctx.now, author=ctx.me)
             self._reload()
 
         self.app.push_screen(UpdateEditor(incident_id, save))

@@ -34,7 +34,7 @@ from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState
 from cockpit.services.handoff_sign import sign_current
 from cockpit.services.shift import ensure_draft, refuse_unless_open
-from cockpit.store import Store, StoreError, open_store
+from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.store.handoffs import (
     TEXT_SECTIONS,
     Handoff,
@@ -55,7 +55,7 @@ LiveFetch = Callable[[], Awaitable[LiveState]]
 
 
 def _db_problem(exc: sqlite3.Error) -> str:
-    """SQLite's own errors (``Store.transaction`` re-raises them as they are), in words."""
+    """SQLite's own errors (``Notebook.transaction`` re-raises them as they are), in words."""
     text = str(exc)
     if "locked" in text or "busy" in text:
         return f"the notebook is busy (another cockpit is writing to it): {text}; try again"
@@ -170,7 +170,7 @@ class HandoffScreen(Screen[None]):
         self.fetch_live = fetch_live
         self.handoff_id = handoff_id  # None: the current shift's draft
         self.zone = ZoneInfo(config.oncall.timezone)
-        self.store: Store | None = None
+        self.notebook: Notebook | None = None
         self.handoff: Handoff | None = None
         self.problem = ""
         self._pending: dict[str, str] = {}
@@ -196,13 +196,13 @@ class HandoffScreen(Screen[None]):
             "#handoff-digest"
         ).border_title = "Digest (Markdown that pastes into GitHub, Slack and a wiki)"
         try:
-            self.store = open_store(self.database)
+            self.notebook = open_notebook(self.database)
             self.handoff = (
-                ensure_draft(self.store, self.config, self.clock())
+                ensure_draft(self.notebook, self.config, self.clock())
                 if self.handoff_id is None
-                else get_handoff(self.store, self.handoff_id)
+                else get_handoff(self.notebook, self.handoff_id)
             )
-        except (StoreError, OSError, HandoffRefused) as exc:
+        except (NotebookError, OSError, HandoffRefused) as exc:
             self.problem = str(exc)
         except sqlite3.Error as exc:
             self.problem = _db_problem(exc)
@@ -264,7 +264,7 @@ class HandoffScreen(Screen[None]):
 
     def _show_digest(self) -> None:
         handoff = self.handoff
-        if handoff is None or self.store is None:
+        if handoff is None or self.notebook is None:
             return
         if handoff.signed:
             text = handoff.digest or "(signed without a digest)"
@@ -272,7 +272,7 @@ class HandoffScreen(Screen[None]):
             # Unsaved keystrokes belong in the digest too.
             current = _with_text(handoff, self._pending)
             try:
-                digest = build_digest(self.store, self.config, current, self.live, self.clock())
+                digest = build_digest(self.notebook, self.config, current, self.live, self.clock())
             except sqlite3.Error as exc:
                 why = f"Could not read the digest: {_db_problem(exc)}"
                 self.notify(why, severity="error", markup=False)
@@ -298,13 +298,13 @@ class HandoffScreen(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if not self._pending or self.store is None or self.handoff is None:
+        if not self._pending or self.notebook is None or self.handoff is None:
             return
         pending, self._pending = self._pending, {}
         try:
             for section, text in pending.items():
-                save_text(self.store, self.handoff.id, section, text)
-        except (HandoffRefused, StoreError, OSError, sqlite3.Error) as exc:
+                save_text(self.notebook, self.handoff.id, section, text)
+        except (HandoffRefused, NotebookError, OSError, sqlite3.Error) as exc:
             why = str(exc)
             if isinstance(exc, sqlite3.Error):
                 why = _db_problem(exc)
@@ -319,7 +319,7 @@ class HandoffScreen(Screen[None]):
             self._show_digest()
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:  # type: ignore[type-arg]
-        if self._loading or self.store is None or self.handoff is None:
+        if self._loading or self.notebook is None or self.handoff is None:
             return
         item_id = int(event.selection.value)
         item = next(i for i in self.handoff.checklist if i.id == item_id)
@@ -327,8 +327,8 @@ class HandoffScreen(Screen[None]):
         # Each side ticks its own part: the tick is written in that engineer's name.
         by = self.handoff.outgoing if item.part == "outgoing" else self.handoff.incoming
         try:
-            tick(self.store, item_id, checked=checked, by=by, at=self.clock())
-        except (HandoffRefused, StoreError) as exc:
+            tick(self.notebook, item_id, checked=checked, by=by, at=self.clock())
+        except (HandoffRefused, NotebookError) as exc:
             self.notify(str(exc), severity="error", markup=False)
         except sqlite3.Error as exc:
             self.notify(f"Could not save the tick: {_db_problem(exc)}", severity="error",
@@ -341,9 +341,9 @@ class HandoffScreen(Screen[None]):
             )
 
     def _reload(self) -> None:
-        if self.store is not None and self.handoff is not None:
+        if self.notebook is not None and self.handoff is not None:
             try:
-                fresh = get_handoff(self.store, self.handoff.id)
+                fresh = get_handoff(self.notebook, self.handoff.id)
             except sqlite3.Error as exc:
                 self.notify(f"Could not re-read the handoff: {_db_problem(exc)}",
                             severity="error", markup=False)  # fmt: skip
@@ -360,7 +360,7 @@ class HandoffScreen(Screen[None]):
             self.run_worker(self._refresh_live(), exclusive=True, exit_on_error=False)
 
     def action_sign_off(self) -> None:
-        if self.handoff is None or self.store is None:
+        if self.handoff is None or self.notebook is None:
             return
         if self.handoff.signed:
             self.notify(
@@ -372,7 +372,7 @@ class HandoffScreen(Screen[None]):
         self.flush()
         self._reload()
         try:
-            refuse_unless_open(self.store, self.config, self.clock())
+            refuse_unless_open(self.notebook, self.config, self.clock())
         except HandoffRefused as exc:
             self.notify(f"Not signed: {exc}", severity="warning", markup=False, timeout=15)
             return
@@ -383,13 +383,13 @@ class HandoffScreen(Screen[None]):
 
     def _sign(self, name: str) -> str | None:
         """Sign as ``name``; returns why it was refused, or None when signed."""
-        assert self.store is not None and self.handoff is not None
+        assert self.notebook is not None and self.handoff is not None
         try:
-            self.handoff = sign_current(self.store, self.config, by=name, live=self.live,
+            self.handoff = sign_current(self.notebook, self.config, by=name, live=self.live,
                                         now=self.clock(), expected_id=self.handoff.id)  # fmt: skip
         except HandoffRefused as exc:
             return str(exc)
-        except StoreError as exc:
+        except NotebookError as exc:
             return f"the notebook refused the write: {exc}"
         except sqlite3.Error as exc:
             return _db_problem(exc)
@@ -401,10 +401,10 @@ class HandoffScreen(Screen[None]):
             self.notify(f"Handoff signed by {name}.", markup=False)
 
     def action_past(self) -> None:
-        if self.store is None:
+        if self.notebook is None:
             return
         try:
-            past = past_handoffs(self.store)
+            past = past_handoffs(self.notebook)
         except sqlite3.Error as exc:
             self.notify(f"Could not list past handoffs: {_db_problem(exc)}", severity="error",
                         markup=False)  # fmt: skip
@@ -425,9 +425,9 @@ class HandoffScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.flush(show=False)
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self.notebook is not None:
+            self.notebook.close()
+            self.notebook = None
 
 
 def _prompt(item: ChecklistItem) -> Text:

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
-from cockpit.store import Store
+from cockpit.store import Notebook
 
 
 @dataclass(frozen=True)
 class IncidentContext:
-    store: Store | None
+    notebook: Notebook | None
     now: datetime
     zone: tzinfo
     me: str | None
@@ -30,7 +30,7 @@ def context(app: Any) -> IncidentContext:
     oncall = getattr(config, "oncall", None)
     policies = getattr(config, "severity_policies", None) or DEFAULT_POLICIES
     return IncidentContext(
-        store=getattr(app, "store", None),
+        notebook=getattr(app, "notebook", None),
         now=now,
         zone=zone if isinstance(zone, tzinfo) else UTC,
         me=(getattr(oncall, "me", "") or None),

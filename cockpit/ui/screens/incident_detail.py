@@ -35,7 +35,7 @@ from cockpit.reports.incident import TEMPLATES
 from cockpit.services import incidents as service
 from cockpit.services.incident_report import incident_report, save_report
 from cockpit.services.timeline_view import incident_clocks
-from cockpit.store import Store, StoreError
+from cockpit.store import Notebook, NotebookError
 from cockpit.store.incident_notes import (
     action_items,
     add_action_item,
@@ -52,7 +52,7 @@ from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFiel
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
-_ERRORS = (ValueError, LookupError, sqlite3.Error, StoreError, OSError)
+_ERRORS = (ValueError, LookupError, sqlite3.Error, NotebookError, OSError)
 TICK = 1.0  # seconds between clock refreshes; the time itself comes from the app's clock
 LABELS = {**dict(LINE_FIELDS), **dict(TEXT_AREAS), "components": "Components",
           "severity": "Severity"}  # fmt: skip
@@ -81,9 +81,9 @@ class IncidentDetailScreen(Screen[None]):
 
     def _record(self) -> IncidentRecord:
         ctx = context(self.app)
-        if ctx.store is None:
+        if ctx.notebook is None:
             raise ValueError(NO_NOTEBOOK)
-        return require_incident(ctx.store, self.incident_id)
+        return require_incident(ctx.notebook, self.incident_id)
 
     def compose(self) -> ComposeResult:
         record = self._record()
@@ -146,13 +146,13 @@ class IncidentDetailScreen(Screen[None]):
     def tick(self) -> None:
         """Count the clocks down: the notebook is read on the app's notebook thread, never
         on the UI thread (a busy notebook would hold every key for seconds)."""
-        notebook = getattr(self.app, "notebook", None)
+        notebook = getattr(self.app, "notebook_reads", None)
         if notebook is None:
             return
         ctx = context(self.app)
         incident_id = self.incident_id
 
-        def job(store: Store) -> list[str]:
+        def job(store: Notebook) -> list[str]:
             try:
                 return summary_lines(store, require_incident(store, incident_id), ctx)
             except (ValueError, LookupError) as exc:
@@ -170,8 +170,8 @@ class IncidentDetailScreen(Screen[None]):
         edited, or ``everything`` after a save), the moves and the action items."""
         ctx = context(self.app)
         record = self._record()
-        assert ctx.store is not None
-        lines = summary_lines(ctx.store, record, ctx)
+        assert ctx.notebook is not None
+        lines = summary_lines(ctx.notebook, record, ctx)
         # Titles, summaries and alert names come from outside: shown, never obeyed.
         self.query_one("#incident-summary", Static).update(Text(visible_lines("\n".join(lines))))
         if not fields:
@@ -182,7 +182,7 @@ class IncidentDetailScreen(Screen[None]):
             self.query_one("#move-to", Select).set_options([(s, s) for s in moves])
             self._moves_for = record.status
         rows: list[Row] = []
-        for i in action_items(ctx.store, record.id):
+        for i in action_items(ctx.notebook, record.id):
             due = i.due.isoformat() if i.due else "—"
             mark = "[x]" if i.done else "[ ]"
             rows.append((str(i.id), (mark, i.what, i.owner or "—", due, i.verification or "—")))
@@ -198,9 +198,9 @@ class IncidentDetailScreen(Screen[None]):
         done = str(event.data_table.get_row(event.row_key)[0]) == "[x]"
 
         def toggle() -> None:
-            if ctx.store is None:
+            if ctx.notebook is None:
                 raise ValueError(NO_NOTEBOOK)
-            set_action_done(ctx.store, item_id, not done)
+            set_action_done(ctx.notebook, item_id, not done)
 
         self._write("Action item not changed", toggle)
 
@@ -226,7 +226,7 @@ class IncidentDetailScreen(Screen[None]):
     def save_fields(self, *, quiet: bool = False) -> bool:
         """Save the edited fields; False when the save was refused."""
         ctx = context(self.app)
-        store = ctx.store
+        store = ctx.notebook
         edited = self.fields.changed()
         if not edited:
             if not quiet:
@@ -258,11 +258,11 @@ class IncidentDetailScreen(Screen[None]):
         note = self.query_one("#move-note", Input).value
 
         def move() -> None:
-            if ctx.store is None:
+            if ctx.notebook is None:
                 raise ValueError(NO_NOTEBOOK)
             responder = ctx.me if target == "acknowledged" else None
             service.move(
-                ctx.store, self.incident_id, target, at=ctx.now, author=ctx.me, note=note,
+                ctx.notebook, self.incident_id, target, at=ctx.now, author=ctx.me, note=note,
                 responder=responder if not self._record().responder else None,
             )  # fmt: skip
 
@@ -279,9 +279,9 @@ class IncidentDetailScreen(Screen[None]):
         url = self.query_one("#postmortem", Input).value
 
         def record() -> None:
-            if ctx.store is None:
+            if ctx.notebook is None:
                 raise ValueError(NO_NOTEBOOK)
-            set_postmortem(ctx.store, self.incident_id, at=ctx.now, url=url, author=ctx.me)
+            set_postmortem(ctx.notebook, self.incident_id, at=ctx.now, url=url, author=ctx.me)
 
         if self._write("Postmortem not recorded", record):
             self.notify("Postmortem recorded.")
@@ -302,14 +302,14 @@ class IncidentDetailScreen(Screen[None]):
         verify = self.query_one("#action-verify", Input)
 
         def add() -> None:
-            if ctx.store is None:
+            if ctx.notebook is None:
                 raise ValueError(NO_NOTEBOOK)
             try:
                 when = date.fromisoformat(due.value) if due.value.strip() else None
             except ValueError:
                 raise ValueError(f"{due.value!r} is not a date; write it like 2025-10-20") from None
             add_action_item(
-                ctx.store, self.incident_id, what.value, owner=owner.value, due=when,
+                ctx.notebook, self.incident_id, what.value, owner=owner.value, due=when,
                 verification=verify.value,
             )  # fmt: skip
 
@@ -322,11 +322,11 @@ class IncidentDetailScreen(Screen[None]):
 
     def _report(self) -> str:
         ctx = context(self.app)
-        if ctx.store is None:
+        if ctx.notebook is None:
             raise ValueError(NO_NOTEBOOK)
         template = str(self.query_one("#report-template", Select).value)
         return incident_report(
-            ctx.store, self.incident_id, now=ctx.now, zone=ctx.zone, template=template
+            ctx.notebook, self.incident_id, now=ctx.now, zone=ctx.zone, template=template
         )
 
     async def action_copy_report(self) -> None:
@@ -417,7 +417,7 @@ class IncidentDetailScreen(Screen[None]):
         await self.close_or_ask(self.app.pop_screen)
 
 
-def summary_lines(store: Store, record: IncidentRecord, ctx: IncidentContext) -> list[str]:
+def summary_lines(store: Notebook, record: IncidentRecord, ctx: IncidentContext) -> list[str]:
     """The summary at the top of the detail: status, clocks, times, links, postmortem."""
     lines = [f"{record.id}  {record.severity}  {record.status}  ·  {record.title}"]
     if record.is_open:

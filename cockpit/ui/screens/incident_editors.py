@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label, TextArea
 
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 from cockpit.store.incident_notes import StatusUpdate
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 
@@ -52,7 +52,7 @@ class _Editor(ModalScreen[bool]):
     def _try(self, write: Callable[[], object]) -> bool:
         try:
             write()
-        except (ValueError, LookupError, sqlite3.Error, StoreError) as exc:
+        except (ValueError, LookupError, sqlite3.Error, NotebookError) as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
             return False
         self.saved = True

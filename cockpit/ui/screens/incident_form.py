@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from cockpit.model.incident_draft import IncidentDraft
 from cockpit.model.incident_record import SEVERITIES
 from cockpit.services.incidents import create_from_draft
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context, follow_incident, local
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 
@@ -126,7 +126,7 @@ class IncidentFormScreen(ModalScreen[str | None]):
     def create(self) -> str | None:
         """Create the incident from the form; its id, or None (and said why)."""
         ctx = context(self.app)
-        if ctx.store is None:
+        if ctx.notebook is None:
             self.notify(NO_NOTEBOOK, severity="error", markup=False)
             return None
         severity = self.query_one("#severity", Select).value
@@ -145,8 +145,8 @@ class IncidentFormScreen(ModalScreen[str | None]):
             self.query_one("#title", Input).focus()
             return None
         try:
-            record = create_from_draft(ctx.store, draft, now=ctx.now, author=ctx.me)
-        except (ValueError, sqlite3.Error, StoreError) as exc:
+            record = create_from_draft(ctx.notebook, draft, now=ctx.now, author=ctx.me)
+        except (ValueError, sqlite3.Error, NotebookError) as exc:
             self.notify(f"Not created: {exc}", severity="error", timeout=10, markup=False)
             return None
         self.notify(f"Created {record.id} [{record.severity}] {record.title}", markup=False)

@@ -66,10 +66,10 @@ class IncidentListScreen(Screen[None]):
         self.reload()
 
     def _rows(self, ctx: IncidentContext) -> list[Row]:
-        assert ctx.store is not None
+        assert ctx.notebook is not None
         rows: list[Row] = []
-        for r in list_incidents(ctx.store):
-            clocks = incident_clocks(ctx.store, r, ctx.now, ctx.policies) if r.is_open else None
+        for r in list_incidents(ctx.notebook):
+            clocks = incident_clocks(ctx.notebook, r, ctx.now, ctx.policies) if r.is_open else None
             flag = attention(r, clocks)
             rows.append(
                 (
@@ -87,7 +87,7 @@ class IncidentListScreen(Screen[None]):
         message = self.query_one(".pane-message", Static)
         table = self.query_one(DataTable)
         rows: list[Row] = []
-        if ctx.store is None:
+        if ctx.notebook is None:
             text = NO_NOTEBOOK.replace("; nothing was saved", "")
         else:
             try:

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 from cockpit.config import Config
 from cockpit.reports.review import render_markdown
 from cockpit.services.weekly_review import build_review, week_of
-from cockpit.store import StoreError, open_store
+from cockpit.store import NotebookError, open_notebook
 
 
 class ReviewScreen(Screen[None]):
@@ -47,9 +47,9 @@ class ReviewScreen(Screen[None]):
         body = self.query_one("#review-body", VerticalScroll)
         body.border_title = f"Weekly review {self.week[0]}-W{self.week[1]:02d}  ([ ] weeks, Esc)"
         try:
-            with open_store(self.database) as store:
+            with open_notebook(self.database) as store:
                 text = render_markdown(build_review(store, self.config, self.clock(), self.week))
-        except (StoreError, OSError) as exc:
+        except (NotebookError, OSError) as exc:
             text = f"The notebook could not be read: {exc}"
         except sqlite3.Error as exc:
             text = f"The notebook could not be read: {exc}"

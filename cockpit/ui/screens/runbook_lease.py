@@ -26,7 +26,7 @@ from cockpit.model.runbook_run import RunError
 from cockpit.model.runbooks import Runbook
 from cockpit.services.run_lease import LeaseKeeper
 from cockpit.services.runbook_run import RunbookSession
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 from cockpit.store.run_leases import LeaseLostError, RunHeldError
 from cockpit.store.runbook_runs import load_run
 from cockpit.ui.screens.runbook_dialogs import DIALOG_CSS
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
 
 HeldChoice = Literal["view", "take"]
-_STORE_ERRORS = (sqlite3.Error, StoreError)
+_STORE_ERRORS = (sqlite3.Error, NotebookError)
 
 
 class RunHeldScreen(ModalScreen[HeldChoice | None]):
@@ -99,16 +99,16 @@ def ask_about_held_run(
     runbooks = {runbook.name: runbook}
 
     def chosen(choice: HeldChoice | None) -> None:
-        if choice is None or app.store is None:
+        if choice is None or app.notebook is None:
             return
         try:
             if choice == "view":
                 session = RunbookSession.view(
-                    lease.run_id, runbooks, app.config, app.store, lease, clock=app.clock
+                    lease.run_id, runbooks, app.config, app.notebook, lease, clock=app.clock
                 )
             else:
                 session = RunbookSession.resume(
-                    lease.run_id, runbooks, app.config, app.store, clock=app.clock,
+                    lease.run_id, runbooks, app.config, app.notebook, clock=app.clock,
                     take_over=True,
                 )  # fmt: skip
                 app.notify(took_over_text(session, app.timezone) or "Run taken over.",
@@ -150,7 +150,7 @@ class RunLeaseScreen(Screen[None]):
         if session.watching is not None:
             # Read-only: show the driving cockpit's progress as it records it.
             self.set_interval(HEARTBEAT_EVERY.total_seconds(), self.reload_watched)
-        if session.store is None or session.holder is None or session.state.run_id is None:
+        if session.notebook is None or session.holder is None or session.state.run_id is None:
             return
 
         def lost(exc: LeaseLostError) -> None:
@@ -158,7 +158,7 @@ class RunLeaseScreen(Screen[None]):
                 self.app.call_from_thread(self.taken_over, exc)
 
         self.keeper = LeaseKeeper(
-            session.store.path, session.state.run_id, session.holder, session.clock, lost
+            session.notebook.path, session.state.run_id, session.holder, session.clock, lost
         ).start()
 
     def let_go(self) -> None:
@@ -182,7 +182,7 @@ class RunLeaseScreen(Screen[None]):
                         markup=False)  # fmt: skip
 
     def reload_watched(self) -> None:
-        store, run_id = self.session.store, self.session.state.run_id
+        store, run_id = self.session.notebook, self.session.state.run_id
         if store is None or run_id is None:
             return
         try:

@@ -18,7 +18,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.runbook_run import RunError
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert
 from cockpit.services.runbook_run import RunbookSession
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 from cockpit.store.incidents import linked_alerts
 from cockpit.store.run_leases import RunHeldError
 from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
@@ -31,7 +31,7 @@ from cockpit.ui.screens.runbook_run import RunbookRunScreen
 if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
 
-_STORE_ERRORS = (sqlite3.Error, StoreError)
+_STORE_ERRORS = (sqlite3.Error, NotebookError)
 
 
 def _entries(app: CockpitApp) -> list[RunbookEntry]:
@@ -47,19 +47,19 @@ def _resume(
     """The latest paused or interrupted run of ``entry``, resumed; when opened for an
     incident or an alert, only a run for the same incident and labels counts. "asked":
     another cockpit has it open and a dialog asks what to do."""
-    if app.store is None or entry.runbook is None:
+    if app.notebook is None or entry.runbook is None:
         return None
     runbooks = {entry.name: entry.runbook}
-    for summary in list_runs(app.store, entry.name, unfinished=True):
+    for summary in list_runs(app.notebook, entry.name, unfinished=True):
         if summary.dry_run or (incident_id is not None and summary.incident_id != incident_id):
             continue
         if labels is not None:
-            loaded = load_run(app.store, summary.run_id)
+            loaded = load_run(app.notebook, summary.run_id)
             if loaded is None or dict(loaded[0].labels) != dict(labels):
                 continue
         try:
             session = RunbookSession.resume(
-                summary.run_id, runbooks, app.config, app.store, clock=app.clock
+                summary.run_id, runbooks, app.config, app.notebook, clock=app.clock
             )
         except RunHeldError as held:
             ask_about_held_run(app, entry.runbook, held, lambda s: _show(app, s, recorded=True))
@@ -105,10 +105,10 @@ def open_runbook(
         session = resumed
         if session is None:
             session = RunbookSession.start(
-                entry.runbook, app.config, app.store, dry_run=dry_run,
+                entry.runbook, app.config, app.notebook, dry_run=dry_run,
                 incident_id=incident_id, labels=labels, clock=app.clock,
             )  # fmt: skip
-        recorded = app.store is not None
+        recorded = app.notebook is not None
     except _STORE_ERRORS as exc:
         app.notify(f"The notebook did not take the run: {exc}", severity="error", markup=False)
         session = RunbookSession.start(
@@ -132,10 +132,10 @@ def pick_runbook(app: CockpitApp, *, incident_id: str | None = None) -> None:
     steps get the labels of the alert the incident was opened from (the first linked)."""
     resumable: list[str] = []
     labels: dict[str, str] = {}
-    if app.store is not None:
+    if app.notebook is not None:
         try:
-            resumable = [r.runbook for r in list_runs(app.store, unfinished=True)]
-            linked = linked_alerts(app.store, incident_id) if incident_id else []
+            resumable = [r.runbook for r in list_runs(app.notebook, unfinished=True)]
+            linked = linked_alerts(app.notebook, incident_id) if incident_id else []
             labels = dict(linked[0].labels) if linked else {}
         except _STORE_ERRORS:
             resumable = []
@@ -166,9 +166,9 @@ def open_for_alert(app: CockpitApp) -> None:
         )  # fmt: skip
         return
     incident_id = None
-    if app.store is not None:
+    if app.notebook is not None:
         try:
-            incident_id = incident_for_alert(app.store, alert.fingerprint)
+            incident_id = incident_for_alert(app.notebook, alert.fingerprint)
         except _STORE_ERRORS as exc:
             app.notify(f"Incident lookup failed: {exc}", severity="warning", markup=False)
     open_runbook(app, entry.name, labels=alert.labels, incident_id=incident_id)

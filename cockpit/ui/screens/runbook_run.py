@@ -27,7 +27,7 @@ from cockpit.model.runbook_run import RunError, progress_text
 from cockpit.model.runbooks import Step
 from cockpit.model.text import visible, visible_lines
 from cockpit.services.runbook_run import RunbookSession, StepResult
-from cockpit.store import StoreError
+from cockpit.store import NotebookError
 from cockpit.store.run_leases import LeaseLostError
 from cockpit.ui.screens.runbook_lease import RunLeaseScreen, lease_banner
 from cockpit.ui.table_sync import Cell, Row, sync_rows
@@ -267,7 +267,7 @@ class RunbookRunScreen(RunLeaseScreen):
         except LeaseLostError as exc:
             self.taken_over(exc)
             return
-        except (RunError, sqlite3.Error, StoreError) as exc:
+        except (RunError, sqlite3.Error, NotebookError) as exc:
             self.notify(f"Not recorded: {exc}", severity="error", markup=False)
             return
         self._after_change()
@@ -385,7 +385,7 @@ class RunbookRunScreen(RunLeaseScreen):
             self.session.record(index, result)
         except LeaseLostError as exc:
             self.taken_over(exc)
-        except (RunError, sqlite3.Error, StoreError) as exc:
+        except (RunError, sqlite3.Error, NotebookError) as exc:
             self.notify(f"Not recorded: {exc}", severity="error", markup=False)
         self._after_change()
 
@@ -402,7 +402,7 @@ class RunbookRunScreen(RunLeaseScreen):
         if self.session.read_only_reason is None and state.status == "running":
             try:
                 self.session.pause()
-            except (sqlite3.Error, StoreError) as exc:
+            except (sqlite3.Error, NotebookError) as exc:
                 self.notify(f"Could not store the pause: {exc}", severity="error", markup=False)
             else:
                 self.notify(f"Run #{state.run_id} paused; open the runbook again to resume.")
@@ -418,7 +418,7 @@ class RunbookRunScreen(RunLeaseScreen):
                 return
             try:
                 self.session.abort()
-            except (RunError, sqlite3.Error, StoreError) as exc:
+            except (RunError, sqlite3.Error, NotebookError) as exc:
                 self.notify(f"Not aborted: {exc}", severity="error", markup=False)
                 return
             self.refresh_view()

@@ -1,7 +1,7 @@
 """The notebook file: connection settings, migrations, backups and integrity checks.
 
 Several cockpit processes may share one file, so every write goes through
-``Store.transaction()`` (BEGIN IMMEDIATE, short) and the file runs in WAL mode so
+``Notebook.transaction()`` (BEGIN IMMEDIATE, short) and the file runs in WAL mode so
 readers never wait for writers.
 """
 
@@ -31,18 +31,18 @@ _WAIT_SLICE_MS = 500
 # Told once per waiting write, e.g. the CLI prints "notebook busy, waiting…" on stderr.
 busy_notice: Callable[[str], None] | None = None
 
-# Tests (and tools) point a Store at their own migrations directory.
+# Tests (and tools) point a Notebook at their own migrations directory.
 MigrationsDir = Traversable | str | os.PathLike[str]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-class StoreError(Exception):
+class NotebookError(Exception):
     """The notebook file cannot be opened, migrated or used."""
 
 
-class NotebookBusyError(StoreError, sqlite3.OperationalError):
+class NotebookBusyError(NotebookError, sqlite3.OperationalError):
     """Another process held the write lock for longer than this write would wait.
 
     Also an ``sqlite3.OperationalError`` (what a busy write raised before), so code that
@@ -51,7 +51,7 @@ class NotebookBusyError(StoreError, sqlite3.OperationalError):
     sqlite_errorcode = sqlite3.SQLITE_BUSY
 
 
-class SchemaTooNewError(StoreError):
+class SchemaTooNewError(NotebookError):
     """The file was written by a newer cockpit; this one must not touch it."""
 
     def __init__(self, path: Path, found: int, known: int) -> None:
@@ -104,16 +104,16 @@ def load_migrations(directory: MigrationsDir | None = None) -> list[Migration]:
             continue
         match = _MIGRATION_NAME.match(entry.name)
         if match is None:
-            raise StoreError(f"migration file {entry.name} is not named NNNN_name.sql")
+            raise NotebookError(f"migration file {entry.name} is not named NNNN_name.sql")
         version = int(match.group(1))
         if version in found:
-            raise StoreError(
+            raise NotebookError(
                 f"two migrations share version {version}: {found[version].filename}, {entry.name}"
             )
         found[version] = Migration(version, entry.name, entry.read_text(encoding="utf-8"))
     versions = sorted(found)
     if versions != list(range(1, len(versions) + 1)):
-        raise StoreError(f"migrations must be numbered 1..N without gaps, found {versions}")
+        raise NotebookError(f"migrations must be numbered 1..N without gaps, found {versions}")
     return [found[v] for v in versions]
 
 
@@ -171,17 +171,17 @@ def inspect_readonly(path: str | os.PathLike[str]) -> tuple[int, list[str]]:
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path} read-only: {exc}") from exc
+        raise NotebookError(f"cannot open {path} read-only: {exc}") from exc
     try:
         return _read_version(conn), _integrity_problems(conn)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from exc
+        raise NotebookError(f"cannot read {path}: {exc}") from exc
     finally:
         conn.close()
 
 
-class Store:
-    """One open notebook file. Use one Store per thread; open another for a worker thread."""
+class Notebook:
+    """One open notebook file. Use one Notebook per thread; open another for a worker thread."""
 
     def __init__(
         self,
@@ -200,7 +200,9 @@ class Store:
             make_private(self.path)
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open {self.path}: {describe_error(exc, self.path)}") from exc
+            raise NotebookError(
+                f"cannot open {self.path}: {describe_error(exc, self.path)}"
+            ) from exc
         conn.row_factory = sqlite3.Row
         self.connection = conn
         try:
@@ -218,13 +220,15 @@ class Store:
             # header): a file from a newer cockpit must stay byte-for-byte as it was.
             version = _read_version(conn)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read {self.path}: {describe_error(exc, self.path)}") from exc
+            raise NotebookError(
+                f"cannot read {self.path}: {describe_error(exc, self.path)}"
+            ) from exc
         if version > latest:
             raise SchemaTooNewError(self.path, version, latest)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot switch {self.path} to WAL mode: {exc}") from exc
+            raise NotebookError(f"cannot switch {self.path} to WAL mode: {exc}") from exc
         if version < latest:
             self._backup_if_needed(latest)
             for migration in migrations[version:]:
@@ -237,7 +241,7 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot lock {self.path} to back it up: {exc}") from exc
+            raise NotebookError(f"cannot lock {self.path} to back it up: {exc}") from exc
         try:
             # Re-read under the write lock: another process may have upgraded meanwhile.
             old = _read_version(conn)
@@ -263,13 +267,13 @@ class Store:
             dest = sqlite3.connect(target)
         except (sqlite3.Error, OSError) as exc:
             source.close()
-            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from exc
+            raise NotebookError(f"cannot back up {self.path} to {target}: {exc}") from exc
         try:
             source.backup(dest)
         except sqlite3.Error as exc:
             dest.close()
             target.unlink(missing_ok=True)
-            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from exc
+            raise NotebookError(f"cannot back up {self.path} to {target}: {exc}") from exc
         finally:
             source.close()
             dest.close()
@@ -280,7 +284,7 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StoreError(
+            raise NotebookError(
                 f"cannot lock {self.path} to apply migration {migration.filename}: {exc}"
             ) from exc
         try:
@@ -296,7 +300,7 @@ class Store:
                 conn.execute("ROLLBACK")
                 return
             if current != migration.version - 1:
-                raise StoreError(
+                raise NotebookError(
                     f"{self.path} is at version {current}; cannot apply {migration.filename}"
                 )
             for statement in split_statements(migration.sql):
@@ -305,7 +309,7 @@ class Store:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback_quietly()
-            raise StoreError(
+            raise NotebookError(
                 f"migration {migration.filename} failed on {self.path}: {exc}; "
                 f"the file stays at version {migration.version - 1}"
             ) from exc
@@ -397,7 +401,7 @@ class Store:
     def close(self) -> None:
         self.connection.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Notebook:
         return self
 
     def __exit__(
@@ -409,13 +413,13 @@ class Store:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Store({str(self.path)!r}, schema_version={self.schema_version})"
+        return f"Notebook({str(self.path)!r}, schema_version={self.schema_version})"
 
 
-def open_store(
+def open_notebook(
     path: str | os.PathLike[str],
     *,
     migrations_dir: MigrationsDir | None = None,
     write_wait: float = WRITE_WAIT_S,
-) -> Store:
-    return Store(path, migrations_dir=migrations_dir, write_wait=write_wait)
+) -> Notebook:
+    return Notebook(path, migrations_dir=migrations_dir, write_wait=write_wait)
