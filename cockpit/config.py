@@ -278,7 +278,7 @@ def _plugins(check: Checker, raw: object) -> dict[str, PluginSettings]:
 
 def _severity_policies(check: Checker, raw: object) -> dict[str, SeverityPolicy]:
     """`[severity.Sev1] respond_within = "15m"`, `update_every = "15m"` (or "none");
-    a severity or key left out keeps the DOMAIN.md default."""
+    a severity or key left out keeps its default (docs/domain.md, Severities)."""
     policies = dict(DEFAULT_POLICIES)
     table = check.table(raw, "severity", set(DEFAULT_POLICIES))
     for name, default in DEFAULT_POLICIES.items():

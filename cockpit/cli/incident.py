@@ -1,4 +1,4 @@
-"""`cockpit incident ...`: the seed 001 incident manager on the command line.
+"""`cockpit incident ...`: the incident manager on the command line (docs/incidents.md).
 
 Exit codes: 0 done; 2 bad input (unknown id, with the closest ids; refused move, with
 the allowed ones; empty title or unknown severity, with the allowed values). Every write

@@ -1,7 +1,7 @@
 """Files the demo stack writes: Prometheus config and rules, Alertmanager config, cockpit config.
 
-Thresholds come from the seeds (seed 003: error rate 0.1/0.5/1 %, latency 200/500/1000 ms,
-CPU 70/80/90 %, memory 75/85/95 %; seed 004: Redis latency > 5 ms, evicted keys,
+Thresholds are the team's defaults (docs/domain.md, Alerts: error rate 0.1/0.5/1 %, latency
+200/500/1000 ms, CPU 70/80/90 %, memory 75/85/95 %, Redis latency > 5 ms, evicted keys,
 replication lag > 30 s, 5xx > 1 %). The `for:` durations are shortened from minutes to
 seconds so a fault shows within a few seconds in a demo.
 """

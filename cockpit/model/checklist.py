@@ -1,9 +1,11 @@
-"""The handoff checklist template: seed 001 section 3.2 by default.
+"""The handoff checklist template: the checklist before a shift by default
+(docs/domain.md, Handoff).
 
-Section 3.2 lists what the engineer going on call must have ready (tools) and know
+That checklist lists what the engineer going on call must have ready (tools) and know
 (knowledge); those items are the incoming engineer's part. The outgoing part is ours:
-the seed's digest (DOMAIN.md, Handoff) turned into three things to confirm. In the config
-each item may start with ``outgoing:`` or ``incoming:``; without a prefix it is incoming.
+the digest of a shift (docs/domain.md, Handoff) turned into three things to confirm.
+In the config each item may start with ``outgoing:`` or ``incoming:``; without a prefix
+it is incoming.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ DEFAULT_TEMPLATE: tuple[TemplateItem, ...] = (
     TemplateItem("outgoing", "Digest walked through: alerts, silences, incidents, SLO budgets"),
     TemplateItem("outgoing", "Every open incident has a current update and an owner"),
     TemplateItem("outgoing", "Time-critical work and degraded components written down"),
-    # Seed 001 3.2, required tools (필수 도구).
+    # The checklist before a shift, required tools (docs/domain.md, Handoff).
     TemplateItem("incoming", "Slack alert notifications on"),
     TemplateItem("incoming", "VPN access checked"),
     TemplateItem("incoming", "kubectl configured"),
@@ -45,7 +47,7 @@ DEFAULT_TEMPLATE: tuple[TemplateItem, ...] = (
     TemplateItem("incoming", "Grafana dashboards reachable"),
     TemplateItem("incoming", "Prometheus reachable"),
     TemplateItem("incoming", "Incident tool access"),
-    # Seed 001 3.2, required knowledge (필수 지식).
+    # The checklist before a shift, required knowledge.
     TemplateItem("incoming", "Knows the SLOs and error budgets"),
     TemplateItem("incoming", "Knows where the runbooks are and how to run them"),
     TemplateItem("incoming", "Knows the health check endpoints"),

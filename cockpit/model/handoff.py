@@ -1,4 +1,5 @@
-"""The weekly handoff (seed 001: weekly rotation, handoff Friday 17:00 in the team's zone)."""
+"""The weekly handoff (docs/domain.md, Handoff: weekly rotation, handoff Friday 17:00 in the
+team's zone)."""
 
 from __future__ import annotations
 

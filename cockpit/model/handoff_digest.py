@@ -1,4 +1,4 @@
-"""The digest of one shift: what the outgoing on-call hands over (DOMAIN.md, Handoff).
+"""The digest of one shift: what the outgoing on-call hands over (docs/domain.md, Handoff).
 
 Plain data: ``services/handoff_digest.py`` builds it from the notebook and the live
 sources, the report renders it as Markdown, the screen as text, ``--json`` as JSON.

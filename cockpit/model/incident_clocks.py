@@ -29,7 +29,7 @@ class SeverityPolicy:
         return min(timedelta(minutes=5), self.update_every / 3)
 
 
-# DOMAIN.md (seeds 001 and 002).
+# docs/domain.md, Severities.
 DEFAULT_POLICIES: Mapping[str, SeverityPolicy] = {
     "Sev1": SeverityPolicy(timedelta(minutes=15), timedelta(minutes=15)),
     "Sev2": SeverityPolicy(timedelta(minutes=30), timedelta(minutes=30)),

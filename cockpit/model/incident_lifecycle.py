@@ -12,7 +12,7 @@ Decisions (the issue left them open):
 * ``resolved`` may reopen to ``investigating`` (the fix did not hold). ``resolved_at`` is
   cleared and stamped again on the next resolve, which is never earlier, so milestone
   times still only move forward. ``closed`` is final.
-* The postmortem comes after closing (seed 001: Closure, then Postmortem). Closing is not
+* The postmortem comes after closing (docs/domain.md, Incident lifecycle). Closing is not
   refused without one; a Sev1/Sev2 incident closed without it is flagged "postmortem due".
 * A move is refused when its time is earlier than the latest milestone already stamped.
 """

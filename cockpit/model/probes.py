@@ -16,7 +16,8 @@ UNKNOWN = "unknown"
 CATEGORIES = ("timeout", "dns", "refused", "tls", "connect", "status", "body", "condition",
               "secret", "plugin")  # fmt: skip
 HISTORY = 30  # latencies kept for the sparkline
-# Keys under which health endpoints list their parts (seed 001's /health/llm/all: models).
+# Keys under which health endpoints list their parts (docs/domain.md, Health probes;
+# an LLM service's /health/llm/all lists its models).
 CHILD_KEYS = ("dependencies", "components", "checks", "services", "models")
 
 

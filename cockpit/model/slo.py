@@ -1,6 +1,6 @@
 """SLO arithmetic: SLI, error budget, status. Pure functions, no I/O.
 
-Definitions (DOMAIN.md, SRE Workbook):
+Definitions (docs/domain.md, SLOs and error budgets; SRE Workbook):
 - error budget = 1 - objective (as a fraction);
 - consumed = (1 - SLI) / (1 - objective), remaining = 1 - consumed;
 - healthy while more than 20 % of the budget is left, warning at or under 20 %,

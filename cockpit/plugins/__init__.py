@@ -1,7 +1,7 @@
 """The plugin contract: what a cockpit plugin is and how it is found, loaded and run.
 
 A plugin is a class registered under the ``cockpit.plugins`` entry point group and
-deriving from one of the bases below. See the README's "Writing a plugin".
+deriving from one of the bases below. See docs/plugins.md, "Writing a plugin".
 """
 
 from cockpit.plugins.contract import (

@@ -1,4 +1,5 @@
-"""Markdown incident reports: the seed 001 postmortem and the seed 002 scenario report
+"""Markdown incident reports: the postmortem and the scenario report (docs/domain.md,
+Incident lifecycle)
 (variants db, redis, deploy, overload). Both end with the incident's timeline.
 
 Pure rendering: the caller gathers the record, its timeline, action items and linked
@@ -25,7 +26,7 @@ VARIANT_TITLES = {
     "deploy": "Deploy / release failure",
     "overload": "Traffic overload",
 }
-# The fifth section of each seed 002 variant.
+# The fifth section of each scenario variant (docs/domain.md, Incident lifecycle).
 VARIANT_LAST_SECTION = {
     "db": "Follow-up",
     "redis": "Follow-up",
@@ -120,7 +121,8 @@ def _header(data: ReportInput, heading: str) -> list[str]:
 
 
 def render_postmortem(data: ReportInput) -> str:
-    """Seed 001: What, When, Impact, Detection, Response, Root cause, Lessons, Action items."""
+    """The postmortem: What, When, Impact, Detection, Response, Root cause, Lessons, Action
+    items."""
     r, zone = data.record, data.zone
     detection = [
         f"Detected {_time(r.detected_at, zone)}.",
@@ -155,8 +157,8 @@ def render_postmortem(data: ReportInput) -> str:
 
 
 def render_scenario(data: ReportInput, variant: str) -> str:
-    """Seed 002: Impact, Cause (suspected vs confirmed), Mitigation, Recovery verification,
-    and the variant's follow-up section."""
+    """The scenario report: Impact, Cause (suspected vs confirmed), Mitigation, Recovery
+    verification, and the variant's follow-up section."""
     if variant not in VARIANT_TITLES:
         raise ValueError(f"unknown report variant {variant!r}; use one of {', '.join(TEMPLATES)}")
     r, zone = data.record, data.zone
@@ -177,8 +179,8 @@ def render_scenario(data: ReportInput, variant: str) -> str:
     else:
         last = _action_items(data)
     lines = _header(data, f"Incident report ({VARIANT_TITLES[variant]})")
-    # The description is what happened (in the header: the seed's sections stay as they
-    # are); Impact is only who was hurt and how much.
+    # The description is what happened (in the header: the report's sections stay as
+    # defined); Impact is only who was hurt and how much.
     lines.insert(-1, f"- What happened: {_one_line(_text(r.description))}")
     lines += ["## Impact", "", _text(r.impact), ""]
     lines += ["## Cause", "", *_cause(r), ""]

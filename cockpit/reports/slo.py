@@ -1,4 +1,5 @@
-"""The SLO report as text (seed 001's layout) and as JSON-ready data."""
+"""The SLO report as text (the layout of the team's SLO report, docs/domain.md) and as
+JSON-ready data."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`cockpit slo report` and `cockpit slo check`: one SLO cycle and its totals (seed 001's
-slo_tracker --report / --check). The report and the verdict a deploy pipeline gates on are
+"""`cockpit slo report` and `cockpit slo check`: one SLO cycle and its totals (the report
+and the deploy gate, docs/domain.md). The report and the verdict a deploy pipeline gates on are
 plain data in ``model/slo_report.py``."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Every call goes through ``clients.fetch`` (the endpoint's TLS, headers and auth,
 deadline on the whole answer, no redirect to another origin). ``PrometheusQueries`` is
 the blocking face for thread workers; it replaced prometheus-api-client, whose calls
 read the body inside the library with per-read timeouts only, so a trickling server held
-them for as long as it trickled (see the README, "Deadlines").
+them for as long as it trickled (see docs/internals.md, "Deadlines").
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def add_note(
 
 @dataclass(frozen=True)
 class StatusUpdate:
-    """A structured update (seed 002 SEV report): where things stand, what is being
+    """A structured update (docs/domain.md, Incident lifecycle): where things stand, what is being
     done, what is needed from others."""
 
     conditions: str

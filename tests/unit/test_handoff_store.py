@@ -156,7 +156,7 @@ def test_checklist_template_parts_and_default() -> None:
         parse_item("outgoing:  ")
     parts = {i.part for i in DEFAULT_TEMPLATE}
     assert parts == {"outgoing", "incoming"}
-    assert "VPN access checked" in [i.text for i in DEFAULT_TEMPLATE]  # seed 001 3.2
+    assert "VPN access checked" in [i.text for i in DEFAULT_TEMPLATE]  # docs/domain.md, Handoff
 
 
 def test_config_handoff_and_rotation_keys(tmp_path: Path) -> None:

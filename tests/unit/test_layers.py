@@ -1,4 +1,4 @@
-"""The arrows between layers point one way (DESIGN.md, README "Architecture"):
+"""The arrows between layers point one way (docs/internals.md, "Layers"):
 ``ui -> services -> (sources, store, reports) -> model``. Data layers never import Textual,
 model imports nothing of the project outside model, and every unit of the package imports
 only what ``MAY_IMPORT`` allows: the arrow, plus the cross-cutting modules at the package

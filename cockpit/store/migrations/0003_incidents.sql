@@ -1,7 +1,7 @@
 -- 0003_incidents: what the incident reports need beyond the first schema.
 --
--- * impact, suspected_cause, lessons: the seed 001 postmortem and seed 002 scenario
---   report sections (root_cause stays the confirmed cause). NULL means "not written yet".
+-- * impact, suspected_cause, lessons: the postmortem and scenario report sections
+--   (docs/domain.md, Incident lifecycle) (root_cause stays the confirmed cause). NULL means "not written yet".
 -- * postmortem_url / postmortem_document / postmortem_at: the postmortem that sets
 --   postmortem_done, as a link or as the Markdown document itself.
 ALTER TABLE incidents ADD COLUMN impact TEXT;

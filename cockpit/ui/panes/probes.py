@@ -1,4 +1,4 @@
-"""Health probes: state, latency against the seed bands, recent latencies, streaks, why,
+"""Health probes: state, latency against the default bands, recent latencies, streaks, why,
 and the sub-components a health body reports, one row each under their probe."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from cockpit.ui.table_sync import Row
 
 STATE_COLOURS = {UP: "probe-up", PENDING: "probe-pending", DOWN: "probe-down"}
 CHILD_COLOURS = {"healthy": "probe-up", "degraded": "probe-pending", "unhealthy": "probe-down"}
-# Seed 003 response-time bands: notice, warning, critical.
+# Response-time bands: notice, warning, critical (docs/domain.md, Alerts).
 LATENCY_BANDS = ((1000.0, "probe-down"), (500.0, "probe-pending"), (200.0, "alert-info"))
 BARS = "▁▂▃▄▅▆▇█"
 CHILD_SEPARATOR = "\x1f"  # never in a probe name
