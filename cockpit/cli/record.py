@@ -33,7 +33,7 @@ def _say(text: str) -> None:
 def record(args: argparse.Namespace) -> int:
     from cockpit.cli.plugins import start
     from cockpit.services.headless_recording import HeadlessRecording
-    from cockpit.services.recording import Recording, this_process
+    from cockpit.services.transition_recorder import Recording, this_process
     from cockpit.store import NotebookError, open_notebook
 
     config = load_config()

@@ -2,7 +2,7 @@
 snapshots and due-update notifications into the notebook, so the timeline and the
 handoff digest are complete for hours when nobody had the cockpit open.
 
-It takes the recording duty like any cockpit (``services/recording.py``); while a TUI
+It takes the recording duty like any cockpit (``services/transition_recorder.py``); while a TUI
 holds it, it stands by and takes over when that TUI quits. Its cycles run on the poll
 schedule the TUI uses (``services/poll_schedule.py``).
 """
@@ -28,8 +28,8 @@ from cockpit.services.poll_schedule import (
     poll_intervals,
 )
 from cockpit.services.probe_poll import ProbePoller
-from cockpit.services.recording import Recording
 from cockpit.services.slo_poll import SloPoller
+from cockpit.services.transition_recorder import Recording
 from cockpit.sources.clients import async_client
 from cockpit.store import Notebook, NotebookError
 

@@ -40,11 +40,11 @@ from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_live import LiveState, fetch_live
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
 from cockpit.services.probe_poll import ProbePoller
-from cockpit.services.recording import Recording, this_process
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.timeline_view import TimelineView, current_view
+from cockpit.services.transition_recorder import Recording, this_process
 from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Notebook, NotebookError, open_notebook

@@ -12,7 +12,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.store import open_notebook
-from cockpit.store.recorder_duty import DutyHolder, claim_duty, duty_holder
+from cockpit.store.recording_duty import DutyHolder, claim_duty, duty_holder
 from cockpit.ui.app import CockpitApp
 
 

@@ -313,7 +313,7 @@ async def test_run_once_runs_a_cycle_through_the_schedule() -> None:
 
 async def test_record_polls_the_configured_sources_and_the_update_clocks(tmp_path: Path) -> None:
     from cockpit.services.headless_recording import ANNOUNCE, ANNOUNCE_EVERY, HeadlessRecording
-    from cockpit.services.recording import Recording, this_process
+    from cockpit.services.transition_recorder import Recording, this_process
     from cockpit.store import open_notebook
 
     config = _config(ENDPOINTS)
