@@ -28,7 +28,6 @@ from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, TextArea
-from textual.worker import Worker
 
 from cockpit import locations
 from cockpit.config import Config
@@ -134,7 +133,7 @@ class CockpitApp(VisibleNotifications):
             http=lambda: self.http, apply=self.apply_snapshot,
             log_error=lambda source, exc: self.log.error(f"{source} cycle failed", exc),
         )  # fmt: skip
-        self._poll_worker: Worker[None] | None = None
+        self._poll_task: asyncio.Task[None] | None = None
         # Transition baselines, and whether this cockpit is the one writing transitions.
         self.recording = Recording(config, this_process(config.oncall.me))
         self.plugins = PluginHost(self._plugin_report)
@@ -208,9 +207,8 @@ class CockpitApp(VisibleNotifications):
         self.query_one(ProbesPane).update_snapshot(self._probes.snapshot(), now)
         if self.poll:
             self.http = async_client()
-            self._poll_worker = self.run_worker(
-                self.polling.driver.run(), group="poll", exit_on_error=False
-            )
+            # A task, not a worker: it never ends, and `workers.wait_for_complete` must.
+            self._poll_task = asyncio.create_task(self.polling.driver.run(), name="poll")
             self.set_interval(NOTEBOOK_TICK, self._read_signed_later)
         # Ages count up between answers; only the border lines are redrawn.
         self.set_interval(AGE_TICK, self.redraw_ages)
@@ -278,8 +276,8 @@ class CockpitApp(VisibleNotifications):
             event.widget.cursor_blink = False
 
     async def on_unmount(self) -> None:
-        if self._poll_worker is not None:
-            self._poll_worker.cancel()
+        if self._poll_task is not None:
+            self._poll_task.cancel()
         self._probes.cancel()
         self.plugins.close(timeout=3.0)  # queued notifications get a moment to go out
         if self.http is not None:
