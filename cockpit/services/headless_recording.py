@@ -2,9 +2,9 @@
 snapshots and due-update notifications into the notebook, so the timeline and the
 handoff digest are complete for hours when nobody had the cockpit open.
 
-It takes the recording duty like any cockpit (``services/transition_recorder.py``); while a TUI
-holds it, it stands by and takes over when that TUI quits. Its cycles run on the poll
-schedule the TUI uses (``services/poll_schedule.py``).
+It takes the recording duty like any cockpit (``services/transition_recorder.py``);
+while a TUI holds it, it stands by and takes over when that TUI quits. Its cycles run on
+the poll schedule the TUI uses (``services/poll_schedule.py``).
 """
 
 from __future__ import annotations
