@@ -1,4 +1,5 @@
-"""The typed cockpit configuration, read from one TOML file.
+"""The typed cockpit configuration, read from one TOML file (the types are in
+``config_types.py``, the endpoint and probe tables in ``config_endpoints.py``).
 
 Loading never stops at the first mistake: every problem is collected with the
 file, the key and the reason, so ``cockpit config validate`` can list them all.
@@ -10,145 +11,41 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cockpit.config_checks import Checker, Problem
+from cockpit.config_checks import Checker, ConfigError, Problem
+from cockpit.config_endpoints import parse_endpoint, parse_probe
+from cockpit.config_types import (
+    DEFAULT_SEVERITY_MAP,
+    AlertsConfig,
+    Auth,
+    Config,
+    Endpoint,
+    HandoffConfig,
+    OnCall,
+    PluginSettings,
+    ProbeConfig,
+    SecretRef,
+    Tls,
+)
 from cockpit.keymap import ACTIONS, check_keymap
-from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem, parse_item
-from cockpit.model.conditions import parse_condition
+from cockpit.model.checklist import parse_item
 from cockpit.model.handoff import WEEKDAYS
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
 from cockpit.model.slo_definition import SLI_KINDS, SloConfig
+from cockpit.slo_files import load_slo_files
 
-
-class ConfigError(Exception):
-    """The config file has problems; ``problems`` lists each one."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class SecretRef:
-    """A header value taken from a named secret, e.g. ``Bearer <token>``."""
-
-    name: str
-    prefix: str = ""
-
-
-@dataclass(frozen=True)
-class Auth:
-    kind: str  # "bearer" or "basic"
-    secret: str  # the secret's name, resolved through cockpit.secrets
-    username: str | None = None
-
-
-@dataclass(frozen=True)
-class Tls:
-    """How to trust a server and, with ``cert_file``, how to prove who we are to it."""
-
-    verify: bool = True
-    ca_file: Path | None = None  # trust only this CA bundle (a private CA)
-    cert_file: Path | None = None  # a client certificate (PEM), with its key in key_file
-    key_file: Path | None = None  # None: the key is in cert_file
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """How to reach Prometheus or Alertmanager."""
-
-    url: str
-    timeout: timedelta = timedelta(seconds=5)
-    refresh: timedelta = timedelta(seconds=10)
-    auth: Auth | None = None
-    tls: Tls = field(default_factory=Tls)
-    headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ProbeConfig:
-    name: str
-    url: str
-    method: str = "GET"
-    interval: timedelta = timedelta(seconds=10)
-    timeout: timedelta = timedelta(seconds=2)
-    conditions: tuple[str, ...] = ("[STATUS] == 200",)
-    headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
-    component: str = ""
-    failure_threshold: int = 3
-    success_threshold: int = 2
-    # A readiness probe in a declared degraded mode may answer 503 {"status": "degraded"}:
-    # with degraded_ok that counts as up (marked degraded), not as a failure.
-    degraded_ok: bool = False
-    tls: Tls = field(default_factory=Tls)
-
-
-@dataclass(frozen=True)
-class OnCall:
-    me: str = ""
-    roster: tuple[str, ...] = ()
-    handoff_day: str = "friday"
-    handoff_time: time = time(17, 0)
-    timezone: str = "UTC"
-    # The date of the first handoff where roster[0] takes over (see model/rotation.py).
-    rotation_start: date | None = None
-
-
-@dataclass(frozen=True)
-class HandoffConfig:
-    checklist: tuple[TemplateItem, ...] = DEFAULT_TEMPLATE
-
-
-@dataclass(frozen=True)
-class PluginSettings:
-    """``[plugins.<name>]``: ``enabled`` and the plugin's own options (never secrets)."""
-
-    enabled: bool = False
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-
-DEFAULT_SEVERITY_MAP = {"critical": "Sev1", "high": "Sev2", "warning": "Sev3", "info": "Sev4"}
-
-
-@dataclass(frozen=True)
-class AlertsConfig:
-    ack_duration: timedelta = timedelta(hours=1)
-    # The header warns when an ack silence ends this soon while its alert still fires.
-    ack_warning: timedelta = timedelta(minutes=10)
-    # Alert `severity` label -> incident severity, for promoting an alert to an incident.
-    severity_map: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITY_MAP))
-
-
-@dataclass(frozen=True)
-class Config:
-    path: Path | None
-    oncall: OnCall = field(default_factory=OnCall)
-    prometheus: Endpoint | None = None
-    alertmanager: Endpoint | None = None
-    slos: tuple[SloConfig, ...] = ()
-    probes: tuple[ProbeConfig, ...] = ()
-    runbook_dirs: tuple[Path, ...] = ()
-    # A runbook command step is killed after this long.
-    runbook_timeout: timedelta = timedelta(minutes=5)
-    burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
-    # No writes to outside systems (ack, silence, expire) and no runbook commands.
-    read_only: bool = False
-    plugins: Mapping[str, PluginSettings] = field(default_factory=dict)
-    # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/keymap.py.
-    keys: Mapping[str, str] = field(default_factory=dict)
-    handoff: HandoffConfig = field(default_factory=HandoffConfig)
-    # [severity.SevN]: first-response target and status-update cadence per severity.
-    severity_policies: Mapping[str, SeverityPolicy] = field(
-        default_factory=lambda: dict(DEFAULT_POLICIES)
-    )
-    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+# The types live in config_types.py (ConfigError in config_checks.py); callers keep
+# importing them from here.
+__all__ = [
+    "DEFAULT_SEVERITY_MAP", "AlertsConfig", "Auth", "Config", "ConfigError", "Endpoint",
+    "HandoffConfig", "OnCall", "PluginSettings", "ProbeConfig", "SecretRef", "Tls",
+    "load", "parse",
+]  # fmt: skip
 
 
 def load(path: Path) -> Config:
@@ -178,8 +75,10 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     # A probe kind plugin's entry point name is its URL scheme.
     schemes = tuple(name for name, settings in plugins.items() if settings.enabled)
     oncall = _oncall(check, root.get("oncall", {}))
-    prometheus = _endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
-    alertmanager = _endpoint(check, "alertmanager", root.get("alertmanager"), default_refresh=10)
+    prometheus = parse_endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
+    alertmanager = parse_endpoint(
+        check, "alertmanager", root.get("alertmanager"), default_refresh=10
+    )
     slo_tables = check.array_of_tables(root, "slo")
     probe_tables = check.array_of_tables(root, "probe")
     slos = tuple(
@@ -190,7 +89,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     probes = tuple(
         probe
         for i, item in enumerate(probe_tables)
-        if (probe := _probe(check, f"probe[{i}]", item, schemes)) is not None
+        if (probe := parse_probe(check, f"probe[{i}]", item, schemes)) is not None
     )
     check.unique([str(t.get("name", "")) for t in slo_tables], "slo", "name")
     seen = {s.name for s in slos}
@@ -321,8 +220,6 @@ def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | Non
 def _imported_slos(check: Checker, path: Path, raw: object) -> tuple[SloConfig, ...]:
     """SLOs from Sloth and OpenSLO files named in `[slo_import] files`; their problems name
     the YAML file and the key inside it."""
-    from cockpit.slo_files import load_slo_files
-
     table = check.table(raw, "slo_import", {"files"})
     files = [_resolve(path, f) for f in check.str_list(table, "slo_import", "files")]
     if not files:
@@ -397,55 +294,6 @@ def _handoff(check: Checker, raw: object) -> HandoffConfig:
     return HandoffConfig(checklist=tuple(items))
 
 
-def _endpoint(check: Checker, key: str, raw: object, *, default_refresh: float) -> Endpoint | None:
-    if raw is None:
-        return None
-    keys = {"url", "timeout", "refresh", "auth", "tls", "headers"}
-    table = check.table(raw, key, keys)
-    url = check.url(table, key, "url", required=True)
-    auth = None
-    if "auth" in table:
-        auth_table = check.table(table["auth"], f"{key}.auth", {"type", "secret", "username"})
-        kind = check.string(auth_table, f"{key}.auth", "type", default="bearer")
-        if kind not in ("bearer", "basic"):
-            check.problem(f"{key}.auth.type", f"{kind!r} is not supported; use bearer or basic")
-        secret = check.secret_name(auth_table, f"{key}.auth", "secret")
-        username = check.string(auth_table, f"{key}.auth", "username", default="") or None
-        if kind == "basic" and username is None:
-            check.problem(f"{key}.auth.username", "basic auth needs a username")
-        auth = Auth(kind=kind, secret=secret, username=username)
-    tls = _tls(check, key, table)
-    # Read every key before giving up on a bad url, so all problems are reported at once.
-    timeout = check.duration(table, key, "timeout", default=timedelta(seconds=5))
-    refresh = check.duration(table, key, "refresh", default=timedelta(seconds=default_refresh))
-    headers = check.headers(table, key)
-    if url is None:
-        return None
-    return Endpoint(
-        url=url.rstrip("/"),
-        timeout=timeout,
-        refresh=refresh,
-        auth=auth,
-        tls=tls,
-        headers=headers,
-    )
-
-
-def _tls(check: Checker, key: str, table: Mapping[str, Any]) -> Tls:
-    """``tls = { verify, ca_file, cert_file, key_file }``; the files are read when the
-    client is built, so a missing one is a source error then (and in `cockpit doctor`)."""
-    allowed = {"verify", "ca_file", "cert_file", "key_file"}
-    tls_table = check.table(table.get("tls", {}), f"{key}.tls", allowed)
-    files: dict[str, Path | None] = {}
-    for name in ("ca_file", "cert_file", "key_file"):
-        text = check.string(tls_table, f"{key}.tls", name, default="")
-        files[name] = Path(text).expanduser() if text else None
-    if files["key_file"] is not None and files["cert_file"] is None:
-        check.problem(f"{key}.tls.key_file", "a key_file needs its cert_file")
-    verify = check.boolean(tls_table, f"{key}.tls", "verify", default=True)
-    return Tls(verify, files["ca_file"], files["cert_file"], files["key_file"])
-
-
 def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
     keys = {
         "name", "service", "objective", "window", "sli", "good", "bad", "total",
@@ -492,55 +340,4 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
         threshold=threshold,
         selector=selector,
         description=description,
-    )
-
-
-def _probe(
-    check: Checker, key: str, raw: Mapping[str, Any], plugin_schemes: tuple[str, ...] = ()
-) -> ProbeConfig | None:
-    keys = {
-        "name", "url", "method", "interval", "timeout", "conditions", "headers", "component",
-        "failure_threshold", "success_threshold", "degraded_ok", "tls",
-    }  # fmt: skip
-    table = check.table(raw, key, keys)
-    name = check.string(table, key, "name", required=True)
-    schemes = ("http", "https", "tcp", *plugin_schemes)
-    url = check.url(table, key, "url", required=True, schemes=schemes)
-    # A plugin's probe kind brings its own default conditions.
-    from_plugin = url is not None and urlsplit(url).scheme in plugin_schemes
-    conditions = check.str_list(table, key, "conditions") or (
-        [] if from_plugin else ["[STATUS] == 200"]
-    )
-    for i, text in enumerate(conditions):
-        try:
-            parse_condition(text)
-        except ValueError as exc:
-            check.problem(f"{key}.conditions[{i}]", str(exc))
-    failure = check.integer(table, key, "failure_threshold", default=3, minimum=1)
-    success = check.integer(table, key, "success_threshold", default=2, minimum=1)
-    method = check.string(table, key, "method", default="GET").upper()
-    interval = check.duration(table, key, "interval", default=timedelta(seconds=10))
-    timeout = check.duration(table, key, "timeout", default=timedelta(seconds=2))
-    headers = check.headers(table, key)
-    component = check.string(table, key, "component", default="")
-    degraded_ok = check.boolean(table, key, "degraded_ok", default=False)
-    tls = _tls(check, key, table)
-    if url is not None and url.startswith("tcp://") and urlsplit(url).port is None:
-        check.problem(f"{key}.url", f"{url!r} needs a port, like tcp://db.internal:5432")
-        url = None
-    if not name or url is None:
-        return None
-    return ProbeConfig(
-        name=name,
-        url=url,
-        method=method,
-        interval=interval,
-        timeout=timeout,
-        conditions=tuple(conditions),
-        headers=headers,
-        component=component,
-        failure_threshold=failure,
-        success_threshold=success,
-        degraded_ok=degraded_ok,
-        tls=tls,
     )

@@ -10,13 +10,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from cockpit.config_types import SecretRef
 from cockpit.model.durations import parse_duration
-
-if TYPE_CHECKING:
-    from cockpit.config import SecretRef
 
 SECRET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Keys that would put a secret's value in the file; the config only names secrets.
@@ -33,6 +31,14 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}: {self.key}" if self.key else self.file
         return f"{where}: {self.reason}"
+
+
+class ConfigError(Exception):
+    """The config file has problems; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
 
 
 def _join(prefix: str, key: str) -> str:
@@ -55,8 +61,6 @@ class Checker:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            from cockpit.config import ConfigError
-
             raise ConfigError(self.problems)
 
     def table(self, raw: object, key: str, allowed: Iterable[str]) -> Mapping[str, Any]:
@@ -233,8 +237,6 @@ class Checker:
         return name
 
     def headers(self, table: Mapping[str, Any], prefix: str) -> Mapping[str, str | SecretRef]:
-        from cockpit.config import SecretRef
-
         raw = table.get("headers", {})
         key = _join(prefix, "headers")
         if not isinstance(raw, Mapping):

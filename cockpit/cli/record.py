@@ -1,4 +1,4 @@
-"""`cockpit record`: the poll cycles without a screen (see services/record_loop.py)."""
+"""`cockpit record`: the poll cycles without a screen (see services/headless_recording.py)."""
 
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ def _say(text: str) -> None:
 
 def record(args: argparse.Namespace) -> int:
     from cockpit.cli.plugins import start
-    from cockpit.services.record_loop import RecordLoop
-    from cockpit.services.recording import Recording, this_process
+    from cockpit.services.headless_recording import HeadlessRecording
+    from cockpit.services.transition_recorder import Recording, this_process
     from cockpit.store import NotebookError, open_notebook
 
     config = load_config()
@@ -47,7 +47,7 @@ def record(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     plugins = start(config)  # notifiers for due updates; alert sources and probe kinds
     recording = Recording(config, this_process(config.oncall.me or "recorder"))
-    loop = RecordLoop(config, store, recording, _say)
+    loop = HeadlessRecording(config, store, recording, _say)
     _say(f"recording into {path} as {recording.me.describe()}; stop with Ctrl-C or SIGTERM")
     try:
         asyncio.run(_until_signalled(loop))

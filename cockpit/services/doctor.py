@@ -14,7 +14,7 @@ from cockpit.sources.clients import async_client
 from cockpit.sources.errors import SourceError
 from cockpit.store import NotebookError
 from cockpit.store.notebook import inspect_readonly
-from cockpit.store.recorder_duty import STALE_AFTER, duty_holder_readonly
+from cockpit.store.recording_duty import STALE_AFTER, duty_holder_readonly
 from cockpit.store.schema_check import check_schema
 
 

@@ -1,9 +1,7 @@
 """The cockpit screen: five panes fed by one poll cycle per source.
 
-Each cycle runs off the UI thread (Prometheus in a thread worker because its client
-blocks; Alertmanager and probes as async workers on one shared httpx client). When a
-cycle ends its result is applied and the next one is armed with a timer, so a slow
-source never stacks requests.
+The cycles run on the poll schedule ``cockpit record`` shares (``ui/polling.py``); each
+answer comes back here, to ``apply_snapshot``, on the UI thread.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ import signal
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,17 +33,17 @@ from cockpit import locations
 from cockpit.config import Config
 from cockpit.keymap import ACTIONS, action_id
 from cockpit.model.rotation import HandoffRecord
-from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
+from cockpit.model.snapshots import AlertSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_live import LiveState, fetch_live
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
 from cockpit.services.probe_poll import ProbePoller
-from cockpit.services.recording import Recording, this_process
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.timeline_view import TimelineView, current_view
+from cockpit.services.transition_recorder import Recording, this_process
 from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Notebook, NotebookError, open_notebook
@@ -60,6 +58,7 @@ from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
+from cockpit.ui.polling import Polling, Snapshot
 from cockpit.ui.screens import runbook_open
 from cockpit.ui.screens.fault import FaultScreen
 from cockpit.ui.screens.handoff import HandoffScreen
@@ -73,7 +72,6 @@ from cockpit.ui.themes import install_themes, remember_theme
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
          "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
-PROBE_TICK = 1.0  # seconds
 AGE_TICK = 1.0  # seconds between redraws of the panes' "updated 5s ago" lines
 NOTEBOOK_TICK = 5.0  # seconds between background reads of what others wrote (signatures)
 # Actions on the main screen's panes, or that open a screen from it. On any other screen
@@ -92,11 +90,6 @@ UI_WRITE_WAIT_S = 1.0
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _internal(exc: Exception) -> str:
-    # The type only: an exception's text can carry a request header, and so a token.
-    return f"internal error ({type(exc).__name__}); run with `textual console` for details"
 
 
 @dataclass(frozen=True)
@@ -132,14 +125,17 @@ class CockpitApp(VisibleNotifications):
         self.paused = False
         self.notebook: Notebook | None = None
         self.http: httpx.AsyncClient | None = None
-        self._poll_timers: dict[str, Timer] = {}
-        self._cycles_running: set[str] = set()
         self._slo = SloPoller(config)
         self._alerts = AlertPoller(config)
         self._probes = ProbePoller(config)
+        self.polling = Polling(
+            config, (self._slo, self._alerts, self._probes), clock=self.clock,
+            http=lambda: self.http, apply=self.apply_snapshot,
+            log_error=lambda source, exc: self.log.error(f"{source} cycle failed", exc),
+        )  # fmt: skip
+        self._poll_task: asyncio.Task[None] | None = None
         # Transition baselines, and whether this cockpit is the one writing transitions.
         self.recording = Recording(config, this_process(config.oncall.me))
-        self._probe_everything = False
         self.plugins = PluginHost(self._plugin_report)
         self._theme_refresh: Timer | None = None
         # Notebook reads on a timer run on the notebook thread, never on the UI thread.
@@ -204,15 +200,15 @@ class CockpitApp(VisibleNotifications):
         folders = [locations.user_runbooks_dir(), *self.config.runbook_dirs]
         self.pane_runbooks().update_catalog(load_catalog(folders))
         for source in ("slo", "alerts", "probes"):
-            self.pane(source).refresh_every = self._expected_every(source)
+            self.pane(source).refresh_every = self.polling.expected_every(source)
         now = self.clock()
         self.query_one(SloPane).update_snapshot(self._slo.initial(), now)
         self.query_one(AlertsPane).update_snapshot(AlertSnapshot((), self._alerts.freshness), now)
         self.query_one(ProbesPane).update_snapshot(self._probes.snapshot(), now)
         if self.poll:
             self.http = async_client()
-            for source in ("slo", "alerts", "probes"):
-                self._arm(source, 0.0)
+            # A task, not a worker: it never ends, and `workers.wait_for_complete` must.
+            self._poll_task = asyncio.create_task(self.polling.driver.run(), name="poll")
             self.set_interval(NOTEBOOK_TICK, self._read_signed_later)
         # Ages count up between answers; only the border lines are redrawn.
         self.set_interval(AGE_TICK, self.redraw_ages)
@@ -280,8 +276,8 @@ class CockpitApp(VisibleNotifications):
             event.widget.cursor_blink = False
 
     async def on_unmount(self) -> None:
-        for timer in self._poll_timers.values():
-            timer.stop()
+        if self._poll_task is not None:
+            self._poll_task.cancel()
         self._probes.cancel()
         self.plugins.close(timeout=3.0)  # queued notifications get a moment to go out
         if self.http is not None:
@@ -302,95 +298,29 @@ class CockpitApp(VisibleNotifications):
             self.exit()
 
     # -- poll cycles ---------------------------------------------------------
-    def _interval(self, source: str) -> float:
-        if source == "slo":
-            endpoint = self.config.prometheus
-        elif source == "alerts":
-            endpoint = self.config.alertmanager or self.config.prometheus
-        else:
-            # A short tick: the poller starts only what is due, so each probe keeps its own
-            # (jittered) interval instead of waiting for the next multiple of the shortest.
-            return PROBE_TICK
-        return endpoint.refresh.total_seconds() if endpoint else 30.0
-
-    def _expected_every(self, source: str) -> timedelta | None:
-        """How often a source's pane should get an answer; twice this without one is stale."""
-        if source == "probes":
-            # A probe cycle runs every tick, but the data is as fresh as the probes run.
-            intervals = [p.interval for p in self.config.probes]
-            return max(min(intervals), timedelta(seconds=PROBE_TICK)) if intervals else None
-        return timedelta(seconds=self._interval(source))
-
     def redraw_ages(self) -> None:
         # A query, not query_one: while the app closes the panes may already be gone.
         now = self.clock()
         for pane in self.query(Pane):
             pane.redraw_age(now)
 
-    def _arm(self, source: str, delay: float | None = None) -> None:
-        # Textual's timer divides by its interval: never arm one at zero.
-        wait = max(self._interval(source) if delay is None else delay, 0.01)
-        self._poll_timers[source] = self.set_timer(wait, partial(self._start_cycle, source))
-
-    def _start_cycle(self, source: str) -> None:
-        if source in self._cycles_running:
-            return
-        if self.paused:
-            self._arm(source, 1.0)
-            return
-        self._cycles_running.add(source)
-        if source == "slo":
-            self.run_worker(self._slo_cycle, thread=True, group="slo", exit_on_error=False)
+    def apply_snapshot(self, snapshot: Snapshot) -> None:
+        """Show a cycle's snapshot and record its transitions (the schedule arms the next)."""
+        now = self.clock()
+        if isinstance(snapshot, SloSnapshot):
+            self.query_one(SloPane).update_snapshot(snapshot, now)
+            self._write(
+                lambda store: self.recording.budgets_seen(store, snapshot),
+                affects_timeline=False,
+            )
+            self._write(lambda store: self.recording.burns_seen(store, snapshot))
+        elif isinstance(snapshot, AlertSnapshot):
+            self.query_one(AlertsPane).update_snapshot(snapshot, now)
+            self._write(lambda store: self.recording.alerts_seen(store, snapshot))
+            self.alert_control.after_snapshot(snapshot)
         else:
-            self.run_worker(self._async_cycle(source), group=source, exit_on_error=False)
-
-    def _slo_cycle(self) -> None:
-        try:
-            snapshot = self._slo.poll()
-        except Exception as exc:  # a bug in one cycle must not stop it or the others
-            self.log.error("SLO cycle failed", exc)
-            snapshot = self._slo.failed(self.clock(), _internal(exc))
-        self.call_from_thread(self._finish_cycle, "slo", snapshot)
-
-    async def _async_cycle(self, source: str) -> None:
-        assert self.http is not None
-        poller = self._alerts if source == "alerts" else self._probes
-        snapshot: AlertSnapshot | ProbeSnapshot
-        try:
-            if source == "alerts":
-                snapshot = await self._alerts.poll(self.http)
-            else:
-                # After `r` every probe runs, not only those whose interval has passed.
-                everything, self._probe_everything = self._probe_everything, False
-                snapshot = await self._probes.poll(self.http, all_probes=everything)
-        except Exception as exc:
-            self.log.error(f"{source} cycle failed", exc)
-            snapshot = poller.failed(self.clock(), _internal(exc))
-        self._finish_cycle(source, snapshot)
-
-    def _finish_cycle(
-        self, source: str, snapshot: SloSnapshot | AlertSnapshot | ProbeSnapshot
-    ) -> None:
-        """Show the snapshot, record its transitions, and always arm the next cycle."""
-        try:
-            now = self.clock()
-            if isinstance(snapshot, SloSnapshot):
-                self.query_one(SloPane).update_snapshot(snapshot, now)
-                self._write(
-                    lambda store: self.recording.budgets_seen(store, snapshot),
-                    affects_timeline=False,
-                )
-                self._write(lambda store: self.recording.burns_seen(store, snapshot))
-            elif isinstance(snapshot, AlertSnapshot):
-                self.query_one(AlertsPane).update_snapshot(snapshot, now)
-                self._write(lambda store: self.recording.alerts_seen(store, snapshot))
-                self.alert_control.after_snapshot(snapshot)
-            else:
-                self.query_one(ProbesPane).update_snapshot(snapshot, now)
-                self._write(lambda store: self.recording.probes_seen(store, snapshot))
-        finally:
-            self._cycles_running.discard(source)
-            self._arm(source)
+            self.query_one(ProbesPane).update_snapshot(snapshot, now)
+            self._write(lambda store: self.recording.probes_seen(store, snapshot))
 
     def _write(
         self, record: Callable[[Notebook | None], int | bool], *, affects_timeline: bool = True
@@ -468,6 +398,7 @@ class CockpitApp(VisibleNotifications):
 
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
+        self.polling.driver.pause(self.paused)
         self.query_one(OnCallHeader).paused = self.paused
         self.redraw_ages()
         self.notify("Refresh paused." if self.paused else "Refresh resumed.")
@@ -475,13 +406,7 @@ class CockpitApp(VisibleNotifications):
     def action_refresh_now(self) -> None:
         if not self.poll:
             return
-        self._probe_everything = True
-        for source in ("slo", "alerts", "probes"):
-            if source not in self._cycles_running:
-                timer = self._poll_timers.get(source)
-                if timer is not None:
-                    timer.stop()
-                self._start_cycle(source)
+        self.polling.driver.refresh_now()
 
     def on_slo_pane_selected(self, message: SloPane.Selected) -> None:
         status = next(s for s in self._slo.last.slos if s.slo.name == message.name)

@@ -23,7 +23,7 @@ from cockpit.demo.stack import DemoStack
 from cockpit.model.alerts import Alert
 from cockpit.reports.handoff import render_markdown
 from cockpit.reports.review import render_markdown as render_review
-from cockpit.services import recorder
+from cockpit.services import transition_writes
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.handoff_digest import build_digest
 from cockpit.services.handoff_live import LiveState, fetch_live_blocking
@@ -70,7 +70,7 @@ def test_a_shift_on_the_real_stack_lands_in_the_digest_and_review_once(
         """One poll cycle, recorded as the app records it."""
         snapshot = _run(poller.poll)
         assert snapshot.freshness.error is None, snapshot.freshness.error
-        recorder.record_alert_changes(store, seen[0], snapshot)
+        transition_writes.record_alert_changes(store, seen[0], snapshot)
         seen[0] = snapshot.alerts
         return snapshot.alerts
 

@@ -17,7 +17,7 @@ from cockpit.demo.stack import DemoStack
 from cockpit.model.alerts import Alert
 from cockpit.model.incident_draft import IncidentDraft, LinkedAlert
 from cockpit.services import incidents as service
-from cockpit.services import recorder
+from cockpit.services import transition_writes
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.incident_report import incident_report
 from cockpit.services.timeline_view import incident_timeline
@@ -53,7 +53,7 @@ async def test_promoted_alert_fires_and_resolves_on_the_incident_timeline(
         nonlocal before
         snapshot = await poller.poll(client)
         assert snapshot.freshness.error is None, snapshot.freshness.error
-        recorder.record_alert_changes(store, before, snapshot)
+        transition_writes.record_alert_changes(store, before, snapshot)
         before = snapshot.alerts
         return snapshot.alerts
 

@@ -14,8 +14,8 @@ import pytest
 from cockpit.cli import main
 from cockpit.config import Config, load
 from cockpit.demo.stack import DemoStack, find_binary
-from cockpit.services.recorder import record_burn_changes
 from cockpit.services.slo_poll import SloPoller
+from cockpit.services.transition_writes import record_burn_changes
 from cockpit.services.transitions import burn_baseline
 from cockpit.store import open_notebook
 from cockpit.store.events import latest_events

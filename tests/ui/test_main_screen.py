@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from textual.pilot import Pilot
 
 from cockpit.config import Config
+from cockpit.model.snapshots import AlertSnapshot
 from cockpit.store.events import record_events
 from cockpit.ui.app import ACTIONS, CockpitApp
 from cockpit.ui.header import OnCallHeader
@@ -165,11 +168,20 @@ async def test_a_broken_notebook_write_is_said_and_polling_goes_on(
         assert app.notebook is not None
         app.notebook.close()  # every write now raises sqlite3.ProgrammingError
         app.recording.alerts = ()
-        app._cycles_running.add("alerts")
-        app._finish_cycle("alerts", sample_data.alert_snapshot())
+
+        async def answer(client: Any) -> AlertSnapshot:
+            return sample_data.alert_snapshot()
+
+        app._alerts.poll = answer  # type: ignore[method-assign]
+        app.http = httpx.AsyncClient()
+        try:
+            await app.polling.driver.run_once("alerts")
+        finally:
+            await app.http.aclose()
+            app.http = None
         await pilot.pause()
-        assert "alerts" not in app._cycles_running
-        assert "alerts" in app._poll_timers  # the next cycle is armed
+        assert "alerts" not in app.polling.schedule.running
+        assert "alerts" in app.polling.schedule.due(math.inf)  # the next cycle is armed
         assert any("Could not write to the notebook" in str(n.message) for n in app._notifications)
         # The pane still shows what the cycle brought.
         assert app.query_one(AlertsPane).table.row_count == 4

@@ -12,7 +12,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.store import open_notebook
-from cockpit.store.recorder_duty import DutyHolder, claim_duty, duty_holder
+from cockpit.store.recording_duty import DutyHolder, claim_duty, duty_holder
 from cockpit.ui.app import CockpitApp
 
 
@@ -35,8 +35,8 @@ async def test_the_app_records_while_on_duty_and_frees_it_on_quit(
     app = make_app(sample_config)
     assert app.database is not None
     async with app.run_test():
-        app._finish_cycle("alerts", _snapshot())
-        app._finish_cycle("alerts", _snapshot("HighErrorRate"))
+        app.apply_snapshot(_snapshot())
+        app.apply_snapshot(_snapshot("HighErrorRate"))
         assert app.recording.on_duty
         assert app.notebook is not None and duty_holder(app.notebook) is not None
     assert _fired(app.database) == 1
@@ -53,8 +53,8 @@ async def test_the_app_stands_by_while_another_process_records(
     with open_notebook(app.database) as store:
         claim_duty(store, other, datetime.now(UTC))
     async with app.run_test():
-        app._finish_cycle("alerts", _snapshot())
-        app._finish_cycle("alerts", _snapshot("HighErrorRate"))
+        app.apply_snapshot(_snapshot())
+        app.apply_snapshot(_snapshot("HighErrorRate"))
         assert not app.recording.on_duty
         assert app.recording.holder is not None and app.recording.holder.pid == 4242
         assert app.recording.alerts is not None and len(app.recording.alerts) == 1

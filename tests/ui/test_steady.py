@@ -66,7 +66,7 @@ async def test_a_failed_cycle_is_stamped_with_the_app_clock(
         app.http = httpx.AsyncClient()
         try:
             app._alerts.poll = broken  # type: ignore[method-assign]
-            await app._async_cycle("alerts")
+            await app.polling.driver.run_once("alerts")
         finally:
             await app.http.aclose()
             app.http = None

@@ -9,7 +9,7 @@ from cockpit.model.freshness import Freshness
 from cockpit.model.slo import ErrorBudget
 from cockpit.model.slo_definition import SloConfig
 from cockpit.model.snapshots import SloSnapshot, SloStatus
-from cockpit.services.recorder import SNAPSHOT_EVERY, record_budget_snapshots
+from cockpit.services.transition_writes import SNAPSHOT_EVERY, record_budget_snapshots
 from cockpit.store import open_notebook
 from cockpit.store.slo_snapshots import snapshot_at
 

@@ -9,7 +9,7 @@ from cockpit.model.freshness import Freshness
 from cockpit.model.slo import WORKBOOK_ROWS, ErrorBudget, evaluate_rows
 from cockpit.model.slo_definition import SloConfig
 from cockpit.model.snapshots import SloSnapshot, SloStatus
-from cockpit.services.recorder import record_burn_changes
+from cockpit.services.transition_writes import record_burn_changes
 from cockpit.services.transitions import burn_baseline, burn_transitions, row_name
 from cockpit.store import open_notebook
 from cockpit.store.events import latest_events

@@ -22,7 +22,6 @@ PACKAGE = Path(cockpit.__file__).parent
 ROOT = "cockpit"
 
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset({"cockpit.config", "cockpit.config_checks", "cockpit.slo_files"}),
     frozenset(
         f"cockpit.ui.{name}"
         for name in (

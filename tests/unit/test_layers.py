@@ -19,8 +19,9 @@ DATA_LAYERS = ("model", "sources", "store", "services", "reports")
 # The cross-cutting modules at the package top that sit beside model at the bottom: typed
 # settings and the plumbing around them. They import only model and each other.
 SETTINGS = frozenset(
-    {"config", "config_checks", "slo_files", "keymap", "locations", "secrets", "exit_codes"}
-)
+    {"config", "config_types", "config_checks", "config_endpoints", "slo_files", "keymap",
+     "locations", "secrets", "exit_codes"}
+)  # fmt: skip
 ROOT = "cockpit"  # the package's own __init__ (its version)
 ENTRY_POINTS = frozenset({"cli", "__main__", "demo"})  # the cli/ package is one unit
 # What each unit of the package may import besides itself; None: anything. A unit is a

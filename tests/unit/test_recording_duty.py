@@ -13,10 +13,10 @@ from cockpit.model.alerts import Alert
 from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeResult, ProbeState
 from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot
-from cockpit.services.recording import RENEW_EVERY, Recording
+from cockpit.services.transition_recorder import RENEW_EVERY, Recording
 from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import latest_events
-from cockpit.store.recorder_duty import (
+from cockpit.store.recording_duty import (
     STALE_AFTER,
     DutyHolder,
     claim_duty,

@@ -2,15 +2,16 @@
 snapshots and due-update notifications into the notebook, so the timeline and the
 handoff digest are complete for hours when nobody had the cockpit open.
 
-It takes the recording duty like any cockpit (``services/recording.py``); while a TUI
-holds it, it stands by and takes over when that TUI quits.
+It takes the recording duty like any cockpit (``services/transition_recorder.py``);
+while a TUI holds it, it stands by and takes over when that TUI quits. Its cycles run on
+the poll schedule the TUI uses (``services/poll_schedule.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -19,14 +20,21 @@ import httpx
 from cockpit.config import Config
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.incidents import announce_due_updates
+from cockpit.services.poll_schedule import (
+    Cycle,
+    PollDriver,
+    Schedule,
+    configured_sources,
+    poll_intervals,
+)
 from cockpit.services.probe_poll import ProbePoller
-from cockpit.services.recording import Recording
 from cockpit.services.slo_poll import SloPoller
+from cockpit.services.transition_recorder import Recording
 from cockpit.sources.clients import async_client
 from cockpit.store import Notebook, NotebookError
 
-PROBE_TICK = 1.0  # seconds; each probe keeps its own interval (see ProbePoller)
-ANNOUNCE_EVERY = 30.0  # seconds between looks at the status-update clocks
+ANNOUNCE = "announce"  # the schedule's name for the looks at the status-update clocks
+ANNOUNCE_EVERY = 30.0  # seconds between them
 
 Say = Callable[[str], None]
 
@@ -35,12 +43,22 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class RecordLoop:
-    def __init__(self, config: Config, store: Notebook, recording: Recording, say: Say) -> None:
+class HeadlessRecording:
+    def __init__(
+        self,
+        config: Config,
+        store: Notebook,
+        recording: Recording,
+        say: Say,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.config = config
         self.notebook = store
         self.recording = recording
         self.say = say
+        self.clock, self.sleep = clock, sleep  # for the schedule (tests pass fake ones)
         self.slo = SloPoller(config)
         self.alerts = AlertPoller(config)
         self.probes = ProbePoller(config)
@@ -97,36 +115,37 @@ class RecordLoop:
         for incident_id in sent:
             self.say(f"{incident_id}: status update due, notifiers told")
 
+    def driver(self, client: httpx.AsyncClient) -> PollDriver:
+        """The shared poll schedule over the configured sources and the update clocks."""
+        cycles: dict[str, Cycle] = {
+            "slo": lambda _asked: self.slo_cycle(),
+            "alerts": lambda _asked: self.alert_cycle(client),
+            "probes": lambda _asked: self.probe_cycle(client),
+        }
+        sources = configured_sources(self.config)
+        every = {s: e for s, e in poll_intervals(self.config).items() if s in sources}
+        every[ANNOUNCE] = ANNOUNCE_EVERY
+        cycles[ANNOUNCE] = self._announce
+        return PollDriver(
+            Schedule(every, self.clock()), {s: cycles[s] for s in every},
+            on_error=self._cycle_failed, clock=self.clock, sleep=self.sleep,
+        )  # fmt: skip
+
     async def run(self, stop: asyncio.Event) -> None:
         """Every cycle on its own interval until ``stop`` is set; one cycle failing (even
-        with a bug) is said and the loop goes on."""
+        with a bug) is said and the others go on."""
         async with async_client() as client:
-            loops: list[Awaitable[None]] = [self._every(ANNOUNCE_EVERY, self._announce, stop)]
-            if self.config.prometheus is not None and self.config.slos:
-                every = self.config.prometheus.refresh.total_seconds()
-                loops.append(self._every(every, self.slo_cycle, stop))
-            if self.config.alertmanager is not None or self.config.prometheus is not None:
-                endpoint = self.config.alertmanager or self.config.prometheus
-                assert endpoint is not None
-                every = endpoint.refresh.total_seconds()
-                loops.append(self._every(every, lambda: self.alert_cycle(client), stop))
-            if self.config.probes:
-                loops.append(self._every(PROBE_TICK, lambda: self.probe_cycle(client), stop))
+            driver = self.driver(client)
+            stopping = asyncio.create_task(stop.wait())
+            stopping.add_done_callback(lambda _task: driver.stop())
             try:
-                await asyncio.gather(*loops)
+                await driver.run()
             finally:
+                stopping.cancel()
                 self.probes.cancel()
 
-    async def _announce(self) -> None:
+    async def _announce(self, _asked: bool) -> None:
         self.announce()
 
-    async def _every(
-        self, seconds: float, cycle: Callable[[], Awaitable[None]], stop: asyncio.Event
-    ) -> None:
-        while not stop.is_set():
-            try:
-                await cycle()
-            except Exception as exc:  # a bug in one cycle must not stop the recorder
-                self.say(f"a cycle failed: {type(exc).__name__}: {exc}")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=seconds)
+    def _cycle_failed(self, source: str, exc: Exception) -> None:
+        self.say(f"a cycle failed: {type(exc).__name__}: {exc}")

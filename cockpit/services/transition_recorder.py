@@ -1,5 +1,5 @@
 """What one process remembers to turn poll snapshots into notebook events, and whether
-it is the process that writes them (the recording duty, ``store/recorder_duty.py``).
+it is the process that writes them (the recording duty, ``store/recording_duty.py``).
 
 The TUI and ``cockpit record`` both use it. Every process keeps its baselines moving
 with what it sees, whether or not it records. The holder also keeps what the notebook
@@ -22,7 +22,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.probes import UP, ProbeState
 from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.model.timeline import TimelineEvent
-from cockpit.services import recorder
+from cockpit.services import transition_writes
 from cockpit.services.transitions import (
     TRANSITION_KINDS,
     BurnBaseline,
@@ -37,7 +37,7 @@ from cockpit.services.transitions import (
 )
 from cockpit.store import Notebook
 from cockpit.store.events import events_between, record_events
-from cockpit.store.recorder_duty import DutyHolder, claim_duty, release_duty
+from cockpit.store.recording_duty import DutyHolder, claim_duty, release_duty
 
 # The duty is renewed at most this often (a write per renewal); far inside STALE_AFTER.
 RENEW_EVERY = timedelta(seconds=15)
@@ -148,7 +148,7 @@ class Recording:
     def budgets_seen(self, store: Notebook | None, snapshot: SloSnapshot) -> bool:
         if store is None or snapshot.freshness.error is not None or not self.check_duty(store):
             return False
-        return recorder.record_budget_snapshots(store, snapshot, self.clock())
+        return transition_writes.record_budget_snapshots(store, snapshot, self.clock())
 
     def probes_seen(self, store: Notebook | None, snapshot: ProbeSnapshot) -> int:
         before = self.probes

@@ -1,0 +1,134 @@
+"""The typed cockpit configuration: what ``config.py`` reads from the TOML file.
+
+Plain frozen dataclasses and nothing else, so the readers (``config_checks``,
+``config_endpoints``, ``slo_files``) can name them without importing the parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem
+from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
+from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
+from cockpit.model.slo_definition import SloConfig
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A header value taken from a named secret, e.g. ``Bearer <token>``."""
+
+    name: str
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Auth:
+    kind: str  # "bearer" or "basic"
+    secret: str  # the secret's name, resolved through cockpit.secrets
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Tls:
+    """How to trust a server and, with ``cert_file``, how to prove who we are to it."""
+
+    verify: bool = True
+    ca_file: Path | None = None  # trust only this CA bundle (a private CA)
+    cert_file: Path | None = None  # a client certificate (PEM), with its key in key_file
+    key_file: Path | None = None  # None: the key is in cert_file
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to reach Prometheus or Alertmanager."""
+
+    url: str
+    timeout: timedelta = timedelta(seconds=5)
+    refresh: timedelta = timedelta(seconds=10)
+    auth: Auth | None = None
+    tls: Tls = field(default_factory=Tls)
+    headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProbeConfig:
+    name: str
+    url: str
+    method: str = "GET"
+    interval: timedelta = timedelta(seconds=10)
+    timeout: timedelta = timedelta(seconds=2)
+    conditions: tuple[str, ...] = ("[STATUS] == 200",)
+    headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
+    component: str = ""
+    failure_threshold: int = 3
+    success_threshold: int = 2
+    # A readiness probe in a declared degraded mode may answer 503 {"status": "degraded"}:
+    # with degraded_ok that counts as up (marked degraded), not as a failure.
+    degraded_ok: bool = False
+    tls: Tls = field(default_factory=Tls)
+
+
+@dataclass(frozen=True)
+class OnCall:
+    me: str = ""
+    roster: tuple[str, ...] = ()
+    handoff_day: str = "friday"
+    handoff_time: time = time(17, 0)
+    timezone: str = "UTC"
+    # The date of the first handoff where roster[0] takes over (see model/rotation.py).
+    rotation_start: date | None = None
+
+
+@dataclass(frozen=True)
+class HandoffConfig:
+    checklist: tuple[TemplateItem, ...] = DEFAULT_TEMPLATE
+
+
+@dataclass(frozen=True)
+class PluginSettings:
+    """``[plugins.<name>]``: ``enabled`` and the plugin's own options (never secrets)."""
+
+    enabled: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+DEFAULT_SEVERITY_MAP = {"critical": "Sev1", "high": "Sev2", "warning": "Sev3", "info": "Sev4"}
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    ack_duration: timedelta = timedelta(hours=1)
+    # The header warns when an ack silence ends this soon while its alert still fires.
+    ack_warning: timedelta = timedelta(minutes=10)
+    # Alert `severity` label -> incident severity, for promoting an alert to an incident.
+    severity_map: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITY_MAP))
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    oncall: OnCall = field(default_factory=OnCall)
+    prometheus: Endpoint | None = None
+    alertmanager: Endpoint | None = None
+    slos: tuple[SloConfig, ...] = ()
+    probes: tuple[ProbeConfig, ...] = ()
+    runbook_dirs: tuple[Path, ...] = ()
+    # A runbook command step is killed after this long.
+    runbook_timeout: timedelta = timedelta(minutes=5)
+    burn_rows: tuple[BurnRow, ...] = WORKBOOK_ROWS
+    # No writes to outside systems (ack, silence, expire) and no runbook commands.
+    read_only: bool = False
+    plugins: Mapping[str, PluginSettings] = field(default_factory=dict)
+    # [keys]: action id -> key(s), e.g. {"toggle_pause": "space"}; see cockpit/keymap.py.
+    keys: Mapping[str, str] = field(default_factory=dict)
+    handoff: HandoffConfig = field(default_factory=HandoffConfig)
+    # [severity.SevN]: first-response target and status-update cadence per severity.
+    severity_policies: Mapping[str, SeverityPolicy] = field(
+        default_factory=lambda: dict(DEFAULT_POLICIES)
+    )
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
