@@ -13,9 +13,8 @@ from datetime import date, datetime
 
 from cockpit.model.action_items import ActionItem
 from cockpit.model.incident_record import IncidentRecord
-from cockpit.store import Notebook
+from cockpit.store import Notebook, incident_changes
 from cockpit.store import incident_notes as store_notes
-from cockpit.store import incidents as store_incidents
 from cockpit.store.incident_notes import StatusUpdate
 
 __all__ = [
@@ -55,7 +54,7 @@ def set_cause(
     if not text.strip():
         raise ValueError("the cause is empty; say what caused it")
     field = "suspected_cause" if suspected else "root_cause"
-    return store_incidents.update_fields(notebook, incident_id, {field: text})
+    return incident_changes.update_fields(notebook, incident_id, {field: text})
 
 
 def record_postmortem(
@@ -68,7 +67,7 @@ def record_postmortem(
     author: str | None = None,
 ) -> IncidentRecord:
     """The postmortem is done: its link or its document."""
-    return store_incidents.set_postmortem(
+    return incident_changes.set_postmortem(
         notebook, incident_id, at=at, url=url, document=document, author=author
     )
 

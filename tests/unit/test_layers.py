@@ -390,8 +390,9 @@ def test_the_writer_finder_finds_the_writers_it_must() -> None:
     writers = store_writers(_store_sources())
     assert {"record_ack", "record_unack", "record_extend"} <= writers["cockpit.store.acks"]
     assert {"add_note", "add_update", "set_action_done"} <= writers["cockpit.store.incident_notes"]
-    assert {"create_incident", "transition", "set_postmortem", "update_fields"} <= writers[
-        "cockpit.store.incidents"
+    assert {"create_incident", "link_alerts"} <= writers["cockpit.store.incidents"]
+    assert {"transition", "set_postmortem", "update_fields"} <= writers[
+        "cockpit.store.incident_changes"
     ]
     assert {"save_text", "tick", "sign"} <= writers["cockpit.store.handoffs"]
     assert {"record_step", "create_run"} <= writers["cockpit.store.runbook_runs"]
