@@ -11,7 +11,7 @@ the caller to say.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
 
@@ -293,7 +293,7 @@ class Extended:
 
     silence_id: str
     ends_at: datetime
-    unnoted: Exception | None = field(default=None)
+    unnoted: Exception | None = None
 
 
 async def extend(
