@@ -194,19 +194,10 @@ def alerts_command(args: argparse.Namespace) -> int:
     return done
 
 
-def _record(config: Config, write: Callable[[Any], object]) -> str | None:
-    """Write to the notebook; a failure is said but does not undo Alertmanager's change."""
-    import sqlite3
-
-    from cockpit import locations
-    from cockpit.store import NotebookError, open_notebook
-
-    try:
-        with open_notebook(locations.database_file()) as store:
-            write(store)
-    except (NotebookError, sqlite3.Error, OSError) as exc:
-        return f"done in Alertmanager, but not noted in the notebook: {exc}"
-    return None
+def _unnoted(problem: Exception | None) -> None:
+    """A failed notebook write is said but does not undo Alertmanager's change."""
+    if problem is not None:
+        print(f"done in Alertmanager, but not noted in the notebook: {problem}", file=sys.stderr)
 
 
 def _writable_alert(fingerprint: str) -> tuple[Config, AlertSnapshot, Alert] | int:
@@ -233,7 +224,6 @@ def ack_command(args: argparse.Namespace) -> int:
     from cockpit.model.durations import parse_duration
     from cockpit.services import alert_actions
     from cockpit.sources.errors import SourceError
-    from cockpit.store.acks import record_ack
 
     duration = None
     if args.duration:
@@ -247,11 +237,9 @@ def ack_command(args: argparse.Namespace) -> int:
     config, _, alert = found
     now = utc_now()
     try:
-        done = _run(
-            lambda c: alert_actions.ack(
-                c, config, alert, now, duration, args.comment, renew=args.force
-            )
-        )
+        done = _run(partial(alert_actions.ack, config=config, alert=alert, now=now,
+                            duration=duration, note=args.comment, renew=args.force,
+                            notebook=locations.database_file()))  # fmt: skip
     except (alert_actions.ActionRefused, SourceError) as exc:
         return fail(f"Not acked: {exc}")
     silence, silence_id = done.silence, done.silence_id
@@ -265,11 +253,9 @@ def ack_command(args: argparse.Namespace) -> int:
         _say(args, f"{alert.name} ({alert.fingerprint}) is {text}: nothing created; "
              "--force renews it", data)  # fmt: skip
         return EXIT_OK
-    write = partial(record_ack, alert=alert, silence=silence, silence_id=silence_id, at=now,
-                    replaces=done.replaced)  # fmt: skip
-    for problem in (*done.problems, _record(config, write)):
-        if problem:
-            print(problem, file=sys.stderr)
+    for problem in done.problems:
+        print(problem, file=sys.stderr)
+    _unnoted(done.unnoted)
     renewed = f", replacing {', '.join(s.id for s in done.replaced)}" if done.replaced else ""
     _say(
         args,
@@ -284,7 +270,6 @@ def unack_command(args: argparse.Namespace) -> int:
     from cockpit.model.silences import live_acks
     from cockpit.services import alert_actions
     from cockpit.sources.errors import SourceError
-    from cockpit.store.acks import record_unack
 
     found = _writable_alert(args.fingerprint)
     if isinstance(found, int):
@@ -295,19 +280,16 @@ def unack_command(args: argparse.Namespace) -> int:
     acks = live_acks(alert, snapshot.silences, now)
     if not acks:
         return fail(f"{alert.name} ({alert.fingerprint}) is not acked", EXIT_FAILED)
-    expired = []
-    for silence in acks:
-        try:
-            _run(partial(alert_actions.expire, config=config, silence_id=silence.id))
-        except (alert_actions.ActionRefused, SourceError) as exc:
-            return fail(f"Not un-acked: {exc}")
-        expired.append(silence.id)
-        unacked = partial(
-            record_unack, silence=silence, who=alert_actions.who(config), at=now, alert=alert
-        )
-        problem = _record(config, unacked)
-        if problem:
-            print(problem, file=sys.stderr)
+    unack = partial(alert_actions.unack, config=config, alert=alert, acks=acks, now=now,
+                    notebook=locations.database_file())  # fmt: skip
+    try:
+        done = _run(unack)
+    except (alert_actions.ActionRefused, SourceError) as exc:
+        return fail(f"Not un-acked: {exc}")
+    _unnoted(done.unnoted)
+    if done.failed is not None:
+        return fail(f"Not un-acked: {done.failed}")
+    expired = list(done.expired)
     _say(
         args,
         f"un-acked {alert.name} ({alert.fingerprint}): expired {', '.join(expired)}",
@@ -395,7 +377,6 @@ def _silence_add(args: argparse.Namespace, config: Config) -> int:
 def _silence_expire(args: argparse.Namespace, config: Config) -> int:
     from cockpit.services import alert_actions
     from cockpit.sources.errors import SourceError
-    from cockpit.store.acks import record_unack
 
     try:
         alert_actions.writable_endpoint(config)
@@ -414,16 +395,15 @@ def _silence_expire(args: argparse.Namespace, config: Config) -> int:
         if silence.state == "expired":
             already.append(silence.id)
             continue
+        end = partial(alert_actions.expire_silence, config=config, silence=silence, now=now,
+                      notebook=locations.database_file())  # fmt: skip
         try:
-            _run(partial(alert_actions.expire, config=config, silence_id=silence.id))
+            _unnoted(_run(end))  # an ack ends in the notebook too
         except (alert_actions.ActionRefused, SourceError) as exc:
             print(f"{given}: not expired: {exc}", file=sys.stderr)
             code = EXIT_USAGE
             continue
         expired.append(silence.id)
-        if silence.is_ack:  # an ack ends in the notebook too
-            who = alert_actions.who(config)
-            _record(config, partial(record_unack, silence=silence, who=who, at=now))
     lines = [f"expired {sid}" for sid in expired]
     lines += [f"{sid} had already expired" for sid in already]
     _say(args, "\n".join(lines), {"expired": expired, "alreadyExpired": already})

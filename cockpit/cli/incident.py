@@ -187,7 +187,7 @@ def _severity(c: Context, args: argparse.Namespace) -> int:
 
 
 def _note(c: Context, args: argparse.Namespace) -> int:
-    from cockpit.store.incident_notes import add_note
+    from cockpit.services.incident_notes import add_note
 
     add_note(c.notebook, args.id, args.text, at=c.now, author=c.me)
     print(f"{args.id}: note added")
@@ -195,7 +195,7 @@ def _note(c: Context, args: argparse.Namespace) -> int:
 
 
 def _update(c: Context, args: argparse.Namespace) -> int:
-    from cockpit.store.incident_notes import StatusUpdate, add_update
+    from cockpit.services.incident_notes import StatusUpdate, add_update
 
     update = StatusUpdate(args.conditions, args.actions, args.needs)
     add_update(c.notebook, args.id, update, at=c.now, author=c.me)
@@ -204,12 +204,12 @@ def _update(c: Context, args: argparse.Namespace) -> int:
 
 
 def _root_cause(c: Context, args: argparse.Namespace) -> int:
-    from cockpit.store.incidents import update_fields
+    from cockpit.services.incident_notes import set_cause
 
     if not args.text.strip():
         return fail("the cause is empty; say what caused it")
     field = "suspected_cause" if args.suspected else "root_cause"
-    update_fields(c.notebook, args.id, {field: args.text})
+    set_cause(c.notebook, args.id, args.text, suspected=args.suspected)
     print(f"{args.id}: {field.replace('_', ' ')} set")
     return EXIT_OK
 
@@ -235,7 +235,7 @@ def _close(c: Context, args: argparse.Namespace) -> int:
 
 
 def _postmortem(c: Context, args: argparse.Namespace) -> int:
-    from cockpit.store.incidents import set_postmortem
+    from cockpit.services.incident_notes import record_postmortem
 
     document = None
     if args.file is not None:
@@ -243,13 +243,13 @@ def _postmortem(c: Context, args: argparse.Namespace) -> int:
             document = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return fail(f"cannot read {args.file}: {exc}")
-    set_postmortem(c.notebook, args.id, at=c.now, url=args.link, document=document, author=c.me)
+    record_postmortem(c.notebook, args.id, at=c.now, url=args.link, document=document, author=c.me)
     print(f"{args.id}: postmortem done")
     return EXIT_OK
 
 
 def _action(c: Context, args: argparse.Namespace) -> int:
-    from cockpit.store.incident_notes import add_action_item
+    from cockpit.services.incident_notes import add_action_item
 
     due = None
     if args.due:
@@ -265,7 +265,7 @@ def _action(c: Context, args: argparse.Namespace) -> int:
 
 
 def _action_done(c: Context, args: argparse.Namespace) -> int:
-    from cockpit.store.incident_notes import set_action_done
+    from cockpit.services.incident_notes import set_action_done
 
     try:
         set_action_done(c.notebook, args.item, not args.undo)

@@ -1,14 +1,19 @@
-"""Writes to Alertmanager: ack, unack, silence, extend, expire.
+"""The alert use cases: ack, unack, silence, extend, expire; the TUI and the CLI both
+call these.
 
 Each refuses in read-only mode and refuses bad input before anything is sent; an
-Alertmanager refusal comes back as ``AlertmanagerRefused`` with its message.
+Alertmanager refusal comes back as ``AlertmanagerRefused`` with its message. Given a
+notebook, each then notes what it did there (``store/acks.py``); a notebook that fails
+does not undo Alertmanager's change: the outcome carries the trouble (``unnoted``) for
+the caller to say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 
 import httpx
 
@@ -25,6 +30,8 @@ from cockpit.model.silences import Silence, from_api, is_ack_for, live_acks, new
 from cockpit.secrets import SecretError
 from cockpit.sources import alertmanager
 from cockpit.sources.errors import SourceError
+from cockpit.store.acks import record_ack, record_extend, record_silences_expired, record_unack
+from cockpit.store.notebook import WRITE_TROUBLE, Notebook, NotebookTarget, write_to
 
 READ_ONLY_REASON = "read-only mode (--read-only or read_only = true): no ack, silence or expire"
 
@@ -65,6 +72,17 @@ def who(config: Config) -> str:
     return config.oncall.me or "cockpit"
 
 
+def noted_in(target: NotebookTarget | None, work: Callable[[Notebook], object]) -> Exception | None:
+    """Write to the notebook, if there is one; the trouble if the write failed."""
+    if target is None:
+        return None
+    try:
+        write_to(target, work)
+    except WRITE_TROUBLE as exc:
+        return exc
+    return None
+
+
 async def load_silences(client: httpx.AsyncClient, config: Config) -> list[Silence]:
     if config.alertmanager is None:
         raise ActionRefused("no Alertmanager configured: add [alertmanager] url = ... first")
@@ -81,6 +99,7 @@ class AckOutcome:
     created: bool
     replaced: tuple[Silence, ...] = ()  # older acks of the alert, expired by a renewal
     problems: tuple[str, ...] = ()  # older acks a renewal could not expire, and why
+    unnoted: Exception | None = None  # why the notebook did not take the ack
 
     @property
     def silence_id(self) -> str:
@@ -105,10 +124,12 @@ async def ack(
     note: str = "",
     *,
     renew: bool = False,
+    notebook: NotebookTarget | None = None,
 ) -> AckOutcome:
     """Ack ``alert`` unless it is acked already (Alertmanager is asked, not a cached view,
     so a second ack from anywhere finds the first). ``renew``: ack it anew anyway and
-    expire its older ack silences (after the new one exists, so it never fires between)."""
+    expire its older ack silences (after the new one exists, so it never fires between).
+    The new ack, and the older ones it ended, are noted in ``notebook``."""
     endpoint = writable_endpoint(config)
     if not alert.labels:
         raise ActionRefused("this alert has no labels; an ack silence would match everything")
@@ -131,7 +152,68 @@ async def ack(
             problems.append(f"older ack {old.id[:8]} not expired: {exc}")
             continue
         replaced.append(old)
-    return AckOutcome(made, True, tuple(replaced), tuple(problems))
+    unnoted = noted_in(notebook, lambda nb: record_ack(nb, alert, made, silence_id, now, replaced))
+    return AckOutcome(made, True, tuple(replaced), tuple(problems), unnoted)
+
+
+@dataclass(frozen=True)
+class UnackOutcome:
+    """What an unack did: the ack silences expired (in order), why the notebook did not
+    note one (the last trouble), and the Alertmanager error that stopped it, if any (the
+    silences before it stay expired and noted)."""
+
+    expired: tuple[str, ...] = ()
+    unnoted: Exception | None = None
+    failed: Exception | None = None
+
+
+async def unack(
+    client: httpx.AsyncClient,
+    config: Config,
+    alert: Alert,
+    acks: Sequence[Silence],
+    now: datetime,
+    *,
+    notebook: NotebookTarget | None = None,
+) -> UnackOutcome:
+    """Expire ``acks`` (the ack silences covering ``alert``), noting each in the notebook.
+    A refusal before anything was sent (read-only, no Alertmanager) raises."""
+    writable_endpoint(config)
+    expired: list[str] = []
+    unnoted: Exception | None = None
+    by = who(config)
+    for silence in acks:
+        try:
+            await expire(client, config, silence.id)
+        except WRITE_ERRORS as exc:
+            return UnackOutcome(tuple(expired), unnoted, exc)
+        expired.append(silence.id)
+        write = partial(record_unack, silence=silence, who=by, at=now, alert=alert)
+        unnoted = noted_in(notebook, write) or unnoted
+    return UnackOutcome(tuple(expired), unnoted)
+
+
+async def expire_silence(
+    client: httpx.AsyncClient,
+    config: Config,
+    silence: Silence,
+    now: datetime,
+    *,
+    notebook: NotebookTarget | None = None,
+) -> Exception | None:
+    """Expire ``silence``; an ack ends in the notebook too. Returns the notebook trouble."""
+    await expire(client, config, silence.id)
+    if not silence.is_ack:
+        return None
+    by = who(config)
+    return noted_in(notebook, lambda nb: record_unack(nb, silence, by, now))
+
+
+def note_silences_expired(
+    notebook: NotebookTarget | None, silences: list[Silence], now: datetime
+) -> Exception | None:
+    """Silences that ended since the last poll become timeline events."""
+    return noted_in(notebook, lambda nb: record_silences_expired(nb, silences, now))
 
 
 async def expire(client: httpx.AsyncClient, config: Config, silence_id: str) -> None:
@@ -205,11 +287,26 @@ async def find_silences(
     return found
 
 
+@dataclass(frozen=True)
+class Extended:
+    """An extended silence: its id (maybe new), its new end, the notebook trouble."""
+
+    silence_id: str
+    ends_at: datetime
+    unnoted: Exception | None = None
+
+
 async def extend(
-    client: httpx.AsyncClient, config: Config, silence: Silence, by: timedelta, now: datetime
-) -> tuple[str, datetime]:
-    """Move the end ``by`` later (from now if it already ended); returns the silence's id
-    and new end. Alertmanager may answer a new id, which then replaces the old silence."""
+    client: httpx.AsyncClient,
+    config: Config,
+    silence: Silence,
+    by: timedelta,
+    now: datetime,
+    *,
+    notebook: NotebookTarget | None = None,
+) -> Extended:
+    """Move the end ``by`` later (from now if it already ended). Alertmanager may answer a
+    new id, which then replaces the old silence; an ack's notebook row follows it."""
     endpoint = writable_endpoint(config)
     if by <= timedelta(0):
         raise ActionRefused("extend by a duration longer than zero, e.g. 1h")
@@ -218,4 +315,8 @@ async def extend(
     else:
         changed = replace(silence, ends_at=max(silence.ends_at, now) + by)
     new_id = await alertmanager.post_silence(client, endpoint, changed.to_api())
-    return new_id, changed.ends_at
+    ends = changed.ends_at
+    unnoted = None
+    if silence.is_ack:
+        unnoted = noted_in(notebook, lambda nb: record_extend(nb, silence.id, new_id, ends))
+    return Extended(new_id, ends, unnoted)

@@ -18,7 +18,7 @@ from cockpit.model.incident_record import IncidentRecord
 from cockpit.model.incident_stats import SeverityStats, stats_by_severity
 from cockpit.services.notify import Notification, publish
 from cockpit.services.timeline_view import incident_clocks
-from cockpit.store import Notebook
+from cockpit.store import Notebook, incident_changes
 from cockpit.store import incidents as store_incidents
 from cockpit.store.announcements import claim_announcement
 from cockpit.store.incidents import incidents_detected_since, open_incidents
@@ -82,7 +82,7 @@ def move(
     note: str = "",
     responder: str | None = None,
 ) -> IncidentRecord:
-    record, _ = store_incidents.transition(
+    record, _ = incident_changes.transition(
         store, incident_id, target, at=at, author=author, note=note, responder=responder
     )
     if target == "resolved":
@@ -114,8 +114,8 @@ def resolve(
     if not resolution.strip():
         raise ValueError("say how it was resolved: the resolution text is required")
     with store.transaction():
-        store_incidents.update_fields(store, incident_id, {"resolution": resolution})
-        record, _ = store_incidents.transition(
+        incident_changes.update_fields(store, incident_id, {"resolution": resolution})
+        record, _ = incident_changes.transition(
             store, incident_id, "resolved", at=at, author=author, note=resolution
         )
     _notify("incident_resolved", record, f"{record.id} resolved: {record.title}", at, resolution)
@@ -125,7 +125,7 @@ def resolve(
 def change_severity(
     store: Notebook, incident_id: str, severity: str, *, at: datetime, author: str | None = None
 ) -> IncidentRecord:
-    record, old = store_incidents.change_severity(
+    record, old = incident_changes.change_severity(
         store, incident_id, severity, at=at, author=author
     )
     if old != record.severity:
@@ -152,10 +152,10 @@ def save_fields(
     are left as they are) in one transaction; a severity change is an event, and its
     notification goes out after the commit."""
     with store.transaction():
-        record = store_incidents.update_fields(store, incident_id, changes, components=components)
+        record = incident_changes.update_fields(store, incident_id, changes, components=components)
         if severity is None:
             return record
-        record, old = store_incidents.change_severity(
+        record, old = incident_changes.change_severity(
             store, incident_id, severity, at=at, author=author
         )
     if old != record.severity:

@@ -19,6 +19,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from cockpit.model.timeline import require_aware
 from cockpit.store.notebook_file import describe_error, lock_holders, make_private
@@ -423,3 +424,20 @@ def open_notebook(
     write_wait: float = WRITE_WAIT_S,
 ) -> Notebook:
     return Notebook(path, migrations_dir=migrations_dir, write_wait=write_wait)
+
+
+T = TypeVar("T")
+# Where a write goes: the open notebook (the screen keeps one) or the file, opened for
+# that one write and closed again (a command line run).
+NotebookTarget = Notebook | str | os.PathLike[str]
+# What a notebook write can raise that is said, never fatal: the file locked or broken
+# (NotebookError, sqlite3.Error) or not there to open (OSError).
+WRITE_TROUBLE = (NotebookError, sqlite3.Error, OSError)
+
+
+def write_to(target: NotebookTarget, work: Callable[[Notebook], T]) -> T:
+    """``work`` (one store writer) on ``target``; raises what the write raised."""
+    if isinstance(target, Notebook):
+        return work(target)
+    with open_notebook(target) as notebook:
+        return work(notebook)

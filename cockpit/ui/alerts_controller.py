@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
@@ -22,8 +21,7 @@ from cockpit.services import alert_actions
 from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
 from cockpit.sources.clients import async_client
-from cockpit.store import Notebook, NotebookError
-from cockpit.store.acks import record_ack, record_silences_expired, record_unack
+from cockpit.store import Notebook
 from cockpit.store.incidents import get_incident, incidents_for_alert
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notices import notebook_trouble
@@ -92,13 +90,12 @@ class AlertController:
     def _notify_error(self, what: str, exc: Exception) -> None:
         self.app.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
 
-    def _store_write(self, write: Callable[[], object]) -> None:
+    def noted(self, unnoted: Exception | None) -> None:
+        """Say how a service's notebook write went (it wrote to ``app.notebook``)."""
         if self.app.notebook is None:
             return
-        try:
-            write()
-        except (sqlite3.Error, NotebookError) as exc:
-            why = notebook_trouble(exc, self.app.database)
+        if unnoted is not None:
+            why = notebook_trouble(unnoted, self.app.database)
             self.app.notices.trouble("notebook", f"Not noted in the notebook: {why}")
             return
         self.app.notices.recovered("notebook")
@@ -132,8 +129,7 @@ class AlertController:
             return
         ended = ended_since(before, snapshot.silences)
         if ended and self.app.notebook is not None:
-            store = self.app.notebook
-            self._store_write(lambda: record_silences_expired(store, ended, now))
+            self.noted(alert_actions.note_silences_expired(self.app.notebook, ended, now))
 
     # -- the alerts pane and detail ------------------------------------------------
     def open_detail(self, alert: Alert) -> None:
@@ -215,7 +211,9 @@ class AlertController:
         now = self.app.clock()
         client, own = self._client()
         try:
-            done = await alert_actions.ack(client, self.app.config, alert, now, renew=renew)
+            done = await alert_actions.ack(
+                client, self.app.config, alert, now, renew=renew, notebook=self.app.notebook
+            )
         except WRITE_ERRORS as exc:
             self._notify_error(f"Not acked ({alert.name})", exc)
             return
@@ -226,11 +224,7 @@ class AlertController:
             self._ask_renew(alert, done)
             return
         silence, silence_id = done.silence, done.silence_id
-        if self.app.notebook is not None:
-            store = self.app.notebook
-            self._store_write(
-                lambda: record_ack(store, alert, silence, silence_id, now, done.replaced)
-            )
+        self.noted(done.unnoted)
         for problem in done.problems:
             self.app.notify(problem, severity="error", timeout=10, markup=False)
         self.app.notify(
@@ -277,23 +271,22 @@ class AlertController:
         now = self.app.clock()
         client, own = self._client()
         try:
-            for silence in acks:
-                await alert_actions.expire(client, self.app.config, silence.id)
-                self._note_unack(silence, alert, now)
+            done = await alert_actions.unack(
+                client, self.app.config, alert, acks, now, notebook=self.app.notebook
+            )
         except WRITE_ERRORS as exc:
             self._notify_error(f"Not un-acked ({alert.name})", exc)
             return
         finally:
             if own:
                 await client.aclose()
+        if done.expired:
+            self.noted(done.unnoted)
+        if done.failed is not None:
+            self._notify_error(f"Not un-acked ({alert.name})", done.failed)
+            return
         self.app.notify(f"Un-acked {alert.name}", markup=False)
         self.app.action_refresh_now()
-
-    def _note_unack(self, silence: Silence, alert: Alert | None, now: datetime) -> None:
-        store = self.app.notebook
-        if store is not None:
-            who = alert_actions.who(self.app.config)
-            self._store_write(lambda: record_unack(store, silence, who, now, alert))
 
     # -- silences (in silences_controller) ------------------------------------------
     def new_silence(self, alert: Alert | None) -> None:

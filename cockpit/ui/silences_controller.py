@@ -4,9 +4,9 @@ first, naming the silence), reload."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
@@ -19,7 +19,6 @@ from cockpit.model.silences import Silence
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.model.text import visible
 from cockpit.services import alert_actions
-from cockpit.store.acks import record_extend
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
@@ -40,8 +39,7 @@ class AlertControl(Protocol):
     def _refuse_if_blocked(self) -> bool: ...
     def _client(self) -> tuple[httpx.AsyncClient, bool]: ...
     def _notify_error(self, what: str, exc: Exception) -> None: ...
-    def _store_write(self, write: Callable[[], object]) -> None: ...
-    def _note_unack(self, silence: Silence, alert: Alert | None, now: datetime) -> None: ...
+    def noted(self, unnoted: Exception | None) -> None: ...
 
 
 EXTEND_BY = timedelta(hours=1)
@@ -192,19 +190,20 @@ class SilenceController:
         client, own = self.control._client()
         now = self.app.clock()
         try:
+            notebook = self.app.notebook
             if action == "extend":
-                new_id, ends = await alert_actions.extend(client, self.app.config, silence, by, now)
-                done = f"Silence {new_id[:8]} now ends {format_duration(by)} later"
-                store = self.app.notebook
-                if silence.is_ack and store is not None:
-                    self.control._store_write(
-                        lambda: record_extend(store, silence.id, new_id, ends)
-                    )
+                extended = await alert_actions.extend(
+                    client, self.app.config, silence, by, now, notebook=notebook
+                )
+                done = f"Silence {extended.silence_id[:8]} now ends {format_duration(by)} later"
+                unnoted = extended.unnoted
             else:
-                await alert_actions.expire(client, self.app.config, silence.id)
+                unnoted = await alert_actions.expire_silence(
+                    client, self.app.config, silence, now, notebook=notebook
+                )
                 done = f"Silence {silence.id[:8]} expired"
-                if silence.is_ack:
-                    self.control._note_unack(silence, None, now)
+            if silence.is_ack:
+                self.control.noted(unnoted)
         except WRITE_ERRORS as exc:
             self.control._notify_error(f"Silence {silence.id[:8]} unchanged", exc)
             return

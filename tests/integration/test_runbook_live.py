@@ -14,7 +14,8 @@ from cockpit.demo.files import SERVICE
 from cockpit.demo.stack import DemoStack
 from cockpit.model.runbooks import Runbook, Step
 from cockpit.services.runbook_catalog import load_catalog
-from cockpit.services.runbook_run import RunbookSession, StepResult, perform_check
+from cockpit.services.runbook_run import RunbookSession
+from cockpit.services.runbook_steps import StepResult, perform_check
 from cockpit.store import open_notebook
 from cockpit.store.events import events_between
 from cockpit.store.incidents import create_incident

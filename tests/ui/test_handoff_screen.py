@@ -282,6 +282,7 @@ async def test_a_busy_notebook_is_reported_not_a_crash(
     # cockpit writes): every write and read of the screens says so and carries on.
     import sqlite3
 
+    from cockpit.services import handoff_edits
     from cockpit.ui.screens import handoff as handoff_screen
     from cockpit.ui.screens import review as review_screen
 
@@ -294,8 +295,8 @@ async def test_a_busy_notebook_is_reported_not_a_crash(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HandoffScreen)
-        monkeypatch.setattr(handoff_screen, "save_text", locked)
-        monkeypatch.setattr(handoff_screen, "tick", locked)
+        monkeypatch.setattr(handoff_edits, "save_text", locked)  # the writes are the service's
+        monkeypatch.setattr(handoff_edits, "tick", locked)
         monkeypatch.setattr(handoff_screen, "build_digest", locked)
         screen.query_one("#handoff-notes", TextArea).focus()
         await pilot.press(*"db-2")

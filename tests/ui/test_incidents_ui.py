@@ -16,8 +16,9 @@ from cockpit.model.incident_draft import IncidentDraft, LinkedAlert
 from cockpit.services import incidents as service
 from cockpit.store import Notebook
 from cockpit.store.events import record_events
+from cockpit.store.incident_changes import update_fields
 from cockpit.store.incident_notes import StatusUpdate, add_action_item, add_note, add_update
-from cockpit.store.incidents import require_incident, update_fields
+from cockpit.store.incidents import require_incident
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens import incident_detail

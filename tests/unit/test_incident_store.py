@@ -17,6 +17,7 @@ from cockpit.services import notify
 from cockpit.services.timeline_view import current_view, incident_timeline
 from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import record_events
+from cockpit.store.incident_changes import set_postmortem, transition, update_fields
 from cockpit.store.incident_notes import (
     StatusUpdate,
     action_items,
@@ -32,9 +33,6 @@ from cockpit.store.incidents import (
     linked_alerts,
     list_incidents,
     require_incident,
-    set_postmortem,
-    transition,
-    update_fields,
 )
 
 T0 = datetime(2025, 10, 14, 10, 30, tzinfo=UTC)

@@ -7,6 +7,7 @@ top (config, secrets, ...) where they make sense."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -290,6 +291,166 @@ def test_a_package_init_resolves_its_relative_imports_from_itself() -> None:
 
 def test_a_unit_without_a_rule_is_reported() -> None:
     assert "has no rule" in arrow_offences("import os", "cockpit.newthing")[0]
+
+
+# -- The UI and the CLI never write to the notebook themselves (issue 16) -----------------
+# Every write is a use case in services/ (the HTTP call, the notebook write, the
+# notification); ui/ and cli/ call it and present its outcome. They may still read the
+# store (its read functions, its dataclasses, Notebook and its errors): the rule is on
+# WRITERS, found in the code, not listed by hand, so a new writer is covered the day it
+# is written.
+WRITE_SQL = re.compile(
+    r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|REPLACE\s+INTO)\b",
+    re.IGNORECASE,
+)
+PRESENTERS = ("ui", "cli")
+
+
+def _writes_itself(function: ast.AST) -> bool:
+    """Opens a write transaction, or holds write SQL."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute) and node.attr == "transaction":
+            return True
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and WRITE_SQL.search(node.value)
+        ):
+            return True
+    return False
+
+
+def _called_names(function: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                names.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute):
+                names.add(node.func.attr)
+    return names
+
+
+def store_writers(sources: dict[str, str]) -> dict[str, set[str]]:
+    """The module-level functions of each store module (``sources``: dotted name ->
+    text) that write: open a transaction or run INSERT/UPDATE/DELETE, or call a
+    function of the store that does (followed until nothing new is found)."""
+    functions: dict[tuple[str, str], ast.AST] = {}
+    for module, source in sources.items():
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                functions[(module, node.name)] = node
+    writing = {key for key, node in functions.items() if _writes_itself(node)}
+    while True:
+        names = {name for _, name in writing}
+        more = {
+            key
+            for key, node in functions.items()
+            if key not in writing and _called_names(node) & names
+        }
+        if not more:
+            break
+        writing |= more
+    found: dict[str, set[str]] = {}
+    for module, name in writing:
+        found.setdefault(module, set()).add(name)
+    return found
+
+
+def _store_sources() -> dict[str, str]:
+    return {_module_name(path): path.read_text(encoding="utf-8") for path in _modules("store")}
+
+
+def writer_offences(
+    source: str, module: str, writers: dict[str, set[str]], *, is_package: bool = False
+) -> list[str]:
+    """What ``module`` (in ui/ or cli/) does that only a service may: import a store
+    writer, import a store module that holds writers (its writers come with it), or open
+    a write transaction itself."""
+    every = {f"{m}.{name}" for m, names in writers.items() for name in names}
+    found = [
+        f"{module} imports the store writer {name}"
+        for name in sorted(project_imports(source, module, is_package=is_package))
+        if name in every
+    ]
+    found += [
+        f"{module} imports {name}, a store module with writers ({', '.join(sorted(writers[name]))})"
+        for name in sorted(project_imports(source, module, is_package=is_package))
+        if name in writers
+    ]
+    found += [
+        f"{module} line {node.lineno} opens a notebook transaction"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr == "transaction"
+    ]
+    return found
+
+
+def test_the_writer_finder_finds_the_writers_it_must() -> None:
+    # Guards the finder: these write (SQL, a transaction, or through another writer).
+    writers = store_writers(_store_sources())
+    assert {"record_ack", "record_unack", "record_extend"} <= writers["cockpit.store.acks"]
+    assert {"add_note", "add_update", "set_action_done"} <= writers["cockpit.store.incident_notes"]
+    assert {"create_incident", "link_alerts"} <= writers["cockpit.store.incidents"]
+    assert {"transition", "set_postmortem", "update_fields"} <= writers[
+        "cockpit.store.incident_changes"
+    ]
+    assert {"save_text", "tick", "sign"} <= writers["cockpit.store.handoffs"]
+    assert {"record_step", "create_run"} <= writers["cockpit.store.runbook_runs"]
+    # ... and leaves the readers alone.
+    assert "acks_for" not in writers["cockpit.store.acks"]
+    assert "get_incident" not in writers["cockpit.store.incidents"]
+
+
+def test_the_writer_finder_follows_a_writer_calling_a_writer() -> None:
+    sources = {
+        "cockpit.store.a": "def put(s):\n    s.connection.execute('DELETE FROM t')\n",
+        "cockpit.store.b": "from cockpit.store.a import put\ndef wrap(s):\n    put(s)\n"
+        "def read(s):\n    return s.connection.execute('SELECT 1').fetchone()\n",
+    }
+    assert store_writers(sources) == {"cockpit.store.a": {"put"}, "cockpit.store.b": {"wrap"}}
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "offence"),
+    [
+        ("cockpit.ui.x", "from cockpit.store.acks import record_ack", "store writer"),
+        ("cockpit.cli.x", "def f():\n    from cockpit.store.handoffs import tick\n", "writer"),
+        ("cockpit.ui.x", "from cockpit.store import acks", "a store module with writers"),
+        ("cockpit.cli.x", "import cockpit.store.incidents", "a store module with writers"),
+        ("cockpit.ui.x", "def f(nb):\n    with nb.transaction():\n        pass\n", "transaction"),
+    ],
+)
+def test_the_writer_rule_bites(module: str, source: str, offence: str) -> None:
+    found = writer_offences(source, module, store_writers(_store_sources()))
+    assert len(found) == 1 and offence in found[0], found
+
+
+def test_the_writer_rule_lets_reads_pass() -> None:
+    source = (
+        "from cockpit.store import Notebook, NotebookError, open_notebook\n"
+        "from cockpit.store.incidents import get_incident, list_incidents\n"
+        "from cockpit.store.handoffs import Handoff, HandoffRefused\n"
+    )
+    assert writer_offences(source, "cockpit.ui.x", store_writers(_store_sources())) == []
+
+
+@pytest.mark.parametrize("unit", PRESENTERS)
+def test_ui_and_cli_never_write_to_the_notebook_themselves(unit: str) -> None:
+    writers = store_writers(_store_sources())
+    paths = _modules(unit)
+    assert paths, unit
+    offences = [
+        offence
+        for path in paths
+        for offence in writer_offences(
+            path.read_text(encoding="utf-8"),
+            _module_name(path),
+            writers,
+            is_package=path.name == "__init__.py",
+        )
+    ]
+    assert offences == []
 
 
 def test_slo_verdicts_are_the_exit_codes() -> None:

@@ -14,8 +14,8 @@ from cockpit.config import Auth, Config, Endpoint, OnCall, ProbeConfig, SecretRe
 from cockpit.model.runbook_parser import parse_runbook
 from cockpit.model.runbook_run import RunError
 from cockpit.model.runbooks import UnsafeValueError, substitute
-from cockpit.services.runbook_run import (
-    RunbookSession,
+from cockpit.services.runbook_run import RunbookSession
+from cockpit.services.runbook_steps import (
     command_environment,
     config_secret_names,
     perform_check,

@@ -10,7 +10,8 @@ import pytest
 from cockpit.config import Config, OnCall
 from cockpit.model.runbook_parser import parse_runbook
 from cockpit.model.runbook_run import RunError, RunState, check_matches, progress_text
-from cockpit.services.runbook_run import RunbookSession, StepResult
+from cockpit.services.runbook_run import RunbookSession
+from cockpit.services.runbook_steps import StepResult
 from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import events_between
 from cockpit.store.incidents import create_incident

@@ -19,8 +19,8 @@ from textual.widgets import DataTable
 
 from cockpit.model.text import visible, visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
+from cockpit.services.incident_notes import StatusUpdate, add_note, add_update
 from cockpit.services.timeline_view import TimelineView
-from cockpit.store.incident_notes import StatusUpdate, add_note, add_update
 from cockpit.ui.columns import Column
 from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane

@@ -31,6 +31,7 @@ from cockpit.model.rotation import is_late
 from cockpit.model.text import visible_lines
 from cockpit.reports.handoff import render_markdown
 from cockpit.services.handoff_digest import build_digest
+from cockpit.services.handoff_edits import save_sections, tick_item
 from cockpit.services.handoff_live import LiveState
 from cockpit.services.handoff_sign import sign_current
 from cockpit.services.shift import ensure_draft, refuse_unless_open
@@ -41,8 +42,6 @@ from cockpit.store.handoffs import (
     HandoffRefused,
     get_handoff,
     past_handoffs,
-    save_text,
-    tick,
 )
 
 SAVE_AFTER = 0.5  # seconds of quiet before a text section is written
@@ -302,8 +301,7 @@ class HandoffScreen(Screen[None]):
             return
         pending, self._pending = self._pending, {}
         try:
-            for section, text in pending.items():
-                save_text(self.notebook, self.handoff.id, section, text)
+            save_sections(self.notebook, self.handoff.id, pending)
         except (HandoffRefused, NotebookError, OSError, sqlite3.Error) as exc:
             why = str(exc)
             if isinstance(exc, sqlite3.Error):
@@ -322,12 +320,9 @@ class HandoffScreen(Screen[None]):
         if self._loading or self.notebook is None or self.handoff is None:
             return
         item_id = int(event.selection.value)
-        item = next(i for i in self.handoff.checklist if i.id == item_id)
         checked = item_id in event.selection_list.selected
-        # Each side ticks its own part: the tick is written in that engineer's name.
-        by = self.handoff.outgoing if item.part == "outgoing" else self.handoff.incoming
         try:
-            tick(self.notebook, item_id, checked=checked, by=by, at=self.clock())
+            tick_item(self.notebook, self.handoff, item_id, checked=checked, at=self.clock())
         except (HandoffRefused, NotebookError) as exc:
             self.notify(str(exc), severity="error", markup=False)
         except sqlite3.Error as exc:

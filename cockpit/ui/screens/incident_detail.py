@@ -33,20 +33,12 @@ from cockpit.model.incident_record import SEVERITIES, IncidentRecord
 from cockpit.model.text import visible_lines
 from cockpit.reports.incident import TEMPLATES
 from cockpit.services import incidents as service
+from cockpit.services.incident_notes import add_action_item, record_postmortem, set_action_done
 from cockpit.services.incident_report import incident_report, save_report
 from cockpit.services.timeline_view import incident_clocks
 from cockpit.store import Notebook, NotebookError
-from cockpit.store.incident_notes import (
-    action_items,
-    add_action_item,
-    linked_runbook_runs,
-    set_action_done,
-)
-from cockpit.store.incidents import (
-    linked_alerts,
-    require_incident,
-    set_postmortem,
-)
+from cockpit.store.incident_notes import action_items, linked_runbook_runs
+from cockpit.store.incidents import linked_alerts, require_incident
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
 from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields, record_values
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
@@ -281,7 +273,7 @@ class IncidentDetailScreen(Screen[None]):
         def record() -> None:
             if ctx.notebook is None:
                 raise ValueError(NO_NOTEBOOK)
-            set_postmortem(ctx.notebook, self.incident_id, at=ctx.now, url=url, author=ctx.me)
+            record_postmortem(ctx.notebook, self.incident_id, at=ctx.now, url=url, author=ctx.me)
 
         if self._write("Postmortem not recorded", record):
             self.notify("Postmortem recorded.")

@@ -26,7 +26,8 @@ from textual.widgets import DataTable, Footer, ProgressBar, RichLog, Static
 from cockpit.model.runbook_run import RunError, progress_text
 from cockpit.model.runbooks import Step
 from cockpit.model.text import visible, visible_lines
-from cockpit.services.runbook_run import RunbookSession, StepResult
+from cockpit.services.runbook_run import RunbookSession
+from cockpit.services.runbook_steps import StepResult
 from cockpit.store import NotebookError
 from cockpit.store.run_leases import LeaseLostError
 from cockpit.ui.screens.runbook_lease import RunLeaseScreen, lease_banner
