@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import httpx
 
@@ -25,6 +24,7 @@ from cockpit.sources.clients import async_client
 from cockpit.store import Notebook, NotebookError
 from cockpit.store.acks import record_ack, record_silences_expired, record_unack
 from cockpit.store.incidents import get_incident, incidents_for_alert
+from cockpit.ui.context import CockpitContext
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notices import notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
@@ -32,9 +32,6 @@ from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.silences_controller import SilenceController
-
-if TYPE_CHECKING:
-    from cockpit.ui.app import CockpitApp
 
 
 def _with_status(store: Notebook, incident_id: str) -> str:
@@ -47,7 +44,7 @@ WRITE_ERRORS = alert_actions.WRITE_ERRORS
 
 
 class AlertController:
-    def __init__(self, app: CockpitApp) -> None:
+    def __init__(self, app: CockpitContext) -> None:
         self.app = app
         # Tests hand in a client on a MockTransport; the app's shared client otherwise.
         self.client_factory: Callable[[], httpx.AsyncClient] | None = None

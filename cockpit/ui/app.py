@@ -50,10 +50,10 @@ from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.ui.alerts_controller import AlertController
+from cockpit.ui.context import CockpitContext
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notebook_reads import NotebookReads, timeline_job
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
-from cockpit.ui.outside_text import VisibleNotifications
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -105,7 +105,7 @@ class DemoInfo:
     note: str = ""
 
 
-class CockpitApp(VisibleNotifications):
+class CockpitApp(CockpitContext):
     CSS_PATH = "cockpit.tcss"
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
@@ -424,6 +424,11 @@ class CockpitApp(VisibleNotifications):
             pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
             return
         pane.update_view(view, self.clock())
+
+    def follow_incident(self, incident_id: str | None) -> None:
+        # The main screen's pane: a screen on top of it asks from there.
+        for pane in self.screen_stack[0].query(TimelinePane):
+            pane.show_incident(incident_id)
 
     def refresh_timeline_later(self, *, announce: bool = False) -> None:
         """The timeline's clock tick: read the view (and, with ``announce``, tell notifiers of

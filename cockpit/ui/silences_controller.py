@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 
@@ -20,6 +20,7 @@ from cockpit.model.snapshots import AlertSnapshot
 from cockpit.model.text import visible
 from cockpit.services import alert_actions
 from cockpit.store.acks import record_extend
+from cockpit.ui.context import CockpitContext
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
@@ -30,7 +31,7 @@ class AlertControl(Protocol):
     """What the silences use of the alert controller (a protocol, so no import cycle)."""
 
     @property
-    def app(self) -> Any: ...  # the CockpitApp; its module imports this one
+    def app(self) -> CockpitContext: ...
 
     @property
     def pane(self) -> AlertsPane: ...

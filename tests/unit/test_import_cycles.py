@@ -23,21 +23,6 @@ ROOT = "cockpit"
 
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
     frozenset({"cockpit.config", "cockpit.config_checks", "cockpit.slo_files"}),
-    frozenset(
-        f"cockpit.ui.{name}"
-        for name in (
-            "alerts_controller",
-            "app",
-            "panes.timeline",
-            "screens.incident_common",
-            "screens.incident_detail",
-            "screens.incident_form",
-            "screens.incident_list",
-            "screens.runbook_lease",
-            "screens.runbook_open",
-            "screens.runbook_run",
-        )
-    ),
 )
 
 

@@ -140,11 +140,9 @@ class AlertsPane(Pane):
         yield from super().compose()
 
     def on_mount(self) -> None:
-        config = getattr(self.app, "config", None)
-        alerts_config = getattr(config, "alerts", None)
-        if alerts_config is not None:
-            self.ack_warning = alerts_config.ack_warning
-        if getattr(config, "read_only", False):
+        config = self.cockpit.config
+        self.ack_warning = config.alerts.ack_warning
+        if config.read_only:
             self.note = "read-only: no ack, silence or expire"
 
     # -- data ----------------------------------------------------------------

@@ -47,6 +47,7 @@ from cockpit.store.incidents import (
     require_incident,
     set_postmortem,
 )
+from cockpit.ui.context import cockpit_of
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
 from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields, record_values
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
@@ -146,7 +147,7 @@ class IncidentDetailScreen(Screen[None]):
     def tick(self) -> None:
         """Count the clocks down: the notebook is read on the app's notebook thread, never
         on the UI thread (a busy notebook would hold every key for seconds)."""
-        notebook = getattr(self.app, "notebook_reads", None)
+        notebook = cockpit_of(self.app).notebook_reads
         if notebook is None:
             return
         ctx = context(self.app)
@@ -213,9 +214,7 @@ class IncidentDetailScreen(Screen[None]):
             self.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
             return False
         self.refresh_summary(everything=reload_everything)
-        timeline = getattr(self.app, "refresh_timeline", None)
-        if callable(timeline):
-            timeline()
+        cockpit_of(self.app).refresh_timeline()
         return True
 
     # -- actions -------------------------------------------------------------
@@ -357,11 +356,9 @@ class IncidentDetailScreen(Screen[None]):
         self.notify(f"Report saved to {path.resolve()}", markup=False)
 
     def action_runbook(self) -> None:
-        from cockpit.ui.app import CockpitApp
         from cockpit.ui.screens.runbook_open import pick_runbook
 
-        if isinstance(self.app, CockpitApp):
-            pick_runbook(self.app, incident_id=self.incident_id)
+        pick_runbook(cockpit_of(self.app), incident_id=self.incident_id)
 
     # -- leaving ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
