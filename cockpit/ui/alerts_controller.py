@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 import httpx
 
@@ -41,6 +42,7 @@ def _with_status(store: Notebook, incident_id: str) -> str:
 
 
 WRITE_ERRORS = alert_actions.WRITE_ERRORS
+AlertWrite = Literal["ack", "renew", "unack"]
 
 
 class AlertController:
@@ -162,21 +164,21 @@ class AlertController:
         steps = f"{len(entry.runbook.steps)} steps" if entry.runbook else "broken"
         return f"{entry.title or entry.name} [{entry.origin}, {steps}]"
 
-    def handle(self, action: str, alert: Alert | None) -> None:
-        if action == "promote":
-            self.promote(alert)
-            return
-        if action == "silence":
-            self.new_silence(alert)
-            return
+    def ack_key(self, alert: Alert | None) -> None:
+        self._write_key(alert, "ack")
+
+    def unack_key(self, alert: Alert | None) -> None:
+        self._write_key(alert, "unack")
+
+    def _write_key(self, alert: Alert | None, action: AlertWrite) -> None:
         if alert is None:
             self.app.notify("No alert selected.", severity="warning")
             return
         if self._refuse_if_blocked():
             return
-        self._write(alert, "ack" if action == "ack" else "unack")
+        self._write(alert, action)
 
-    def _write(self, alert: Alert, action: str) -> None:
+    def _write(self, alert: Alert, action: AlertWrite) -> None:
         """Start an ack, renewal or unack, unless one for this alert is still on its way."""
         key = alert.fingerprint or repr(alert.identity)
         if key in self._in_flight:
@@ -301,9 +303,6 @@ class AlertController:
 
     async def reload_silences(self) -> None:
         await self.silences.reload_silences()
-
-    def on_silences_request(self, action: str, silence: Silence | None) -> None:
-        self.silences.on_silences_request(action, silence)
 
     # -- promote -----------------------------------------------------------------
     def promote(self, alert: Alert | None) -> None:

@@ -52,6 +52,16 @@ from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.context import CockpitContext
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.messages import (
+    AckRequested,
+    ExpireSilenceRequested,
+    ExtendSilenceRequested,
+    NewSilenceRequested,
+    PromoteRequested,
+    ReloadSilencesRequested,
+    SilenceRequested,
+    UnackRequested,
+)
 from cockpit.ui.notebook_reads import NotebookReads, timeline_job
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
@@ -66,7 +76,6 @@ from cockpit.ui.screens.handoff import HandoffScreen
 from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.review import ReviewScreen
-from cockpit.ui.screens.silences import SilencesScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.themes import install_themes, remember_theme
 
@@ -545,15 +554,33 @@ class CockpitApp(CockpitContext):
     def on_alerts_pane_selected(self, message: AlertsPane.Selected) -> None:
         self.alert_control.open_detail(message.alert)
 
-    def on_alerts_pane_write(self, message: AlertsPane.Write) -> None:
-        self.alert_control.handle(message.action, message.alert)
+    def on_ack_requested(self, message: AckRequested) -> None:
+        self.alert_control.ack_key(message.alert)
+
+    def on_unack_requested(self, message: UnackRequested) -> None:
+        self.alert_control.unack_key(message.alert)
+
+    def on_silence_requested(self, message: SilenceRequested) -> None:
+        self.alert_control.new_silence(message.alert)
+
+    def on_promote_requested(self, message: PromoteRequested) -> None:
+        self.alert_control.promote(message.alert)
 
     def on_alerts_pane_grouping_changed(self, message: AlertsPane.GroupingChanged) -> None:
         self._alerts.want_groups = message.mode == "alertmanager"
         self.action_refresh_now()
 
-    def on_silences_screen_request(self, message: SilencesScreen.Request) -> None:
-        self.alert_control.on_silences_request(message.action, message.silence)
+    def on_new_silence_requested(self, message: NewSilenceRequested) -> None:
+        self.alert_control.silences.new_key()
+
+    def on_reload_silences_requested(self, message: ReloadSilencesRequested) -> None:
+        self.alert_control.silences.reload_key()
+
+    def on_extend_silence_requested(self, message: ExtendSilenceRequested) -> None:
+        self.alert_control.silences.extend_key(message.silence)
+
+    def on_expire_silence_requested(self, message: ExpireSilenceRequested) -> None:
+        self.alert_control.silences.expire_key(message.silence)
 
     def action_silences(self) -> None:
         self.alert_control.open_silences()

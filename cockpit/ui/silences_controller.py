@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 import httpx
 
@@ -47,6 +47,7 @@ class AlertControl(Protocol):
 
 EXTEND_BY = timedelta(hours=1)
 WRITE_ERRORS = alert_actions.WRITE_ERRORS
+SilenceChange = Literal["extend", "expire"]
 
 
 class SilenceController:
@@ -137,33 +138,39 @@ class SilenceController:
         if isinstance(screen, SilencesScreen):
             self._show_on(screen, note)
 
-    def on_silences_request(self, action: str, silence: Silence | None) -> None:
-        if action == "reload":
-            self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
-            return
+    def reload_key(self) -> None:
+        self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
+
+    def new_key(self) -> None:
+        if not self.control._refuse_if_blocked():
+            self.new_silence(None)
+
+    def extend_key(self, silence: Silence) -> None:
         if self.control._refuse_if_blocked():
             return
-        if action == "new":
-            self.new_silence(None)
-        elif action == "extend" and silence is not None:
 
-            def chosen(by: timedelta | None) -> None:
-                if by is not None:
-                    self._start_change("extend", silence, by)
+        def chosen(by: timedelta | None) -> None:
+            if by is not None:
+                self._start_change("extend", silence, by)
 
-            self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
-        elif action == "expire" and silence is not None:
-            if silence.state == "expired":
-                self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
-                return
+        self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
 
-            def answered(yes: bool | None) -> None:
-                if yes and not self.control._refuse_if_blocked():
-                    self._start_change("expire", silence)
+    def expire_key(self, silence: Silence) -> None:
+        if self.control._refuse_if_blocked():
+            return
+        if silence.state == "expired":
+            self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
+            return
 
-            self.app.push_screen(AskScreen(*self._expire_question(silence)), answered)
+        def answered(yes: bool | None) -> None:
+            if yes and not self.control._refuse_if_blocked():
+                self._start_change("expire", silence)
 
-    def _start_change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
+        self.app.push_screen(AskScreen(*self._expire_question(silence)), answered)
+
+    def _start_change(
+        self, action: SilenceChange, silence: Silence, by: timedelta = EXTEND_BY
+    ) -> None:
         """One change per silence at a time: a second one waits for the first's answer."""
         if silence.id in self._changing:
             self.app.notify(
@@ -189,7 +196,9 @@ class SilenceController:
                   f"{silence.comment}")  # fmt: skip
         return f"Expire {kind} {silence.id[:8]} now? What it silences will notify again.", detail
 
-    async def change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
+    async def change(
+        self, action: SilenceChange, silence: Silence, by: timedelta = EXTEND_BY
+    ) -> None:
         client, own = self.control._client()
         now = self.app.clock()
         try:

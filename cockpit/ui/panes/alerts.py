@@ -26,6 +26,7 @@ from cockpit.model.silences import Silence, ack_of, display_state
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.ui.columns import Column
 from cockpit.ui.format import age, label_summary
+from cockpit.ui.messages import AckRequested, PromoteRequested, SilenceRequested, UnackRequested
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Cell, Row, plain_cell
 
@@ -106,14 +107,6 @@ class AlertsPane(Pane):
 
         def __init__(self, alert: Alert) -> None:
             super().__init__()
-            self.alert = alert
-
-    class Write(Message):
-        """A write the user asked for on an alert: ack, unack, silence or promote."""
-
-        def __init__(self, action: str, alert: Alert | None) -> None:
-            super().__init__()
-            self.action = action
             self.alert = alert
 
     class GroupingChanged(Message):
@@ -290,20 +283,17 @@ class AlertsPane(Pane):
         if alert is not None:
             self.post_message(self.Selected(alert))
 
-    def _write(self, action: str) -> None:
-        self.post_message(self.Write(action, self.selected_alert()))
-
     def action_ack(self) -> None:
-        self._write("ack")
+        self.post_message(AckRequested(self.selected_alert()))
 
     def action_unack(self) -> None:
-        self._write("unack")
+        self.post_message(UnackRequested(self.selected_alert()))
 
     def action_silence(self) -> None:
-        self._write("silence")
+        self.post_message(SilenceRequested(self.selected_alert()))
 
     def action_promote(self) -> None:
-        self._write("promote")
+        self.post_message(PromoteRequested(self.selected_alert()))
 
     def action_filter(self) -> None:
         field_ = self.query_one("#alert-filter", Input)
