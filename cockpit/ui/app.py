@@ -115,7 +115,7 @@ class DemoInfo:
 
 
 class CockpitApp(CockpitContext):
-    CSS_PATH = "cockpit.tcss"
+    CSS_PATH = ["cockpit.tcss", "dialogs.tcss"]
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
 

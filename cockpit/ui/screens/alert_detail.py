@@ -99,12 +99,6 @@ KEYS = "a ack · u unack · s silence · i open an incident · Esc close"
 
 
 class AlertDetailScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    AlertDetailScreen { align: center middle; }
-    #alert-detail { width: 90%; height: 85%; border: thick $accent; background: $surface;
-                    padding: 1 2; }
-    #alert-detail .hint { color: $text-muted; margin-bottom: 1; }
-    """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("a", "ack", "Ack"),

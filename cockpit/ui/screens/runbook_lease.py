@@ -30,7 +30,6 @@ from cockpit.store import NotebookError
 from cockpit.store.run_leases import LeaseLostError, RunHeldError
 from cockpit.store.runbook_runs import load_run
 from cockpit.ui.context import CockpitContext
-from cockpit.ui.screens.runbook_dialogs import DIALOG_CSS
 
 HeldChoice = Literal["view", "take"]
 _STORE_ERRORS = (sqlite3.Error, NotebookError)
@@ -39,7 +38,6 @@ _STORE_ERRORS = (sqlite3.Error, NotebookError)
 class RunHeldScreen(ModalScreen[HeldChoice | None]):
     """Who holds the run, since when; ``v`` read-only, ``t`` take over, Esc leave it."""
 
-    DEFAULT_CSS = f"RunHeldScreen {{{DIALOG_CSS}}}"
     BINDINGS = [
         Binding("v", "choose('view')", "Read-only"),
         Binding("t", "choose('take')", "Take over"),

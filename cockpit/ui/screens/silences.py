@@ -55,14 +55,6 @@ def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: date
 
 
 class SilencesScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    SilencesScreen { align: center middle; }
-    #silences { width: 95%; height: 85%; border: thick $accent; background: $surface;
-                padding: 0 1; }
-    #silences DataTable { height: 1fr; }
-    #silences-message { color: $text-muted; height: auto; }
-    #silences .hint { color: $text-muted; height: auto; }
-    """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("n", "new", "New silence"),

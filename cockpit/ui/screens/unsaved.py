@@ -48,21 +48,6 @@ async def settle(screen: Widget) -> None:
 class UnsavedEdits(ModalScreen[str]):
     """Ask what to do with unsaved edits; answers SAVE, DISCARD or KEEP."""
 
-    DEFAULT_CSS = """
-    UnsavedEdits {
-        align: center middle;
-        & > Vertical {
-            width: 70;
-            max-width: 95%;
-            height: auto;
-            border: thick $warning;
-            background: $surface;
-            padding: 1 2;
-        }
-        & .hint { color: $text-muted; }
-        & Label { width: 100%; }  /* the list of fields wraps instead of being cut */
-    }
-    """
     BINDINGS = [
         Binding("s", "answer('save')", "Save"),
         Binding("d", "answer('discard')", "Discard"),
