@@ -33,6 +33,7 @@ from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.silences_controller import SilenceController
+from cockpit.ui.writes import OneAtATime
 
 
 def _with_status(store: Notebook, incident_id: str) -> str:
@@ -52,8 +53,8 @@ class AlertController:
         self.client_factory: Callable[[], httpx.AsyncClient] | None = None
         self._silences_before: tuple[Silence, ...] | None = None
         self._catalog: list[RunbookEntry] | None = None
-        # Alerts with an ack or unack on its way: a second press waits for the first.
-        self._in_flight: set[str] = set()
+        # One ack or unack per alert on its way: a second press waits for the first.
+        self.writes = OneAtATime(app)
         self.silences = SilenceController(self)
 
     # -- state ---------------------------------------------------------------
@@ -180,24 +181,12 @@ class AlertController:
 
     def _write(self, alert: Alert, action: AlertWrite) -> None:
         """Start an ack, renewal or unack, unless one for this alert is still on its way."""
-        key = alert.fingerprint or repr(alert.identity)
-        if key in self._in_flight:
-            self.app.notify(
-                f"{alert.name}: the last ack or unack is still being sent; wait for it.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self._in_flight.add(key)
-        work = {"ack": self.ack, "renew": self.renew, "unack": self.unack}[action](alert)
-
-        async def guarded() -> None:
-            try:
-                await work
-            finally:
-                self._in_flight.discard(key)
-
-        self.app.run_worker(guarded(), group="alert-write", exit_on_error=False)
+        write = {"ack": self.ack, "renew": self.renew, "unack": self.unack}[action]
+        self.writes.start(
+            f"alert {alert.fingerprint or repr(alert.identity)}",
+            lambda: write(alert),
+            f"{alert.name}: the last ack or unack is still being sent; wait for it.",
+        )
 
     async def renew(self, alert: Alert) -> None:
         await self.ack(alert, renew=True)

@@ -25,6 +25,7 @@ from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
 from cockpit.ui.screens.silences import SilencesScreen
+from cockpit.ui.writes import OneAtATime
 
 
 class AlertControl(Protocol):
@@ -35,6 +36,9 @@ class AlertControl(Protocol):
 
     @property
     def pane(self) -> AlertsPane: ...
+
+    @property
+    def writes(self) -> OneAtATime: ...
 
     def snapshot(self) -> AlertSnapshot | None: ...
     def blocked(self) -> str | None: ...
@@ -54,7 +58,7 @@ class SilenceController:
     def __init__(self, control: AlertControl) -> None:
         self.control = control
         self.app = control.app
-        self._changing: set[str] = set()  # silences with an extend or expire on its way
+        self.writes = control.writes  # one write per alert or silence at a time
 
     def new_silence(self, alert: Alert | None) -> None:
         if self.control._refuse_if_blocked():
@@ -65,12 +69,22 @@ class SilenceController:
 
         def created(request: SilenceRequest | None) -> None:
             if request is not None:
-                self.app.run_worker(self.create(request), group="alert-write", exit_on_error=False)
+                self._start_create(request)
 
         duration = self.app.config.alerts.ack_duration
         snapshot = self.control.snapshot()
         alerts = snapshot.alerts if snapshot else ()
         self.app.push_screen(SilenceFormScreen(prefill, duration, alerts), created)
+
+    def _start_create(self, request: SilenceRequest) -> None:
+        """One create per set of matchers at a time: the same silence submitted again
+        while the first is on its way is not sent twice."""
+        matchers = ", ".join(str(m) for m in request.matchers)
+        self.writes.start(
+            f"new silence {matchers}",
+            lambda: self.create(request),
+            f"A silence for {matchers} is still being created; wait for it.",
+        )
 
     async def create(self, request: SilenceRequest) -> None:
         client, own = self.control._client()
@@ -96,8 +110,7 @@ class SilenceController:
     def _ask_wide_silence(self, request: SilenceRequest, radius: BlastRadius) -> None:
         def answered(yes: bool | None) -> None:
             if yes and not self.control._refuse_if_blocked():
-                work = self.create(replace(request, confirmed=True))
-                self.app.run_worker(work, group="alert-write", exit_on_error=False)
+                self._start_create(replace(request, confirmed=True))
 
         question = f"Create this silence? {radius.reason().capitalize()}."
         self.app.push_screen(AskScreen(question, radius.describe()), answered)
@@ -172,22 +185,11 @@ class SilenceController:
         self, action: SilenceChange, silence: Silence, by: timedelta = EXTEND_BY
     ) -> None:
         """One change per silence at a time: a second one waits for the first's answer."""
-        if silence.id in self._changing:
-            self.app.notify(
-                f"Silence {silence.id[:8]}: the last change is still being sent; wait for it.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self._changing.add(silence.id)
-
-        async def guarded() -> None:
-            try:
-                await self.change(action, silence, by)
-            finally:
-                self._changing.discard(silence.id)
-
-        self.app.run_worker(guarded(), group="alert-write", exit_on_error=False)
+        self.writes.start(
+            f"silence {silence.id}",
+            lambda: self.change(action, silence, by),
+            f"Silence {silence.id[:8]}: the last change is still being sent; wait for it.",
+        )
 
     def _expire_question(self, silence: Silence) -> tuple[str, str]:
         kind = "the ack" if silence.is_ack else "silence"
