@@ -13,7 +13,6 @@ import contextlib
 import signal
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -38,7 +37,6 @@ from cockpit.model.rotation import HandoffRecord
 from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services.alert_poll import AlertPoller
-from cockpit.services.handoff_live import LiveState, fetch_live
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.recording import Recording, this_process
@@ -50,18 +48,9 @@ from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.ui.alerts_controller import AlertController
-from cockpit.ui.context import CockpitContext
+from cockpit.ui.app_dialogs import DemoInfo as DemoInfo  # `cockpit demo` and tests import it here
+from cockpit.ui.app_dialogs import OpensDialogs
 from cockpit.ui.header import OnCallHeader
-from cockpit.ui.messages import (
-    AckRequested,
-    ExpireSilenceRequested,
-    ExtendSilenceRequested,
-    NewSilenceRequested,
-    PromoteRequested,
-    ReloadSilencesRequested,
-    SilenceRequested,
-    UnackRequested,
-)
 from cockpit.ui.notebook_reads import NotebookReads, timeline_job
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
@@ -70,12 +59,7 @@ from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
-from cockpit.ui.screens import runbook_open
-from cockpit.ui.screens.fault import FaultScreen
-from cockpit.ui.screens.handoff import HandoffScreen
-from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
-from cockpit.ui.screens.review import ReviewScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.themes import install_themes, remember_theme
 
@@ -108,13 +92,7 @@ def _internal(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}); run with `textual console` for details"
 
 
-@dataclass(frozen=True)
-class DemoInfo:
-    service_url: str
-    note: str = ""
-
-
-class CockpitApp(CockpitContext):
+class CockpitApp(OpensDialogs):
     CSS_PATH = ["cockpit.tcss", "dialogs.tcss"]
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
@@ -533,63 +511,9 @@ class CockpitApp(CockpitContext):
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
             self.notify(f"Probe {name}: {outcome}", markup=False)
 
-    def action_show_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        node = self.focused
-        while node is not None and not isinstance(node, Pane):
-            node = node.parent if isinstance(node.parent, Widget) else None
-        self.push_screen(HelpScreen(*help_rows(self, node)))
-
-    def action_incident_list(self) -> None:
-        from cockpit.ui.screens.incident_list import IncidentListScreen
-
-        self.push_screen(IncidentListScreen())
-
-    def action_new_incident(self) -> None:
-        from cockpit.ui.screens.incident_form import IncidentFormScreen
-
-        self.push_screen(IncidentFormScreen())
-
-    def on_alerts_pane_selected(self, message: AlertsPane.Selected) -> None:
-        self.alert_control.open_detail(message.alert)
-
-    def on_ack_requested(self, message: AckRequested) -> None:
-        self.alert_control.ack_key(message.alert)
-
-    def on_unack_requested(self, message: UnackRequested) -> None:
-        self.alert_control.unack_key(message.alert)
-
-    def on_silence_requested(self, message: SilenceRequested) -> None:
-        self.alert_control.new_silence(message.alert)
-
-    def on_promote_requested(self, message: PromoteRequested) -> None:
-        self.alert_control.promote(message.alert)
-
     def on_alerts_pane_grouping_changed(self, message: AlertsPane.GroupingChanged) -> None:
         self._alerts.want_groups = message.mode == "alertmanager"
         self.action_refresh_now()
-
-    def on_new_silence_requested(self, message: NewSilenceRequested) -> None:
-        self.alert_control.silences.new_key()
-
-    def on_reload_silences_requested(self, message: ReloadSilencesRequested) -> None:
-        self.alert_control.silences.reload_key()
-
-    def on_extend_silence_requested(self, message: ExtendSilenceRequested) -> None:
-        self.alert_control.silences.extend_key(message.silence)
-
-    def on_expire_silence_requested(self, message: ExpireSilenceRequested) -> None:
-        self.alert_control.silences.expire_key(message.silence)
-
-    def action_silences(self) -> None:
-        self.alert_control.open_silences()
-
-    def action_demo_fault(self) -> None:
-        if self.demo is None:
-            self.notify("Fault switches exist only in `cockpit demo`.", severity="warning")
-            return
-        self.push_screen(FaultScreen(self.demo.service_url))
 
     def _last_handoff(self) -> HandoffRecord | None:
         # Read off the UI thread (the header asks every second).
@@ -603,35 +527,3 @@ class CockpitApp(CockpitContext):
     def _redraw_header(self) -> None:
         with contextlib.suppress(NoMatches):  # quitting: the header is gone
             self.query_one(OnCallHeader).refresh_text()
-
-    def action_open_handoff(self, focus: str = "") -> None:
-        if isinstance(self.screen, HandoffScreen):
-            return
-        if self.database is None:
-            self.notify("Handoffs need the notebook, and it is not available.", severity="error")
-            return
-        alerts = self.recording.alerts
-        live = LiveState(alerts, None if alerts is not None else "no alert poll has answered yet",
-                         None, "loading…" if self.http else "live refresh is off")  # fmt: skip
-        http, config = self.http, self.config
-        fetch = (lambda: fetch_live(config, http)) if http is not None else None
-        self.push_screen(
-            HandoffScreen(config, self.database, self.clock, live, fetch_live=fetch, focus=focus)
-        )
-
-    def action_open_review(self) -> None:
-        if isinstance(self.screen, ReviewScreen):
-            return
-        if self.database is None:
-            self.notify("The review needs the notebook, and it is not available.", severity="error")
-            return
-        self.push_screen(ReviewScreen(self.config, self.database, self.clock))
-
-    def on_runbooks_pane_selected(self, message: RunbooksPane.Selected) -> None:
-        runbook_open.open_runbook(self, message.name, dry_run=message.dry_run)
-
-    def action_alert_runbook(self) -> None:
-        runbook_open.open_for_alert(self)
-
-    def action_pick_runbook(self) -> None:
-        runbook_open.pick_runbook(self)
