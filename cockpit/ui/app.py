@@ -61,6 +61,7 @@ from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
+from cockpit.ui.screens.unsaved import AsksBeforeClosing
 from cockpit.ui.themes import install_themes, remember_theme
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
@@ -282,9 +283,9 @@ class CockpitApp(OpensDialogs):
 
     async def action_quit(self) -> None:
         """Quit, unless the screen on top holds unsaved edits: then it asks first."""
-        ask = getattr(self.screen, "close_or_ask", None)
-        if callable(ask):
-            await ask(self.exit)
+        screen = self.screen
+        if isinstance(screen, AsksBeforeClosing):
+            await screen.close_or_ask(self.exit)
         else:
             self.exit()
 
@@ -414,6 +415,8 @@ class CockpitApp(OpensDialogs):
 
     def follow_incident(self, incident_id: str | None) -> None:
         # The main screen's pane: a screen on top of it asks from there.
+        if not self.screen_stack:
+            return  # closing
         for pane in self.screen_stack[0].query(TimelinePane):
             pane.show_incident(incident_id)
 
