@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Literal
 
 import httpx
 
@@ -23,6 +23,7 @@ from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_
 from cockpit.sources.clients import async_client
 from cockpit.store import Notebook
 from cockpit.store.incidents import get_incident, incidents_for_alert
+from cockpit.ui.context import CockpitContext
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notices import notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
@@ -30,9 +31,7 @@ from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.silences_controller import SilenceController
-
-if TYPE_CHECKING:
-    from cockpit.ui.app import CockpitApp
+from cockpit.ui.writes import OneAtATime
 
 
 def _with_status(store: Notebook, incident_id: str) -> str:
@@ -42,17 +41,18 @@ def _with_status(store: Notebook, incident_id: str) -> str:
 
 
 WRITE_ERRORS = alert_actions.WRITE_ERRORS
+AlertWrite = Literal["ack", "renew", "unack"]
 
 
 class AlertController:
-    def __init__(self, app: CockpitApp) -> None:
+    def __init__(self, app: CockpitContext) -> None:
         self.app = app
         # Tests hand in a client on a MockTransport; the app's shared client otherwise.
         self.client_factory: Callable[[], httpx.AsyncClient] | None = None
         self._silences_before: tuple[Silence, ...] | None = None
         self._catalog: list[RunbookEntry] | None = None
-        # Alerts with an ack or unack on its way: a second press waits for the first.
-        self._in_flight: set[str] = set()
+        # One ack or unack per alert on its way: a second press waits for the first.
+        self.writes = OneAtATime(app)
         self.silences = SilenceController(self)
 
     # -- state ---------------------------------------------------------------
@@ -161,40 +161,28 @@ class AlertController:
         steps = f"{len(entry.runbook.steps)} steps" if entry.runbook else "broken"
         return f"{entry.title or entry.name} [{entry.origin}, {steps}]"
 
-    def handle(self, action: str, alert: Alert | None) -> None:
-        if action == "promote":
-            self.promote(alert)
-            return
-        if action == "silence":
-            self.new_silence(alert)
-            return
+    def ack_key(self, alert: Alert | None) -> None:
+        self._write_key(alert, "ack")
+
+    def unack_key(self, alert: Alert | None) -> None:
+        self._write_key(alert, "unack")
+
+    def _write_key(self, alert: Alert | None, action: AlertWrite) -> None:
         if alert is None:
             self.app.notify("No alert selected.", severity="warning")
             return
         if self._refuse_if_blocked():
             return
-        self._write(alert, "ack" if action == "ack" else "unack")
+        self._write(alert, action)
 
-    def _write(self, alert: Alert, action: str) -> None:
+    def _write(self, alert: Alert, action: AlertWrite) -> None:
         """Start an ack, renewal or unack, unless one for this alert is still on its way."""
-        key = alert.fingerprint or repr(alert.identity)
-        if key in self._in_flight:
-            self.app.notify(
-                f"{alert.name}: the last ack or unack is still being sent; wait for it.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self._in_flight.add(key)
-        work = {"ack": self.ack, "renew": self.renew, "unack": self.unack}[action](alert)
-
-        async def guarded() -> None:
-            try:
-                await work
-            finally:
-                self._in_flight.discard(key)
-
-        self.app.run_worker(guarded(), group="alert-write", exit_on_error=False)
+        write = {"ack": self.ack, "renew": self.renew, "unack": self.unack}[action]
+        self.writes.start(
+            f"alert {alert.fingerprint or repr(alert.identity)}",
+            lambda: write(alert),
+            f"{alert.name}: the last ack or unack is still being sent; wait for it.",
+        )
 
     async def renew(self, alert: Alert) -> None:
         await self.ack(alert, renew=True)
@@ -297,9 +285,6 @@ class AlertController:
 
     async def reload_silences(self) -> None:
         await self.silences.reload_silences()
-
-    def on_silences_request(self, action: str, silence: Silence | None) -> None:
-        self.silences.on_silences_request(action, silence)
 
     # -- promote -----------------------------------------------------------------
     def promote(self, alert: Alert | None) -> None:

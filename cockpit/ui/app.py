@@ -11,7 +11,6 @@ import contextlib
 import signal
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -36,7 +35,6 @@ from cockpit.model.rotation import HandoffRecord
 from cockpit.model.snapshots import AlertSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.services.alert_poll import AlertPoller
-from cockpit.services.handoff_live import LiveState, fetch_live
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.runbook_catalog import load_catalog
@@ -48,10 +46,11 @@ from cockpit.sources.clients import async_client
 from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.ui.alerts_controller import AlertController
+from cockpit.ui.app_dialogs import DemoInfo as DemoInfo  # `cockpit demo` and tests import it here
+from cockpit.ui.app_dialogs import OpensDialogs
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notebook_reads import NotebookReads, timeline_job
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
-from cockpit.ui.outside_text import VisibleNotifications
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
@@ -59,14 +58,9 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.polling import Polling, Snapshot
-from cockpit.ui.screens import runbook_open
-from cockpit.ui.screens.fault import FaultScreen
-from cockpit.ui.screens.handoff import HandoffScreen
-from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.probe_detail import ProbeDetailScreen
-from cockpit.ui.screens.review import ReviewScreen
-from cockpit.ui.screens.silences import SilencesScreen
 from cockpit.ui.screens.slo_detail import SloDetailScreen
+from cockpit.ui.screens.unsaved import AsksBeforeClosing
 from cockpit.ui.themes import install_themes, remember_theme
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
@@ -92,14 +86,13 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class DemoInfo:
-    service_url: str
-    note: str = ""
+def _internal(exc: Exception) -> str:
+    # The type only: an exception's text can carry a request header, and so a token.
+    return f"internal error ({type(exc).__name__}); run with `textual console` for details"
 
 
-class CockpitApp(VisibleNotifications):
-    CSS_PATH = "cockpit.tcss"
+class CockpitApp(OpensDialogs):
+    CSS_PATH = ["cockpit.tcss", "dialogs.tcss"]
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
 
@@ -291,9 +284,9 @@ class CockpitApp(VisibleNotifications):
 
     async def action_quit(self) -> None:
         """Quit, unless the screen on top holds unsaved edits: then it asks first."""
-        ask = getattr(self.screen, "close_or_ask", None)
-        if callable(ask):
-            await ask(self.exit)
+        screen = self.screen
+        if isinstance(screen, AsksBeforeClosing):
+            await screen.close_or_ask(self.exit)
         else:
             self.exit()
 
@@ -354,6 +347,13 @@ class CockpitApp(VisibleNotifications):
             pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
             return
         pane.update_view(view, self.clock())
+
+    def follow_incident(self, incident_id: str | None) -> None:
+        # The main screen's pane: a screen on top of it asks from there.
+        if not self.screen_stack:
+            return  # closing
+        for pane in self.screen_stack[0].query(TimelinePane):
+            pane.show_incident(incident_id)
 
     def refresh_timeline_later(self, *, announce: bool = False) -> None:
         """The timeline's clock tick: read the view (and, with ``announce``, tell notifiers of
@@ -444,45 +444,9 @@ class CockpitApp(VisibleNotifications):
             outcome = "ok" if last.ok else f"failing ({last.category}): {last.reason}"
             self.notify(f"Probe {name}: {outcome}", markup=False)
 
-    def action_show_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        node = self.focused
-        while node is not None and not isinstance(node, Pane):
-            node = node.parent if isinstance(node.parent, Widget) else None
-        self.push_screen(HelpScreen(*help_rows(self, node)))
-
-    def action_incident_list(self) -> None:
-        from cockpit.ui.screens.incident_list import IncidentListScreen
-
-        self.push_screen(IncidentListScreen())
-
-    def action_new_incident(self) -> None:
-        from cockpit.ui.screens.incident_form import IncidentFormScreen
-
-        self.push_screen(IncidentFormScreen())
-
-    def on_alerts_pane_selected(self, message: AlertsPane.Selected) -> None:
-        self.alert_control.open_detail(message.alert)
-
-    def on_alerts_pane_write(self, message: AlertsPane.Write) -> None:
-        self.alert_control.handle(message.action, message.alert)
-
     def on_alerts_pane_grouping_changed(self, message: AlertsPane.GroupingChanged) -> None:
         self._alerts.want_groups = message.mode == "alertmanager"
         self.action_refresh_now()
-
-    def on_silences_screen_request(self, message: SilencesScreen.Request) -> None:
-        self.alert_control.on_silences_request(message.action, message.silence)
-
-    def action_silences(self) -> None:
-        self.alert_control.open_silences()
-
-    def action_demo_fault(self) -> None:
-        if self.demo is None:
-            self.notify("Fault switches exist only in `cockpit demo`.", severity="warning")
-            return
-        self.push_screen(FaultScreen(self.demo.service_url))
 
     def _last_handoff(self) -> HandoffRecord | None:
         # Read off the UI thread (the header asks every second).
@@ -496,35 +460,3 @@ class CockpitApp(VisibleNotifications):
     def _redraw_header(self) -> None:
         with contextlib.suppress(NoMatches):  # quitting: the header is gone
             self.query_one(OnCallHeader).refresh_text()
-
-    def action_open_handoff(self, focus: str = "") -> None:
-        if isinstance(self.screen, HandoffScreen):
-            return
-        if self.database is None:
-            self.notify("Handoffs need the notebook, and it is not available.", severity="error")
-            return
-        alerts = self.recording.alerts
-        live = LiveState(alerts, None if alerts is not None else "no alert poll has answered yet",
-                         None, "loading…" if self.http else "live refresh is off")  # fmt: skip
-        http, config = self.http, self.config
-        fetch = (lambda: fetch_live(config, http)) if http is not None else None
-        self.push_screen(
-            HandoffScreen(config, self.database, self.clock, live, fetch_live=fetch, focus=focus)
-        )
-
-    def action_open_review(self) -> None:
-        if isinstance(self.screen, ReviewScreen):
-            return
-        if self.database is None:
-            self.notify("The review needs the notebook, and it is not available.", severity="error")
-            return
-        self.push_screen(ReviewScreen(self.config, self.database, self.clock))
-
-    def on_runbooks_pane_selected(self, message: RunbooksPane.Selected) -> None:
-        runbook_open.open_runbook(self, message.name, dry_run=message.dry_run)
-
-    def action_alert_runbook(self) -> None:
-        runbook_open.open_for_alert(self)
-
-    def action_pick_runbook(self) -> None:
-        runbook_open.pick_runbook(self)

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from textual.app import App
 
@@ -28,7 +28,7 @@ class NotebookReads:
     the job succeeds again (a timer every few seconds must not repeat it): ``notices`` is
     the app's one notice per source, each key its own source."""
 
-    def __init__(self, app: App[Any], opener: Callable[[], Notebook], notices: Notices) -> None:
+    def __init__(self, app: App[None], opener: Callable[[], Notebook], notices: Notices) -> None:
         self.app = app
         self.thread = NotebookThread(opener)
         self.notices = notices

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from textual.app import App
 
@@ -21,7 +20,7 @@ from cockpit.store.notebook_file import describe_error
 
 
 class Notices:
-    def __init__(self, app: App[Any]) -> None:
+    def __init__(self, app: App[None]) -> None:
         self.app = app
         self.troubled: dict[str, str] = {}  # source -> the notice shown for it
         self.repeats: dict[str, int] = {}
@@ -52,7 +51,7 @@ def notebook_trouble(exc: Exception, database: Path | None) -> str:
     return str(exc)
 
 
-def crash_exit(app: App[Any], error: Exception) -> str:
+def crash_exit(app: App[None], error: Exception) -> str:
     """Textual's ``_handle_exception``, without the traceback on the terminal: the line to
     print once the terminal is back (plain ``print``: Rich would wrap the path)."""
     line = locations.record_crash(error, "the cockpit screen")

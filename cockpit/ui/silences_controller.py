@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Literal, Protocol
 
 import httpx
 
@@ -19,20 +19,25 @@ from cockpit.model.silences import Silence
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.model.text import visible
 from cockpit.services import alert_actions
+from cockpit.ui.context import CockpitContext
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
 from cockpit.ui.screens.silences import SilencesScreen
+from cockpit.ui.writes import OneAtATime
 
 
 class AlertControl(Protocol):
     """What the silences use of the alert controller (a protocol, so no import cycle)."""
 
     @property
-    def app(self) -> Any: ...  # the CockpitApp; its module imports this one
+    def app(self) -> CockpitContext: ...
 
     @property
     def pane(self) -> AlertsPane: ...
+
+    @property
+    def writes(self) -> OneAtATime: ...
 
     def snapshot(self) -> AlertSnapshot | None: ...
     def blocked(self) -> str | None: ...
@@ -44,13 +49,14 @@ class AlertControl(Protocol):
 
 EXTEND_BY = timedelta(hours=1)
 WRITE_ERRORS = alert_actions.WRITE_ERRORS
+SilenceChange = Literal["extend", "expire"]
 
 
 class SilenceController:
     def __init__(self, control: AlertControl) -> None:
         self.control = control
         self.app = control.app
-        self._changing: set[str] = set()  # silences with an extend or expire on its way
+        self.writes = control.writes  # one write per alert or silence at a time
 
     def new_silence(self, alert: Alert | None) -> None:
         if self.control._refuse_if_blocked():
@@ -61,12 +67,22 @@ class SilenceController:
 
         def created(request: SilenceRequest | None) -> None:
             if request is not None:
-                self.app.run_worker(self.create(request), group="alert-write", exit_on_error=False)
+                self._start_create(request)
 
         duration = self.app.config.alerts.ack_duration
         snapshot = self.control.snapshot()
         alerts = snapshot.alerts if snapshot else ()
         self.app.push_screen(SilenceFormScreen(prefill, duration, alerts), created)
+
+    def _start_create(self, request: SilenceRequest) -> None:
+        """One create per set of matchers at a time: the same silence submitted again
+        while the first is on its way is not sent twice."""
+        matchers = ", ".join(str(m) for m in request.matchers)
+        self.writes.start(
+            f"new silence {matchers}",
+            lambda: self.create(request),
+            f"A silence for {matchers} is still being created; wait for it.",
+        )
 
     async def create(self, request: SilenceRequest) -> None:
         client, own = self.control._client()
@@ -92,8 +108,7 @@ class SilenceController:
     def _ask_wide_silence(self, request: SilenceRequest, radius: BlastRadius) -> None:
         def answered(yes: bool | None) -> None:
             if yes and not self.control._refuse_if_blocked():
-                work = self.create(replace(request, confirmed=True))
-                self.app.run_worker(work, group="alert-write", exit_on_error=False)
+                self._start_create(replace(request, confirmed=True))
 
         question = f"Create this silence? {radius.reason().capitalize()}."
         self.app.push_screen(AskScreen(question, radius.describe()), answered)
@@ -134,50 +149,45 @@ class SilenceController:
         if isinstance(screen, SilencesScreen):
             self._show_on(screen, note)
 
-    def on_silences_request(self, action: str, silence: Silence | None) -> None:
-        if action == "reload":
-            self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
-            return
+    def reload_key(self) -> None:
+        self.app.run_worker(self.reload_silences(), group="silences", exit_on_error=False)
+
+    def new_key(self) -> None:
+        if not self.control._refuse_if_blocked():
+            self.new_silence(None)
+
+    def extend_key(self, silence: Silence) -> None:
         if self.control._refuse_if_blocked():
             return
-        if action == "new":
-            self.new_silence(None)
-        elif action == "extend" and silence is not None:
 
-            def chosen(by: timedelta | None) -> None:
-                if by is not None:
-                    self._start_change("extend", silence, by)
+        def chosen(by: timedelta | None) -> None:
+            if by is not None:
+                self._start_change("extend", silence, by)
 
-            self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
-        elif action == "expire" and silence is not None:
-            if silence.state == "expired":
-                self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
-                return
+        self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
 
-            def answered(yes: bool | None) -> None:
-                if yes and not self.control._refuse_if_blocked():
-                    self._start_change("expire", silence)
-
-            self.app.push_screen(AskScreen(*self._expire_question(silence)), answered)
-
-    def _start_change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
-        """One change per silence at a time: a second one waits for the first's answer."""
-        if silence.id in self._changing:
-            self.app.notify(
-                f"Silence {silence.id[:8]}: the last change is still being sent; wait for it.",
-                severity="warning",
-                markup=False,
-            )
+    def expire_key(self, silence: Silence) -> None:
+        if self.control._refuse_if_blocked():
             return
-        self._changing.add(silence.id)
+        if silence.state == "expired":
+            self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
+            return
 
-        async def guarded() -> None:
-            try:
-                await self.change(action, silence, by)
-            finally:
-                self._changing.discard(silence.id)
+        def answered(yes: bool | None) -> None:
+            if yes and not self.control._refuse_if_blocked():
+                self._start_change("expire", silence)
 
-        self.app.run_worker(guarded(), group="alert-write", exit_on_error=False)
+        self.app.push_screen(AskScreen(*self._expire_question(silence)), answered)
+
+    def _start_change(
+        self, action: SilenceChange, silence: Silence, by: timedelta = EXTEND_BY
+    ) -> None:
+        """One change per silence at a time: a second one waits for the first's answer."""
+        self.writes.start(
+            f"silence {silence.id}",
+            lambda: self.change(action, silence, by),
+            f"Silence {silence.id[:8]}: the last change is still being sent; wait for it.",
+        )
 
     def _expire_question(self, silence: Silence) -> tuple[str, str]:
         kind = "the ack" if silence.is_ack else "silence"
@@ -186,7 +196,9 @@ class SilenceController:
                   f"{silence.comment}")  # fmt: skip
         return f"Expire {kind} {silence.id[:8]} now? What it silences will notify again.", detail
 
-    async def change(self, action: str, silence: Silence, by: timedelta = EXTEND_BY) -> None:
+    async def change(
+        self, action: SilenceChange, silence: Silence, by: timedelta = EXTEND_BY
+    ) -> None:
         client, own = self.control._client()
         now = self.app.clock()
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import App
 from textual.theme import Theme
 
@@ -22,7 +20,7 @@ def to_textual(spec: ThemeSpec) -> Theme:
     )
 
 
-def install_themes(app: App[Any]) -> str | None:
+def install_themes(app: App[None]) -> str | None:
     """Register every theme and switch to the saved (else the default) one.
 
     Returns one message naming every bad theme file and its problem, or None.

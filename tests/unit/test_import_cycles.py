@@ -21,23 +21,8 @@ import cockpit
 PACKAGE = Path(cockpit.__file__).parent
 ROOT = "cockpit"
 
-KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    frozenset(
-        f"cockpit.ui.{name}"
-        for name in (
-            "alerts_controller",
-            "app",
-            "panes.timeline",
-            "screens.incident_common",
-            "screens.incident_detail",
-            "screens.incident_form",
-            "screens.incident_list",
-            "screens.runbook_lease",
-            "screens.runbook_open",
-            "screens.runbook_run",
-        )
-    ),
-)
+# Empty: the package has no import cycle, and this test keeps it so.
+KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
 
 
 def _module_name(path: Path) -> str:

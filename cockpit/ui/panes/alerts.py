@@ -26,6 +26,7 @@ from cockpit.model.silences import Silence, ack_of, display_state
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.ui.columns import Column
 from cockpit.ui.format import age, label_summary
+from cockpit.ui.messages import AckRequested, PromoteRequested, SilenceRequested, UnackRequested
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Cell, Row, plain_cell
 
@@ -108,14 +109,6 @@ class AlertsPane(Pane):
             super().__init__()
             self.alert = alert
 
-    class Write(Message):
-        """A write the user asked for on an alert: ack, unack, silence or promote."""
-
-        def __init__(self, action: str, alert: Alert | None) -> None:
-            super().__init__()
-            self.action = action
-            self.alert = alert
-
     class GroupingChanged(Message):
         def __init__(self, mode: str) -> None:
             super().__init__()
@@ -140,11 +133,9 @@ class AlertsPane(Pane):
         yield from super().compose()
 
     def on_mount(self) -> None:
-        config = getattr(self.app, "config", None)
-        alerts_config = getattr(config, "alerts", None)
-        if alerts_config is not None:
-            self.ack_warning = alerts_config.ack_warning
-        if getattr(config, "read_only", False):
+        config = self.cockpit.config
+        self.ack_warning = config.alerts.ack_warning
+        if config.read_only:
             self.note = "read-only: no ack, silence or expire"
 
     # -- data ----------------------------------------------------------------
@@ -292,20 +283,17 @@ class AlertsPane(Pane):
         if alert is not None:
             self.post_message(self.Selected(alert))
 
-    def _write(self, action: str) -> None:
-        self.post_message(self.Write(action, self.selected_alert()))
-
     def action_ack(self) -> None:
-        self._write("ack")
+        self.post_message(AckRequested(self.selected_alert()))
 
     def action_unack(self) -> None:
-        self._write("unack")
+        self.post_message(UnackRequested(self.selected_alert()))
 
     def action_silence(self) -> None:
-        self._write("silence")
+        self.post_message(SilenceRequested(self.selected_alert()))
 
     def action_promote(self) -> None:
-        self._write("promote")
+        self.post_message(PromoteRequested(self.selected_alert()))
 
     def action_filter(self) -> None:
         field_ = self.query_one("#alert-filter", Input)

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from cockpit.model.freshness import Freshness
 from cockpit.ui.columns import Column, ColumnSpec, as_column, fit
+from cockpit.ui.context import CockpitContext, cockpit_of
 from cockpit.ui.outside_text import markup_text
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
@@ -79,7 +80,7 @@ class Pane(Vertical, can_focus=False):
         (the border title only: the table is not touched)."""
         if not self._shows_freshness:
             return
-        paused = getattr(self.app, "paused", False) is True
+        paused = self.cockpit.paused
         fresh, refresh = self.freshness, self.refresh_every
         line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
         # A border title reads markup, and an error or a filter can quote a server's answer.
@@ -87,9 +88,12 @@ class Pane(Vertical, can_focus=False):
         self.border_subtitle = " · ".join(markup_text(p) for p in parts)
         self.set_class(fresh.stale(now, refresh, paused=paused), "-stale")
 
-    def app_timezone(self) -> tzinfo | None:
-        zone = getattr(self.app, "timezone", None)
-        return zone if isinstance(zone, tzinfo) else None
+    @property
+    def cockpit(self) -> CockpitContext:
+        return cockpit_of(self.app)
+
+    def app_timezone(self) -> tzinfo:
+        return self.cockpit.timezone
 
     def colour(self, name: str) -> str:
         """A theme variable as a Rich colour, so cell text follows the theme."""

@@ -68,7 +68,7 @@ class TimelinePane(Pane):
         self._followed_open = False
 
     def on_mount(self) -> None:
-        if getattr(self.app, "poll", False):
+        if self.cockpit.poll:
             self.set_interval(TICK, self._tick)
 
     @property
@@ -78,14 +78,10 @@ class TimelinePane(Pane):
     def _tick(self) -> None:
         """Keep the clocks current, and tell notifiers when a status update falls due. The
         notebook work runs on the app's notebook thread, never on the UI thread."""
-        later = getattr(self.app, "refresh_timeline_later", None)
-        if callable(later):
-            later(announce=True)
+        self.cockpit.refresh_timeline_later(announce=True)
 
     def _reload(self) -> None:
-        reload = getattr(self.app, "refresh_timeline", None)
-        if callable(reload):
-            reload()
+        self.cockpit.refresh_timeline()
 
     def show_incident(self, incident_id: str | None) -> None:
         """Follow this incident (None: the most severe open one) and reload."""

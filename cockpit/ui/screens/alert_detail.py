@@ -19,6 +19,13 @@ from cockpit.model.alerts import Alert, RuleHealth
 from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, ack_of, display_state
 from cockpit.model.text import visible, visible_lines
+from cockpit.ui.messages import (
+    AckRequested,
+    AlertWriteRequested,
+    PromoteRequested,
+    SilenceRequested,
+    UnackRequested,
+)
 from cockpit.ui.outside_text import markup_text
 
 
@@ -92,18 +99,12 @@ KEYS = "a ack · u unack · s silence · i open an incident · Esc close"
 
 
 class AlertDetailScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    AlertDetailScreen { align: center middle; }
-    #alert-detail { width: 90%; height: 85%; border: thick $accent; background: $surface;
-                    padding: 1 2; }
-    #alert-detail .hint { color: $text-muted; margin-bottom: 1; }
-    """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
-        Binding("a", "write('ack')", "Ack"),
-        Binding("u", "write('unack')", "Unack"),
-        Binding("s", "write('silence')", "Silence…"),
-        Binding("i", "write('promote')", "Incident"),
+        Binding("a", "ack", "Ack"),
+        Binding("u", "unack", "Unack"),
+        Binding("s", "silence", "Silence…"),
+        Binding("i", "promote", "Incident"),
     ]
 
     def __init__(self, alert: Alert, body: Group) -> None:
@@ -120,8 +121,18 @@ class AlertDetailScreen(ModalScreen[None]):
         # A border title is markup: the name is made visible and escaped.
         self.query_one("#alert-detail").border_title = f"Alert {markup_text(self.alert.name)}"
 
-    def action_write(self, action: str) -> None:
-        from cockpit.ui.panes.alerts import AlertsPane
-
+    def _close_and_ask(self, message: AlertWriteRequested) -> None:
         self.dismiss()
-        self.app.post_message(AlertsPane.Write(action, self.alert))
+        self.app.post_message(message)
+
+    def action_ack(self) -> None:
+        self._close_and_ask(AckRequested(self.alert))
+
+    def action_unack(self) -> None:
+        self._close_and_ask(UnackRequested(self.alert))
+
+    def action_silence(self) -> None:
+        self._close_and_ask(SilenceRequested(self.alert))
+
+    def action_promote(self) -> None:
+        self._close_and_ask(PromoteRequested(self.alert))

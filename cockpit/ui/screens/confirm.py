@@ -18,14 +18,6 @@ class AskScreen(ModalScreen[bool]):
     the detail shows every control character (nothing in it can hide (SGR 8), recolour or
     reorder (bidi) what the on-call is agreeing to)."""
 
-    DEFAULT_CSS = """
-    AskScreen { align: center middle; }
-    AskScreen > Vertical { width: 90; max-width: 95%; height: auto; max-height: 90%;
-                           border: thick $accent; background: $surface; padding: 1 2; }
-    AskScreen .detail { background: $boost; padding: 0 1; margin: 1 0; }
-    AskScreen .hint { color: $text-muted; }
-    AskScreen Label { width: 100%; }  /* a long question wraps instead of being cut */
-    """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -50,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         table.focus()
 
 
-def help_rows(app: App[Any], pane: Widget | None) -> tuple[str, list[HelpRow]]:
+def help_rows(app: App[None], pane: Widget | None) -> tuple[str, list[HelpRow]]:
     """The title and every active binding: the focused pane's own first, then global."""
     local: list[HelpRow] = []
     shared: list[HelpRow] = []

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
-from typing import Any
+from datetime import datetime, tzinfo
+
+from textual.app import App
 
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
 from cockpit.store import Notebook
+from cockpit.ui.context import cockpit_of
 
 
 @dataclass(frozen=True)
@@ -21,20 +23,15 @@ class IncidentContext:
     policies: Mapping[str, SeverityPolicy]
 
 
-def context(app: Any) -> IncidentContext:
-    """From a CockpitApp (or any app with the same attributes, as tests use)."""
-    clock = getattr(app, "clock", None)
-    now = clock() if callable(clock) else datetime.now(UTC)
-    zone = getattr(app, "timezone", None)
-    config = getattr(app, "config", None)
-    oncall = getattr(config, "oncall", None)
-    policies = getattr(config, "severity_policies", None) or DEFAULT_POLICIES
+def context(app: App[object]) -> IncidentContext:
+    """Read from the cockpit app, the same way for every incident screen."""
+    cockpit = cockpit_of(app)
     return IncidentContext(
-        notebook=getattr(app, "notebook", None),
-        now=now,
-        zone=zone if isinstance(zone, tzinfo) else UTC,
-        me=(getattr(oncall, "me", "") or None),
-        policies=policies,
+        notebook=cockpit.notebook,
+        now=cockpit.clock(),
+        zone=cockpit.timezone,
+        me=cockpit.config.oncall.me or None,
+        policies=cockpit.config.severity_policies or DEFAULT_POLICIES,
     )
 
 
@@ -45,12 +42,7 @@ def local(value: datetime | None, zone: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> 
     return "—" if value is None else value.astimezone(zone).strftime(fmt)
 
 
-def follow_incident(app: Any, incident_id: str | None) -> None:
+def follow_incident(app: App[object], incident_id: str | None) -> None:
     """Point the main screen's timeline pane at this incident (None: the most severe
     open one) and reload it."""
-    from cockpit.ui.panes.timeline import TimelinePane
-
-    stack = getattr(app, "screen_stack", [])
-    if stack:
-        for pane in stack[0].query(TimelinePane):
-            pane.show_incident(incident_id)
+    cockpit_of(app).follow_incident(incident_id)

@@ -39,6 +39,7 @@ from cockpit.services.timeline_view import incident_clocks
 from cockpit.store import Notebook, NotebookError
 from cockpit.store.incident_notes import action_items, linked_runbook_runs
 from cockpit.store.incidents import linked_alerts, require_incident
+from cockpit.ui.context import cockpit_of
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
 from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields, record_values
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
@@ -138,7 +139,7 @@ class IncidentDetailScreen(Screen[None]):
     def tick(self) -> None:
         """Count the clocks down: the notebook is read on the app's notebook thread, never
         on the UI thread (a busy notebook would hold every key for seconds)."""
-        notebook = getattr(self.app, "notebook_reads", None)
+        notebook = cockpit_of(self.app).notebook_reads
         if notebook is None:
             return
         ctx = context(self.app)
@@ -205,9 +206,7 @@ class IncidentDetailScreen(Screen[None]):
             self.notify(f"{what}: {exc}", severity="error", timeout=10, markup=False)
             return False
         self.refresh_summary(everything=reload_everything)
-        timeline = getattr(self.app, "refresh_timeline", None)
-        if callable(timeline):
-            timeline()
+        cockpit_of(self.app).refresh_timeline()
         return True
 
     # -- actions -------------------------------------------------------------
@@ -349,11 +348,9 @@ class IncidentDetailScreen(Screen[None]):
         self.notify(f"Report saved to {path.resolve()}", markup=False)
 
     def action_runbook(self) -> None:
-        from cockpit.ui.app import CockpitApp
         from cockpit.ui.screens.runbook_open import pick_runbook
 
-        if isinstance(self.app, CockpitApp):
-            pick_runbook(self.app, incident_id=self.incident_id)
+        pick_runbook(cockpit_of(self.app), incident_id=self.incident_id)
 
     # -- leaving ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

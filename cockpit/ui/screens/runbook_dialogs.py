@@ -17,32 +17,11 @@ from cockpit.services.runbook_catalog import RunbookEntry
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 
-DIALOG_CSS = """
-    align: center middle;
-    & > Vertical {
-        width: 90;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 1 2;
-    }
-    & .hint { color: $text-muted; }
-    & .command {
-        background: $boost;
-        padding: 0 1;
-        margin: 1 0;
-        text-style: bold;
-    }
-"""
-
 
 class ReasonScreen(ModalScreen[str | None]):
     """Ask for text that must not be empty (a skip reason, a failure note). Esc with text
     typed asks whether to save it, discard it or keep editing."""
 
-    DEFAULT_CSS = f"ReasonScreen {{{DIALOG_CSS}}}"
     BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
 
     def __init__(self, question: str, placeholder: str = "") -> None:
@@ -91,7 +70,6 @@ class ConfirmScreen(AskScreen):
     """An explicit yes before a command runs: ``y`` confirms, ``n`` / Esc does not; the
     detail is the exact command, every control character shown."""
 
-    DEFAULT_CSS = f"ConfirmScreen {{{DIALOG_CSS}}}"
     BINDINGS = [Binding("y", "answer(True)", "Yes, run it")]
     ID = "confirm"
     DETAIL_CLASS = "command"
@@ -100,7 +78,6 @@ class ConfirmScreen(AskScreen):
 class RunbookPickerScreen(ModalScreen[tuple[str, bool] | None]):
     """Pick a runbook: Enter runs it, ``d`` starts a dry run."""
 
-    DEFAULT_CSS = f"RunbookPickerScreen {{{DIALOG_CSS}}}"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("d", "dry_run", "Dry run"),

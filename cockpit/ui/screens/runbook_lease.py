@@ -12,7 +12,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,10 +29,7 @@ from cockpit.services.runbook_run import RunbookSession
 from cockpit.store import NotebookError
 from cockpit.store.run_leases import LeaseLostError, RunHeldError
 from cockpit.store.runbook_runs import load_run
-from cockpit.ui.screens.runbook_dialogs import DIALOG_CSS
-
-if TYPE_CHECKING:
-    from cockpit.ui.app import CockpitApp
+from cockpit.ui.context import CockpitContext
 
 HeldChoice = Literal["view", "take"]
 _STORE_ERRORS = (sqlite3.Error, NotebookError)
@@ -41,7 +38,6 @@ _STORE_ERRORS = (sqlite3.Error, NotebookError)
 class RunHeldScreen(ModalScreen[HeldChoice | None]):
     """Who holds the run, since when; ``v`` read-only, ``t`` take over, Esc leave it."""
 
-    DEFAULT_CSS = f"RunHeldScreen {{{DIALOG_CSS}}}"
     BINDINGS = [
         Binding("v", "choose('view')", "Read-only"),
         Binding("t", "choose('take')", "Take over"),
@@ -89,7 +85,7 @@ def took_over_text(session: RunbookSession, zone: tzinfo | None) -> str | None:
 
 
 def ask_about_held_run(
-    app: CockpitApp,
+    app: CockpitContext,
     runbook: Runbook,
     held: RunHeldError,
     open_screen: Callable[[RunbookSession], None],

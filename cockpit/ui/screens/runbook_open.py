@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from cockpit.model.alerts import Alert
 from cockpit.model.runbook_run import RunError
@@ -22,24 +22,22 @@ from cockpit.store import NotebookError
 from cockpit.store.incidents import linked_alerts
 from cockpit.store.run_leases import RunHeldError
 from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
+from cockpit.ui.context import CockpitContext
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.screens.runbook_dialogs import RunbookPickerScreen
 from cockpit.ui.screens.runbook_lease import ask_about_held_run, took_over_text
 from cockpit.ui.screens.runbook_run import RunbookRunScreen
 
-if TYPE_CHECKING:
-    from cockpit.ui.app import CockpitApp
-
 _STORE_ERRORS = (sqlite3.Error, NotebookError)
 
 
-def _entries(app: CockpitApp) -> list[RunbookEntry]:
+def _entries(app: CockpitContext) -> list[RunbookEntry]:
     return app.query_one(RunbooksPane).entries
 
 
 def _resume(
-    app: CockpitApp,
+    app: CockpitContext,
     entry: RunbookEntry,
     incident_id: str | None,
     labels: Mapping[str, str] | None,
@@ -81,7 +79,7 @@ def _resume(
 
 
 def open_runbook(
-    app: CockpitApp,
+    app: CockpitContext,
     name: str,
     *,
     labels: Mapping[str, str] | None = None,
@@ -119,7 +117,7 @@ def open_runbook(
     _show(app, session, recorded=recorded)
 
 
-def _show(app: CockpitApp, session: RunbookSession, *, recorded: bool) -> None:
+def _show(app: CockpitContext, session: RunbookSession, *, recorded: bool) -> None:
     app.push_screen(
         RunbookRunScreen(
             session, app.timezone, on_recorded=app.refresh_timeline, recorded_in_store=recorded
@@ -127,7 +125,7 @@ def _show(app: CockpitApp, session: RunbookSession, *, recorded: bool) -> None:
     )
 
 
-def pick_runbook(app: CockpitApp, *, incident_id: str | None = None) -> None:
+def pick_runbook(app: CockpitContext, *, incident_id: str | None = None) -> None:
     """Pick a runbook to run; from an incident's detail the run is linked to it and its
     steps get the labels of the alert the incident was opened from (the first linked)."""
     resumable: list[str] = []
@@ -148,11 +146,11 @@ def pick_runbook(app: CockpitApp, *, incident_id: str | None = None) -> None:
     app.push_screen(RunbookPickerScreen(_entries(app), resumable), chosen)
 
 
-def alert_under_cursor(app: CockpitApp) -> Alert | None:
+def alert_under_cursor(app: CockpitContext) -> Alert | None:
     return app.query_one(AlertsPane).selected_alert()
 
 
-def open_for_alert(app: CockpitApp) -> None:
+def open_for_alert(app: CockpitContext) -> None:
     alert = alert_under_cursor(app)
     if alert is None:
         app.notify("No alert selected: pick one in the alerts pane (2).", severity="warning")

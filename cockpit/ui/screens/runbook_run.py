@@ -86,39 +86,6 @@ def step_detail(session: RunbookSession, step: Step, zone: tzinfo | None) -> Tex
 
 
 class RunbookRunScreen(RunLeaseScreen):
-    DEFAULT_CSS = """
-    RunbookRunScreen { layout: vertical; }
-    #rb-dry-run {
-        background: $warning;
-        color: $text;
-        text-style: bold;
-        padding: 0 1;
-        height: 1;
-    }
-    #rb-title { padding: 0 1; height: auto; }
-    #rb-lease {
-        background: $error;
-        color: $text;
-        text-style: bold;
-        padding: 0 1;
-        height: auto;
-        display: none;
-    }
-    #rb-lease.shown { display: block; }
-    #rb-progress { padding: 0 1; height: 1; width: 1fr; }
-    #rb-progress Bar { width: 1fr; }
-    #rb-body { height: 1fr; }
-    #rb-steps { width: 3fr; height: 1fr; border: round $panel-lighten-2; }
-    #rb-steps:focus { border: round $accent; }
-    #rb-side { width: 2fr; height: 1fr; }
-    #rb-detail {
-        height: auto;
-        max-height: 60%;
-        border: round $panel-lighten-2;
-        padding: 0 1;
-    }
-    #rb-log { height: 1fr; border: round $panel-lighten-2; }
-    """
     BINDINGS = [
         Binding("x", "execute", "Run / check"),
         Binding("d", "done", "Done"),

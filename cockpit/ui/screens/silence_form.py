@@ -51,14 +51,6 @@ def check_form(matchers: str, duration: str, comment: str) -> SilenceRequest | s
 
 
 class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
-    DEFAULT_CSS = """
-    SilenceFormScreen { align: center middle; }
-    #silence-form { width: 90; height: auto; border: thick $accent; background: $surface;
-                    padding: 1 2; }
-    #silence-form .hint { color: $text-muted; }
-    #silence-error { color: $error; height: auto; }
-    #silence-preview { color: $text-muted; height: auto; }
-    """
     BINDINGS = [Binding("escape", "dismiss_form", "Cancel")]
 
     def __init__(
@@ -137,12 +129,6 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
 class ExtendScreen(ModalScreen[timedelta | None]):
     """How much longer a silence should last."""
 
-    DEFAULT_CSS = """
-    ExtendScreen { align: center middle; }
-    #extend-form { width: 60; height: auto; border: thick $accent; background: $surface;
-                   padding: 1 2; }
-    #extend-error { color: $error; height: auto; }
-    """
     BINDINGS = [Binding("escape", "dismiss_form", "Cancel")]
 
     def __init__(self, what: str, default: timedelta = timedelta(hours=1)) -> None:

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
@@ -18,6 +17,12 @@ from cockpit.model.alerts import Alert
 from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, matches_no_alert
 from cockpit.model.text import visible
+from cockpit.ui.messages import (
+    ExpireSilenceRequested,
+    ExtendSilenceRequested,
+    NewSilenceRequested,
+    ReloadSilencesRequested,
+)
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 ORDER = {"active": 0, "pending": 1, "expired": 2}
@@ -50,29 +55,13 @@ def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: date
 
 
 class SilencesScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    SilencesScreen { align: center middle; }
-    #silences { width: 95%; height: 85%; border: thick $accent; background: $surface;
-                padding: 0 1; }
-    #silences DataTable { height: 1fr; }
-    #silences-message { color: $text-muted; height: auto; }
-    #silences .hint { color: $text-muted; height: auto; }
-    """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
-        Binding("n", "request('new')", "New silence"),
-        Binding("e", "request('extend')", "Extend"),
-        Binding("x", "request('expire')", "Expire"),
-        Binding("r", "request('reload')", "Reload"),
+        Binding("n", "new", "New silence"),
+        Binding("e", "extend", "Extend"),
+        Binding("x", "expire", "Expire"),
+        Binding("r", "reload", "Reload"),
     ]
-
-    class Request(Message):
-        """The user asked to create, extend, expire or reload."""
-
-        def __init__(self, action: str, silence: Silence | None) -> None:
-            super().__init__()
-            self.action = action
-            self.silence = silence
 
     def __init__(self) -> None:
         super().__init__()
@@ -123,9 +112,22 @@ class SilencesScreen(ModalScreen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self._silences.get(str(key))
 
-    def action_request(self, action: str) -> None:
-        silence = None if action in ("new", "reload") else self.selected()
-        if action in ("extend", "expire") and silence is None:
+    def action_new(self) -> None:
+        self.post_message(NewSilenceRequested())
+
+    def action_reload(self) -> None:
+        self.post_message(ReloadSilencesRequested())
+
+    def action_extend(self) -> None:
+        silence = self.selected()
+        if silence is None:
             self.notify("No silence selected.", severity="warning")
             return
-        self.post_message(self.Request(action, silence))
+        self.post_message(ExtendSilenceRequested(silence))
+
+    def action_expire(self) -> None:
+        silence = self.selected()
+        if silence is None:
+            self.notify("No silence selected.", severity="warning")
+            return
+        self.post_message(ExpireSilenceRequested(silence))

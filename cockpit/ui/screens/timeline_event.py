@@ -45,17 +45,6 @@ def describe_event(event: TimelineEvent, zone: tzinfo | None) -> Text:
 
 
 class TimelineEventScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    TimelineEventScreen { align: center middle; }
-    #timeline-event {
-        width: 80%;
-        height: auto;
-        max-height: 80%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close"),

@@ -13,7 +13,8 @@ queued before it, so a save reads the text the user typed, all of it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +27,13 @@ from textual.widgets import Label
 SETTLE_LIMIT = 2.0  # seconds; a field that never answers does not hang the key
 
 SAVE, DISCARD, KEEP = "save", "discard", "keep"
+
+
+@runtime_checkable
+class AsksBeforeClosing(Protocol):
+    """A screen that may hold unsaved edits: ``close`` runs at once, or after asking."""
+
+    async def close_or_ask(self, close: Callable[[], object]) -> None: ...
 
 
 async def settle(screen: Widget) -> None:
@@ -48,21 +56,6 @@ async def settle(screen: Widget) -> None:
 class UnsavedEdits(ModalScreen[str]):
     """Ask what to do with unsaved edits; answers SAVE, DISCARD or KEEP."""
 
-    DEFAULT_CSS = """
-    UnsavedEdits {
-        align: center middle;
-        & > Vertical {
-            width: 70;
-            max-width: 95%;
-            height: auto;
-            border: thick $warning;
-            background: $surface;
-            padding: 1 2;
-        }
-        & .hint { color: $text-muted; }
-        & Label { width: 100%; }  /* the list of fields wraps instead of being cut */
-    }
-    """
     BINDINGS = [
         Binding("s", "answer('save')", "Save"),
         Binding("d", "answer('discard')", "Discard"),

@@ -1,0 +1,67 @@
+"""What panes, screens and controllers may read of the cockpit app, typed.
+
+``CockpitContext`` is the app's base class: it names the state they read (config, the
+notebook and its reader, the clock and zone, whether the app polls or is paused, the
+shared HTTP client, the notices) and the few things they ask of the app (reload the
+timeline, refresh now, follow an incident). ``CockpitApp`` fills it in. Everything under
+ui/ depends on this module, never on ui/app.py, so the app can import its panes and
+screens without a cycle. A pane or screen reaches it through ``cockpit_of(self.app)``
+(``Pane.cockpit`` says it shorter), which says clearly when a widget was mounted in some
+other app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+import httpx
+from textual.app import App
+
+from cockpit.config import Config
+from cockpit.store import Notebook
+from cockpit.ui.notebook_reads import NotebookReads
+from cockpit.ui.notices import Notices
+from cockpit.ui.outside_text import VisibleNotifications
+
+
+class CockpitContext(VisibleNotifications):
+    """The cockpit app as its panes and screens see it (``CockpitApp`` sets every field
+    in its ``__init__``)."""
+
+    config: Config
+    database: Path | None  # the notebook's file; None: no notebook at all
+    notebook: Notebook | None  # the open notebook, None when it could not be opened
+    notebook_reads: NotebookReads | None  # reads on the notebook thread, off the UI thread
+    clock: Callable[[], datetime]  # every "now" on screen comes from here
+    timezone: tzinfo
+    paused: bool
+    poll: bool  # False in tests: no poll cycles, no timers that read the notebook
+    http: httpx.AsyncClient | None  # the shared client while polling
+    notices: Notices
+
+    def refresh_timeline(self) -> None:
+        """Read the timeline pane's view now (after a write)."""
+        raise NotImplementedError
+
+    def refresh_timeline_later(self, *, announce: bool = False) -> None:
+        """Read it on the notebook thread, then show it (the pane's clock tick)."""
+        raise NotImplementedError
+
+    def action_refresh_now(self) -> None:
+        """Start every source's poll cycle now (after a write to Alertmanager)."""
+        raise NotImplementedError
+
+    def follow_incident(self, incident_id: str | None) -> None:
+        """Point the timeline pane at this incident (None: the most severe open one)."""
+        raise NotImplementedError
+
+
+def cockpit_of(app: App[object]) -> CockpitContext:
+    """The running app as a ``CockpitContext``; a clear error in any other app."""
+    if not isinstance(app, CockpitContext):
+        raise TypeError(
+            f"this widget needs the cockpit app (a CockpitContext), not {type(app).__name__}"
+        )
+    return app
