@@ -16,7 +16,7 @@ from cockpit.model.alerts import Alert
 from cockpit.model.silences import Silence
 from cockpit.model.timeline import TimelineEvent
 from cockpit.store.events import insert_event
-from cockpit.store.notebook import Notebook, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import Notebook, from_db_time, new_id, to_db_time, utc_now
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def record_ack(
             )
         cursor = conn.execute(
             "INSERT INTO acks (fingerprint, alertname, labels, silence_id, created_by,"
-            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 alert.fingerprint,
                 alert.name,
@@ -63,6 +63,7 @@ def record_ack(
                 to_db_time(silence.ends_at),
             ),
         )
+        ack_id = new_id(cursor, "ack")
         until = silence.ends_at.strftime("%H:%M UTC")
         verb = "ack renewed" if replaces else "acked"
         previous = ", ".join(sorted({old.created_by or "someone" for old in replaces}))
@@ -83,7 +84,7 @@ def record_ack(
             ),
             utc_now(),
         )
-        return int(cursor.lastrowid or 0)
+        return ack_id
 
 
 def record_unack(

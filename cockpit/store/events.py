@@ -8,7 +8,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from cockpit.model.timeline import EVENT_KINDS, Labels, TimelineEvent, require_aware
-from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import (
+    Notebook,
+    from_db_time,
+    new_id,
+    to_db_time,
+    utc_now,
+)
 
 _COLUMNS = (
     "id, occurred_at, kind, source, author, incident_id, subject, component, labels, body,"
@@ -23,7 +29,7 @@ def insert_event(conn: sqlite3.Connection, event: TimelineEvent, recorded_at: da
     cursor = conn.execute(
         "INSERT INTO timeline_events (occurred_at, recorded_at, kind, source, author,"
         " incident_id, subject, component, labels, body, fingerprint)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             to_db_time(event.occurred_at),
             to_db_time(recorded_at),
@@ -38,9 +44,7 @@ def insert_event(conn: sqlite3.Connection, event: TimelineEvent, recorded_at: da
             event.fingerprint,
         ),
     )
-    if cursor.lastrowid is None:
-        raise NotebookError("SQLite returned no id for the new timeline event")
-    return cursor.lastrowid
+    return new_id(cursor, "timeline event")
 
 
 def record_events(store: Notebook, events: Sequence[TimelineEvent]) -> list[int]:

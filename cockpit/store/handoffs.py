@@ -15,7 +15,7 @@ from datetime import datetime
 from cockpit.model.checklist import ChecklistItem, TemplateItem
 from cockpit.model.rotation import HandoffRecord, is_late
 from cockpit.model.timeline import require_aware
-from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
+from cockpit.store.notebook import Notebook, NotebookError, from_db_time, new_id, to_db_time
 
 TEXT_SECTIONS = ("time_critical", "at_risk", "notes")
 
@@ -178,13 +178,11 @@ def create_draft(
         else:
             cursor = conn.execute(
                 "INSERT INTO handoffs (outgoing, incoming, shift_start, shift_end, created_at,"
-                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (outgoing.strip(), incoming, to_db_time(shift_start), to_db_time(shift_end),
                  to_db_time(now), _db_opt(scheduled_at)),
             )  # fmt: skip
-            if cursor.lastrowid is None:
-                raise NotebookError("SQLite returned no id for the new handoff")
-            handoff_id = cursor.lastrowid
+            handoff_id = new_id(cursor, "handoff")
             conn.executemany(
                 "INSERT INTO handoff_checklist_items (handoff_id, position, part, item)"
                 " VALUES (?, ?, ?, ?)",

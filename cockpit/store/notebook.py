@@ -78,6 +78,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def new_id(cursor: sqlite3.Cursor, what: str) -> int:
+    """The id an ``INSERT ... RETURNING id`` gave back (the portable form of lastrowid)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise NotebookError(f"the notebook returned no id for the new {what}")
+    return int(row[0])
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int

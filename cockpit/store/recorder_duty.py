@@ -64,8 +64,10 @@ def claim_duty(
         if held is not None and held.heartbeat_at and now - held.heartbeat_at < stale_after:
             return False, held
         conn.execute(
-            "INSERT OR REPLACE INTO recorder_duty (slot, holder, host, pid, since, heartbeat_at) "
-            "VALUES (1, ?, ?, ?, ?, ?)",
+            "INSERT INTO recorder_duty (slot, holder, host, pid, since, heartbeat_at) "
+            "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET holder = excluded.holder,"
+            " host = excluded.host, pid = excluded.pid, since = excluded.since,"
+            " heartbeat_at = excluded.heartbeat_at",
             (me.holder, me.host, me.pid, to_db_time(now), to_db_time(now)),
         )
         return True, DutyHolder(me.holder, me.host, me.pid, now, now)

@@ -95,9 +95,12 @@ def take_lease(
         else:
             taken_at = now
             conn.execute(
-                "INSERT OR REPLACE INTO runbook_run_leases"
+                "INSERT INTO runbook_run_leases"
                 " (run_id, holder, host, pid, token, taken_at, heartbeat_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET"
+                " holder = excluded.holder, host = excluded.host, pid = excluded.pid,"
+                " token = excluded.token, taken_at = excluded.taken_at,"
+                " heartbeat_at = excluded.heartbeat_at",
                 (run_id, holder.who, holder.host, holder.pid, holder.token, stamp, stamp),
             )
     return Taken(RunLease(run_id, holder, taken_at, now), takeover)

@@ -18,7 +18,14 @@ from cockpit.model.runbook_run import RunState, StepRecord
 from cockpit.model.timeline import Labels, TimelineEvent
 from cockpit.store.events import insert_event
 from cockpit.store.incidents import get_incident, incidents_for_alert
-from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import (
+    Notebook,
+    NotebookError,
+    from_db_time,
+    new_id,
+    to_db_time,
+    utc_now,
+)
 from cockpit.store.run_leases import check_lease
 
 # Kept in the timeline body; the step row holds the whole output.
@@ -55,7 +62,8 @@ def create_run(
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO runbook_runs (runbook, source_path, incident_id, started_by,"
-            " started_at, status, dry_run, alert_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " started_at, status, dry_run, alert_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             (
                 state.runbook,
                 source_path,
@@ -67,9 +75,7 @@ def create_run(
                 json.dumps(dict(state.labels), sort_keys=True),
             ),
         )
-        run_id = cursor.lastrowid
-        if run_id is None:
-            raise NotebookError("SQLite returned no id for the new runbook run")
+        run_id = new_id(cursor, "runbook run")
         conn.executemany(
             "INSERT INTO runbook_steps (run_id, step_index, title) VALUES (?, ?, ?)",
             [(run_id, s.index, s.title) for s in state.steps],
