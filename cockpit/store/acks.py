@@ -7,7 +7,6 @@ silence is also a timeline event, so the incident timeline and the handoff diges
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from cockpit.model.silences import Silence
 from cockpit.model.timeline import TimelineEvent
 from cockpit.store.events import insert_event
 from cockpit.store.notebook import Notebook, from_db_time, new_id, to_db_time, utc_now
+from cockpit.store.sql import Row
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def record_silences_expired(store: Notebook, silences: list[Silence], at: dateti
     return written
 
 
-def _record(row: sqlite3.Row) -> AckRecord:
+def _record(row: Row) -> AckRecord:
     def opt(text: str | None) -> datetime | None:
         return from_db_time(text) if text else None
 

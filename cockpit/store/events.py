@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from cockpit.store.notebook import (
     to_db_time,
     utc_now,
 )
+from cockpit.store.sql import Connection, Row
 
 _COLUMNS = (
     "id, occurred_at, kind, source, author, incident_id, subject, component, labels, body,"
@@ -22,7 +22,7 @@ _COLUMNS = (
 )
 
 
-def insert_event(conn: sqlite3.Connection, event: TimelineEvent, recorded_at: datetime) -> int:
+def insert_event(conn: Connection, event: TimelineEvent, recorded_at: datetime) -> int:
     """Insert inside a transaction the caller already holds (incidents use this)."""
     if event.id is not None:
         raise ValueError(f"event {event.id} is already recorded")
@@ -56,7 +56,7 @@ def record_events(store: Notebook, events: Sequence[TimelineEvent]) -> list[int]
         return [insert_event(conn, event, recorded_at) for event in events]
 
 
-def _row_to_event(row: sqlite3.Row) -> TimelineEvent:
+def _row_to_event(row: Row) -> TimelineEvent:
     return TimelineEvent(
         id=int(row["id"]),
         kind=row["kind"],

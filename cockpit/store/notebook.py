@@ -12,16 +12,18 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from cockpit.model.timeline import require_aware
 from cockpit.store.notebook_file import describe_error, lock_holders, make_private
+from cockpit.store.sql import Connection, Cursor
 
 BUSY_TIMEOUT_MS = 5000
 # How long a write waits for another process's write lock before it says who holds it
@@ -42,6 +44,12 @@ class NotebookError(Exception):
     """The notebook file cannot be opened, migrated or used."""
 
 
+class NotebookIntegrityError(NotebookError):
+    """The notebook refused a write that breaks one of its rules (a unique index, a foreign
+    key, a signed handoff's read-only trigger). The SQLite file raises
+    ``sqlite3.IntegrityError`` for the same refusals."""
+
+
 class NotebookBusyError(NotebookError, sqlite3.OperationalError):
     """Another process held the write lock for longer than this write would wait.
 
@@ -54,7 +62,7 @@ class NotebookBusyError(NotebookError, sqlite3.OperationalError):
 class SchemaTooNewError(NotebookError):
     """The file was written by a newer cockpit; this one must not touch it."""
 
-    def __init__(self, path: Path, found: int, known: int) -> None:
+    def __init__(self, path: Path | str, found: int, known: int) -> None:
         self.path = path
         self.found = found
         self.known = known
@@ -78,7 +86,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def new_id(cursor: sqlite3.Cursor, what: str) -> int:
+def new_id(cursor: Cursor, what: str) -> int:
     """The id an ``INSERT ... RETURNING id`` gave back (the portable form of lastrowid)."""
     row = cursor.fetchone()
     if row is None:
@@ -189,7 +197,54 @@ def inspect_readonly(path: str | os.PathLike[str]) -> tuple[int, list[str]]:
 
 
 class Notebook:
-    """One open notebook file. Use one Notebook per thread; open another for a worker thread."""
+    """The notebook, whichever backend holds it: a local SQLite file (``SqliteNotebook``)
+    or a team's PostgreSQL database (``store/postgres.PostgresNotebook``). Store code uses
+    only what is here: ``connection`` for reads, ``transaction()`` for writes (one at a
+    time across every process on the notebook; nested use is a savepoint), ``close()``.
+    One Notebook per thread; open another (``open_notebook(nb.target)``) for a worker."""
+
+    backend: str
+    connection: Connection
+    schema_version: int
+    write_wait: float
+    # Where the last migration left a copy of the notebook as it was (SQLite files only).
+    backup_path: Path | None
+
+    @property
+    def target(self) -> Path | str:
+        """What ``open_notebook`` takes to open this notebook again (a path or a URL)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The notebook for messages: a path, or a URL without its password."""
+        raise NotImplementedError
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def integrity_check(self) -> list[str]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SqliteNotebook(Notebook):
+    """One open notebook file. Use one per thread; open another for a worker thread."""
+
+    backend = "sqlite"
+    connection: sqlite3.Connection
 
     def __init__(
         self,
@@ -409,25 +464,12 @@ class Notebook:
     def close(self) -> None:
         self.connection.close()
 
-    def __enter__(self) -> Notebook:
-        return self
+    @property
+    def target(self) -> Path:
+        return self.path
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def describe(self) -> str:
+        return str(self.path)
 
     def __repr__(self) -> str:
-        return f"Notebook({str(self.path)!r}, schema_version={self.schema_version})"
-
-
-def open_notebook(
-    path: str | os.PathLike[str],
-    *,
-    migrations_dir: MigrationsDir | None = None,
-    write_wait: float = WRITE_WAIT_S,
-) -> Notebook:
-    return Notebook(path, migrations_dir=migrations_dir, write_wait=write_wait)
+        return f"SqliteNotebook({str(self.path)!r}, schema_version={self.schema_version})"

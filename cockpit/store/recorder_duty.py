@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
+from cockpit.store.sql import Row
 
 # A holder renews every few seconds (each poll cycle); one silent for this long has died.
 STALE_AFTER = timedelta(seconds=60)
@@ -36,7 +37,7 @@ class DutyHolder:
 _SELECT = "SELECT holder, host, pid, since, heartbeat_at FROM recorder_duty WHERE slot = 1"
 
 
-def _read(row: sqlite3.Row | None) -> DutyHolder | None:
+def _read(row: Row | None) -> DutyHolder | None:
     if row is None:
         return None
     return DutyHolder(

@@ -9,7 +9,6 @@ status and its full output.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -27,6 +26,7 @@ from cockpit.store.notebook import (
     utc_now,
 )
 from cockpit.store.run_leases import check_lease
+from cockpit.store.sql import Connection
 
 # Kept in the timeline body; the step row holds the whole output.
 TIMELINE_OUTPUT_TAIL = 400
@@ -177,7 +177,7 @@ def save_status(
         _write_status(conn, state)
 
 
-def _write_status(conn: sqlite3.Connection, state: RunState) -> None:
+def _write_status(conn: Connection, state: RunState) -> None:
     conn.execute(
         "UPDATE runbook_runs SET status = ?, finished_at = ? WHERE id = ?",
         (
