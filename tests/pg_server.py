@@ -23,6 +23,7 @@ from cockpit.store.notebook import NotebookIntegrityError
 
 INSTALL_HINT = "apt-get install postgresql"
 ADMIN = "cockpit_admin"  # the superuser of the throw-away cluster, never a cockpit's role
+ADMIN_PASSWORD = "admin-only-in-tests"
 _BIN_DIRS = "/usr/lib/postgresql"
 _SYSTEM_USER = "postgres"
 _START_ATTEMPTS = 3
@@ -76,16 +77,24 @@ class PgServer:
 
     @property
     def url(self) -> str:
-        return f"postgresql://{ADMIN}@127.0.0.1:{self.port}/postgres"
+        return f"postgresql://{ADMIN}:{ADMIN_PASSWORD}@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> PgServer:
         if self._as_root:
             shutil.chown(self.root, _SYSTEM_USER, _SYSTEM_USER)
         os.chmod(self.root, 0o700)
+        # Passwords over TCP (scram), as on a real server, so tests can check where a
+        # cockpit's password comes from; the admin's is in its URL.
+        pwfile = self.root / "admin.pw"
+        pwfile.write_text(ADMIN_PASSWORD + "\n")
+        if self._as_root:
+            shutil.chown(pwfile, _SYSTEM_USER, _SYSTEM_USER)
         self._run(
-            "initdb", "-D", str(self.data), "-U", ADMIN, "--auth=trust", "-E", "UTF8",
-            "--locale=C", "--no-sync",
+            "initdb", "-D", str(self.data), "-U", ADMIN, f"--pwfile={pwfile}",
+            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
+            "--no-sync",
         )  # fmt: skip
+        pwfile.unlink()
         for attempt in range(_START_ATTEMPTS):
             # Another process may take the port between the probe and the server's bind.
             self.port = _free_port()
@@ -112,12 +121,29 @@ class PgServer:
         if not name.replace("_", "").isalnum():
             raise ValueError(f"database name {name!r}: letters, digits and _ only")
         self.psql(f"CREATE DATABASE {name}")
-        return f"postgresql://{ADMIN}@127.0.0.1:{self.port}/{name}"
+        return f"postgresql://{ADMIN}:{ADMIN_PASSWORD}@127.0.0.1:{self.port}/{name}"
+
+    def role(self, name: str, password: str, database: str, *, read_only: bool = False) -> str:
+        """A login role for a cockpit, with the grants docs/team-notebook.md lists: the
+        owner of ``database``'s schema (it runs the migrations), or, ``read_only``, SELECT
+        on every table. Its URL, without the password."""
+        self.psql(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+        if read_only:
+            for sql in (
+                f"GRANT CONNECT ON DATABASE {database} TO {name}",
+                f"GRANT USAGE ON SCHEMA public TO {name}",
+                f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {name}",
+            ):
+                self.psql(sql, database)
+        else:
+            self.psql(f"GRANT CONNECT ON DATABASE {database} TO {name}")
+            self.psql(f"ALTER SCHEMA public OWNER TO {name}", database)
+        return f"postgresql://{name}@127.0.0.1:{self.port}/{database}"
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run one statement through psql as the superuser; its output, unaligned."""
         return self._run(
-            "psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+            "psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", str(self.root),
             "-p", str(self.port), "-U", ADMIN, "-d", database, "-c", sql,
         )  # fmt: skip
 

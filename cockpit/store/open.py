@@ -6,12 +6,7 @@ import os
 from pathlib import Path
 
 from cockpit.store.notebook import WRITE_WAIT_S, MigrationsDir, Notebook, SqliteNotebook
-
-URL_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_url(target: str | os.PathLike[str]) -> bool:
-    return isinstance(target, str) and target.startswith(URL_SCHEMES)
+from cockpit.store.notebook_url import is_url
 
 
 def open_notebook(

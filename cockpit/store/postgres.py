@@ -32,11 +32,16 @@ from cockpit.store.notebook import (
     SchemaTooNewError,
     load_migrations,
 )
+from cockpit.store.notebook_url import redact
 from cockpit.store.sql import qmark_to_format
 
 # One key for the whole notebook: writers queue on it as on SQLite's write lock.
 WRITE_LOCK_KEY = 0x636F636B  # "cock"
 CONNECT_TIMEOUT_S = 10
+PASSWORD_HINT = (
+    "give the notebook's password with `cockpit secret set notebook` (or "
+    "COCKPIT_SECRET_NOTEBOOK, or libpq's PGPASSWORD / ~/.pgpass), never in the URL"
+)
 
 
 def default_migrations_dir() -> MigrationsDir:
@@ -136,19 +141,6 @@ def _notebook_error(exc: psycopg.Error, where: str) -> NotebookError:
     return PgNotebookError(f"{where}: {first}", exc.sqlstate)
 
 
-def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    try:
-        info = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "the notebook URL (unparsable)"
-    host = str(info.get("host", "localhost"))
-    port = str(info.get("port", "5432"))
-    user = str(info.get("user", ""))
-    dbname = str(info.get("dbname", ""))
-    return f"postgresql://{user + '@' if user else ''}{host}:{port}/{dbname}"
-
-
 class PostgresNotebook(Notebook):
     """One connection to the team's notebook database. One per thread, as on SQLite."""
 
@@ -178,7 +170,12 @@ class PostgresNotebook(Notebook):
                 row_factory=_row_factory,
             )
         except psycopg.Error as exc:
-            raise _notebook_error(exc, f"cannot connect to {self.where}") from exc
+            # libpq says "connection failed: connection to server at ... failed: WHY".
+            why = str(exc).strip().splitlines()[0].rsplit("failed: ", 1)[-1]
+            why = why.removeprefix("FATAL:").strip()
+            if "password" in why:
+                why = f"{why}; {PASSWORD_HINT}"
+            raise PgNotebookError(f"cannot connect to {self.where}: {why}", exc.sqlstate) from exc
         self.pg = PgConnection(raw, self.where)
         self.connection = self.pg
         try:

@@ -12,7 +12,8 @@ import pytest
 
 from cockpit.store import NotebookBusyError, NotebookError, SchemaTooNewError, open_notebook
 from cockpit.store.notebook import LATEST_VERSION, load_migrations
-from cockpit.store.postgres import default_migrations_dir, redact
+from cockpit.store.notebook_url import redact
+from cockpit.store.postgres import default_migrations_dir
 from cockpit.store.sql import qmark_to_format
 from tests.pg_server import PgServer
 
