@@ -36,6 +36,9 @@ busy_notice: Callable[[str], None] | None = None
 # Tests (and tools) point a Notebook at their own migrations directory.
 MigrationsDir = Traversable | str | os.PathLike[str]
 
+# Moved by every write that is not quiet; see migration 0008 and store/changes.py.
+BUMP_CHANGES = "UPDATE notebook_changes SET counter = counter + 1 WHERE id = 1"
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -219,7 +222,9 @@ class Notebook:
         """The notebook for messages: a path, or a URL without its password."""
         raise NotImplementedError
 
-    def transaction(self) -> AbstractContextManager[Connection]:
+    def transaction(self, *, quiet: bool = False) -> AbstractContextManager[Connection]:
+        """One write, all or nothing. Unless ``quiet`` (a heartbeat), it moves the change
+        counter, so the other cockpits on this notebook reload (store/changes.py)."""
         raise NotImplementedError
 
     def integrity_check(self) -> list[str]:
@@ -388,7 +393,7 @@ class SqliteNotebook(Notebook):
                 self.connection.execute("ROLLBACK")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, quiet: bool = False) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error. Keep the body short.
 
         Taking the write lock up front means a busy file makes us wait (busy_timeout)
@@ -413,6 +418,8 @@ class SqliteNotebook(Notebook):
         self._begin_write()
         try:
             yield conn
+            if not quiet:
+                conn.execute(BUMP_CHANGES)
         except BaseException:
             self._rollback_quietly()
             raise

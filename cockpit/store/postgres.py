@@ -22,7 +22,9 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import RowMaker
 
+from cockpit.store.changes import CHANNEL
 from cockpit.store.notebook import (
+    BUMP_CHANGES,
     WRITE_WAIT_S,
     MigrationsDir,
     Notebook,
@@ -197,7 +199,7 @@ class PostgresNotebook(Notebook):
         if version > latest:
             raise SchemaTooNewError(self.where, version, latest)
         for migration in migrations[version:]:
-            with self.transaction() as conn:
+            with self.transaction(quiet=True) as conn:
                 conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version ("
                     " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
@@ -231,7 +233,7 @@ class PostgresNotebook(Notebook):
         return int(row[0]) if row else 0
 
     @contextmanager
-    def transaction(self) -> Iterator[PgConnection]:
+    def transaction(self, *, quiet: bool = False) -> Iterator[PgConnection]:
         """BEGIN, the notebook's write lock, the body, COMMIT (or ROLLBACK on error);
         nested use is a savepoint, as on SQLite."""
         raw = self.pg.raw
@@ -252,6 +254,9 @@ class PostgresNotebook(Notebook):
         self._begin_write()
         try:
             yield self.pg
+            if not quiet:
+                self.pg.execute(BUMP_CHANGES)
+                self.pg.execute(f"NOTIFY {CHANNEL}")  # delivered when the write commits
         except BaseException:
             self._rollback_quietly()
             raise

@@ -55,7 +55,7 @@ def claim_duty(
 ) -> tuple[bool, DutyHolder]:
     """Take or renew the duty. Returns whether ``me`` holds it now, and the holder (``me``
     with its times, or the live process that has it)."""
-    with store.transaction() as conn:
+    with store.transaction(quiet=True) as conn:  # a heartbeat: nobody else reloads
         held = _read(conn.execute(_SELECT).fetchone())
         if held is not None and held.same_process(me):
             conn.execute(

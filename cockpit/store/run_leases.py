@@ -144,7 +144,7 @@ def check_lease(conn: Connection, run_id: int, holder: LeaseHolder, now: datetim
 
 def renew_lease(store: Notebook, run_id: int, holder: LeaseHolder, now: datetime) -> None:
     """The heartbeat; ``LeaseLostError`` when another cockpit has taken the run."""
-    with store.transaction() as conn:
+    with store.transaction(quiet=True) as conn:
         check_lease(conn, run_id, holder, now)
 
 
