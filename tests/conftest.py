@@ -48,3 +48,36 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Memory
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+# --- the notebook on both backends -------------------------------------------------------
+# Store and service tests take ``notebook_target``: a SQLite file, then a fresh database on
+# a real PostgreSQL server that the session starts once (tests/pg_server.py). Without
+# PostgreSQL installed the second run skips, unless COCKPIT_REQUIRE_REAL_STACK=1 (CI).
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    import os
+
+    from tests.pg_server import INSTALL_HINT, PgServer, find_bin_dir
+
+    if find_bin_dir() is None:
+        message = f"PostgreSQL not installed ({INSTALL_HINT})"
+        if os.environ.get("COCKPIT_REQUIRE_REAL_STACK") == "1":
+            pytest.fail(f"COCKPIT_REQUIRE_REAL_STACK=1 but {message}")
+        pytest.skip(message)
+    with PgServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def notebook_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a test's notebook lives: a file under tmp_path, or an empty PostgreSQL
+    database of its own."""
+    if request.param == "sqlite":
+        return tmp_path / "notebook.sqlite3"
+    server = request.getfixturevalue("pg_server")
+    return str(server.database(f"notebook_{next(_databases)}"))

@@ -7,7 +7,6 @@ team zone Europe/Berlin.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from cockpit.model.alerts import Alert
@@ -20,6 +19,7 @@ from cockpit.store.events import record_events
 from cockpit.store.incidents import create_incident
 from cockpit.store.notebook import to_db_time
 from cockpit.store.slo_snapshots import BudgetSnapshot, record_snapshots
+from cockpit.store.sql import Connection
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 LAST_SIGNED = datetime(2026, 11, 13, 16, 5, tzinfo=UTC)
@@ -35,9 +35,13 @@ def t(x: datetime) -> str:
     return to_db_time(x)
 
 
-def _exec(conn: sqlite3.Connection, sql: str, *params: object) -> int:
-    cursor = conn.execute(sql, params)
-    return int(cursor.lastrowid or 0)
+def _exec(conn: Connection, sql: str, *params: object) -> None:
+    conn.execute(sql, params)
+
+
+def _insert(conn: Connection, sql: str, *params: object) -> int:
+    """An INSERT that gives back the new row's id (RETURNING works on both backends)."""
+    return int(conn.execute(sql + " RETURNING id", params).fetchone()[0])
 
 
 def seed_last_signed(store: Notebook, outgoing: str = "chen", incoming: str = "alice") -> None:
@@ -118,7 +122,7 @@ def seed_shift(store: Notebook) -> dict[str, str]:
                 " incident_id, subject, body) VALUES (?, ?, ?, 'user', ?, ?, ?, ?)",
                 t(when), t(when), kind, author, inc, inc, body,
             )  # fmt: skip
-        run = _exec(
+        run = _insert(
             conn,
             "INSERT INTO runbook_runs (runbook, incident_id, started_by, started_at, finished_at,"
             " status) VALUES ('high-error-rate', ?, 'alice', ?, ?, 'done')",

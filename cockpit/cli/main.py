@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import cockpit.cli.alerts as cli_alerts
 import cockpit.cli.handoff as cli_handoff
 import cockpit.cli.incident as cli_incident
+import cockpit.cli.notebook as cli_notebook
 import cockpit.cli.plugins as cli_plugins
 import cockpit.cli.probe as cli_probe
 import cockpit.cli.record as cli_record
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_alerts.add_parsers(sub)
     cli_runbook.add_parsers(sub)
     cli_record.add_parsers(sub)
+    cli_notebook.add_parsers(sub)
     return parser
 
 
@@ -159,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "slo": cli_slo.slo,
         "demo": _demo,
         "themes": cli_themes.themes_command,
+        "notebook": cli_notebook.notebook_command,
         "plugins": cli_plugins.plugins_command,
         "serve": cli_serve.serve_command,
         "handoff": cli_handoff.handoff,

@@ -46,9 +46,8 @@ def interact_holding(session: RunbookSession, config: Config, loop: Callable[[],
         print(f"Took over: {session.takeover.describe(ZoneInfo(config.oncall.timezone))}")
     keeper = None
     if session.notebook is not None and session.holder is not None and session.state.run_id:
-        keeper = LeaseKeeper(
-            session.notebook.path, session.state.run_id, session.holder, session.clock, session.lose
-        ).start()
+        notebook, run_id = session.notebook.target, session.state.run_id
+        keeper = LeaseKeeper(notebook, run_id, session.holder, session.clock, session.lose).start()
     try:
         return loop()
     finally:

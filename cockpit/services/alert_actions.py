@@ -30,8 +30,9 @@ from cockpit.model.silences import Silence, from_api, is_ack_for, live_acks, new
 from cockpit.secrets import SecretError
 from cockpit.sources import alertmanager
 from cockpit.sources.errors import SourceError
+from cockpit.store import Notebook
 from cockpit.store.acks import record_ack, record_extend, record_silences_expired, record_unack
-from cockpit.store.notebook import WRITE_TROUBLE, Notebook, NotebookTarget, write_to
+from cockpit.store.open import WRITE_TROUBLE, NotebookTarget, write_to
 
 READ_ONLY_REASON = "read-only mode (--read-only or read_only = true): no ack, silence or expire"
 

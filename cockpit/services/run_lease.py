@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cockpit.model.run_lease import HEARTBEAT_EVERY, LeaseHolder
-from cockpit.store import Notebook, NotebookError
+from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.store.run_leases import LeaseLostError, renew_lease
 
 LostCallback = Callable[[LeaseLostError], None]
@@ -40,7 +40,7 @@ class LeaseKeeper:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         run_id: int,
         holder: LeaseHolder,
         clock: Callable[[], datetime],
@@ -85,7 +85,7 @@ class LeaseKeeper:
             while not self._stop.wait(self.every):
                 try:
                     if store is None:
-                        store = Notebook(self.path)
+                        store = open_notebook(self.path)
                     lost = self.beat(store)
                 except (sqlite3.Error, NotebookError, OSError) as exc:
                     # A busy or unreadable notebook: try again next beat. Four misses in a

@@ -1,4 +1,5 @@
-"""The local SQLite notebook: incidents, notes, runbook runs, handoffs, timeline."""
+"""The notebook: incidents, notes, runbook runs, handoffs, timeline; on a local SQLite file
+or a team's PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from cockpit.store.notebook import (
     NotebookBusyError,
     NotebookError,
     SchemaTooNewError,
-    open_notebook,
+    SqliteNotebook,
 )
+from cockpit.store.open import open_notebook
 
-__all__ = ["Notebook", "NotebookBusyError", "NotebookError", "SchemaTooNewError", "open_notebook"]
+__all__ = [
+    "Notebook",
+    "NotebookBusyError",
+    "NotebookError",
+    "SchemaTooNewError",
+    "SqliteNotebook",
+    "open_notebook",
+]

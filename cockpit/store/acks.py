@@ -7,7 +7,6 @@ silence is also a timeline event, so the incident timeline and the handoff diges
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,8 @@ from cockpit.model.alerts import Alert
 from cockpit.model.silences import Silence
 from cockpit.model.timeline import TimelineEvent
 from cockpit.store.events import insert_event
-from cockpit.store.notebook import Notebook, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import Notebook, from_db_time, new_id, to_db_time, utc_now
+from cockpit.store.sql import Row
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def record_ack(
             )
         cursor = conn.execute(
             "INSERT INTO acks (fingerprint, alertname, labels, silence_id, created_by,"
-            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 alert.fingerprint,
                 alert.name,
@@ -63,6 +63,7 @@ def record_ack(
                 to_db_time(silence.ends_at),
             ),
         )
+        ack_id = new_id(cursor, "ack")
         until = silence.ends_at.strftime("%H:%M UTC")
         verb = "ack renewed" if replaces else "acked"
         previous = ", ".join(sorted({old.created_by or "someone" for old in replaces}))
@@ -83,7 +84,7 @@ def record_ack(
             ),
             utc_now(),
         )
-        return int(cursor.lastrowid or 0)
+        return ack_id
 
 
 def record_unack(
@@ -174,7 +175,7 @@ def record_silences_expired(store: Notebook, silences: list[Silence], at: dateti
     return written
 
 
-def _record(row: sqlite3.Row) -> AckRecord:
+def _record(row: Row) -> AckRecord:
     def opt(text: str | None) -> datetime | None:
         return from_db_time(text) if text else None
 

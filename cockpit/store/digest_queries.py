@@ -83,9 +83,9 @@ def runbook_runs(store: Notebook, start: datetime, end: datetime) -> list[Runboo
     """Runs started in [start, end), oldest first, with their step outcomes counted."""
     rows = store.connection.execute(
         "SELECT r.*, count(s.step_index) AS steps,"
-        " coalesce(sum(s.outcome = 'done'), 0) AS done,"
-        " coalesce(sum(s.outcome = 'skipped'), 0) AS skipped,"
-        " coalesce(sum(s.outcome = 'failed'), 0) AS failed"
+        " coalesce(sum(CASE WHEN s.outcome = 'done' THEN 1 ELSE 0 END), 0) AS done,"
+        " coalesce(sum(CASE WHEN s.outcome = 'skipped' THEN 1 ELSE 0 END), 0) AS skipped,"
+        " coalesce(sum(CASE WHEN s.outcome = 'failed' THEN 1 ELSE 0 END), 0) AS failed"
         " FROM runbook_runs r LEFT JOIN runbook_steps s ON s.run_id = r.id"
         " WHERE r.started_at >= ? AND r.started_at < ? GROUP BY r.id ORDER BY r.started_at, r.id",
         (to_db_time(start), to_db_time(end)),
@@ -113,7 +113,8 @@ def probe_flaps(store: Notebook, start: datetime, end: datetime) -> list[ProbeFl
     """Per probe, its down/up transitions in [start, end); most downs first."""
     rows = store.connection.execute(
         "SELECT subject, max(component) AS component,"
-        " sum(kind = 'probe_down') AS downs, sum(kind = 'probe_up') AS ups,"
+        " sum(CASE WHEN kind = 'probe_down' THEN 1 ELSE 0 END) AS downs,"
+        " sum(CASE WHEN kind = 'probe_up' THEN 1 ELSE 0 END) AS ups,"
         " min(CASE WHEN kind = 'probe_down' THEN occurred_at END) AS first_down,"
         " max(occurred_at) AS last_change,"
         " (SELECT e2.kind FROM timeline_events e2 WHERE e2.subject = e.subject"

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from cockpit.model.timeline import EVENT_KINDS, Labels, TimelineEvent, require_aware
-from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import (
+    Notebook,
+    from_db_time,
+    new_id,
+    to_db_time,
+    utc_now,
+)
+from cockpit.store.sql import Connection, Row
 
 _COLUMNS = (
     "id, occurred_at, kind, source, author, incident_id, subject, component, labels, body,"
@@ -16,14 +22,14 @@ _COLUMNS = (
 )
 
 
-def insert_event(conn: sqlite3.Connection, event: TimelineEvent, recorded_at: datetime) -> int:
+def insert_event(conn: Connection, event: TimelineEvent, recorded_at: datetime) -> int:
     """Insert inside a transaction the caller already holds (incidents use this)."""
     if event.id is not None:
         raise ValueError(f"event {event.id} is already recorded")
     cursor = conn.execute(
         "INSERT INTO timeline_events (occurred_at, recorded_at, kind, source, author,"
         " incident_id, subject, component, labels, body, fingerprint)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             to_db_time(event.occurred_at),
             to_db_time(recorded_at),
@@ -38,9 +44,7 @@ def insert_event(conn: sqlite3.Connection, event: TimelineEvent, recorded_at: da
             event.fingerprint,
         ),
     )
-    if cursor.lastrowid is None:
-        raise NotebookError("SQLite returned no id for the new timeline event")
-    return cursor.lastrowid
+    return new_id(cursor, "timeline event")
 
 
 def record_events(store: Notebook, events: Sequence[TimelineEvent]) -> list[int]:
@@ -52,7 +56,7 @@ def record_events(store: Notebook, events: Sequence[TimelineEvent]) -> list[int]
         return [insert_event(conn, event, recorded_at) for event in events]
 
 
-def _row_to_event(row: sqlite3.Row) -> TimelineEvent:
+def _row_to_event(row: Row) -> TimelineEvent:
     return TimelineEvent(
         id=int(row["id"]),
         kind=row["kind"],

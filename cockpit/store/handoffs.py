@@ -7,7 +7,6 @@ writer can get round this module either).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +14,8 @@ from datetime import datetime
 from cockpit.model.checklist import ChecklistItem, TemplateItem
 from cockpit.model.rotation import HandoffRecord, is_late
 from cockpit.model.timeline import require_aware
-from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
+from cockpit.store.notebook import Notebook, NotebookError, from_db_time, new_id, to_db_time
+from cockpit.store.sql import Connection, Row
 
 TEXT_SECTIONS = ("time_critical", "at_risk", "notes")
 
@@ -76,7 +76,7 @@ def _db_opt(value: datetime | None) -> str | None:
     return None if value is None else to_db_time(value)
 
 
-def _items(conn: sqlite3.Connection, handoff_id: int) -> tuple[ChecklistItem, ...]:
+def _items(conn: Connection, handoff_id: int) -> tuple[ChecklistItem, ...]:
     rows = conn.execute(
         "SELECT id, position, part, item, checked, checked_by, checked_at"
         " FROM handoff_checklist_items WHERE handoff_id = ? ORDER BY position",
@@ -96,7 +96,7 @@ def _items(conn: sqlite3.Connection, handoff_id: int) -> tuple[ChecklistItem, ..
     )
 
 
-def _row(conn: sqlite3.Connection, row: sqlite3.Row) -> Handoff:
+def _row(conn: Connection, row: Row) -> Handoff:
     return Handoff(
         id=int(row["id"]),
         outgoing=row["outgoing"],
@@ -178,13 +178,11 @@ def create_draft(
         else:
             cursor = conn.execute(
                 "INSERT INTO handoffs (outgoing, incoming, shift_start, shift_end, created_at,"
-                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (outgoing.strip(), incoming, to_db_time(shift_start), to_db_time(shift_end),
                  to_db_time(now), _db_opt(scheduled_at)),
             )  # fmt: skip
-            if cursor.lastrowid is None:
-                raise NotebookError("SQLite returned no id for the new handoff")
-            handoff_id = cursor.lastrowid
+            handoff_id = new_id(cursor, "handoff")
             conn.executemany(
                 "INSERT INTO handoff_checklist_items (handoff_id, position, part, item)"
                 " VALUES (?, ?, ?, ?)",
@@ -196,8 +194,8 @@ def create_draft(
     return handoff
 
 
-def _require_draft(conn: sqlite3.Connection, handoff_id: int) -> sqlite3.Row:
-    row: sqlite3.Row | None = conn.execute(
+def _require_draft(conn: Connection, handoff_id: int) -> Row:
+    row: Row | None = conn.execute(
         "SELECT * FROM handoffs WHERE id = ?", (handoff_id,)
     ).fetchone()
     if row is None:
@@ -315,7 +313,7 @@ def sign(
     return handoff
 
 
-def _refuse_second_signature(conn: sqlite3.Connection, scheduled_at: str | None) -> None:
+def _refuse_second_signature(conn: Connection, scheduled_at: str | None) -> None:
     """The unique index refuses it anyway; this says why in words."""
     if scheduled_at is None:
         return

@@ -13,7 +13,7 @@ from cockpit.model.action_items import ActionItem
 from cockpit.model.timeline import TimelineEvent, require_aware
 from cockpit.store.events import insert_event
 from cockpit.store.incidents import read_for_update, touch
-from cockpit.store.notebook import Notebook, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import Notebook, from_db_time, new_id, to_db_time, utc_now
 
 # The events that count as telling people where things stand: they reset the
 # status-update countdown. Private notes do not.
@@ -130,7 +130,7 @@ def add_action_item(
         record = read_for_update(conn, store, incident_id)
         cursor = conn.execute(
             "INSERT INTO action_items (incident_id, what, owner, due_date, verification,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 record.id,
                 what.strip(),
@@ -140,8 +140,8 @@ def add_action_item(
                 to_db_time(now),
             ),
         )
+        item_id = new_id(cursor, "action item")
         touch(conn, record.id, now)
-    item_id = int(cursor.lastrowid or 0)
     return ActionItem(
         item_id, record.id, what.strip(), (owner or "").strip() or None, due,
         verification.strip(), False,

@@ -5,7 +5,6 @@ change is one transaction with its timeline event, so nothing half-written stays
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -18,12 +17,13 @@ from cockpit.model.incident_record import (
 from cockpit.model.timeline import TimelineEvent, require_aware
 from cockpit.store.events import insert_event
 from cockpit.store.notebook import Notebook, from_db_time, to_db_time, utc_now
+from cockpit.store.sql import Connection, Row
 
 INCIDENT_SELECT = (
     "SELECT i.*,"
     " (SELECT json_group_array(component) FROM"
     "   (SELECT component FROM incident_components c"
-    "    WHERE c.incident_id = i.id ORDER BY component)) AS components_json"
+    "    WHERE c.incident_id = i.id ORDER BY component) AS comp) AS components_json"
     " FROM incidents i"
 )
 
@@ -43,12 +43,12 @@ def _id_base(at: datetime) -> str:
     return "INC-" + at.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
 
 
-def _next_id(conn: sqlite3.Connection, at: datetime) -> str:
+def _next_id(conn: Connection, at: datetime) -> str:
     base = _id_base(at)
     taken = [
         str(row[0])
         for row in conn.execute(
-            "SELECT id FROM incidents WHERE id = ? OR id GLOB ?", (base, base + "-[0-9]*")
+            "SELECT id FROM incidents WHERE id = ? OR id LIKE ?", (base, base + "-%")
         )
     ]
     if base not in taken:
@@ -72,7 +72,7 @@ def _opt_time(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
 
 
-def row_to_record(row: sqlite3.Row) -> IncidentRecord:
+def row_to_record(row: Row) -> IncidentRecord:
     return IncidentRecord(
         id=row["id"],
         title=row["title"],
@@ -91,7 +91,7 @@ def row_to_record(row: sqlite3.Row) -> IncidentRecord:
         postmortem_done=bool(row["postmortem_done"]),
         created_at=from_db_time(row["created_at"]),
         updated_at=from_db_time(row["updated_at"]),
-        components=tuple(json.loads(row["components_json"])),
+        components=tuple(sorted(json.loads(row["components_json"]))),
         impact=row["impact"],
         suspected_cause=row["suspected_cause"],
         lessons=row["lessons"],
@@ -106,7 +106,7 @@ def clean_components(components: Iterable[str]) -> list[str]:
 
 
 def _link_alerts(
-    conn: sqlite3.Connection,
+    conn: Connection,
     incident_id: str,
     alerts: Iterable[LinkedAlert],
     at: datetime,
@@ -118,8 +118,8 @@ def _link_alerts(
         if not alert.fingerprint:
             raise ValueError(f"alert {alert.alertname!r} has no fingerprint to link by")
         cursor = conn.execute(
-            "INSERT OR IGNORE INTO incident_alerts (incident_id, fingerprint, alertname,"
-            " labels, linked_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO incident_alerts (incident_id, fingerprint, alertname,"
+            " labels, linked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 incident_id,
                 alert.fingerprint,
@@ -278,11 +278,11 @@ def incidents_detected_since(store: Notebook, since: datetime | None) -> list[In
     return [row_to_record(row) for row in rows]
 
 
-def touch(conn: sqlite3.Connection, incident_id: str, now: datetime) -> None:
+def touch(conn: Connection, incident_id: str, now: datetime) -> None:
     conn.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", (to_db_time(now), incident_id))
 
 
-def read_for_update(conn: sqlite3.Connection, store: Notebook, incident_id: str) -> IncidentRecord:
+def read_for_update(conn: Connection, store: Notebook, incident_id: str) -> IncidentRecord:
     row = conn.execute(f"{INCIDENT_SELECT} WHERE i.id = ?", (incident_id,)).fetchone()
     if row is None:
         return require_incident(store, incident_id)  # raises with suggestions

@@ -12,17 +12,18 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Self
 
 from cockpit.model.timeline import require_aware
 from cockpit.store.notebook_file import describe_error, lock_holders, make_private
+from cockpit.store.sql import Connection, Cursor
 
 BUSY_TIMEOUT_MS = 5000
 # How long a write waits for another process's write lock before it says who holds it
@@ -35,12 +36,21 @@ busy_notice: Callable[[str], None] | None = None
 # Tests (and tools) point a Notebook at their own migrations directory.
 MigrationsDir = Traversable | str | os.PathLike[str]
 
+# Moved by every write that is not quiet; see migration 0008 and store/changes.py.
+BUMP_CHANGES = "UPDATE notebook_changes SET counter = counter + 1 WHERE id = 1"
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 class NotebookError(Exception):
     """The notebook file cannot be opened, migrated or used."""
+
+
+class NotebookIntegrityError(NotebookError):
+    """The notebook refused a write that breaks one of its rules (a unique index, a foreign
+    key, a signed handoff's read-only trigger). The SQLite file raises
+    ``sqlite3.IntegrityError`` for the same refusals."""
 
 
 class NotebookBusyError(NotebookError, sqlite3.OperationalError):
@@ -55,7 +65,7 @@ class NotebookBusyError(NotebookError, sqlite3.OperationalError):
 class SchemaTooNewError(NotebookError):
     """The file was written by a newer cockpit; this one must not touch it."""
 
-    def __init__(self, path: Path, found: int, known: int) -> None:
+    def __init__(self, path: Path | str, found: int, known: int) -> None:
         self.path = path
         self.found = found
         self.known = known
@@ -77,6 +87,14 @@ def from_db_time(text: str) -> datetime:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_id(cursor: Cursor, what: str) -> int:
+    """The id an ``INSERT ... RETURNING id`` gave back (the portable form of lastrowid)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise NotebookError(f"the notebook returned no id for the new {what}")
+    return int(row[0])
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,14 @@ def _read_version(conn: sqlite3.Connection) -> int:
     return int(rows[0][0]) if rows else 0
 
 
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    # A notebook made from a test's own migrations may lack the change counter.
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchall()
+    return bool(found)
+
+
 def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute("PRAGMA integrity_check").fetchall()
     problems = [str(row[0]) for row in rows if str(row[0]) != "ok"]
@@ -182,7 +208,58 @@ def inspect_readonly(path: str | os.PathLike[str]) -> tuple[int, list[str]]:
 
 
 class Notebook:
-    """One open notebook file. Use one Notebook per thread; open another for a worker thread."""
+    """The notebook, whichever backend holds it: a local SQLite file (``SqliteNotebook``)
+    or a team's PostgreSQL database (``store/postgres.PostgresNotebook``). Store code uses
+    only what is here: ``connection`` for reads, ``transaction()`` for writes (one at a
+    time across every process on the notebook; nested use is a savepoint), ``close()``.
+    One Notebook per thread; open another (``open_notebook(nb.target)``) for a worker."""
+
+    backend: str
+    connection: Connection
+    schema_version: int
+    write_wait: float
+    # Whether writes move the change counter (migration 8); see transaction().
+    counts_changes: bool = False
+    # Where the last migration left a copy of the notebook as it was (SQLite files only).
+    backup_path: Path | None
+
+    @property
+    def target(self) -> Path | str:
+        """What ``open_notebook`` takes to open this notebook again (a path or a URL)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The notebook for messages: a path, or a URL without its password."""
+        raise NotImplementedError
+
+    def transaction(self, *, quiet: bool = False) -> AbstractContextManager[Connection]:
+        """One write, all or nothing. Unless ``quiet`` (a heartbeat), it moves the change
+        counter, so the other cockpits on this notebook reload (store/changes.py)."""
+        raise NotImplementedError
+
+    def integrity_check(self) -> list[str]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SqliteNotebook(Notebook):
+    """One open notebook file. Use one per thread; open another for a worker thread."""
+
+    backend = "sqlite"
+    connection: sqlite3.Connection
 
     def __init__(
         self,
@@ -208,6 +285,7 @@ class Notebook:
         self.connection = conn
         try:
             self.schema_version = self._prepare(migrations, latest)
+            self.counts_changes = _has_table(conn, "notebook_changes")
         except BaseException:
             conn.close()
             raise
@@ -326,7 +404,7 @@ class Notebook:
                 self.connection.execute("ROLLBACK")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, quiet: bool = False) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error. Keep the body short.
 
         Taking the write lock up front means a busy file makes us wait (busy_timeout)
@@ -351,6 +429,8 @@ class Notebook:
         self._begin_write()
         try:
             yield conn
+            if not quiet and self.counts_changes:
+                conn.execute(BUMP_CHANGES)
         except BaseException:
             self._rollback_quietly()
             raise
@@ -402,42 +482,12 @@ class Notebook:
     def close(self) -> None:
         self.connection.close()
 
-    def __enter__(self) -> Notebook:
-        return self
+    @property
+    def target(self) -> Path:
+        return self.path
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def describe(self) -> str:
+        return str(self.path)
 
     def __repr__(self) -> str:
-        return f"Notebook({str(self.path)!r}, schema_version={self.schema_version})"
-
-
-def open_notebook(
-    path: str | os.PathLike[str],
-    *,
-    migrations_dir: MigrationsDir | None = None,
-    write_wait: float = WRITE_WAIT_S,
-) -> Notebook:
-    return Notebook(path, migrations_dir=migrations_dir, write_wait=write_wait)
-
-
-T = TypeVar("T")
-# Where a write goes: the open notebook (the screen keeps one) or the file, opened for
-# that one write and closed again (a command line run).
-NotebookTarget = Notebook | str | os.PathLike[str]
-# What a notebook write can raise that is said, never fatal: the file locked or broken
-# (NotebookError, sqlite3.Error) or not there to open (OSError).
-WRITE_TROUBLE = (NotebookError, sqlite3.Error, OSError)
-
-
-def write_to(target: NotebookTarget, work: Callable[[Notebook], T]) -> T:
-    """``work`` (one store writer) on ``target``; raises what the write raised."""
-    if isinstance(target, Notebook):
-        return work(target)
-    with open_notebook(target) as notebook:
-        return work(notebook)
+        return f"SqliteNotebook({str(self.path)!r}, schema_version={self.schema_version})"

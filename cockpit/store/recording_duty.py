@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
+from cockpit.store.sql import Row
 
 # A holder renews every few seconds (each poll cycle); one silent for this long has died.
 STALE_AFTER = timedelta(seconds=60)
@@ -36,7 +37,7 @@ class DutyHolder:
 _SELECT = "SELECT holder, host, pid, since, heartbeat_at FROM recorder_duty WHERE slot = 1"
 
 
-def _read(row: sqlite3.Row | None) -> DutyHolder | None:
+def _read(row: Row | None) -> DutyHolder | None:
     if row is None:
         return None
     return DutyHolder(
@@ -54,7 +55,7 @@ def claim_duty(
 ) -> tuple[bool, DutyHolder]:
     """Take or renew the duty. Returns whether ``me`` holds it now, and the holder (``me``
     with its times, or the live process that has it)."""
-    with store.transaction() as conn:
+    with store.transaction(quiet=True) as conn:  # a heartbeat: nobody else reloads
         held = _read(conn.execute(_SELECT).fetchone())
         if held is not None and held.same_process(me):
             conn.execute(
@@ -64,8 +65,10 @@ def claim_duty(
         if held is not None and held.heartbeat_at and now - held.heartbeat_at < stale_after:
             return False, held
         conn.execute(
-            "INSERT OR REPLACE INTO recorder_duty (slot, holder, host, pid, since, heartbeat_at) "
-            "VALUES (1, ?, ?, ?, ?, ?)",
+            "INSERT INTO recorder_duty (slot, holder, host, pid, since, heartbeat_at) "
+            "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET holder = excluded.holder,"
+            " host = excluded.host, pid = excluded.pid, since = excluded.since,"
+            " heartbeat_at = excluded.heartbeat_at",
             (me.holder, me.host, me.pid, to_db_time(now), to_db_time(now)),
         )
         return True, DutyHolder(me.holder, me.host, me.pid, now, now)

@@ -7,12 +7,12 @@ between "nobody holds it" and "I hold it" for another process to slip into.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cockpit.model.run_lease import STALE_AFTER, LeaseHolder, RunLease, Takeover
 from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time
+from cockpit.store.sql import Connection, Row
 
 
 class RunHeldError(NotebookError):
@@ -47,7 +47,7 @@ class Taken:
     takeover: Takeover | None  # set when the run was taken from another cockpit
 
 
-def _lease(row: sqlite3.Row) -> RunLease:
+def _lease(row: Row) -> RunLease:
     return RunLease(
         run_id=int(row["run_id"]),
         holder=LeaseHolder(row["holder"], row["host"], int(row["pid"]), row["token"]),
@@ -56,7 +56,7 @@ def _lease(row: sqlite3.Row) -> RunLease:
     )
 
 
-def _read(conn: sqlite3.Connection, run_id: int) -> RunLease | None:
+def _read(conn: Connection, run_id: int) -> RunLease | None:
     rows = conn.execute("SELECT * FROM runbook_run_leases WHERE run_id = ?", (run_id,)).fetchall()
     return _lease(rows[0]) if rows else None
 
@@ -95,15 +95,18 @@ def take_lease(
         else:
             taken_at = now
             conn.execute(
-                "INSERT OR REPLACE INTO runbook_run_leases"
+                "INSERT INTO runbook_run_leases"
                 " (run_id, holder, host, pid, token, taken_at, heartbeat_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET"
+                " holder = excluded.holder, host = excluded.host, pid = excluded.pid,"
+                " token = excluded.token, taken_at = excluded.taken_at,"
+                " heartbeat_at = excluded.heartbeat_at",
                 (run_id, holder.who, holder.host, holder.pid, holder.token, stamp, stamp),
             )
     return Taken(RunLease(run_id, holder, taken_at, now), takeover)
 
 
-def _log_takeover(conn: sqlite3.Connection, takeover: Takeover) -> None:
+def _log_takeover(conn: Connection, takeover: Takeover) -> None:
     by, old = takeover.by, takeover.previous
     conn.execute(
         "INSERT INTO runbook_run_takeovers (run_id, at, holder, host, pid, token,"
@@ -127,7 +130,7 @@ def _log_takeover(conn: sqlite3.Connection, takeover: Takeover) -> None:
     )
 
 
-def check_lease(conn: sqlite3.Connection, run_id: int, holder: LeaseHolder, now: datetime) -> None:
+def check_lease(conn: Connection, run_id: int, holder: LeaseHolder, now: datetime) -> None:
     """Inside a write's transaction: refuse (``LeaseLostError``) unless ``holder`` holds the
     run; a write is also a sign of life, so it renews the heartbeat."""
     found = _read(conn, run_id)
@@ -141,7 +144,7 @@ def check_lease(conn: sqlite3.Connection, run_id: int, holder: LeaseHolder, now:
 
 def renew_lease(store: Notebook, run_id: int, holder: LeaseHolder, now: datetime) -> None:
     """The heartbeat; ``LeaseLostError`` when another cockpit has taken the run."""
-    with store.transaction() as conn:
+    with store.transaction(quiet=True) as conn:
         check_lease(conn, run_id, holder, now)
 
 
@@ -156,7 +159,7 @@ def release_lease(store: Notebook, run_id: int, holder: LeaseHolder) -> bool:
     return gone == 1
 
 
-def _taken_from(conn: sqlite3.Connection, run_id: int, holder: LeaseHolder) -> Takeover | None:
+def _taken_from(conn: Connection, run_id: int, holder: LeaseHolder) -> Takeover | None:
     rows = conn.execute(
         "SELECT * FROM runbook_run_takeovers WHERE run_id = ? AND from_token = ?"
         " ORDER BY at DESC, id DESC LIMIT 1",
@@ -165,7 +168,7 @@ def _taken_from(conn: sqlite3.Connection, run_id: int, holder: LeaseHolder) -> T
     return _takeover(rows[0]) if rows else None
 
 
-def _takeover(row: sqlite3.Row) -> Takeover:
+def _takeover(row: Row) -> Takeover:
     run_id = int(row["run_id"])
     previous = RunLease(
         run_id,

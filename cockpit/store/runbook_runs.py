@@ -9,7 +9,6 @@ status and its full output.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -18,8 +17,16 @@ from cockpit.model.runbook_run import RunState, StepRecord
 from cockpit.model.timeline import Labels, TimelineEvent
 from cockpit.store.events import insert_event
 from cockpit.store.incidents import get_incident, incidents_for_alert
-from cockpit.store.notebook import Notebook, NotebookError, from_db_time, to_db_time, utc_now
+from cockpit.store.notebook import (
+    Notebook,
+    NotebookError,
+    from_db_time,
+    new_id,
+    to_db_time,
+    utc_now,
+)
 from cockpit.store.run_leases import check_lease
+from cockpit.store.sql import Connection
 
 # Kept in the timeline body; the step row holds the whole output.
 TIMELINE_OUTPUT_TAIL = 400
@@ -55,7 +62,8 @@ def create_run(
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO runbook_runs (runbook, source_path, incident_id, started_by,"
-            " started_at, status, dry_run, alert_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " started_at, status, dry_run, alert_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             (
                 state.runbook,
                 source_path,
@@ -67,9 +75,7 @@ def create_run(
                 json.dumps(dict(state.labels), sort_keys=True),
             ),
         )
-        run_id = cursor.lastrowid
-        if run_id is None:
-            raise NotebookError("SQLite returned no id for the new runbook run")
+        run_id = new_id(cursor, "runbook run")
         conn.executemany(
             "INSERT INTO runbook_steps (run_id, step_index, title) VALUES (?, ?, ?)",
             [(run_id, s.index, s.title) for s in state.steps],
@@ -171,7 +177,7 @@ def save_status(
         _write_status(conn, state)
 
 
-def _write_status(conn: sqlite3.Connection, state: RunState) -> None:
+def _write_status(conn: Connection, state: RunState) -> None:
     conn.execute(
         "UPDATE runbook_runs SET status = ?, finished_at = ? WHERE id = ?",
         (

@@ -115,9 +115,9 @@ def test_a_shift_on_the_real_stack_lands_in_the_digest_and_review_once(
             )
             run = conn.execute(
                 "INSERT INTO runbook_runs (runbook, incident_id, started_by, started_at, status)"
-                " VALUES ('database-outage', ?, ?, ?, 'running')",
+                " VALUES ('database-outage', ?, ?, ?, 'running') RETURNING id",
                 (incident.id, me, _utc(acked_at)),
-            ).lastrowid
+            ).fetchone()[0]
             for index, title in enumerate(("Check replication status", "Restart the replica")):
                 conn.execute(
                     "INSERT INTO runbook_steps (run_id, step_index, title, outcome, who, at)"

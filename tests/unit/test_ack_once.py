@@ -133,8 +133,8 @@ async def test_renew_that_cannot_expire_the_old_ack_says_so() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Notebook]:
-    with open_notebook(tmp_path / "n.db") as opened:
+def store(notebook_target: str | Path) -> Iterator[Notebook]:
+    with open_notebook(notebook_target) as opened:
         yield opened
 
 

@@ -34,8 +34,8 @@ ALERT = Alert(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Notebook]:
-    with open_notebook(tmp_path / "n.db") as opened:
+def store(notebook_target: str | Path) -> Iterator[Notebook]:
+    with open_notebook(notebook_target) as opened:
         yield opened
 
 

@@ -22,8 +22,8 @@ def _snapshot(sli: float | None, error: str | None = None) -> SloSnapshot:
     return SloSnapshot((status,), Freshness().succeeded(START))
 
 
-def test_snapshots_are_spaced_and_read_back_at_a_time(tmp_path: Path) -> None:
-    with open_notebook(tmp_path / "n.sqlite3") as store:
+def test_snapshots_are_spaced_and_read_back_at_a_time(notebook_target: str | Path) -> None:
+    with open_notebook(notebook_target) as store:
         assert record_budget_snapshots(store, _snapshot(0.9995), START)
         # Too soon: nothing written.
         assert not record_budget_snapshots(store, _snapshot(0.9990), START + timedelta(minutes=1))
@@ -41,8 +41,8 @@ def test_snapshots_are_spaced_and_read_back_at_a_time(tmp_path: Path) -> None:
         assert snapshot_at(store, "api", START - timedelta(seconds=1)) is None
 
 
-def test_no_data_or_errors_are_not_recorded(tmp_path: Path) -> None:
-    with open_notebook(tmp_path / "n.sqlite3") as store:
+def test_no_data_or_errors_are_not_recorded(notebook_target: str | Path) -> None:
+    with open_notebook(notebook_target) as store:
         assert not record_budget_snapshots(store, _snapshot(None), START)
         assert not record_budget_snapshots(store, _snapshot(0.99, "query refused"), START)
         assert snapshot_at(store, "api", START) is None

@@ -116,8 +116,8 @@ def test_each_slo_has_its_own_baseline() -> None:
     assert "service" not in events[0].labels
 
 
-def test_recorder_writes_the_events(tmp_path: Path) -> None:
-    with open_notebook(tmp_path / "n.sqlite3") as store:
+def test_recorder_writes_the_events(notebook_target: str | Path) -> None:
+    with open_notebook(notebook_target) as store:
         before = burn_baseline({}, _snap(_calm()))
         assert record_burn_changes(store, before, _snap(_calm())) == 0
         assert record_burn_changes(store, before, _snap(_burning())) == 1

@@ -48,8 +48,8 @@ def config(tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Notebook]:
-    with open_notebook(tmp_path / "notebook.db") as opened:
+def store(notebook_target: str | Path) -> Iterator[Notebook]:
+    with open_notebook(notebook_target) as opened:
         yield opened
 
 

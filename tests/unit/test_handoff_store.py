@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -27,14 +26,15 @@ from cockpit.store.handoffs import (
     sign,
     tick,
 )
+from tests.pg_server import integrity_error
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 TEMPLATE = (TemplateItem("outgoing", "Digest read"), TemplateItem("incoming", "VPN works"))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Notebook]:
-    with open_notebook(tmp_path / "notebook.db") as opened:
+def store(notebook_target: str | Path) -> Iterator[Notebook]:
+    with open_notebook(notebook_target) as opened:
         yield opened
 
 
@@ -54,7 +54,7 @@ def test_draft_copies_the_template_and_there_is_only_one(store: Notebook) -> Non
     again = _draft(store)
     assert again.id == draft.id
     assert current_draft(store) == draft
-    with pytest.raises(sqlite3.IntegrityError):  # the unique index, whoever inserts
+    with pytest.raises(integrity_error(store)):  # the unique index, whoever inserts
         store.connection.execute(
             "INSERT INTO handoffs (outgoing, shift_start, shift_end, created_at)"
             " SELECT outgoing, shift_start, shift_end, created_at FROM handoffs"
@@ -119,7 +119,7 @@ def test_a_signed_handoff_is_read_only(store: Notebook) -> None:
     # The triggers hold even for a writer that goes round this module.
     for sql in ("UPDATE handoffs SET notes = 'x'", "UPDATE handoff_checklist_items SET checked = 1",
                 "DELETE FROM handoffs"):  # fmt: skip
-        with pytest.raises(sqlite3.IntegrityError, match="signed and read-only"):
+        with pytest.raises(integrity_error(store), match="signed and read-only"):
             store.connection.execute(sql)
 
 

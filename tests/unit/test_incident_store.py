@@ -41,8 +41,8 @@ ALERT = LinkedAlert("fp-1", "HighErrorRate", {"alertname": "HighErrorRate", "ser
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Notebook]:
-    with open_notebook(tmp_path / "n.db") as s:
+def store(notebook_target: str | Path) -> Iterator[Notebook]:
+    with open_notebook(notebook_target) as s:
         yield s
 
 
@@ -227,7 +227,7 @@ def test_a_deadline_is_announced_once_across_restarts_and_cockpits(
     published.clear()
     assert service.announce_due_updates(store, T0 + 11 * M) == [record.id]
     # Another cockpit (or this one after a restart) opens the same notebook file.
-    other = Notebook(store.path)
+    other = open_notebook(store.target)
     try:
         assert service.announce_due_updates(other, T0 + 12 * M) == []
         assert service.announce_due_updates(other, T0 + 16 * M) == []

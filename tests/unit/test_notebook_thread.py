@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.services.notebook_thread import NotebookThread
-from cockpit.store import Notebook, open_notebook
+from cockpit.store import Notebook, SqliteNotebook, open_notebook
 from cockpit.store.handoffs import last_signed
 
 
@@ -72,7 +72,7 @@ def test_an_opener_that_fails_is_reported_and_tried_again(tmp_path: Path) -> Non
 def test_after_close_jobs_are_refused_and_the_store_is_closed(tmp_path: Path) -> None:
     closed_on: list[str] = []
 
-    class Watched(Notebook):
+    class Watched(SqliteNotebook):
         def close(self) -> None:
             closed_on.append(threading.current_thread().name)
             super().close()

@@ -81,6 +81,7 @@ def _run(tmp_path: Path, script: str, *args: str, uid: int, sudo: bool) -> tuple
 INSTALL = (
     "install -y --no-install-recommends prometheus prometheus-alertmanager python3-venv"
 )
+INSTALL_FOR_TESTS = f"{INSTALL} postgresql"
 
 
 def test_test_script_as_a_user_goes_through_sudo(tmp_path: Path) -> None:
@@ -89,8 +90,8 @@ def test_test_script_as_a_user_goes_through_sudo(tmp_path: Path) -> None:
     assert calls.splitlines() == [
         "sudo env DEBIAN_FRONTEND=noninteractive apt-get update",
         "apt-get update frontend=noninteractive",
-        f"sudo env DEBIAN_FRONTEND=noninteractive apt-get {INSTALL}",
-        f"apt-get {INSTALL} frontend=noninteractive",
+        f"sudo env DEBIAN_FRONTEND=noninteractive apt-get {INSTALL_FOR_TESTS}",
+        f"apt-get {INSTALL_FOR_TESTS} frontend=noninteractive",
         "python3 -m venv .venv",
         "pip install .[test] ./plugins/cockpit-webhook ./plugins/cockpit-tlscert require=unset",
         # The extra arguments reach pytest; the script sets no variable CI relies on.
@@ -102,7 +103,7 @@ def test_test_script_as_root_needs_no_sudo(tmp_path: Path) -> None:
     code, calls, err = _run(tmp_path, "test", uid=0, sudo=False)
     assert code == 0, err
     assert not any(line.startswith("sudo") for line in calls.splitlines())
-    assert f"apt-get {INSTALL} frontend=noninteractive" in calls.splitlines()
+    assert f"apt-get {INSTALL_FOR_TESTS} frontend=noninteractive" in calls.splitlines()
     assert calls.splitlines()[-1] == "pytest  require=unset"
 
 

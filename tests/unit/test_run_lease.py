@@ -28,6 +28,7 @@ from cockpit.store.run_leases import (
     takeovers,
 )
 from cockpit.store.runbook_runs import create_run, load_run, record_step, save_status
+from tests.pg_server import integrity_error
 
 T0 = datetime(2026, 11, 20, 13, 2, tzinfo=UTC)  # 14:02 in Berlin
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -43,9 +44,9 @@ def at(seconds: float) -> datetime:
 
 
 @pytest.fixture
-def two(tmp_path: Path) -> Iterator[tuple[Notebook, Notebook]]:
-    """Two cockpits on one notebook file."""
-    path = tmp_path / "notebook.sqlite3"
+def two(notebook_target: str | Path) -> Iterator[tuple[Notebook, Notebook]]:
+    """Two cockpits on one notebook (a file, or a PostgreSQL database)."""
+    path = notebook_target
     with open_notebook(path) as first, open_notebook(path) as second:
         yield first, second
 
@@ -160,9 +161,9 @@ def test_a_refused_write_leaves_no_timeline_event(two: tuple[Notebook, Notebook]
 def test_the_lease_table_refuses_nonsense(two: tuple[Notebook, Notebook]) -> None:
     a, _ = two
     rid = run_id(new_run(a))
-    with pytest.raises(Exception, match="CHECK"):
+    with pytest.raises(integrity_error(a), match=r"(?i)check constraint"):
         take_lease(a, rid, LeaseHolder(" ", "host", 1, "token-123"), T0)
-    with pytest.raises(Exception, match="FOREIGN KEY"):
+    with pytest.raises(integrity_error(a), match=r"(?i)foreign key constraint"):
         take_lease(a, 999, SAM, T0)
 
 
@@ -241,8 +242,10 @@ def test_an_interrupted_run_of_a_crashed_cockpit_is_taken_without_asking(
 # -- the heartbeat --------------------------------------------------------------------
 
 
-def test_the_keeper_beats_from_its_own_thread_and_reports_a_takeover(tmp_path: Path) -> None:
-    path = tmp_path / "notebook.sqlite3"
+def test_the_keeper_beats_from_its_own_thread_and_reports_a_takeover(
+    notebook_target: str | Path,
+) -> None:
+    path = notebook_target
     with open_notebook(path) as a, open_notebook(path) as b:
         rid = run_id(new_run(a))
         me = new_holder("sam")

@@ -54,8 +54,8 @@ def at(minutes: int) -> datetime:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Notebook:
-    return open_notebook(tmp_path / "notebook.sqlite3")
+def store(notebook_target: str | Path) -> Notebook:
+    return open_notebook(notebook_target)
 
 
 def config() -> Config:

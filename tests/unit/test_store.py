@@ -25,6 +25,7 @@ T0 = datetime(2025, 10, 14, 10, 30, 0, tzinfo=UTC)
 
 EXPECTED_TABLES = {
     "schema_version",
+    "notebook_changes",
     "recorder_duty",
     "announcements",
     "incidents",

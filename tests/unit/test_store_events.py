@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,14 +12,15 @@ from cockpit.model.timeline import EVENT_KINDS, TimelineEvent
 from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import events_between, latest_events, record_events
 from cockpit.store.incidents import create_incident
+from tests.pg_server import integrity_error, table_definition
 
 T0 = datetime(2025, 10, 14, 10, 0, 0, tzinfo=UTC)
 CEST = timezone(timedelta(hours=2))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Notebook]:
-    with open_notebook(tmp_path / "notebook.db") as opened:
+def store(notebook_target: str | Path) -> Iterator[Notebook]:
+    with open_notebook(notebook_target) as opened:
         yield opened
 
 
@@ -145,7 +145,7 @@ def test_naive_datetimes_are_refused(store: Notebook) -> None:
 def test_record_events_is_all_or_nothing(store: Notebook) -> None:
     good = event(1, body="good")
     orphan = event(2, body="orphan", incident_id="INC-20990101-000000")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_error(store)):
         record_events(store, [good, orphan])
     assert latest_events(store) == []
     assert record_events(store, []) == []
@@ -179,9 +179,7 @@ def test_timeline_event_is_immutable_and_hashable() -> None:
 
 
 def test_event_kinds_match_the_schema_check(store: Notebook) -> None:
-    sql = store.connection.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'timeline_events'"
-    ).fetchone()[0]
+    sql = table_definition(store, "timeline_events")
     for kind in EVENT_KINDS:
         assert f"'{kind}'" in sql
     assert len(EVENT_KINDS) == 15

@@ -154,7 +154,7 @@ class RunLeaseScreen(Screen[None]):
                 self.app.call_from_thread(self.taken_over, exc)
 
         self.keeper = LeaseKeeper(
-            session.notebook.path, session.state.run_id, session.holder, session.clock, lost
+            session.notebook.target, session.state.run_id, session.holder, session.clock, lost
         ).start()
 
     def let_go(self) -> None:

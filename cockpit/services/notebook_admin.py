@@ -1,0 +1,64 @@
+"""Moving a notebook and looking at one: ``cockpit notebook copy`` and ``notebook info``.
+
+A target is a SQLite file path or a ``postgresql://`` URL. The password of a PostgreSQL
+notebook comes from the secret ``notebook`` (``COCKPIT_SECRET_NOTEBOOK`` or the OS
+keyring: ``cockpit secret set notebook``), or from what libpq itself reads (``PGPASSWORD``,
+``~/.pgpass``); never from the URL in a config file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cockpit.secrets import get_secret
+from cockpit.store import Notebook, NotebookError, open_notebook
+from cockpit.store.copy import CopyReport, copy_notebook, row_counts
+from cockpit.store.notebook_url import is_url, redact
+
+SECRET_NAME = "notebook"
+
+
+def open_target(target: str | Path) -> Notebook:
+    """Open (and migrate) the notebook at ``target``."""
+    if is_url(str(target)):
+        return open_notebook(str(target), password=get_secret(SECRET_NAME))
+    return open_notebook(Path(target))
+
+
+def describe_target(target: str | Path) -> str:
+    return redact(str(target)) if is_url(str(target)) else str(target)
+
+
+@dataclass(frozen=True)
+class NotebookInfo:
+    where: str
+    backend: str
+    schema_version: int
+    rows: dict[str, int]
+
+
+def info(target: str | Path) -> NotebookInfo:
+    if not is_url(str(target)) and not Path(target).exists():
+        raise NotebookError(f"{target} does not exist (a cockpit makes it at first start)")
+    with open_target(target) as notebook:
+        return NotebookInfo(
+            notebook.describe(), notebook.backend, notebook.schema_version, row_counts(notebook)
+        )
+
+
+def copy(source: str | Path, dest: str | Path, *, merge: bool = False) -> CopyReport:
+    """Copy every row of ``source`` into ``dest`` (see store/copy.py for the rules)."""
+    if _same_place(source, dest):
+        raise NotebookError(f"{describe_target(source)} is both source and destination")
+    if not is_url(str(source)) and not Path(source).exists():
+        raise NotebookError(f"{source} does not exist: nothing to copy")
+    with open_target(source) as src, open_target(dest) as dst:
+        return copy_notebook(src, dst, merge=merge)
+
+
+def _same_place(source: str | Path, dest: str | Path) -> bool:
+    if is_url(str(source)) or is_url(str(dest)):
+        return str(source) == str(dest)
+    return os.path.abspath(source) == os.path.abspath(dest)
