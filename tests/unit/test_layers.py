@@ -459,3 +459,12 @@ def test_slo_verdicts_are_the_exit_codes() -> None:
     from cockpit.model.slo_report import ALLOWED, BLOCKED, UNKNOWN
 
     assert (ALLOWED, BLOCKED, UNKNOWN) == (EXIT_OK, EXIT_FAILED, EXIT_USAGE)
+
+
+def test_no_import_cycle_anywhere_in_the_package() -> None:
+    # The arrows above point down between units; this closes the gap inside a unit (two
+    # ui modules importing each other, lazily or under TYPE_CHECKING too). The checker
+    # itself is tested in test_import_cycles.py.
+    from tests.unit.test_import_cycles import _package_cycles
+
+    assert [sorted(cycle) for cycle in _package_cycles()] == []
