@@ -5,6 +5,7 @@ headless_cockpit.py). Its CPU time and RSS are read from /proc."""
 from __future__ import annotations
 
 import os
+import select
 import shlex
 import shutil
 import subprocess
@@ -82,10 +83,11 @@ class CockpitProcess:
             self.pid = int(out.split()[0])
         else:
             self.started = time.perf_counter()
-            self._headless = subprocess.Popen(
-                [sys.executable, str(HERE / "headless_cockpit.py")],
-                env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
+            with (self.home / "headless.log").open("wb") as log:
+                self._headless = subprocess.Popen(
+                    [sys.executable, str(HERE / "headless_cockpit.py")],
+                    env=self.env(), stdout=subprocess.PIPE, stderr=log,
+                )  # fmt: skip
             self.pid = self._headless.pid
         return self
 
@@ -103,9 +105,11 @@ class CockpitProcess:
         deadline = self.started + timeout
         if not self.tmux:
             assert self._headless is not None and self._headless.stdout is not None
-            line = self._headless.stdout.readline()
+            ready, _, _ = select.select([self._headless.stdout], [], [], timeout)
+            line = self._headless.stdout.readline() if ready else b""
             if not line.startswith(b"frame"):
-                raise RuntimeError("the headless cockpit ended before its first frame")
+                said = (self.home / "headless.log").read_text(errors="replace")[-500:]
+                raise RuntimeError(f"the headless cockpit ended before its first frame: {said}")
             return time.perf_counter() - self.started
         while time.perf_counter() < deadline:
             text = self.screen()

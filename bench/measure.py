@@ -51,9 +51,10 @@ QUICK = Sizes(200, 1000, 5, 20, 20, notebook_times.NotebookSizes(2000, 50, 20, 3
 
 
 class Bench:
-    def __init__(self, sizes: Sizes, work: Path) -> None:
+    def __init__(self, sizes: Sizes, work: Path, *, tmux: bool = True) -> None:
         self.sizes = sizes
         self.work = work
+        self.tmux = tmux and shutil.which("tmux") is not None
         self.rows: dict[str, Row] = {}
         self.failed: list[str] = []
 
@@ -71,6 +72,9 @@ class Bench:
                 self.rows[key] = not_measured(key, why)
         took = time.perf_counter() - started
         print(f"  ... {took:.1f} s", file=sys.stderr, flush=True)
+
+    def cockpit(self, config: Path, home: Path) -> CockpitProcess:
+        return CockpitProcess(config, home, tmux=self.tmux)
 
     # -- the rows -------------------------------------------------------------
     def imports(self) -> dict[str, Row]:
@@ -115,14 +119,14 @@ class Bench:
         s = self.sizes
         frames, share, how = [], 0.0, ""
         for run in range(s.starts):
-            with CockpitProcess(stack.config_path, self.work / f"start-{run}") as cockpit:
+            with self.cockpit(stack.config_path, self.work / f"start-{run}") as cockpit:
                 how = cockpit.how
                 frames.append(cockpit.first_frame())
                 if run == s.starts - 1:
                     time.sleep(s.settle)
                     share = cockpit.cpu_share(s.idle_window)
         runs = ", ".join(f"{f:.2f}" for f in frames)
-        seen = "the five pane titles on screen" if "tmux" in how else "five panes laid out"
+        seen = "the five pane titles on screen" if self.tmux else "five panes laid out"
         return {
             "start_to_first_frame": row(
                 "start_to_first_frame",
@@ -163,7 +167,7 @@ class Bench:
     def idle_with_alerts(self, stack: DemoStack) -> dict[str, Row]:
         assert stack.config_path is not None
         s = self.sizes
-        with CockpitProcess(stack.config_path, self.work / "idle-alerts") as cockpit:
+        with self.cockpit(stack.config_path, self.work / "idle-alerts") as cockpit:
             cockpit.first_frame()
             time.sleep(s.settle)
             share = cockpit.cpu_share(s.idle_window)
@@ -182,7 +186,7 @@ class Bench:
             service_url=stack.service_url,
         )  # fmt: skip
         samples = []
-        with CockpitProcess(config, self.work / "rss") as cockpit:
+        with self.cockpit(config, self.work / "rss") as cockpit:
             cockpit.first_frame()
             time.sleep(s.settle)
             end = time.monotonic() + s.rss_window

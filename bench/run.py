@@ -73,11 +73,12 @@ def run(bench: Bench) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (CI; not timed)")
+    parser.add_argument("--headless", action="store_true", help="no tmux even if installed")
     parser.add_argument("--json", metavar="FILE", type=Path, help="write the rows as JSON")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     with tempfile.TemporaryDirectory(prefix="cockpit-bench-") as work:
-        bench = Bench(sizes, Path(work))
+        bench = Bench(sizes, Path(work), tmux=not args.headless)
         run(bench)
     rows = {key: bench.rows[key] for key in GOALS if key in bench.rows}
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
