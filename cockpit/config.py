@@ -36,7 +36,7 @@ from cockpit.model.checklist import parse_item
 from cockpit.model.handoff import WEEKDAYS
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
-from cockpit.model.slo_definition import SLI_KINDS, SloConfig
+from cockpit.model.slo_definition import SLI_KINDS, SloDefinition
 from cockpit.slo_files import load_slo_files
 
 # The types live in config_types.py (ConfigError in config_checks.py); callers keep
@@ -217,7 +217,7 @@ def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | Non
     return BurnRow(severity, long, short, budget / 100)
 
 
-def _imported_slos(check: Checker, path: Path, raw: object) -> tuple[SloConfig, ...]:
+def _imported_slos(check: Checker, path: Path, raw: object) -> tuple[SloDefinition, ...]:
     """SLOs from Sloth and OpenSLO files named in `[slo_import] files`; their problems name
     the YAML file and the key inside it."""
     table = check.table(raw, "slo_import", {"files"})
@@ -294,7 +294,7 @@ def _handoff(check: Checker, raw: object) -> HandoffConfig:
     return HandoffConfig(checklist=tuple(items))
 
 
-def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
+def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloDefinition | None:
     keys = {
         "name", "service", "objective", "window", "sli", "good", "bad", "total",
         "metric", "threshold", "selector", "description",
@@ -327,7 +327,7 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloConfig | None:
     description = check.string(table, key, "description", default="")
     if not name or objective is None:
         return None
-    return SloConfig(
+    return SloDefinition(
         name=name,
         service=service,
         objective=objective,

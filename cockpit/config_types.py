@@ -15,7 +15,7 @@ from typing import Any
 from cockpit.model.checklist import DEFAULT_TEMPLATE, TemplateItem
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class Config:
     oncall: OnCall = field(default_factory=OnCall)
     prometheus: Endpoint | None = None
     alertmanager: Endpoint | None = None
-    slos: tuple[SloConfig, ...] = ()
+    slos: tuple[SloDefinition, ...] = ()
     probes: tuple[ProbeConfig, ...] = ()
     runbook_dirs: tuple[Path, ...] = ()
     # A runbook command step is killed after this long.

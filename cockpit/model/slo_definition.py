@@ -11,7 +11,7 @@ SLI_KINDS = ("ratio", "latency", "recorded")
 
 
 @dataclass(frozen=True)
-class SloConfig:
+class SloDefinition:
     name: str
     service: str
     objective: float  # percent, e.g. 99.9

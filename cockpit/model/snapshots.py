@@ -11,12 +11,12 @@ from cockpit.model.freshness import Freshness
 from cockpit.model.probes import ProbeState
 from cockpit.model.silences import Silence
 from cockpit.model.slo import ErrorBudget, RowStatus
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 
 
 @dataclass(frozen=True)
 class SloStatus:
-    slo: SloConfig
+    slo: SloDefinition
     budget: ErrorBudget
     error: str | None = None  # a query of this SLO failed while others worked
     rows: tuple[RowStatus, ...] = ()  # the multi-window burn rows

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from cockpit.model.durations import promql_duration
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.services.slo_poll import TAG, error_ratio_query, tagged_or
 from cockpit.sources.prometheus import PrometheusQueries, QueryRefused
 
@@ -28,7 +28,7 @@ STEPS = 720
 PRESENCE = timedelta(minutes=5)
 
 
-def traffic_query(slo: SloConfig, span: timedelta = PRESENCE) -> str:
+def traffic_query(slo: SloDefinition, span: timedelta = PRESENCE) -> str:
     """PromQL that has a value wherever the SLO had traffic in the ``span`` before."""
     window = promql_duration(span)
     if slo.kind == "latency" and slo.metric is not None:
@@ -83,7 +83,7 @@ def _earliest(
 
 
 def data_held(
-    queries: PrometheusQueries, slos: Sequence[SloConfig], at: float
+    queries: PrometheusQueries, slos: Sequence[SloDefinition], at: float
 ) -> dict[str, timedelta | None]:
     """Per SLO name, how much of its window before ``at`` holds its data (the whole window
     at most), to one step; None when the window holds none. An SLO whose query Prometheus

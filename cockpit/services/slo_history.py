@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.secrets import SecretError
 from cockpit.services.slo_coverage import data_held
 from cockpit.services.slo_poll import error_ratio_query
@@ -25,7 +25,7 @@ class BudgetHistory:
     held_known: bool = False
 
 
-def budget_history(queries: PrometheusQueries, slo: SloConfig, now: datetime) -> BudgetHistory:
+def budget_history(queries: PrometheusQueries, slo: SloDefinition, now: datetime) -> BudgetHistory:
     """Blocking: call from a thread worker."""
     end = now.astimezone(UTC).timestamp()
     span = slo.window.total_seconds()

@@ -29,7 +29,7 @@ from cockpit.model.slo import (
     time_to_exhaustion,
     windows_needed,
 )
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.secrets import SecretError
 from cockpit.sources.errors import SourceError
@@ -48,7 +48,7 @@ def _promql_regex_literal(text: str) -> str:
     return re.escape(text).replace("\\", "\\\\")
 
 
-def error_ratio_query(slo: SloConfig, window: timedelta) -> str:
+def error_ratio_query(slo: SloDefinition, window: timedelta) -> str:
     """PromQL for the share of bad events of ``slo`` over ``window`` (NaN without traffic)."""
     span = promql_duration(window)
     if slo.kind == "latency":
@@ -81,7 +81,7 @@ def tagged_or(parts: list[tuple[int, str]]) -> str:
     return " or ".join(f'label_replace({expr}, "{TAG}", "{i}", "", "")' for i, expr in parts)
 
 
-def batch_query(slos: list[SloConfig], window: timedelta) -> str:
+def batch_query(slos: list[SloDefinition], window: timedelta) -> str:
     return tagged_or([(i, error_ratio_query(slo, window)) for i, slo in enumerate(slos)])
 
 
@@ -120,7 +120,7 @@ class SloPoller:
         return SloSnapshot(tuple(self._status(slo, {}) for slo in self.config.slos), self.freshness)
 
     def _status(
-        self, slo: SloConfig, ratios: dict[timedelta, float | None], error: str | None = None
+        self, slo: SloDefinition, ratios: dict[timedelta, float | None], error: str | None = None
     ) -> SloStatus:
         objective = slo.objective / 100
         window_ratio = ratios.get(slo.window)
@@ -133,7 +133,7 @@ class SloPoller:
             exhaustion=time_to_exhaustion(budget, burn_1h),
         )  # fmt: skip
 
-    def _windows(self, slo: SloConfig) -> tuple[timedelta, ...]:
+    def _windows(self, slo: SloDefinition) -> tuple[timedelta, ...]:
         """The rows' windows, and always 1 h: the pane's burn and "out in" read it."""
         needed = windows_needed(slo.window, self.rows)
         return needed if ONE_HOUR in needed else (*needed, ONE_HOUR)

@@ -8,14 +8,14 @@ from datetime import timedelta
 
 from cockpit.config import Config
 from cockpit.model.durations import promql_duration
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.model.slo_report import SloReport, Totals
 from cockpit.services.slo_coverage import data_held
 from cockpit.services.slo_poll import TAG, SloPoller, error_ratio_query, tagged_or
 from cockpit.sources.errors import SourceError
 
 
-def _totals_query(slo: SloConfig) -> str | None:
+def _totals_query(slo: SloDefinition) -> str | None:
     """Events over the window, for the report's totals; None where the SLI has no count."""
     seconds = int(slo.window.total_seconds())
     span = promql_duration(slo.window)

@@ -24,7 +24,7 @@ from datetime import timedelta
 from cockpit.config import Config
 from cockpit.model.durations import promql_duration
 from cockpit.model.slo import BurnRow, windows_needed
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.services.slo_poll import error_ratio_query
 
 SLI_ERROR = "slo:sli_error:ratio_rate"
@@ -56,7 +56,7 @@ def render_rules(config: Config) -> str:
     return "\n".join(lines) + "\n"
 
 
-def alert_name(slo: SloConfig) -> str:
+def alert_name(slo: SloDefinition) -> str:
     """`api-availability` -> `ApiAvailabilityErrorBudgetBurn` (a valid metric-style name)."""
     words = [w for w in re.split(r"[^0-9A-Za-z]+", slo.name) if w]
     camel = "".join(w[:1].upper() + w[1:] for w in words)
@@ -65,14 +65,14 @@ def alert_name(slo: SloConfig) -> str:
     return f"{camel}ErrorBudgetBurn"
 
 
-def sloth_labels(slo: SloConfig) -> dict[str, str]:
+def sloth_labels(slo: SloDefinition) -> dict[str, str]:
     """The labels Sloth puts on every series of an SLO, in Sloth's order."""
     sloth_id = f"{slo.service}-{slo.name}" if slo.service else slo.name
     return {"sloth_id": sloth_id, "sloth_service": slo.service, "sloth_slo": slo.name}
 
 
 # -- groups --------------------------------------------------------------------
-def _sli_group(slo: SloConfig, rows: tuple[BurnRow, ...]) -> list[str]:
+def _sli_group(slo: SloDefinition, rows: tuple[BurnRow, ...]) -> list[str]:
     lines = _group_head(f"cockpit-slo-{slo.name}-sli-recordings")
     windows = windows_needed(slo.window, rows)
     for window in windows if CURRENT in windows else (*windows, CURRENT):
@@ -82,7 +82,7 @@ def _sli_group(slo: SloConfig, rows: tuple[BurnRow, ...]) -> list[str]:
     return lines
 
 
-def _meta_group(slo: SloConfig) -> list[str]:
+def _meta_group(slo: SloDefinition) -> list[str]:
     labels = sloth_labels(slo)
     sel = _selector(slo)
     over_budget = f"/ {JOIN} group_left\nslo:error_budget:ratio{sel}"
@@ -100,7 +100,7 @@ def _meta_group(slo: SloConfig) -> list[str]:
     return lines
 
 
-def _alert_group(slo: SloConfig, rows: tuple[BurnRow, ...]) -> list[str]:
+def _alert_group(slo: SloDefinition, rows: tuple[BurnRow, ...]) -> list[str]:
     lines = _group_head(f"cockpit-slo-{slo.name}-alerts")
     for severity in ("page", "ticket"):
         chosen = [row for row in rows if row.severity == severity]
@@ -122,7 +122,7 @@ def _alert_group(slo: SloConfig, rows: tuple[BurnRow, ...]) -> list[str]:
     return lines
 
 
-def _alert_expr(slo: SloConfig, rows: list[BurnRow]) -> str:
+def _alert_expr(slo: SloDefinition, rows: list[BurnRow]) -> str:
     """Each row's long AND short window over its threshold, the rows OR-ed.
 
     The OR-ed rows carry different `sloth_window` values; `max without (sloth_window)`
@@ -141,7 +141,7 @@ def _alert_expr(slo: SloConfig, rows: list[BurnRow]) -> str:
     return "max without (sloth_window) (\n" + "\n  or\n".join(parts) + "\n)"
 
 
-def _description(slo: SloConfig, rows: list[BurnRow]) -> str:
+def _description(slo: SloDefinition, rows: list[BurnRow]) -> str:
     spans = " or ".join(
         f"{promql_duration(row.long)} and {promql_duration(row.short)} windows above "
         f"{_num(row.rate(slo.window))}x"
@@ -174,13 +174,13 @@ def _mapping(key: str, values: dict[str, str]) -> list[str]:
     return [f"        {key}:", *(f"          {k}: {_q(v)}" for k, v in values.items())]
 
 
-def _selector(slo: SloConfig) -> str:
+def _selector(slo: SloDefinition) -> str:
     # json.dumps escapes quotes, backslashes and non-ASCII the way PromQL strings read them.
     matchers = ", ".join(f"{k}={json.dumps(v)}" for k, v in sloth_labels(slo).items())
     return f"{{{matchers}}}"
 
 
-def _budget(slo: SloConfig) -> str:
+def _budget(slo: SloDefinition) -> str:
     # From the percent: 1 - 0.99999 carries more float noise than (100 - 99.999) / 100.
     return _num((100 - slo.objective) / 100)
 

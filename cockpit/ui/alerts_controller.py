@@ -95,7 +95,7 @@ class AlertController:
         if self.app.notebook is None:
             return
         if unnoted is not None:
-            why = notebook_trouble(unnoted, self.app.database)
+            why = notebook_trouble(unnoted, self.app.notebook_target)
             self.app.notices.trouble("notebook", f"Not noted in the notebook: {why}")
             return
         self.app.notices.recovered("notebook")

@@ -99,7 +99,7 @@ class CockpitApp(OpensDialogs):
     def __init__(
         self,
         config: Config,
-        database: Path | None,
+        notebook_target: Path | None,
         *,
         demo: DemoInfo | None = None,
         clock: Callable[[], datetime] = _utc_now,
@@ -108,7 +108,7 @@ class CockpitApp(OpensDialogs):
     ) -> None:
         super().__init__()
         self.config = config
-        self.database = database
+        self.notebook_target = notebook_target
         self.demo = demo
         self.clock = clock  # every "now" on screen comes from here (tests pass a frozen one)
         self.poll = poll
@@ -250,13 +250,13 @@ class CockpitApp(OpensDialogs):
         return self.query_one(RunbooksPane)
 
     def _open_store(self) -> None:
-        if self.database is None:
+        if self.notebook_target is None:
             return
         try:
             # The screen must not freeze while another process writes: wait briefly.
-            self.notebook = open_notebook(self.database, write_wait=UI_WRITE_WAIT_S)
+            self.notebook = open_notebook(self.notebook_target, write_wait=UI_WRITE_WAIT_S)
             self.notebook_reads = NotebookReads(
-                self, partial(open_notebook, self.database), self.notices
+                self, partial(open_notebook, self.notebook_target), self.notices
             )
         except (NotebookError, OSError, sqlite3.Error) as exc:
             self.notify(
@@ -323,7 +323,7 @@ class CockpitApp(OpensDialogs):
         try:
             written = record(self.notebook)
         except (sqlite3.Error, NotebookError) as exc:
-            why = notebook_trouble(exc, self.database)
+            why = notebook_trouble(exc, self.notebook_target)
             self.notices.trouble("notebook", f"Could not write to the notebook: {why}")
             return
         if self.notebook is not None:

@@ -100,7 +100,7 @@ class OpensDialogs(CockpitContext):
     def action_open_handoff(self, focus: str = "") -> None:
         if isinstance(self.screen, HandoffScreen):
             return
-        if self.database is None:
+        if self.notebook_target is None:
             self.notify("Handoffs need the notebook, and it is not available.", severity="error")
             return
         alerts = self.recording.alerts
@@ -108,17 +108,18 @@ class OpensDialogs(CockpitContext):
                          None, "loading…" if self.http else "live refresh is off")  # fmt: skip
         http, config = self.http, self.config
         fetch = (lambda: fetch_live(config, http)) if http is not None else None
+        target = self.notebook_target
         self.push_screen(
-            HandoffScreen(config, self.database, self.clock, live, fetch_live=fetch, focus=focus)
+            HandoffScreen(config, target, self.clock, live, fetch_live=fetch, focus=focus)
         )
 
     def action_open_review(self) -> None:
         if isinstance(self.screen, ReviewScreen):
             return
-        if self.database is None:
+        if self.notebook_target is None:
             self.notify("The review needs the notebook, and it is not available.", severity="error")
             return
-        self.push_screen(ReviewScreen(self.config, self.database, self.clock))
+        self.push_screen(ReviewScreen(self.config, self.notebook_target, self.clock))
 
     def on_runbooks_pane_selected(self, message: RunbooksPane.Selected) -> None:
         runbook_open.open_runbook(self, message.name, dry_run=message.dry_run)

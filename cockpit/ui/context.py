@@ -31,7 +31,7 @@ class CockpitContext(VisibleNotifications):
     in its ``__init__``)."""
 
     config: Config
-    database: Path | None  # the notebook's file; None: no notebook at all
+    notebook_target: Path | None  # where the notebook is; None: no notebook at all
     notebook: Notebook | None  # the open notebook, None when it could not be opened
     notebook_reads: NotebookReads | None  # reads on the notebook thread, off the UI thread
     clock: Callable[[], datetime]  # every "now" on screen comes from here

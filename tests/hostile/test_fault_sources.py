@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from cockpit.config import Config, Endpoint, SecretRef
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.slo_poll import SloPoller
 from cockpit.sources.clients import async_client
@@ -21,7 +21,7 @@ from cockpit.sources.prometheus import PrometheusQueries
 from .fault_server import FaultServer
 
 HALF = timedelta(seconds=0.5)
-SLO = SloConfig(
+SLO = SloDefinition(
     name="api", service="api", objective=99.0, window=timedelta(days=30), kind="ratio",
     good="sum(rate(ok[{{window}}]))", total="sum(rate(all[{{window}}]))",
 )  # fmt: skip

@@ -267,7 +267,7 @@ def _check_slo_file(content: bytes) -> None:
         _tables, problems = load_slo_files([path])
         for problem in problems:
             assert problem.file == str(path) and problem.reason, problem
-        # Through the config too: the SLOs become SloConfig, or ConfigError names the file.
+        # Through the config too: the SLOs become SloDefinition, or ConfigError names the file.
         config = Path(folder) / "config.toml"
         config.write_text(f'[slo_import]\nfiles = ["{path}"]\n')
         try:

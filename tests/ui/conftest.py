@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.config import Config, OnCall, ProbeConfig, parse
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 
 FROZEN = datetime(2026, 11, 20, 16, 30, 5, tzinfo=UTC)
 
@@ -75,4 +75,4 @@ def make_app(tmp_path: Path) -> Callable[..., object]:
     return make
 
 
-__all__ = ["FROZEN", "ProbeConfig", "SloConfig", "frozen_clock"]
+__all__ = ["FROZEN", "ProbeConfig", "SloDefinition", "frozen_clock"]

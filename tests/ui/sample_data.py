@@ -15,7 +15,7 @@ from cockpit.model.slo import (
     evaluate_rows,
     time_to_exhaustion,
 )
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot, SloStatus
 from cockpit.model.timeline import TimelineEvent
 
@@ -26,7 +26,7 @@ def fresh() -> Freshness:
     return Freshness().succeeded(FROZEN - timedelta(seconds=4))
 
 
-def _status(slo: SloConfig, ratios: dict[timedelta, float]) -> SloStatus:
+def _status(slo: SloDefinition, ratios: dict[timedelta, float]) -> SloStatus:
     objective = slo.objective / 100
     budget = ErrorBudget(objective, slo.window, 1 - ratios[slo.window])
     burn_1h = burn_rate(ratios.get(timedelta(hours=1)), objective)

@@ -145,11 +145,11 @@ async def test_note_is_in_the_database_before_the_key_press_returns(
     async with app.run_test(size=SIZE) as pilot:
         incident = seed_late_incident(_store(app))
         app.refresh_timeline()
-        assert app.database is not None
+        assert app.notebook_target is not None
 
         def notes_on_disk() -> list[str]:
             # A second connection sees only what is committed.
-            conn = sqlite3.connect(app.database)  # type: ignore[arg-type]
+            conn = sqlite3.connect(app.notebook_target)  # type: ignore[arg-type]
             try:
                 rows = conn.execute(
                     "SELECT body FROM notes WHERE incident_id = ? ORDER BY id", (incident,)

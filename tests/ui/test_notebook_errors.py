@@ -98,8 +98,8 @@ async def test_a_signature_from_elsewhere_reaches_the_header(
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
         assert app.notebook_reads is not None and app.notebook_reads.last_signed is None
-        assert app.database is not None
-        with open_notebook(app.database) as other:  # the CLI, or another cockpit
+        assert app.notebook_target is not None
+        with open_notebook(app.notebook_target) as other:  # the CLI, or another cockpit
             handoff_seed.seed_last_signed(other)
         app._read_signed_later()  # what the timer does every few seconds
         await app.workers.wait_for_complete()

@@ -33,14 +33,14 @@ async def test_the_app_records_while_on_duty_and_frees_it_on_quit(
     make_app: Callable[..., CockpitApp], sample_config: Config
 ) -> None:
     app = make_app(sample_config)
-    assert app.database is not None
+    assert app.notebook_target is not None
     async with app.run_test():
         app.apply_snapshot(_snapshot())
         app.apply_snapshot(_snapshot("HighErrorRate"))
         assert app.recording.on_duty
         assert app.notebook is not None and duty_holder(app.notebook) is not None
-    assert _fired(app.database) == 1
-    with open_notebook(app.database) as store:
+    assert _fired(app.notebook_target) == 1
+    with open_notebook(app.notebook_target) as store:
         assert duty_holder(store) is None
 
 
@@ -48,9 +48,9 @@ async def test_the_app_stands_by_while_another_process_records(
     make_app: Callable[..., CockpitApp], sample_config: Config
 ) -> None:
     app = make_app(sample_config)
-    assert app.database is not None
+    assert app.notebook_target is not None
     other = DutyHolder("recorder", "server", 4242)
-    with open_notebook(app.database) as store:
+    with open_notebook(app.notebook_target) as store:
         claim_duty(store, other, datetime.now(UTC))
     async with app.run_test():
         app.apply_snapshot(_snapshot())
@@ -58,6 +58,6 @@ async def test_the_app_stands_by_while_another_process_records(
         assert not app.recording.on_duty
         assert app.recording.holder is not None and app.recording.holder.pid == 4242
         assert app.recording.alerts is not None and len(app.recording.alerts) == 1
-    assert _fired(app.database) == 0
-    with open_notebook(app.database) as store:
+    assert _fired(app.notebook_target) == 0
+    with open_notebook(app.notebook_target) as store:
         assert duty_holder(store) is not None  # not ours to free

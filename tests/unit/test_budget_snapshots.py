@@ -7,14 +7,14 @@ from pathlib import Path
 
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import ErrorBudget
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.services.transition_writes import SNAPSHOT_EVERY, record_budget_snapshots
 from cockpit.store import open_notebook
 from cockpit.store.slo_snapshots import snapshot_at
 
 START = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
-SLO = SloConfig("api", "api", 99.9, timedelta(days=30), "ratio", good="g", total="t")
+SLO = SloDefinition("api", "api", 99.9, timedelta(days=30), "ratio", good="g", total="t")
 
 
 def _snapshot(sli: float | None, error: str | None = None) -> SloSnapshot:

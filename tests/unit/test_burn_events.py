@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import WORKBOOK_ROWS, ErrorBudget, evaluate_rows
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.services.transition_writes import record_burn_changes
 from cockpit.services.transitions import burn_baseline, burn_transitions, row_name
@@ -16,14 +16,14 @@ from cockpit.store.events import latest_events
 
 AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 WINDOW = timedelta(days=30)
-SLO = SloConfig("api-availability", "api", 99.9, WINDOW, "ratio", good="g", total="t")
-OTHER = SloConfig("web-latency", "", 99.9, WINDOW, "ratio", good="g", total="t")
+SLO = SloDefinition("api-availability", "api", 99.9, WINDOW, "ratio", good="g", total="t")
+OTHER = SloDefinition("web-latency", "", 99.9, WINDOW, "ratio", good="g", total="t")
 H1, M5 = timedelta(hours=1), timedelta(minutes=5)
 PAGE_1H = "page 1h/5m"
 
 
 def _status(
-    slo: SloConfig = SLO,
+    slo: SloDefinition = SLO,
     ratios: dict[timedelta, float | None] | None = None,
     error: str | None = None,
     sli: float | None = 0.9995,
@@ -33,12 +33,12 @@ def _status(
     return SloStatus(slo, ErrorBudget(objective, slo.window, sli), error, rows=rows)
 
 
-def _burning(slo: SloConfig = SLO, short: float | None = 0.02) -> SloStatus:
+def _burning(slo: SloDefinition = SLO, short: float | None = 0.02) -> SloStatus:
     # 2 % errors on a 99.9 % SLO: 20x over 1 h and 5 m (page row at 14.4x), calm elsewhere.
     return _status(slo, {H1: 0.02, M5: short, timedelta(hours=6): 0.0, timedelta(minutes=30): 0.0})
 
 
-def _calm(slo: SloConfig = SLO) -> SloStatus:
+def _calm(slo: SloDefinition = SLO) -> SloStatus:
     return _status(slo, {H1: 0.0005, M5: 0.0, timedelta(hours=6): 0.0})
 
 

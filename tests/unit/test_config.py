@@ -21,7 +21,7 @@ from cockpit.config import (
     load,
 )
 from cockpit.config_checks import Problem
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 
 FULL = """
 [oncall]
@@ -189,7 +189,7 @@ def test_full_config_slos(full: Config) -> None:
         "checkout",
     ]
     ratio, bad, latency, recorded = full.slos
-    assert ratio == SloConfig(
+    assert ratio == SloDefinition(
         name="api-availability",
         service="api",
         objective=99.9,
@@ -205,7 +205,7 @@ def test_full_config_slos(full: Config) -> None:
     assert bad.objective == 99.0
     assert isinstance(bad.objective, float)
     assert bad.window == timedelta(days=7)
-    assert latency == SloConfig(
+    assert latency == SloDefinition(
         name="api-latency",
         service="api",
         objective=95.0,

@@ -15,7 +15,7 @@ import pytest
 
 from cockpit.config import Config, Endpoint, parse
 from cockpit.model.slo import NO_DATA, WORKBOOK_ROWS, BurnRow
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.services.slo_poll import SloPoller, batch_query, error_ratio_query
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import QueryRefused, Sample
@@ -83,7 +83,7 @@ def _config(text: str, prometheus: Endpoint | None = PROMETHEUS) -> Config:
     return dataclasses.replace(config, prometheus=prometheus)
 
 
-def _slo(text: str, index: int = 0) -> SloConfig:
+def _slo(text: str, index: int = 0) -> SloDefinition:
     return parse(tomllib.loads(text), Path("c.toml")).slos[index]
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import WORKBOOK_ROWS, ErrorBudget, evaluate_rows, window_held_text
-from cockpit.model.slo_definition import SloConfig
+from cockpit.model.slo_definition import SloDefinition
 from cockpit.model.slo_report import SloReport
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.reports.slo import render_json, render_text
@@ -19,8 +19,8 @@ M = timedelta(minutes=1)
 QUERY = "1 - (sum(rate(ok[30d]))) / (sum(rate(all[30d])))"
 
 
-def _slo(name: str) -> SloConfig:
-    return SloConfig(
+def _slo(name: str) -> SloDefinition:
+    return SloDefinition(
         name=name, service="api", objective=99.9, window=timedelta(days=30), kind="ratio",
         good="sum(rate(ok[{{window}}]))", total="sum(rate(all[{{window}}]))",
     )  # fmt: skip

@@ -152,7 +152,7 @@ class HandoffScreen(Screen[None]):
     def __init__(
         self,
         config: Config,
-        database: Path,
+        notebook_target: Path,
         clock: Callable[[], datetime],
         live: LiveState,
         *,
@@ -163,7 +163,7 @@ class HandoffScreen(Screen[None]):
         super().__init__()
         self.focus_section = focus  # a text section to put the cursor in, e.g. "notes"
         self.config = config
-        self.database = database
+        self.notebook_target = notebook_target
         self.clock = clock
         self.live = live
         self.fetch_live = fetch_live
@@ -195,7 +195,7 @@ class HandoffScreen(Screen[None]):
             "#handoff-digest"
         ).border_title = "Digest (Markdown that pastes into GitHub, Slack and a wiki)"
         try:
-            self.notebook = open_notebook(self.database)
+            self.notebook = open_notebook(self.notebook_target)
             self.handoff = (
                 ensure_draft(self.notebook, self.config, self.clock())
                 if self.handoff_id is None
@@ -410,7 +410,7 @@ class HandoffScreen(Screen[None]):
         if handoff_id:
             self.app.push_screen(
                 HandoffScreen(
-                    self.config, self.database, self.clock, self.live, handoff_id=handoff_id
+                    self.config, self.notebook_target, self.clock, self.live, handoff_id=handoff_id
                 )
             )
 

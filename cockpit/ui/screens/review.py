@@ -28,10 +28,12 @@ class ReviewScreen(Screen[None]):
         Binding("right_square_bracket", "week(1)", "Next week"),
     ]
 
-    def __init__(self, config: Config, database: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, config: Config, notebook_target: Path, clock: Callable[[], datetime]
+    ) -> None:
         super().__init__()
         self.config = config
-        self.database = database
+        self.notebook_target = notebook_target
         self.clock = clock
         self.week = week_of(clock(), ZoneInfo(config.oncall.timezone))
 
@@ -47,7 +49,7 @@ class ReviewScreen(Screen[None]):
         body = self.query_one("#review-body", VerticalScroll)
         body.border_title = f"Weekly review {self.week[0]}-W{self.week[1]:02d}  ([ ] weeks, Esc)"
         try:
-            with open_notebook(self.database) as store:
+            with open_notebook(self.notebook_target) as store:
                 text = render_markdown(build_review(store, self.config, self.clock(), self.week))
         except (NotebookError, OSError) as exc:
             text = f"The notebook could not be read: {exc}"
