@@ -21,8 +21,9 @@ from cockpit.services.timeline_view import current_view
 from cockpit.services.weekly_review import build_review
 from cockpit.store import Notebook, open_notebook
 from cockpit.store.events import record_events
+from cockpit.store.incident_changes import transition
 from cockpit.store.incident_notes import add_note
-from cockpit.store.incidents import create_incident, transition
+from cockpit.store.incidents import create_incident
 
 SPAN = timedelta(weeks=26)  # events and incidents spread over half a year
 COMPONENTS = tuple(f"svc-{i:02d}" for i in range(20))

@@ -13,7 +13,7 @@ import pytest
 
 import cockpit.ui.app as app_module
 from cockpit.config import Config
-from cockpit.store import Notebook, open_notebook
+from cockpit.store import Notebook, SqliteNotebook, open_notebook
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
 
@@ -38,9 +38,11 @@ class LockedConnection:
 
 
 def locked_store(path: Path, connection: LockedConnection) -> Notebook:
-    store = Notebook.__new__(Notebook)
+    store = SqliteNotebook.__new__(SqliteNotebook)
     store.path = path
     store.connection = connection  # type: ignore[assignment]
+    store.write_wait = 0.0
+    store._savepoints = 0
     return store
 
 
