@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, ConfigError, Problem
@@ -69,7 +70,8 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         data,
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
-         "burn_row", "read_only", "plugins", "keys", "handoff", "severity", "alerts"},
+         "burn_row", "read_only", "plugins", "keys", "handoff", "severity", "alerts",
+         "notebook"},
     )  # fmt: skip
     plugins = _plugins(check, root.get("plugins", {}))
     # A probe kind plugin's entry point name is its URL scheme.
@@ -113,6 +115,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     handoff = _handoff(check, root.get("handoff", {}))
     severity_policies = _severity_policies(check, root.get("severity", {}))
     alerts = _alerts(check, root.get("alerts", {}))
+    notebook_url = _notebook_url(check, root.get("notebook", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -128,6 +131,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         plugins=plugins,
         keys=keys,
         handoff=handoff,
+        notebook_url=notebook_url,
         severity_policies=severity_policies,
         alerts=alerts,
     )
@@ -341,3 +345,31 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloDefinition | No
         selector=selector,
         description=description,
     )
+
+
+def _notebook_url(check: Checker, raw: object) -> str | None:
+    """``[notebook] url``: a postgresql:// URL, without a password (that goes in the
+    keyring: ``cockpit secret set notebook``)."""
+    table = check.table(raw, "notebook", {"url"})
+    url = check.string(table, "notebook", "url", default="").strip()
+    if not url:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        check.problem(
+            "notebook.url",
+            "must be a postgresql://user@host:5432/db URL (leave it out for the local file)",
+        )
+        return None
+    try:
+        password = urlsplit(url).password
+    except ValueError as exc:
+        check.problem("notebook.url", f"not a URL: {exc}")
+        return None
+    if password:
+        check.problem(
+            "notebook.url",
+            "holds a password: remove it and store it with `cockpit secret set notebook` "
+            "(or COCKPIT_SECRET_NOTEBOOK)",
+        )
+        return None
+    return url

@@ -132,3 +132,5 @@ class Config:
         default_factory=lambda: dict(DEFAULT_POLICIES)
     )
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    # [notebook] url: the team's notebook on PostgreSQL; None: the local SQLite file.
+    notebook_url: str | None = None

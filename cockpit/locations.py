@@ -20,6 +20,7 @@ DATA_DIR_ENV = "COCKPIT_DATA_DIR"
 NOTEBOOK_ENV = "COCKPIT_NOTEBOOK"
 DEMO_DB_FILE_NAME = "demo.sqlite3"
 DB_FILE_NAME = "cockpit.sqlite3"
+URL_SCHEMES = ("postgresql://", "postgres://")  # a team notebook, not a file
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -47,10 +48,20 @@ def data_dir() -> Path:
 
 
 def database_file() -> Path:
+    """The local SQLite notebook file (``COCKPIT_NOTEBOOK`` when it names a file)."""
     override = os.environ.get(NOTEBOOK_ENV)
-    if override:
+    if override and not override.startswith(URL_SCHEMES):
         return Path(override).expanduser()
     return data_dir() / DB_FILE_NAME
+
+
+def notebook_target(url: str | None = None) -> Path | str:
+    """Where the notebook is: ``COCKPIT_NOTEBOOK`` (a file path or a postgresql:// URL),
+    else the config's ``[notebook] url`` (the team's notebook), else the local file."""
+    override = os.environ.get(NOTEBOOK_ENV)
+    if override:
+        return override if override.startswith(URL_SCHEMES) else Path(override).expanduser()
+    return url or database_file()
 
 
 def secure_data_dir() -> None:

@@ -28,7 +28,7 @@ from cockpit.cli.alert_format import (
     silence_json,
     silence_line,
 )
-from cockpit.cli.common import fail, load_config, utc_now
+from cockpit.cli.common import fail, load_config, notebook_opener, utc_now
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -239,7 +239,7 @@ def ack_command(args: argparse.Namespace) -> int:
     try:
         done = _run(partial(alert_actions.ack, config=config, alert=alert, now=now,
                             duration=duration, note=args.comment, renew=args.force,
-                            notebook=locations.database_file()))  # fmt: skip
+                            notebook=notebook_opener(config)))  # fmt: skip
     except (alert_actions.ActionRefused, SourceError) as exc:
         return fail(f"Not acked: {exc}")
     silence, silence_id = done.silence, done.silence_id
@@ -281,7 +281,7 @@ def unack_command(args: argparse.Namespace) -> int:
     if not acks:
         return fail(f"{alert.name} ({alert.fingerprint}) is not acked", EXIT_FAILED)
     unack = partial(alert_actions.unack, config=config, alert=alert, acks=acks, now=now,
-                    notebook=locations.database_file())  # fmt: skip
+                    notebook=notebook_opener(config))  # fmt: skip
     try:
         done = _run(unack)
     except (alert_actions.ActionRefused, SourceError) as exc:
@@ -396,7 +396,7 @@ def _silence_expire(args: argparse.Namespace, config: Config) -> int:
             already.append(silence.id)
             continue
         end = partial(alert_actions.expire_silence, config=config, silence=silence, now=now,
-                      notebook=locations.database_file())  # fmt: skip
+                      notebook=notebook_opener(config))  # fmt: skip
         try:
             _unnoted(_run(end))  # an ack ends in the notebook too
         except (alert_actions.ActionRefused, SourceError) as exc:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cockpit import locations
@@ -14,6 +17,7 @@ from cockpit.exit_codes import EXIT_USAGE
 
 if TYPE_CHECKING:
     from cockpit.config import Config
+    from cockpit.store import Notebook
 
 FIX_CONFIG = "fix the config (see `cockpit config validate`), then try again."
 
@@ -46,3 +50,16 @@ def fail(message: str, code: int = EXIT_USAGE) -> int:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def notebook_of(config: Config) -> Path | str:
+    """Where this config's notebook is (``COCKPIT_NOTEBOOK``, ``[notebook] url``, or the
+    local file)."""
+    return locations.notebook_target(config.notebook_url)
+
+
+def notebook_opener(config: Config) -> Callable[[], Notebook]:
+    """Opens this config's notebook when called (the password from the secret store)."""
+    from cockpit.services.notebook_admin import open_target
+
+    return partial(open_target, notebook_of(config))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cockpit import locations
-from cockpit.cli.common import load_config, utc_now
+from cockpit.cli.common import load_config, notebook_opener, utc_now
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -53,12 +53,13 @@ def add_parsers(sub: Any) -> None:
     review.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not stdout")
 
 
-def _open() -> Notebook | None:
-    from cockpit.store import NotebookError, open_notebook
+def _open(config: Config) -> Notebook | None:
+    from cockpit.secrets import SecretError
+    from cockpit.store import NotebookError
 
     try:
-        return open_notebook(locations.database_file())
-    except (NotebookError, OSError) as exc:
+        return notebook_opener(config)()
+    except (NotebookError, SecretError, OSError) as exc:
         print(f"cannot open the notebook: {exc}", file=sys.stderr)
         return None
 
@@ -80,7 +81,7 @@ def handoff(args: argparse.Namespace, clock: Clock = utc_now) -> int:
     config = load_config()
     if config is None:
         return EXIT_USAGE
-    store = _open()
+    store = _open(config)
     if store is None:
         return EXIT_USAGE
     try:
@@ -185,7 +186,7 @@ def review(args: argparse.Namespace, clock: Clock = utc_now) -> int:
     config = load_config()
     if config is None:
         return EXIT_USAGE
-    store = _open()
+    store = _open(config)
     if store is None:
         return EXIT_USAGE
     try:

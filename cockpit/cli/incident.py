@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import cockpit.cli.incident_views as views
-from cockpit import locations
-from cockpit.cli.common import fail, load_config, print_json, utc_now
+from cockpit.cli.common import fail, load_config, notebook_opener, print_json, utc_now
 from cockpit.cli.incident_views import TEMPLATE_NAMES, Context, record_json
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
@@ -110,15 +109,16 @@ def add_parsers(sub: Any) -> None:
 
 def incident(args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import TransitionError
-    from cockpit.store import NotebookError, open_notebook
+    from cockpit.secrets import SecretError
+    from cockpit.store import NotebookError
     from cockpit.store.incidents import UnknownIncidentError
 
     config = load_config()
     if config is None:
         return EXIT_USAGE
     try:
-        store = open_notebook(locations.database_file())
-    except NotebookError as exc:
+        store = notebook_opener(config)()
+    except (NotebookError, SecretError) as exc:
         return fail(f"cannot open the notebook: {exc}")
     context = Context(
         store, config, utc_now(), ZoneInfo(config.oncall.timezone),

@@ -29,7 +29,7 @@ import cockpit.cli.serve as cli_serve
 import cockpit.cli.slo as cli_slo
 import cockpit.cli.themes as cli_themes
 from cockpit import __version__, locations
-from cockpit.cli.common import load_config, print_json
+from cockpit.cli.common import load_config, notebook_of, print_json
 from cockpit.cli.output import visible_output
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -320,7 +320,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if getattr(args, "read_only", False):
         config = dataclasses.replace(config, read_only=True)
-    app = CockpitApp(config, locations.database_file())
+    app = CockpitApp(config, notebook_of(config))
     app.run()
     if app.crash_line:
         print(app.crash_line, file=sys.stderr)

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cockpit import locations
-from cockpit.cli.common import print_json
-from cockpit.exit_codes import EXIT_FAILED, EXIT_OK
+from cockpit.cli.common import load_config, notebook_of, print_json
+from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.secrets import SecretError
 from cockpit.services import notebook_admin
 from cockpit.store import NotebookError
@@ -47,7 +46,12 @@ def notebook_command(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    target: str | Path = args.target or locations.database_file()
+    target: str | Path | None = args.target
+    if target is None:
+        config = load_config()
+        if config is None:
+            return EXIT_USAGE
+        target = notebook_of(config)
     found = notebook_admin.info(target)
     if args.json:
         print_json(

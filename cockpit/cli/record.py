@@ -11,8 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cockpit import locations
-from cockpit.cli.common import load_config
+from cockpit.cli.common import load_config, notebook_of
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 
@@ -32,17 +31,19 @@ def _say(text: str) -> None:
 
 def record(args: argparse.Namespace) -> int:
     from cockpit.cli.plugins import start
+    from cockpit.secrets import SecretError
     from cockpit.services.headless_recording import HeadlessRecording
+    from cockpit.services.notebook_admin import open_target
     from cockpit.services.transition_recorder import Recording, this_process
-    from cockpit.store import NotebookError, open_notebook
+    from cockpit.store import NotebookError
 
     config = load_config()
     if config is None:
         return EXIT_USAGE
-    path = args.notebook or locations.database_file()
+    path = args.notebook or notebook_of(config)
     try:
-        store = open_notebook(path)
-    except (NotebookError, OSError) as exc:
+        store = open_target(path)
+    except (NotebookError, SecretError, OSError) as exc:
         print(f"cannot open the notebook {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     plugins = start(config)  # notifiers for due updates; alert sources and probe kinds

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import cockpit.cli.runbook_history as runbook_history
 from cockpit import locations
-from cockpit.cli.common import load_config, print_json
+from cockpit.cli.common import load_config, notebook_opener, print_json
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from cockpit.model.text import visible, visible_lines
 
@@ -234,8 +234,9 @@ def _run(args: argparse.Namespace) -> int:
 
     from cockpit.cli.runbook_lease import held_message, interact_holding
     from cockpit.model.runbook_run import RunError
+    from cockpit.secrets import SecretError
     from cockpit.services.runbook_run import RunbookSession
-    from cockpit.store import NotebookError, open_notebook
+    from cockpit.store import NotebookError
     from cockpit.store.incidents import get_incident
     from cockpit.store.run_leases import RunHeldError
 
@@ -252,8 +253,8 @@ def _run(args: argparse.Namespace) -> int:
         print("--take-over goes with --resume RUN (a new run is yours anyway)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        store = open_notebook(locations.database_file())
-    except (NotebookError, OSError) as exc:
+        store = notebook_opener(config)()
+    except (NotebookError, SecretError, OSError) as exc:
         print(f"the notebook cannot be opened: {exc}", file=sys.stderr)
         return EXIT_USAGE
     with store:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cockpit import locations
-from cockpit.cli.common import load_config, print_json
+from cockpit.cli.common import load_config, notebook_of, print_json
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 from cockpit.model.text import visible, visible_lines
 
@@ -20,22 +20,24 @@ def history(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from cockpit.cli.runbook_lease import lease_json, takeover_json
-    from cockpit.store import NotebookError, open_notebook
+    from cockpit.secrets import SecretError
+    from cockpit.services.notebook_admin import open_target
+    from cockpit.store import NotebookError
     from cockpit.store.run_leases import current_lease, takeovers
     from cockpit.store.runbook_runs import list_runs, load_run
 
     config = load_config()
     if config is None:
         return EXIT_USAGE
-    path = locations.database_file()
-    if not path.exists():
+    path = notebook_of(config)
+    if isinstance(path, Path) and not path.exists():
         print(f"no notebook yet at {path}: no runs", file=sys.stderr)
         if args.json:
             print_json([])
         return EXIT_OK
     try:
-        store = open_notebook(path)
-    except (NotebookError, OSError) as exc:
+        store = open_target(path)
+    except (NotebookError, SecretError, OSError) as exc:
         print(f"the notebook cannot be opened: {exc}", file=sys.stderr)
         return EXIT_USAGE
     from zoneinfo import ZoneInfo

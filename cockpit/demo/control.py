@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from cockpit.sources.clients import run_blocking
+
 TIMEOUT = 5.0
 
 
@@ -34,13 +36,8 @@ def _result(response: httpx.Response) -> str:
 
 
 def apply_faults(service_url: str, faults: list[str]) -> str:
-    try:
-        response = httpx.post(
-            f"{service_url}/admin/faults", json={"faults": faults}, timeout=TIMEOUT
-        )
-    except httpx.HTTPError as exc:
-        raise FaultError(f"the demo service at {service_url} did not answer: {exc}") from None
-    return _result(response)
+    """From synchronous code (the CLI, tests): the same request, on the one client factory."""
+    return run_blocking(lambda client: apply_faults_async(client, service_url, faults))
 
 
 async def apply_faults_async(client: httpx.AsyncClient, service_url: str, faults: list[str]) -> str:

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cockpit import locations
 from cockpit.config import Config, ConfigError, load
 from cockpit.secrets import SecretError, keyring_status
 from cockpit.sources import alertmanager, prometheus
 from cockpit.sources.clients import async_client
 from cockpit.sources.errors import SourceError
 from cockpit.store import NotebookError
-from cockpit.store.notebook import inspect_readonly
-from cockpit.store.recording_duty import STALE_AFTER, duty_holder_readonly
+from cockpit.store.notebook import LATEST_VERSION, inspect_readonly
+from cockpit.store.recording_duty import STALE_AFTER, DutyHolder, duty_holder_readonly
 from cockpit.store.schema_check import check_schema
 
 
@@ -126,6 +127,10 @@ def _recorder(database: Path, now: datetime) -> Check | None:
         holder = duty_holder_readonly(database)
     except NotebookError as exc:
         return Check("recorder", False, str(exc), required=False)
+    return _duty_check(holder, now)
+
+
+def _duty_check(holder: DutyHolder | None, now: datetime) -> Check:
     if holder is None or holder.heartbeat_at is None:
         return Check(
             "recorder", False,
@@ -140,14 +145,43 @@ def _recorder(database: Path, now: datetime) -> Check | None:
 
 
 def run_checks(config_path: Path, database: Path) -> list[Check]:
+    """Every check; the notebook is ``database`` unless the config (or COCKPIT_NOTEBOOK)
+    names a team notebook on PostgreSQL."""
     config_check, config = _config(config_path)
     checks = [config_check]
     if config is not None:
         checks += asyncio.run(_sources(config))
     usable, detail = keyring_status()
     checks.append(Check("keyring", usable, detail, required=False))
+    target = locations.notebook_target(config.notebook_url if config else None)
+    if isinstance(target, str):
+        return checks + _team_notebook(target, datetime.now(UTC))
     checks.append(_store(database))
     recorder = _recorder(database, datetime.now(UTC))
     if recorder is not None:
         checks.append(recorder)
+    return checks
+
+
+def _team_notebook(url: str, now: datetime) -> list[Check]:
+    """The connection, the schema version and who records, on the team's PostgreSQL."""
+    from cockpit.services.notebook_admin import look_at_team_notebook
+
+    try:
+        look = look_at_team_notebook(url)
+    except (NotebookError, SecretError) as exc:
+        return [Check("notebook", False, str(exc))]
+    if look.schema_version > LATEST_VERSION:
+        return [Check(
+            "notebook", False,
+            f"{look.where} has schema v{look.schema_version}, newer than this cockpit "
+            f"(v{LATEST_VERSION}): upgrade cockpit; it will not use that notebook",
+        )]  # fmt: skip
+    state = (
+        "current" if look.schema_version == LATEST_VERSION
+        else f"the next cockpit to start migrates it to v{LATEST_VERSION}"
+    )
+    where = f"{look.where} (PostgreSQL, schema v{look.schema_version}, {state})"
+    checks = [Check("notebook", True, where)]
+    checks.append(_duty_check(look.duty, now))
     return checks

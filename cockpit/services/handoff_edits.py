@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from cockpit.model.checklist import ChecklistItem
+from cockpit.model.timeline import TimelineEvent
 from cockpit.store import Notebook
+from cockpit.store.events import record_events
 from cockpit.store.handoffs import Handoff, save_text, tick
 
 
@@ -28,3 +30,21 @@ def tick_item(
     item = next(i for i in handoff.checklist if i.id == item_id)
     by = handoff.outgoing if item.part == "outgoing" else handoff.incoming
     return tick(notebook, item_id, checked=checked, by=by, at=at)
+
+
+def keep_replaced_text(
+    notebook: Notebook, handoff: Handoff, section: str, replaced: str, *, by: str, at: datetime
+) -> None:
+    """Two cockpits wrote the same section at once; the last write won. What it replaced
+    is kept as a note on the timeline, so nothing typed is lost."""
+    label = section.replace("_", " ")
+    event = TimelineEvent(
+        kind="note",
+        occurred_at=at,
+        source="user",
+        subject=f"handoff {handoff.id}: “{label}” replaced",
+        body=f"{by} saved “{label}” over text another cockpit had just saved; that text was:"
+        f"\n{replaced}",
+        author=by,
+    )
+    record_events(notebook, [event])

@@ -15,16 +15,22 @@ from pathlib import Path
 from cockpit.secrets import get_secret
 from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.store.copy import CopyReport, copy_notebook, row_counts
+from cockpit.store.notebook import WRITE_WAIT_S
 from cockpit.store.notebook_url import is_url, redact
+from cockpit.store.recording_duty import DutyHolder, duty_holder
 
 SECRET_NAME = "notebook"
+DUTY_SINCE = 5  # the schema version that made the recording duty table
 
 
-def open_target(target: str | Path) -> Notebook:
-    """Open (and migrate) the notebook at ``target``."""
+def open_target(target: str | Path, *, write_wait: float = WRITE_WAIT_S) -> Notebook:
+    """Open (and migrate) the notebook at ``target``: a file, or the team's database with
+    the password from the secret store (libpq's own PGPASSWORD/~/.pgpass otherwise)."""
     if is_url(str(target)):
-        return open_notebook(str(target), password=get_secret(SECRET_NAME))
-    return open_notebook(Path(target))
+        return open_notebook(
+            str(target), password=get_secret(SECRET_NAME), write_wait=write_wait
+        )
+    return open_notebook(Path(target), write_wait=write_wait)
 
 
 def describe_target(target: str | Path) -> str:
@@ -62,3 +68,20 @@ def _same_place(source: str | Path, dest: str | Path) -> bool:
     if is_url(str(source)) or is_url(str(dest)):
         return str(source) == str(dest)
     return os.path.abspath(source) == os.path.abspath(dest)
+
+
+@dataclass(frozen=True)
+class TeamNotebookLook:
+    where: str
+    schema_version: int
+    duty: DutyHolder | None
+
+
+def look_at_team_notebook(url: str) -> TeamNotebookLook:
+    """Connect to the team's notebook and read its schema version and who records,
+    without migrating or writing anything (``cockpit doctor``)."""
+    from cockpit.store.postgres import PostgresNotebook
+
+    with PostgresNotebook(url, password=get_secret(SECRET_NAME), migrate=False) as notebook:
+        duty = duty_holder(notebook) if notebook.schema_version >= DUTY_SINCE else None
+        return TeamNotebookLook(notebook.describe(), notebook.schema_version, duty)

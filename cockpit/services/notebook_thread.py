@@ -14,11 +14,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from typing import TypeVar
 
+from cockpit.secrets import SecretError
 from cockpit.store import Notebook, NotebookError
 
 T = TypeVar("T")
 # What a notebook job can raise that is about the notebook, not a bug.
-NOTEBOOK_ERRORS = (sqlite3.Error, NotebookError, OSError)
+# SecretError: the team notebook's password could not be read from the keyring.
+NOTEBOOK_ERRORS = (sqlite3.Error, NotebookError, SecretError, OSError)
 
 
 class NotebookThread:

@@ -18,7 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 from cockpit.model.run_lease import HEARTBEAT_EVERY, LeaseHolder
-from cockpit.store import Notebook, NotebookError, open_notebook
+from cockpit.secrets import SecretError
+from cockpit.services.notebook_admin import open_target
+from cockpit.store import Notebook, NotebookError
 from cockpit.store.run_leases import LeaseLostError, renew_lease
 
 LostCallback = Callable[[LeaseLostError], None]
@@ -85,9 +87,9 @@ class LeaseKeeper:
             while not self._stop.wait(self.every):
                 try:
                     if store is None:
-                        store = open_notebook(self.path)
+                        store = open_target(self.path)
                     lost = self.beat(store)
-                except (sqlite3.Error, NotebookError, OSError) as exc:
+                except (sqlite3.Error, NotebookError, SecretError, OSError) as exc:
                     # A busy or unreadable notebook: try again next beat. Four misses in a
                     # row make the lease look stale to others, which is then the truth.
                     self.last_error = str(exc)

@@ -8,20 +8,43 @@ readers never wait for writers.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from cockpit.model.timeline import require_aware
+from cockpit.store.errors import (
+    NotebookBusyError as NotebookBusyError,
+)
+from cockpit.store.errors import (
+    NotebookError as NotebookError,
+)
+from cockpit.store.errors import (
+    NotebookIntegrityError as NotebookIntegrityError,
+)
+from cockpit.store.errors import (
+    SchemaTooNewError as SchemaTooNewError,
+)
+from cockpit.store.migration_files import (
+    Migration as Migration,
+)
+from cockpit.store.migration_files import (
+    MigrationsDir as MigrationsDir,
+)
+from cockpit.store.migration_files import (
+    default_migrations_dir as default_migrations_dir,
+)
+from cockpit.store.migration_files import (
+    load_migrations as load_migrations,
+)
+from cockpit.store.migration_files import (
+    split_statements as split_statements,
+)
 from cockpit.store.notebook_file import describe_error, lock_holders, make_private
 from cockpit.store.sql import Connection, Cursor
 
@@ -33,46 +56,10 @@ _WAIT_SLICE_MS = 500
 # Told once per waiting write, e.g. the CLI prints "notebook busy, waiting…" on stderr.
 busy_notice: Callable[[str], None] | None = None
 
-# Tests (and tools) point a Notebook at their own migrations directory.
-MigrationsDir = Traversable | str | os.PathLike[str]
-
 # Moved by every write that is not quiet; see migration 0008 and store/changes.py.
 BUMP_CHANGES = "UPDATE notebook_changes SET counter = counter + 1 WHERE id = 1"
 
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-class NotebookError(Exception):
-    """The notebook file cannot be opened, migrated or used."""
-
-
-class NotebookIntegrityError(NotebookError):
-    """The notebook refused a write that breaks one of its rules (a unique index, a foreign
-    key, a signed handoff's read-only trigger). The SQLite file raises
-    ``sqlite3.IntegrityError`` for the same refusals."""
-
-
-class NotebookBusyError(NotebookError, sqlite3.OperationalError):
-    """Another process held the write lock for longer than this write would wait.
-
-    Also an ``sqlite3.OperationalError`` (what a busy write raised before), so code that
-    catches that still catches this; ``str()`` names the holder."""
-
-    sqlite_errorcode = sqlite3.SQLITE_BUSY
-
-
-class SchemaTooNewError(NotebookError):
-    """The file was written by a newer cockpit; this one must not touch it."""
-
-    def __init__(self, path: Path | str, found: int, known: int) -> None:
-        self.path = path
-        self.found = found
-        self.known = known
-        super().__init__(
-            f"{path} has schema version {found}, but this cockpit only knows versions up to "
-            f"{known}. Upgrade cockpit to open it; the file was left untouched."
-        )
 
 
 def to_db_time(value: datetime) -> str:
@@ -95,67 +82,6 @@ def new_id(cursor: Cursor, what: str) -> int:
     if row is None:
         raise NotebookError(f"the notebook returned no id for the new {what}")
     return int(row[0])
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    filename: str
-    sql: str
-
-
-def default_migrations_dir() -> Traversable:
-    return files("cockpit.store") / "migrations"
-
-
-def load_migrations(directory: MigrationsDir | None = None) -> list[Migration]:
-    """Read ``NNNN_name.sql`` files, checking they number 1, 2, 3... with no gaps."""
-    root: Traversable
-    if directory is None:
-        root = default_migrations_dir()
-    elif isinstance(directory, str | os.PathLike):
-        root = Path(directory)
-    else:
-        root = directory
-    found: dict[int, Migration] = {}
-    for entry in root.iterdir():
-        if not entry.is_file() or not entry.name.endswith(".sql"):
-            continue
-        match = _MIGRATION_NAME.match(entry.name)
-        if match is None:
-            raise NotebookError(f"migration file {entry.name} is not named NNNN_name.sql")
-        version = int(match.group(1))
-        if version in found:
-            raise NotebookError(
-                f"two migrations share version {version}: {found[version].filename}, {entry.name}"
-            )
-        found[version] = Migration(version, entry.name, entry.read_text(encoding="utf-8"))
-    versions = sorted(found)
-    if versions != list(range(1, len(versions) + 1)):
-        raise NotebookError(f"migrations must be numbered 1..N without gaps, found {versions}")
-    return [found[v] for v in versions]
-
-
-def split_statements(script: str) -> list[str]:
-    """Split a SQL script into single statements (triggers and quoted ';' survive).
-
-    Needed because ``executescript`` commits any open transaction first, which would
-    break "one migration, one transaction".
-    """
-    statements: list[str] = []
-    pending = ""
-    pieces = script.split(";")
-    for index, piece in enumerate(pieces):
-        pending += piece
-        if index < len(pieces) - 1:
-            pending += ";"
-            if sqlite3.complete_statement(pending):
-                statements.append(pending.strip())
-                pending = ""
-    if pending.strip():
-        # A last statement without ';' (or trailing comments) still runs.
-        statements.append(pending.strip())
-    return statements
 
 
 LATEST_VERSION: int = len(load_migrations())

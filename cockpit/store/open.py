@@ -39,7 +39,8 @@ def open_notebook(
 T = TypeVar("T")
 # Where a write goes: the open notebook (the screen keeps one) or its target (a path or a
 # URL), opened for that one write and closed again (a command line run).
-NotebookTarget = Notebook | str | os.PathLike[str]
+# A callable opens it (the CLI's opener, which knows where the password is).
+NotebookTarget = Notebook | str | os.PathLike[str] | Callable[[], Notebook]
 # What a notebook write can raise that is said, never fatal: the notebook locked, broken
 # or refusing (NotebookError, sqlite3.Error) or a file not there to open (OSError).
 WRITE_TROUBLE = (NotebookError, sqlite3.Error, OSError)
@@ -49,5 +50,6 @@ def write_to(target: NotebookTarget, work: Callable[[Notebook], T]) -> T:
     """``work`` (one store writer) on ``target``; raises what the write raised."""
     if isinstance(target, Notebook):
         return work(target)
-    with open_notebook(target) as notebook:
+    opened = target() if callable(target) else open_notebook(target)
+    with opened as notebook:
         return work(notebook)

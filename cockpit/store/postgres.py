@@ -155,6 +155,7 @@ class PostgresNotebook(Notebook):
         migrations_dir: MigrationsDir | None = None,
         write_wait: float = WRITE_WAIT_S,
         password: str | None = None,
+        migrate: bool = True,
     ) -> None:
         self.url = url
         self.where = redact(url)
@@ -181,7 +182,10 @@ class PostgresNotebook(Notebook):
         self.pg = PgConnection(raw, self.where)
         self.connection = self.pg
         try:
-            self.schema_version = self._prepare(migrations)
+            # A check (`cockpit doctor`) looks without migrating: it reads the version only.
+            self.schema_version = (
+                self._prepare(migrations) if migrate else self._read_version()
+            )
             found = self.pg.execute("SELECT to_regclass('notebook_changes')").fetchone()
             self.counts_changes = found is not None and found[0] is not None
         except BaseException:

@@ -80,7 +80,7 @@ class AlertController:
             self.app.notify(f"Not sent: {reason}", severity="warning", markup=False)
         return reason is not None
 
-    def _client(self) -> tuple[httpx.AsyncClient, bool]:
+    def client(self) -> tuple[httpx.AsyncClient, bool]:
         if self.client_factory is not None:
             return self.client_factory(), True
         if self.app.http is not None:
@@ -197,7 +197,7 @@ class AlertController:
             )
             return
         now = self.app.clock()
-        client, own = self._client()
+        client, own = self.client()
         try:
             done = await alert_actions.ack(
                 client, self.app.config, alert, now, renew=renew, notebook=self.app.notebook
@@ -257,7 +257,7 @@ class AlertController:
             self.app.notify(f"{alert.name} is not acked.", severity="warning", markup=False)
             return
         now = self.app.clock()
-        client, own = self._client()
+        client, own = self.client()
         try:
             done = await alert_actions.unack(
                 client, self.app.config, alert, acks, now, notebook=self.app.notebook

@@ -34,21 +34,21 @@ from cockpit.keymap import ACTIONS, action_id
 from cockpit.model.rotation import HandoffRecord
 from cockpit.model.snapshots import AlertSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
+from cockpit.secrets import SecretError
 from cockpit.services.alert_poll import AlertPoller
+from cockpit.services.notebook_admin import open_target
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.runbook_catalog import load_catalog
-from cockpit.services.slo_history import BudgetHistory, budget_history
 from cockpit.services.slo_poll import SloPoller
 from cockpit.services.timeline_view import TimelineView, current_view
 from cockpit.services.transition_recorder import Recording, this_process
 from cockpit.sources.clients import async_client
-from cockpit.sources.prometheus import PrometheusQueries
-from cockpit.store import Notebook, NotebookError, open_notebook
+from cockpit.store import Notebook, NotebookError
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.app_dialogs import DemoInfo as DemoInfo  # `cockpit demo` and tests import it here
-from cockpit.ui.app_dialogs import OpensDialogs
 from cockpit.ui.header import OnCallHeader
+from cockpit.ui.live_notebook import LiveNotebook
 from cockpit.ui.notebook_reads import NotebookReads, timeline_job
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
@@ -58,8 +58,6 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.polling import Polling, Snapshot
-from cockpit.ui.screens.probe_detail import ProbeDetailScreen
-from cockpit.ui.screens.slo_detail import SloDetailScreen
 from cockpit.ui.screens.unsaved import AsksBeforeClosing
 from cockpit.ui.themes import install_themes, remember_theme
 
@@ -91,7 +89,7 @@ def _internal(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}); run with `textual console` for details"
 
 
-class CockpitApp(OpensDialogs):
+class CockpitApp(LiveNotebook):
     CSS_PATH = ["cockpit.tcss", "dialogs.tcss"]
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
@@ -99,7 +97,7 @@ class CockpitApp(OpensDialogs):
     def __init__(
         self,
         config: Config,
-        notebook_target: Path | None,
+        notebook_target: Path | str | None,
         *,
         demo: DemoInfo | None = None,
         clock: Callable[[], datetime] = _utc_now,
@@ -202,11 +200,12 @@ class CockpitApp(OpensDialogs):
             self.http = async_client()
             # A task, not a worker: it never ends, and `workers.wait_for_complete` must.
             self._poll_task = asyncio.create_task(self.polling.driver.run(), name="poll")
-            self.set_interval(NOTEBOOK_TICK, self._read_signed_later)
+            self.set_interval(NOTEBOOK_TICK, self.read_header_later)
+            self.watch_notebook()
         # Ages count up between answers; only the border lines are redrawn.
         self.set_interval(AGE_TICK, self.redraw_ages)
         # Back from a dialog (a sign-off among them): read what the notebook says now.
-        self.screen_change_signal.subscribe(self, lambda _screen: self._read_signed_later())
+        self.screen_change_signal.subscribe(self, lambda _screen: self.read_header_later())
 
     def _start_themes(self) -> None:
         problems = install_themes(self)
@@ -254,11 +253,11 @@ class CockpitApp(OpensDialogs):
             return
         try:
             # The screen must not freeze while another process writes: wait briefly.
-            self.notebook = open_notebook(self.notebook_target, write_wait=UI_WRITE_WAIT_S)
+            self.notebook = open_target(self.notebook_target, write_wait=UI_WRITE_WAIT_S)
             self.notebook_reads = NotebookReads(
-                self, partial(open_notebook, self.notebook_target), self.notices
+                self, partial(open_target, self.notebook_target), self.notices
             )
-        except (NotebookError, OSError, sqlite3.Error) as exc:
+        except (NotebookError, SecretError, OSError, sqlite3.Error) as exc:
             self.notify(
                 f"Notebook not available: {exc}", severity="error", timeout=30, markup=False
             )
@@ -269,6 +268,7 @@ class CockpitApp(OpensDialogs):
             event.widget.cursor_blink = False
 
     async def on_unmount(self) -> None:
+        self.stop_watching()
         if self._poll_task is not None:
             self._poll_task.cancel()
         self._probes.cancel()
@@ -408,24 +408,6 @@ class CockpitApp(OpensDialogs):
             return
         self.polling.driver.refresh_now()
 
-    def on_slo_pane_selected(self, message: SloPane.Selected) -> None:
-        status = next(s for s in self._slo.last.slos if s.slo.name == message.name)
-        history = None
-        if self.config.prometheus is not None:
-            # Its own client: the poll cycle's may be busy in another thread.
-            queries = PrometheusQueries(self.config.prometheus)
-            now = self.clock()
-
-            def history() -> BudgetHistory:
-                return budget_history(queries, status.slo, now)
-
-        self.push_screen(SloDetailScreen(status, history))
-
-    def on_probes_pane_selected(self, message: ProbesPane.Selected) -> None:
-        probe = next(p for p in self.config.probes if p.name == message.name)
-        state = self._probes.states[message.name]
-        self.push_screen(ProbeDetailScreen(probe, state, self.timezone))
-
     def action_probe_now(self) -> None:
         name = self.query_one(ProbesPane).selected_probe()
         if name is None or self.http is None:
@@ -453,7 +435,7 @@ class CockpitApp(OpensDialogs):
         signed = self.notebook_reads.last_signed if self.notebook_reads is not None else None
         return signed.record() if signed is not None else None
 
-    def _read_signed_later(self) -> None:
+    def read_header_later(self) -> None:
         if self.notebook_reads is not None:
             self.notebook_reads.read_signed_later(self._redraw_header)
 

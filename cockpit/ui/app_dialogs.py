@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from textual.widget import Widget
 
 from cockpit.services.handoff_live import LiveState, fetch_live
+from cockpit.services.probe_poll import ProbePoller
+from cockpit.services.slo_history import BudgetHistory, budget_history
+from cockpit.services.slo_poll import SloPoller
 from cockpit.services.transition_recorder import Recording
+from cockpit.sources.prometheus import PrometheusQueries
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.context import CockpitContext
 from cockpit.ui.messages import (
@@ -26,14 +30,18 @@ from cockpit.ui.messages import (
 )
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
+from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
+from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.screens import runbook_open
 from cockpit.ui.screens.fault import FaultScreen
 from cockpit.ui.screens.handoff import HandoffScreen
 from cockpit.ui.screens.help import HelpScreen, help_rows
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.incident_list import IncidentListScreen
+from cockpit.ui.screens.probe_detail import ProbeDetailScreen
 from cockpit.ui.screens.review import ReviewScreen
+from cockpit.ui.screens.slo_detail import SloDetailScreen
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class DemoInfo:
 
 class OpensDialogs(CockpitContext):
     demo: DemoInfo | None  # set in `cockpit demo` only: the fault switches need it
+    _slo: SloPoller  # the SLOs last polled, for their detail screen
+    _probes: ProbePoller  # the probes' states, for theirs
     alert_control: AlertController
     recording: Recording  # the alerts last seen, for the handoff's live state
 
@@ -129,3 +139,21 @@ class OpensDialogs(CockpitContext):
 
     def action_pick_runbook(self) -> None:
         runbook_open.pick_runbook(self)
+
+    def on_slo_pane_selected(self, message: SloPane.Selected) -> None:
+        status = next(s for s in self._slo.last.slos if s.slo.name == message.name)
+        history = None
+        if self.config.prometheus is not None:
+            # Its own client: the poll cycle's may be busy in another thread.
+            queries = PrometheusQueries(self.config.prometheus)
+            now = self.clock()
+
+            def history() -> BudgetHistory:
+                return budget_history(queries, status.slo, now)
+
+        self.push_screen(SloDetailScreen(status, history))
+
+    def on_probes_pane_selected(self, message: ProbesPane.Selected) -> None:
+        probe = next(p for p in self.config.probes if p.name == message.name)
+        state = self._probes.states[message.name]
+        self.push_screen(ProbeDetailScreen(probe, state, self.timezone))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import httpx
 from textual.app import App
@@ -31,7 +32,7 @@ class CockpitContext(VisibleNotifications):
     in its ``__init__``)."""
 
     config: Config
-    notebook_target: Path | None  # where the notebook is; None: no notebook at all
+    notebook_target: Path | str | None  # where the notebook is; None: no notebook at all
     notebook: Notebook | None  # the open notebook, None when it could not be opened
     notebook_reads: NotebookReads | None  # reads on the notebook thread, off the UI thread
     clock: Callable[[], datetime]  # every "now" on screen comes from here
@@ -65,3 +66,11 @@ def cockpit_of(app: App[object]) -> CockpitContext:
             f"this widget needs the cockpit app (a CockpitContext), not {type(app).__name__}"
         )
     return app
+
+
+@runtime_checkable
+class ReloadsOnChange(Protocol):
+    """A screen that shows notebook rows and reloads them when another cockpit writes
+    (the app calls it on the UI thread)."""
+
+    def notebook_changed(self) -> None: ...

@@ -42,12 +42,12 @@ class Notices:
         self.app.notify(f"{source} works again{more}.", title=source, markup=False)
 
 
-def notebook_trouble(exc: Exception, database: Path | None) -> str:
+def notebook_trouble(exc: Exception, target: Path | str | None) -> str:
     """An exception from a notebook write, in words (disk full, locked: said plainly)."""
     if isinstance(exc, NotebookError):  # its own words (a busy one names the lock holder)
         return str(exc)
-    if isinstance(exc, sqlite3.Error):
-        return describe_error(exc, database)
+    if isinstance(exc, sqlite3.Error) and not isinstance(target, str):
+        return describe_error(exc, target)
     return str(exc)
 
 

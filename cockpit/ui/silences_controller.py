@@ -42,7 +42,7 @@ class AlertControl(Protocol):
     def snapshot(self) -> AlertSnapshot | None: ...
     def blocked(self) -> str | None: ...
     def _refuse_if_blocked(self) -> bool: ...
-    def _client(self) -> tuple[httpx.AsyncClient, bool]: ...
+    def client(self) -> tuple[httpx.AsyncClient, bool]: ...
     def _notify_error(self, what: str, exc: Exception) -> None: ...
     def noted(self, unnoted: Exception | None) -> None: ...
 
@@ -85,7 +85,7 @@ class SilenceController:
         )
 
     async def create(self, request: SilenceRequest) -> None:
-        client, own = self.control._client()
+        client, own = self.control.client()
         try:
             silence_id, radius = await alert_actions.create_silence(
                 client, self.app.config, request.matchers, request.duration, request.comment,
@@ -132,7 +132,7 @@ class SilenceController:
 
     async def reload_silences(self) -> None:
         """Ask Alertmanager again so the silences view shows the change at once."""
-        client, own = self.control._client()
+        client, own = self.control.client()
         note = ""
         try:
             fresh = await alert_actions.load_silences(client, self.app.config)
@@ -199,7 +199,7 @@ class SilenceController:
     async def change(
         self, action: SilenceChange, silence: Silence, by: timedelta = EXTEND_BY
     ) -> None:
-        client, own = self.control._client()
+        client, own = self.control.client()
         now = self.app.clock()
         try:
             notebook = self.app.notebook

@@ -106,7 +106,7 @@ async def test_the_header_follows_a_swap_recorded_elsewhere(
 
         async def read_signature() -> None:
             # What the header's five-second read does, on the notebook thread.
-            app._read_signed_later()
+            app.read_header_later()
             await app.workers.wait_for_complete()
             await pilot.pause()
 

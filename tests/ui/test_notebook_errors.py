@@ -53,7 +53,7 @@ async def test_a_locked_notebook_is_a_message_not_a_crash(
 ) -> None:
     connection = LockedConnection()
     monkeypatch.setattr(
-        app_module, "open_notebook", lambda path, **_: locked_store(path, connection)
+        app_module, "open_target", lambda path, **_: locked_store(path, connection)
     )
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
@@ -61,7 +61,7 @@ async def test_a_locked_notebook_is_a_message_not_a_crash(
         header = app.query_one(OnCallHeader)
         header.refresh_text()  # what its one-second timer does
         # What the timers run: the header's signature read and the timeline's tick.
-        app._read_signed_later()
+        app.read_header_later()
         app.refresh_timeline_later(announce=True)
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -103,7 +103,7 @@ async def test_a_signature_from_elsewhere_reaches_the_header(
         assert app.notebook_target is not None
         with open_notebook(app.notebook_target) as other:  # the CLI, or another cockpit
             handoff_seed.seed_last_signed(other)
-        app._read_signed_later()  # what the timer does every few seconds
+        app.read_header_later()  # what the timer does every few seconds
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.notebook_reads.last_signed is not None

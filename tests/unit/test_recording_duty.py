@@ -35,14 +35,15 @@ def path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def first(path: Path) -> Iterator[Notebook]:
-    with open_notebook(path) as store:
+def first(notebook_target: str | Path) -> Iterator[Notebook]:
+    # A file, or the team's PostgreSQL: the duty holds across machines the same way.
+    with open_notebook(notebook_target) as store:
         yield store
 
 
 @pytest.fixture
-def second(path: Path, first: Notebook) -> Iterator[Notebook]:
-    with open_notebook(path) as store:  # another process on the same file
+def second(notebook_target: str | Path, first: Notebook) -> Iterator[Notebook]:
+    with open_notebook(notebook_target) as store:  # another process (or machine)
         yield store
 
 

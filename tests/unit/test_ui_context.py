@@ -36,10 +36,16 @@ def test_no_module_reads_the_app_through_getattr() -> None:
     assert found == []
 
 
+# ui/app.py itself, not ui/app_dialogs.py (which the app builds on).
+APP_MODULE = re.compile(r"cockpit\.ui\.app(?![\w])|from cockpit\.ui import app\b")
+
+
 def test_only_the_entry_points_import_the_app_module() -> None:
+    assert APP_MODULE.search("from cockpit.ui.app import CockpitApp")
+    assert not APP_MODULE.search("from cockpit.ui.app_dialogs import OpensDialogs")
     importers = [
         str(path.relative_to(PACKAGE))
         for path in sorted((PACKAGE / "ui").rglob("*.py"))
-        if "cockpit.ui.app" in path.read_text(encoding="utf-8") and path.name != "app.py"
+        if APP_MODULE.search(path.read_text(encoding="utf-8")) and path.name != "app.py"
     ]
     assert importers == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from cockpit.demo.control import FaultError, apply_faults_async
+from cockpit.sources.clients import async_client
 
 EXAMPLES = "error-rate=5%  latency=800ms  ready=down  dependency=redis:unhealthy  reset"
 
@@ -32,7 +32,7 @@ class FaultScreen(ModalScreen[None]):
         if not faults:
             return
         try:
-            async with httpx.AsyncClient() as client:
+            async with async_client() as client:  # the one client factory
                 state = await apply_faults_async(client, self.service_url, faults)
         except FaultError as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)

@@ -20,22 +20,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Label, SelectionList, Static, TextArea
 
 from cockpit.config import Config
 from cockpit.model.checklist import ChecklistItem
 from cockpit.model.rotation import is_late
 from cockpit.model.text import visible_lines
 from cockpit.reports.handoff import render_markdown
+from cockpit.secrets import SecretError
 from cockpit.services.handoff_digest import build_digest
-from cockpit.services.handoff_edits import save_sections, tick_item
+from cockpit.services.handoff_edits import keep_replaced_text, save_sections, tick_item
 from cockpit.services.handoff_live import LiveState
 from cockpit.services.handoff_sign import sign_current
+from cockpit.services.notebook_admin import open_target
 from cockpit.services.shift import ensure_draft, refuse_unless_open
-from cockpit.store import Notebook, NotebookError, open_notebook
+from cockpit.store import Notebook, NotebookError
 from cockpit.store.handoffs import (
     TEXT_SECTIONS,
     Handoff,
@@ -43,6 +44,8 @@ from cockpit.store.handoffs import (
     get_handoff,
     past_handoffs,
 )
+from cockpit.ui.screens.handoff_dialogs import PastHandoffsScreen as PastHandoffsScreen
+from cockpit.ui.screens.handoff_dialogs import SignOffScreen as SignOffScreen
 
 SAVE_AFTER = 0.5  # seconds of quiet before a text section is written
 SECTION_TITLES = {
@@ -70,77 +73,6 @@ def _with_text(handoff: Handoff, texts: dict[str, str]) -> Handoff:
     )
 
 
-class SignOffScreen(ModalScreen[str | None]):
-    """Ask the incoming engineer's name; the caller signs and may refuse with a reason."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(self, handoff: Handoff, sign: Callable[[str], str | None]) -> None:
-        super().__init__()
-        self.handoff = handoff
-        self.sign = sign
-        self._done = False  # a second Enter while the first one signs must not sign again
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="sign-off-dialog"):
-            yield Label(
-                Text(f"Sign off the handoff from {self.handoff.outgoing}. Your name:"),
-            )
-            yield Input(value=self.handoff.incoming or "", id="sign-off-name")
-            yield Static("", id="sign-off-error")
-            unticked = self.handoff.unticked("incoming")
-            hint = (
-                f"{len(unticked)} of your checklist items are not ticked."
-                if unticked
-                else "Your part of the checklist is ticked."
-            )
-            yield Label(Text(hint + " Enter signs; Esc cancels."), classes="handoff-label")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self._done:
-            return
-        problem = self.sign(event.value)
-        if problem is None:
-            self._done = True
-            self.dismiss(event.value.strip())
-        else:
-            self.query_one("#sign-off-error", Static).update(Text(f"Refused: {problem}"))
-
-
-class PastHandoffsScreen(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
-
-    def __init__(self, handoffs: list[Handoff], zone: ZoneInfo) -> None:
-        super().__init__()
-        self.handoffs = handoffs
-        self.zone = zone
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="past-handoffs"):
-            if not self.handoffs:
-                yield Label("No handoff has been signed yet. Esc closes.")
-                return
-            yield Label("Past handoffs (Enter opens one read-only, Esc closes)")
-            yield OptionList(
-                *(
-                    Option(
-                        Text(
-                            f"{h.signed_at.astimezone(self.zone):%a %Y-%m-%d %H:%M}  "
-                            f"{h.outgoing} → {h.signed_by}"
-                        )
-                        if h.signed_at
-                        else Text(str(h.id)),
-                        id=str(h.id),
-                    )
-                    for h in self.handoffs
-                ),
-                id="past-handoffs-list",
-            )
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id or 0))
-
-
 class HandoffScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -152,7 +84,7 @@ class HandoffScreen(Screen[None]):
     def __init__(
         self,
         config: Config,
-        notebook_target: Path,
+        notebook_target: Path | str,
         clock: Callable[[], datetime],
         live: LiveState,
         *,
@@ -173,6 +105,10 @@ class HandoffScreen(Screen[None]):
         self.handoff: Handoff | None = None
         self.problem = ""
         self._pending: dict[str, str] = {}
+        # Sections another cockpit saved while text typed here was pending: what ours will
+        # replace, kept on the timeline once ours is saved (services/handoff_edits.py).
+        self._replaced: dict[str, str] = {}
+        self._shown_items: tuple[ChecklistItem, ...] | None = None  # as drawn
         self._timer: Timer | None = None
         self._loading = False
 
@@ -195,13 +131,13 @@ class HandoffScreen(Screen[None]):
             "#handoff-digest"
         ).border_title = "Digest (Markdown that pastes into GitHub, Slack and a wiki)"
         try:
-            self.notebook = open_notebook(self.notebook_target)
+            self.notebook = open_target(self.notebook_target)
             self.handoff = (
                 ensure_draft(self.notebook, self.config, self.clock())
                 if self.handoff_id is None
                 else get_handoff(self.notebook, self.handoff_id)
             )
-        except (NotebookError, OSError, HandoffRefused) as exc:
+        except (NotebookError, SecretError, OSError, HandoffRefused) as exc:
             self.problem = str(exc)
         except sqlite3.Error as exc:
             self.problem = _db_problem(exc)
@@ -247,15 +183,20 @@ class HandoffScreen(Screen[None]):
         )
         checklist = self.query_one("#handoff-checklist", SelectionList)
         self._loading = True
-        checklist.clear_options()
-        checklist.add_options(
-            [(_prompt(item), item.id, item.checked) for item in handoff.checklist]
-        )
-        if handoff.checklist:
-            checklist.highlighted = 0
+        if handoff.checklist != self._shown_items:  # redrawn only when it changed
+            self._shown_items = handoff.checklist
+            highlighted = checklist.highlighted
+            checklist.clear_options()
+            checklist.add_options(
+                [(_prompt(item), item.id, item.checked) for item in handoff.checklist]
+            )
+            if handoff.checklist:
+                checklist.highlighted = min(highlighted or 0, len(handoff.checklist) - 1)
         for section in TEXT_SECTIONS:
             area = self.query_one(f"#handoff-{section}", TextArea)
-            area.load_text(getattr(handoff, section))
+            # Text typed here and not saved yet stays; an unchanged field keeps its cursor.
+            if section not in self._pending and area.text != getattr(handoff, section):
+                area.load_text(getattr(handoff, section))
             area.read_only = handoff.signed
         checklist.disabled = handoff.signed
         self._loading = False
@@ -313,8 +254,23 @@ class HandoffScreen(Screen[None]):
                         markup=False)  # fmt: skip
             return
         self.handoff = _with_text(self.handoff, pending)
+        self._keep_replaced(pending)
         if show:
             self._show_digest()
+
+    def _keep_replaced(self, saved: dict[str, str]) -> None:
+        if self.notebook is None or self.handoff is None:
+            return
+        by = self.config.oncall.me or "someone"
+        for section in [s for s in saved if s in self._replaced]:
+            replaced = self._replaced.pop(section)
+            try:
+                keep_replaced_text(
+                    self.notebook, self.handoff, section, replaced, by=by, at=self.clock()
+                )
+            except (NotebookError, sqlite3.Error) as exc:
+                self.notify(f"Could not keep the replaced “{section}” text: {exc}; it was:\n"
+                            f"{replaced}", severity="error", timeout=60, markup=False)  # fmt: skip
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:  # type: ignore[type-arg]
         if self._loading or self.notebook is None or self.handoff is None:
@@ -346,6 +302,38 @@ class HandoffScreen(Screen[None]):
             if fresh is not None:
                 self.handoff = fresh
                 self._show_digest()
+
+    def notebook_changed(self) -> None:
+        """Another cockpit wrote (ReloadsOnChange): its ticks, text and signature show
+        here. A section typed in here and not saved yet keeps what was typed (it saves
+        over theirs, and this says so); nothing typed is lost."""
+        if self.notebook is None or self.handoff is None:
+            return
+        try:
+            fresh = get_handoff(self.notebook, self.handoff.id)
+        except (NotebookError, sqlite3.Error):
+            return  # the next change, or ctrl+r, tries again
+        if fresh is None or fresh == self.handoff:
+            return
+        before = self.handoff
+        self.handoff = fresh
+        for section in TEXT_SECTIONS:
+            theirs = getattr(fresh, section)
+            if theirs == getattr(before, section):
+                continue
+            label = section.replace("_", " ")
+            if section in self._pending and self._pending[section] != theirs:
+                self._replaced[section] = theirs
+                self.notify(
+                    f"Another cockpit changed “{label}” while you were typing: your text "
+                    "is kept here and replaces theirs when it saves.",
+                    severity="warning", timeout=10, markup=False,
+                )  # fmt: skip
+            else:
+                self.notify(f"“{label}” was changed in another cockpit.", markup=False)
+        if fresh.signed and not before.signed:
+            self.notify(f"Signed by {fresh.signed_by} in another cockpit.", markup=False)
+        self._show()
 
     # -- actions ------------------------------------------------------------
     def action_reload(self) -> None:

@@ -158,6 +158,12 @@ class IncidentDetailScreen(Screen[None]):
 
         notebook.run("incident-summary", job, show, "refresh the incident summary")
 
+    def notebook_changed(self) -> None:
+        """Another cockpit wrote (ReloadsOnChange): its moves, notes and fields show here;
+        a field edited here and not saved keeps what was typed."""
+        with contextlib.suppress(LookupError, NotebookError, sqlite3.Error):
+            self.refresh_summary()
+
     def refresh_summary(self, *, fields: bool = True, everything: bool = False) -> None:
         """The summary lines; with ``fields`` also the form (the fields the user has not
         edited, or ``everything`` after a save), the moves and the action items."""

@@ -82,6 +82,10 @@ class IncidentListScreen(Screen[None]):
             )  # fmt: skip
         return rows
 
+    def notebook_changed(self) -> None:
+        """Another cockpit wrote (ReloadsOnChange): the list as the notebook has it now."""
+        self.reload()
+
     def reload(self) -> None:
         ctx = context(self.app)
         message = self.query_one(".pane-message", Static)

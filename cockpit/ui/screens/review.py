@@ -17,8 +17,10 @@ from textual.widgets import Footer, Static
 
 from cockpit.config import Config
 from cockpit.reports.review import render_markdown
+from cockpit.secrets import SecretError
+from cockpit.services.notebook_admin import open_target
 from cockpit.services.weekly_review import build_review, week_of
-from cockpit.store import NotebookError, open_notebook
+from cockpit.store import NotebookError
 
 
 class ReviewScreen(Screen[None]):
@@ -29,7 +31,7 @@ class ReviewScreen(Screen[None]):
     ]
 
     def __init__(
-        self, config: Config, notebook_target: Path, clock: Callable[[], datetime]
+        self, config: Config, notebook_target: Path | str, clock: Callable[[], datetime]
     ) -> None:
         super().__init__()
         self.config = config
@@ -49,9 +51,9 @@ class ReviewScreen(Screen[None]):
         body = self.query_one("#review-body", VerticalScroll)
         body.border_title = f"Weekly review {self.week[0]}-W{self.week[1]:02d}  ([ ] weeks, Esc)"
         try:
-            with open_notebook(self.notebook_target) as store:
+            with open_target(self.notebook_target) as store:
                 text = render_markdown(build_review(store, self.config, self.clock(), self.week))
-        except (NotebookError, OSError) as exc:
+        except (NotebookError, SecretError, OSError) as exc:
             text = f"The notebook could not be read: {exc}"
         except sqlite3.Error as exc:
             text = f"The notebook could not be read: {exc}"
