@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, ConfigError, Problem
@@ -361,7 +361,9 @@ def _notebook_url(check: Checker, raw: object) -> str | None:
         )
         return None
     try:
-        password = urlsplit(url).password
+        parts = urlsplit(url)
+        # libpq also takes the password as a query option (?password=...).
+        password = parts.password or "password" in parse_qs(parts.query)
     except ValueError as exc:
         check.problem("notebook.url", f"not a URL: {exc}")
         return None

@@ -44,9 +44,11 @@ class NotebookWatcher:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = False) -> None:
+        """Ask the thread to end; it does within ``WAIT_S`` and closes its connection.
+        Quitting does not wait for it (a daemon thread)."""
         self._stop.set()
-        if self._thread.is_alive():
+        if wait and self._thread.is_alive():
             self._thread.join(WAIT_S * 3)
 
     def _open(self) -> ChangeWatch:

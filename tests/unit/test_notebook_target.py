@@ -39,6 +39,7 @@ def test_the_environment_wins_a_file_or_a_url(
     ("url", "reason"),
     [
         ("postgresql://cockpit:hunter2@db:5432/oncall", "holds a password"),
+        ("postgresql://cockpit@db/oncall?sslmode=require&password=hunter2", "holds a password"),
         ("mysql://cockpit@db/oncall", "must be a postgresql://"),
         ("/var/lib/cockpit/notebook.sqlite3", "must be a postgresql://"),
     ],
