@@ -36,6 +36,7 @@ from cockpit.keymap import ACTIONS, check_keymap
 from cockpit.model.checklist import parse_item
 from cockpit.model.handoff import WEEKDAYS
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
+from cockpit.model.notebook_url import is_url
 from cockpit.model.slo import WORKBOOK_ROWS, BurnRow
 from cockpit.model.slo_definition import SLI_KINDS, SloDefinition
 from cockpit.slo_files import load_slo_files
@@ -354,7 +355,7 @@ def _notebook_url(check: Checker, raw: object) -> str | None:
     url = check.string(table, "notebook", "url", default="").strip()
     if not url:
         return None
-    if not url.startswith(("postgresql://", "postgres://")):
+    if not is_url(url):
         check.problem(
             "notebook.url",
             "must be a postgresql://user@host:5432/db URL (leave it out for the local file)",

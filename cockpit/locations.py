@@ -14,13 +14,14 @@ from pathlib import Path
 
 from platformdirs import PlatformDirs
 
+from cockpit.model.notebook_url import is_url
+
 APP_NAME = "cockpit"
 CONFIG_ENV = "COCKPIT_CONFIG"
 DATA_DIR_ENV = "COCKPIT_DATA_DIR"
 NOTEBOOK_ENV = "COCKPIT_NOTEBOOK"
 DEMO_DB_FILE_NAME = "demo.sqlite3"
 DB_FILE_NAME = "cockpit.sqlite3"
-URL_SCHEMES = ("postgresql://", "postgres://")  # a team notebook, not a file
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,7 +51,7 @@ def data_dir() -> Path:
 def database_file() -> Path:
     """The local SQLite notebook file (``COCKPIT_NOTEBOOK`` when it names a file)."""
     override = os.environ.get(NOTEBOOK_ENV)
-    if override and not override.startswith(URL_SCHEMES):
+    if override and not is_url(override):
         return Path(override).expanduser()
     return data_dir() / DB_FILE_NAME
 
@@ -60,7 +61,7 @@ def notebook_target(url: str | None = None) -> Path | str:
     else the config's ``[notebook] url`` (the team's notebook), else the local file."""
     override = os.environ.get(NOTEBOOK_ENV)
     if override:
-        return override if override.startswith(URL_SCHEMES) else Path(override).expanduser()
+        return override if is_url(override) else Path(override).expanduser()
     return url or database_file()
 
 

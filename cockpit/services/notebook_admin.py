@@ -12,11 +12,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cockpit.model.notebook_url import is_url, redact
 from cockpit.secrets import get_secret
 from cockpit.store import Notebook, NotebookError, open_notebook
 from cockpit.store.copy import CopyReport, copy_notebook, row_counts
 from cockpit.store.notebook import WRITE_WAIT_S
-from cockpit.store.notebook_url import is_url, redact
 from cockpit.store.recording_duty import DutyHolder, duty_holder
 
 SECRET_NAME = "notebook"

@@ -13,10 +13,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from cockpit.model.notebook_url import is_url
 from cockpit.secrets import SecretError, get_secret
 from cockpit.store import NotebookError
 from cockpit.store.changes import ChangeWatch, watch_changes
-from cockpit.store.notebook_url import is_url
 
 WAIT_S = 1.0  # how long one wait lasts before the stop flag is looked at again
 RETRY_S = 5.0  # after the feed broke

@@ -19,8 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from cockpit.model.notebook_url import is_url, redact
 from cockpit.store.notebook import BUSY_TIMEOUT_MS, NotebookError
-from cockpit.store.notebook_url import is_url, redact
 
 CHANNEL = "cockpit_notebook"
 POLL_EVERY_S = 0.25  # SQLite: how often data_version is read while waiting

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from cockpit.model.notebook_url import is_url
 from cockpit.store.notebook import (
     WRITE_WAIT_S,
     MigrationsDir,
@@ -15,7 +16,6 @@ from cockpit.store.notebook import (
     NotebookError,
     SqliteNotebook,
 )
-from cockpit.store.notebook_url import is_url
 
 
 def open_notebook(

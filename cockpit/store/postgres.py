@@ -22,6 +22,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import RowMaker
 
+from cockpit.model.notebook_url import redact
 from cockpit.store.changes import CHANNEL
 from cockpit.store.notebook import (
     BUMP_CHANGES,
@@ -34,7 +35,6 @@ from cockpit.store.notebook import (
     SchemaTooNewError,
     load_migrations,
 )
-from cockpit.store.notebook_url import redact
 from cockpit.store.sql import qmark_to_format
 
 # One key for the whole notebook: writers queue on it as on SQLite's write lock.

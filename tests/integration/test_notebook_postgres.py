@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from cockpit.model.notebook_url import redact
 from cockpit.store import NotebookBusyError, NotebookError, SchemaTooNewError, open_notebook
 from cockpit.store.notebook import LATEST_VERSION, load_migrations
-from cockpit.store.notebook_url import redact
 from cockpit.store.postgres import default_migrations_dir
 from cockpit.store.sql import qmark_to_format
 from tests.pg_server import PgServer

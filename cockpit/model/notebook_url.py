@@ -1,5 +1,5 @@
 """A team notebook's address: a ``postgresql://`` URL, and how to show it without its
-password. Free of psycopg, so the CLI can name a notebook without loading the driver."""
+password. Pure: the config, the file locations and the store all read a target by it."""
 
 from __future__ import annotations
 
