@@ -23,12 +23,18 @@ SECRET_NAME = "notebook"
 DUTY_SINCE = 5  # the schema version that made the recording duty table
 
 
+def password_for(target: str | Path) -> str | None:
+    """The password a team notebook's URL needs, from the secret store (None: libpq's own
+    PGPASSWORD or ~/.pgpass, if anything); a file needs none."""
+    return get_secret(SECRET_NAME) if is_url(str(target)) else None
+
+
 def open_target(target: str | Path, *, write_wait: float = WRITE_WAIT_S) -> Notebook:
     """Open (and migrate) the notebook at ``target``: a file, or the team's database with
     the password from the secret store (libpq's own PGPASSWORD/~/.pgpass otherwise)."""
     if is_url(str(target)):
         return open_notebook(
-            str(target), password=get_secret(SECRET_NAME), write_wait=write_wait
+            str(target), password=password_for(target), write_wait=write_wait
         )
     return open_notebook(Path(target), write_wait=write_wait)
 
@@ -82,6 +88,6 @@ def look_at_team_notebook(url: str) -> TeamNotebookLook:
     without migrating or writing anything (``cockpit doctor``)."""
     from cockpit.store.postgres import PostgresNotebook
 
-    with PostgresNotebook(url, password=get_secret(SECRET_NAME), migrate=False) as notebook:
+    with PostgresNotebook(url, password=password_for(url), migrate=False) as notebook:
         duty = duty_holder(notebook) if notebook.schema_version >= DUTY_SINCE else None
         return TeamNotebookLook(notebook.describe(), notebook.schema_version, duty)

@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from cockpit.model.notebook_url import is_url
-from cockpit.secrets import SecretError, get_secret
+from cockpit.secrets import SecretError
+from cockpit.services.notebook_admin import password_for
 from cockpit.store import NotebookError
 from cockpit.store.changes import ChangeWatch, watch_changes
 
@@ -28,13 +28,10 @@ class NotebookWatcher:
         target: Path | str,
         on_change: Callable[[], None],
         on_trouble: Callable[[str], None],
-        *,
-        secret_name: str = "notebook",
     ) -> None:
         self.target = target
         self.on_change = on_change
         self.on_trouble = on_trouble
-        self.secret_name = secret_name
         self._stop = threading.Event()
         # Set once the feed is open: from then on every write elsewhere wakes it.
         self.watching = threading.Event()
@@ -52,8 +49,7 @@ class NotebookWatcher:
             self._thread.join(WAIT_S * 3)
 
     def _open(self) -> ChangeWatch:
-        password = get_secret(self.secret_name) if is_url(str(self.target)) else None
-        return watch_changes(self.target, password)
+        return watch_changes(self.target, password_for(self.target))
 
     def _loop(self) -> None:
         watch: ChangeWatch | None = None

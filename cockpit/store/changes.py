@@ -4,7 +4,7 @@ Every write that is not a heartbeat moves a counter (``notebook_changes``, migra
 - SQLite file: a connection of our own polls it, reading it only when
   ``PRAGMA data_version`` says another connection committed something.
 - PostgreSQL: such a write also sends ``NOTIFY`` on one channel as it commits
-  (``store/postgres.py``); a connection of our own ``LISTEN``s and wakes on it.
+  (``store/postgres.py``, ``CHANNEL``); a connection of our own ``LISTEN``s and wakes on it.
 
 ``wait(timeout)`` returns True once something changed since the last call (or since the
 watch was opened), False after ``timeout`` with nothing new. It never says what changed:
@@ -22,7 +22,6 @@ from typing import Self
 from cockpit.model.notebook_url import is_url, redact
 from cockpit.store.notebook import BUSY_TIMEOUT_MS, NotebookError
 
-CHANNEL = "cockpit_notebook"
 POLL_EVERY_S = 0.25  # SQLite: how often data_version is read while waiting
 
 
@@ -100,17 +99,14 @@ class PgChangeWatch(ChangeWatch):
     def __init__(self, url: str, password: str | None = None) -> None:
         import psycopg
 
+        from cockpit.store.postgres import CHANNEL, connect
+
         self._where = redact(url)
+        self._conn = connect(url, password, application_name="cockpit-watch")
         try:
-            extra = {"password": password} if password else {}
-            self._conn = psycopg.connect(
-                psycopg.conninfo.make_conninfo(
-                    url, connect_timeout=10, application_name="cockpit-watch", **extra
-                ),
-                autocommit=True,
-            )
             self._conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as exc:
+            self._conn.close()
             raise NotebookError(f"cannot watch {self._where} for changes: {exc}") from exc
         self._error = psycopg.Error
 

@@ -20,10 +20,9 @@ from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg.rows import RowMaker
+from psycopg.rows import RowFactory, RowMaker
 
 from cockpit.model.notebook_url import redact
-from cockpit.store.changes import CHANNEL
 from cockpit.store.notebook import (
     BUMP_CHANGES,
     WRITE_WAIT_S,
@@ -40,6 +39,8 @@ from cockpit.store.sql import qmark_to_format
 # One key for the whole notebook: writers queue on it as on SQLite's write lock.
 WRITE_LOCK_KEY = 0x636F636B  # "cock"
 CONNECT_TIMEOUT_S = 10
+# Every write that is not quiet sends this as it commits; store/changes.py listens on it.
+CHANNEL = "cockpit_notebook"
 PASSWORD_HINT = (
     "give the notebook's password with `cockpit secret set notebook` (or "
     "COCKPIT_SECRET_NOTEBOOK, or libpq's PGPASSWORD / ~/.pgpass), never in the URL"
@@ -143,6 +144,32 @@ def _notebook_error(exc: psycopg.Error, where: str) -> NotebookError:
     return PgNotebookError(f"{where}: {first}", exc.sqlstate)
 
 
+def connect(
+    url: str,
+    password: str | None,
+    *,
+    application_name: str,
+    row_factory: RowFactory[Any] | None = None,
+) -> psycopg.Connection[Any]:
+    """An autocommit connection to the notebook's server; ``PgNotebookError`` says why not
+    in libpq's words, and where the password goes when that is the trouble."""
+    extra = {"password": password} if password else {}
+    conninfo = psycopg.conninfo.make_conninfo(
+        url, connect_timeout=CONNECT_TIMEOUT_S, application_name=application_name, **extra
+    )
+    try:
+        if row_factory is None:
+            return psycopg.connect(conninfo, autocommit=True)
+        return psycopg.connect(conninfo, autocommit=True, row_factory=row_factory)
+    except psycopg.Error as exc:
+        # libpq says "connection failed: connection to server at ... failed: WHY".
+        why = str(exc).strip().splitlines()[0].rsplit("failed: ", 1)[-1]
+        why = why.removeprefix("FATAL:").strip()
+        if "password" in why:
+            why = f"{why}; {PASSWORD_HINT}"
+        raise PgNotebookError(f"cannot connect to {redact(url)}: {why}", exc.sqlstate) from exc
+
+
 class PostgresNotebook(Notebook):
     """One connection to the team's notebook database. One per thread, as on SQLite."""
 
@@ -163,22 +190,7 @@ class PostgresNotebook(Notebook):
         self.backup_path = None
         self._savepoints = 0
         migrations = load_migrations(migrations_dir or default_migrations_dir())
-        extra = {"password": password} if password else {}
-        try:
-            raw = psycopg.connect(
-                psycopg.conninfo.make_conninfo(
-                    url, connect_timeout=CONNECT_TIMEOUT_S, application_name="cockpit", **extra
-                ),
-                autocommit=True,
-                row_factory=_row_factory,
-            )
-        except psycopg.Error as exc:
-            # libpq says "connection failed: connection to server at ... failed: WHY".
-            why = str(exc).strip().splitlines()[0].rsplit("failed: ", 1)[-1]
-            why = why.removeprefix("FATAL:").strip()
-            if "password" in why:
-                why = f"{why}; {PASSWORD_HINT}"
-            raise PgNotebookError(f"cannot connect to {self.where}: {why}", exc.sqlstate) from exc
+        raw = connect(url, password, application_name="cockpit", row_factory=_row_factory)
         self.pg = PgConnection(raw, self.where)
         self.connection = self.pg
         try:
