@@ -55,9 +55,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Memory
 # a real PostgreSQL server that the session starts once (tests/pg_server.py). Without
 # PostgreSQL installed the second run skips, unless COCKPIT_REQUIRE_REAL_STACK=1 (CI).
 
-_databases = iter(range(1, 1_000_000))
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[object]:
     import os
@@ -80,4 +77,4 @@ def notebook_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Pat
     if request.param == "sqlite":
         return tmp_path / "notebook.sqlite3"
     server = request.getfixturevalue("pg_server")
-    return str(server.database(f"notebook_{next(_databases)}"))
+    return str(server.database())

@@ -74,6 +74,7 @@ class PgServer:
         self.port = 0
         self._as_root = os.geteuid() == 0
         self._running = False
+        self._made = 0  # databases named by database()
 
     @property
     def url(self) -> str:
@@ -116,12 +117,20 @@ class PgServer:
             return self
         raise PgServerError("unreachable")  # pragma: no cover
 
-    def database(self, name: str) -> str:
-        """Create an empty database ``name`` (letters, digits, _) and return its URL."""
+    def database(self, name: str | None = None) -> str:
+        """Create an empty database ``name`` (letters, digits, _; default a new
+        ``notebook_N``) and return its URL; ``database_name(url)`` gives the name back."""
+        if name is None:
+            self._made += 1
+            name = f"notebook_{self._made}"
         if not name.replace("_", "").isalnum():
             raise ValueError(f"database name {name!r}: letters, digits and _ only")
         self.psql(f"CREATE DATABASE {name}")
         return f"postgresql://{ADMIN}:{ADMIN_PASSWORD}@127.0.0.1:{self.port}/{name}"
+
+    @staticmethod
+    def database_name(url: str) -> str:
+        return url.rsplit("/", 1)[1]
 
     def role(self, name: str, password: str, database: str, *, read_only: bool = False) -> str:
         """A login role for a cockpit, with the grants docs/team-notebook.md lists: the

@@ -16,15 +16,12 @@ from cockpit.store.notebook import LATEST_VERSION
 from tests.handoff_seed import seed_shift
 
 PASSWORD = "team-notebook-pw"
-_names = iter(range(1, 1_000_000))
 
 
 @pytest.fixture
 def team_url(pg_server: Any) -> str:
-    n = next(_names)
-    database = f"team_{n}"
-    pg_server.database(database)
-    return str(pg_server.role(f"cockpit_{n}", PASSWORD, database))
+    database = pg_server.database_name(pg_server.database())
+    return str(pg_server.role(f"cockpit_{database}", PASSWORD, database))
 
 
 @pytest.fixture
@@ -90,12 +87,11 @@ def test_a_notebook_is_never_copied_onto_itself(
 def test_a_read_only_role_reads_and_is_refused_a_write(
     pg_server: Any, mine: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    n = next(_names)
-    database = f"team_{n}"
-    owner = pg_server.role(f"cockpit_{n}", PASSWORD, pg_server.database(database).rsplit("/")[-1])
+    database = pg_server.database_name(pg_server.database())
+    owner = pg_server.role(f"cockpit_{database}", PASSWORD, database)
     monkeypatch.setenv("COCKPIT_SECRET_NOTEBOOK", PASSWORD)
     assert main(["notebook", "copy", str(mine), owner]) == 0
-    reader = pg_server.role(f"reader_{n}", PASSWORD, database, read_only=True)
+    reader = pg_server.role(f"reader_{database}", PASSWORD, database, read_only=True)
     capsys.readouterr()
     assert main(["notebook", "info", reader, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["rows"]["incidents"] == 2

@@ -16,12 +16,6 @@ from cockpit.store.events import record_events
 from cockpit.store.handoffs import create_draft, sign, tick
 from tests.handoff_seed import seed_last_signed, seed_shift
 
-_names = iter(range(1, 1_000_000))
-
-
-def _fresh(pg_server: Any) -> str:
-    return str(pg_server.database(f"copytest_{next(_names)}"))
-
 
 def _dump(notebook: Notebook) -> dict[str, list[tuple[object, ...]]]:
     dump: dict[str, list[tuple[object, ...]]] = {}
@@ -61,7 +55,7 @@ def seeded(tmp_path: Path) -> Path:
 def test_a_notebook_goes_to_postgresql_and_back_with_every_row_and_id(
     seeded: Path, pg_server: Any, tmp_path: Path
 ) -> None:
-    url = _fresh(pg_server)
+    url = pg_server.database()
     with open_notebook(seeded) as mine, open_notebook(url) as team:
         expected = _dump(mine)
         report = copy_notebook(mine, team)
@@ -74,7 +68,7 @@ def test_a_notebook_goes_to_postgresql_and_back_with_every_row_and_id(
 
 
 def test_after_a_copy_new_rows_get_new_ids(seeded: Path, pg_server: Any) -> None:
-    with open_notebook(seeded) as mine, open_notebook(_fresh(pg_server)) as team:
+    with open_notebook(seeded) as mine, open_notebook(pg_server.database()) as team:
         copy_notebook(mine, team)
         highest = team.connection.execute("SELECT max(id) FROM timeline_events").fetchone()[0]
         event = TimelineEvent(
@@ -90,7 +84,7 @@ def test_after_a_copy_new_rows_get_new_ids(seeded: Path, pg_server: Any) -> None
 def test_a_non_empty_destination_is_refused_unless_merging_and_merging_twice_adds_nothing(
     seeded: Path, pg_server: Any
 ) -> None:
-    url = _fresh(pg_server)
+    url = pg_server.database()
     with open_notebook(seeded) as mine, open_notebook(url) as team:
         copy_notebook(mine, team)
         before = _dump(team)
@@ -118,7 +112,7 @@ def test_a_merge_that_would_lose_a_row_is_refused_whole(
                 )
             ],
         )
-    url = _fresh(pg_server)
+    url = pg_server.database()
     with open_notebook(seeded) as mine, open_notebook(url) as team:
         copy_notebook(mine, team)
         before = _dump(team)

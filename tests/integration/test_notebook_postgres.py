@@ -17,12 +17,6 @@ from cockpit.store.postgres import default_migrations_dir
 from cockpit.store.sql import qmark_to_format
 from tests.pg_server import PgServer
 
-_names = iter(range(1, 1_000_000))
-
-
-def _fresh(pg_server: Any) -> str:
-    return str(pg_server.database(f"pgtest_{next(_names)}"))
-
 
 def test_placeholders_become_psycopgs_and_literal_percents_survive() -> None:
     assert qmark_to_format("SELECT a FROM t WHERE b = ? AND c LIKE ?") == (
@@ -53,7 +47,7 @@ def _sqlite_columns(path: Path) -> dict[str, set[str]]:
 
 def test_both_backends_make_the_same_tables_and_columns(pg_server: Any, tmp_path: Path) -> None:
     open_notebook(tmp_path / "n.sqlite3").close()
-    with open_notebook(_fresh(pg_server)) as notebook:
+    with open_notebook(pg_server.database()) as notebook:
         rows = notebook.connection.execute(
             "SELECT table_name, column_name FROM information_schema.columns"
             " WHERE table_schema = 'public'"
@@ -65,7 +59,7 @@ def test_both_backends_make_the_same_tables_and_columns(pg_server: Any, tmp_path
 
 
 def test_reopening_applies_nothing_twice(pg_server: Any) -> None:
-    url = _fresh(pg_server)
+    url = pg_server.database()
     with open_notebook(url) as first:
         assert first.schema_version == LATEST_VERSION
         assert first.backend == "postgresql"
@@ -76,7 +70,7 @@ def test_reopening_applies_nothing_twice(pg_server: Any) -> None:
 
 
 def test_cockpits_starting_together_on_an_empty_database_migrate_it_once(pg_server: Any) -> None:
-    url = _fresh(pg_server)
+    url = pg_server.database()
     versions: list[int] = []
     errors: list[BaseException] = []
 
@@ -97,7 +91,7 @@ def test_cockpits_starting_together_on_an_empty_database_migrate_it_once(pg_serv
 
 
 def test_a_newer_schema_is_refused_and_left_alone(pg_server: Any) -> None:
-    url = _fresh(pg_server)
+    url = pg_server.database()
     with open_notebook(url) as notebook, notebook.transaction() as conn:
         conn.execute("UPDATE schema_version SET version = 99 WHERE id = 1")
     with pytest.raises(SchemaTooNewError, match=r"schema version 99.*only knows versions up to"):
@@ -107,7 +101,7 @@ def test_a_newer_schema_is_refused_and_left_alone(pg_server: Any) -> None:
 
 
 def test_writers_queue_and_a_long_holder_is_named_busy(pg_server: Any) -> None:
-    url = _fresh(pg_server)
+    url = pg_server.database()
     holder = open_notebook(url)
     waiter = open_notebook(url, write_wait=0.3)
     try:
@@ -137,7 +131,7 @@ def test_writers_queue_and_a_long_holder_is_named_busy(pg_server: Any) -> None:
 def test_a_failed_write_leaves_nothing_and_a_savepoint_undoes_only_its_part(
     pg_server: Any,
 ) -> None:
-    with open_notebook(_fresh(pg_server)) as notebook:
+    with open_notebook(pg_server.database()) as notebook:
         with pytest.raises(RuntimeError), notebook.transaction() as conn:
             conn.execute(
                 "INSERT INTO notes (created_at, body) VALUES (?, ?)",

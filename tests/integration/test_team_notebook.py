@@ -15,15 +15,12 @@ from cockpit.cli import main
 from cockpit.store.notebook import LATEST_VERSION
 
 PASSWORD = "team-pw"
-_names = iter(range(1, 1_000_000))
 
 
 @pytest.fixture
 def team_url(pg_server: Any) -> str:
-    n = next(_names)
-    database = f"shared_{n}"
-    pg_server.database(database)
-    return str(pg_server.role(f"team_{n}", PASSWORD, database))
+    database = pg_server.database_name(pg_server.database())
+    return str(pg_server.role(f"team_{database}", PASSWORD, database))
 
 
 def _configure(url: str) -> None:
