@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.app import App
 
@@ -20,11 +20,15 @@ from cockpit.store.handoffs import Handoff, last_signed
 from cockpit.ui.notices import Notices
 
 T = TypeVar("T")
+# A job asked for again while its key was running: (job, then, what).
+Rerun = tuple[Callable[[Notebook], Any], Callable[[Any], None], str]
 
 
 class NotebookReads:
     """Jobs keyed by what they are for: a key whose job is still running (a busy notebook
-    holds it up to the busy timeout) is not queued again, and one error is said once until
+    holds it up to the busy timeout) is not started twice; asked again meanwhile, it runs
+    once more when the running one ends (with the latest job), since that one may have read
+    before the write that asked again. One error is said once until
     the job succeeds again (a timer every few seconds must not repeat it): ``notices`` is
     the app's one notice per source, each key its own source."""
 
@@ -33,6 +37,8 @@ class NotebookReads:
         self.thread = NotebookThread(opener)
         self.notices = notices
         self._running: set[str] = set()
+        # Asked again while running: the latest (job, then, what) per key, run after it.
+        self._again: dict[str, Rerun] = {}
         # The last signed handoff, as last read: the header asks every second.
         self.last_signed: Handoff | None = None
 
@@ -40,9 +46,12 @@ class NotebookReads:
         self, key: str, job: Callable[[Notebook], T], then: Callable[[T], None], what: str
     ) -> bool:
         """Start ``job`` on the notebook thread and call ``then`` with its result on the UI
-        thread; False when the same key is still running."""
-        if key in self._running or self.thread.closed:
-            return False  # still busy with the last one, or the app is closing
+        thread; False when the same key is still running (it then runs once more after)."""
+        if self.thread.closed:
+            return False  # the app is closing
+        if key in self._running:
+            self._again[key] = (job, then, what)
+            return False
         self._running.add(key)
         future = self.thread.submit(job)
         self.app.run_worker(
@@ -56,12 +65,16 @@ class NotebookReads:
         try:
             result = await asyncio.wrap_future(future)
         except NOTEBOOK_ERRORS as exc:
-            self.problem(key, what, exc)
-            return
-        finally:
             self._running.discard(key)
-        self.notices.recovered(_source(key))
-        then(result)
+            self.problem(key, what, exc)
+        else:
+            self._running.discard(key)
+            self.notices.recovered(_source(key))
+            then(result)
+        finally:
+            again = self._again.pop(key, None)
+            if again is not None:
+                self.run(key, *again)
 
     def problem(self, key: str, what: str, exc: BaseException) -> None:
         self.notices.trouble(_source(key), f"Notebook: could not {what}: {exc}")
