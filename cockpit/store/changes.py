@@ -96,33 +96,52 @@ class FileChangeWatch(ChangeWatch):
 
 
 class PgChangeWatch(ChangeWatch):
+    """Each write's NOTIFY carries the change counter it moved to. A wake-up reads the
+    counter itself, so a signal for a count already seen (writes that came in a burst
+    before the wake-up) wakes nobody: one wake-up stands for all writes before it."""
+
     def __init__(self, url: str, password: str | None = None) -> None:
         import psycopg
 
         from cockpit.store.postgres import CHANNEL, connect
 
         self._where = redact(url)
+        self._error = psycopg.Error
         self._conn = connect(url, password, application_name="cockpit-watch")
         try:
             self._conn.execute(f"LISTEN {CHANNEL}")
+            self._seen = self._counter()
         except psycopg.Error as exc:
             self._conn.close()
             raise NotebookError(f"cannot watch {self._where} for changes: {exc}") from exc
-        self._error = psycopg.Error
+
+    def _counter(self) -> int:
+        row = self._conn.execute("SELECT counter FROM notebook_changes WHERE id = 1").fetchone()
+        return int(row[0]) if row else 0
+
+    def _news(self, payload: str) -> bool:
+        try:
+            return int(payload) > self._seen
+        except ValueError:  # a writer that sends no count: always news
+            return True
 
     def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
         try:
-            got = list(self._conn.notifies(timeout=timeout, stop_after=1))
-            if got:
-                # Drain what else is queued: one wake-up stands for all of them.
-                list(self._conn.notifies(timeout=0.0))
+            while True:
+                left = max(0.0, deadline - time.monotonic())
+                # Listed first: the generator holds the connection until it ends.
+                got = list(self._conn.notifies(timeout=left, stop_after=1))
+                if any(self._news(note.payload) for note in got):
+                    self._seen = max(self._seen, self._counter())
+                    return True
+                if time.monotonic() >= deadline:
+                    return False
         except self._error as exc:
             raise NotebookError(f"lost the change feed of {self._where}: {exc}") from exc
-        return bool(got)
 
     def close(self) -> None:
         self._conn.close()
-
 
 def watch_changes(target: str | Path, password: str | None = None) -> ChangeWatch:
     if is_url(str(target)):

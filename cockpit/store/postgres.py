@@ -274,7 +274,12 @@ class PostgresNotebook(Notebook):
             yield self.pg
             if not quiet and self.counts_changes:
                 self.pg.execute(BUMP_CHANGES)
-                self.pg.execute(f"NOTIFY {CHANNEL}")  # delivered when the write commits
+                # Delivered when the write commits, carrying the counter it moved to, so a
+                # watch that has already seen that count can let the signal pass.
+                self.pg.execute(
+                    "SELECT pg_notify(?, counter::text) FROM notebook_changes WHERE id = 1",
+                    (CHANNEL,),
+                )
         except BaseException:
             self._rollback_quietly()
             raise
