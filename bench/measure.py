@@ -51,8 +51,11 @@ QUICK = Sizes(200, 1000, 5, 20, 20, notebook_times.NotebookSizes(2000, 50, 20, 3
 
 
 class Bench:
-    def __init__(self, sizes: Sizes, work: Path, *, tmux: bool = True) -> None:
+    def __init__(
+        self, sizes: Sizes, work: Path, *, tmux: bool = True, only: tuple[str, ...] = ()
+    ) -> None:
         self.sizes = sizes
+        self.only = only  # row-key prefixes to measure; empty means every row
         self.work = work
         self.tmux = tmux and shutil.which("tmux") is not None
         self.rows: dict[str, Row] = {}
@@ -60,6 +63,8 @@ class Bench:
 
     def measure(self, keys: tuple[str, ...], step: Callable[[], dict[str, Row]]) -> None:
         """Run one step; on an error its rows say "not measured" with the error."""
+        if self.only and not any(k.startswith(self.only) for k in keys):
+            return
         print(f"measuring {', '.join(keys)} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         try:

@@ -3,6 +3,7 @@
     python bench/run.py                  # the full sizes (about ten minutes)
     python bench/run.py --quick          # small sizes, under a minute: proves the bench runs
     python bench/run.py --json out.json  # the same rows as JSON, one key per row
+    python bench/run.py --only pane_,cli_  # only the rows whose keys start so
 
 It starts the demo stack (demo service, Prometheus, Alertmanager on loopback ports),
 POSTs the alerts into the real Alertmanager, runs `cockpit` in tmux (headless without
@@ -45,7 +46,9 @@ def run(bench: Bench) -> None:
     bench.measure(("import_ui_vs_textual",), bench.imports)
     bench.measure(("probes_cycle_wall", "probes_cycle_cpu"), bench.probes)
     bench.measure(tuple(k for k in GOALS if k.startswith("notebook_")), bench.notebook)
-    stack_rows = [k for k in GOALS if k not in bench.rows]
+    stack_rows = [k for k in GOALS if k not in bench.rows and k.startswith(bench.only or ("",))]
+    if not stack_rows:
+        return
     try:
         stack = DemoStack().start()
         why = stack.missing_message()
@@ -83,10 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes (CI; not timed)")
     parser.add_argument("--headless", action="store_true", help="no tmux even if installed")
     parser.add_argument("--json", metavar="FILE", type=Path, help="write the rows as JSON")
+    parser.add_argument(
+        "--only", metavar="PREFIXES", default="", help="comma-separated row-key prefixes"
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     with tempfile.TemporaryDirectory(prefix="cockpit-bench-") as work:
-        bench = Bench(sizes, Path(work), tmux=not args.headless)
+        only = tuple(p for p in args.only.split(",") if p)
+        bench = Bench(sizes, Path(work), tmux=not args.headless, only=only)
         run(bench)
     rows = {key: bench.rows[key] for key in GOALS if key in bench.rows}
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
