@@ -6,6 +6,7 @@ Plain frozen dataclasses and nothing else, so the readers (``config_checks``,
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -82,6 +83,15 @@ class OnCall:
     timezone: str = "UTC"
     # The date of the first handoff where roster[0] takes over (see model/rotation.py).
     rotation_start: date | None = None
+
+    def who_am_i(self) -> str:
+        """``me``, or the login name when ``me`` is not set: who this cockpit writes as."""
+        if self.me:
+            return self.me
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return "unknown"
 
 
 @dataclass(frozen=True)

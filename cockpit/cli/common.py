@@ -62,4 +62,4 @@ def notebook_opener(config: Config) -> Callable[[], Notebook]:
     """Opens this config's notebook when called (the password from the secret store)."""
     from cockpit.services.notebook_admin import open_target
 
-    return partial(open_target, notebook_of(config))
+    return partial(open_target, notebook_of(config), me=config.oncall.who_am_i())

@@ -8,7 +8,6 @@ is one transaction, so a refused command leaves the notebook as it was.
 from __future__ import annotations
 
 import argparse
-import getpass
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -122,7 +121,7 @@ def incident(args: argparse.Namespace) -> int:
         return fail(f"cannot open the notebook: {exc}")
     context = Context(
         store, config, utc_now(), ZoneInfo(config.oncall.timezone),
-        config.oncall.me or getpass.getuser(),
+        config.oncall.who_am_i(),
     )  # fmt: skip
     handler = _HANDLERS[args.incident_command]
     try:

@@ -42,7 +42,7 @@ def record(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     path = args.notebook or notebook_of(config)
     try:
-        store = open_target(path)
+        store = open_target(path, me=config.oncall.who_am_i())
     except (NotebookError, SecretError, OSError) as exc:
         print(f"cannot open the notebook {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE

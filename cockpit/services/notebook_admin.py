@@ -29,14 +29,17 @@ def password_for(target: str | Path) -> str | None:
     return get_secret(SECRET_NAME) if is_url(str(target)) else None
 
 
-def open_target(target: str | Path, *, write_wait: float = WRITE_WAIT_S) -> Notebook:
+def open_target(
+    target: str | Path, *, write_wait: float = WRITE_WAIT_S, me: str | None = None
+) -> Notebook:
     """Open (and migrate) the notebook at ``target``: a file, or the team's database with
-    the password from the secret store (libpq's own PGPASSWORD/~/.pgpass otherwise)."""
+    the password from the secret store (libpq's own PGPASSWORD/~/.pgpass otherwise).
+    ``me`` is who this cockpit writes as (each row's written_by)."""
     if is_url(str(target)):
         return open_notebook(
-            str(target), password=password_for(target), write_wait=write_wait
+            str(target), password=password_for(target), write_wait=write_wait, me=me
         )
-    return open_notebook(Path(target), write_wait=write_wait)
+    return open_notebook(Path(target), write_wait=write_wait, me=me)
 
 
 def describe_target(target: str | Path) -> str:

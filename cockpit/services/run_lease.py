@@ -87,7 +87,7 @@ class LeaseKeeper:
             while not self._stop.wait(self.every):
                 try:
                     if store is None:
-                        store = open_target(self.path)
+                        store = open_target(self.path, me=self.holder.who)
                     lost = self.beat(store)
                 except (sqlite3.Error, NotebookError, SecretError, OSError) as exc:
                     # A busy or unreadable notebook: try again next beat. Four misses in a

@@ -11,7 +11,6 @@ and a timeout kills its whole process group (``runbook_run.py`` says when one ma
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import signal
 import subprocess
@@ -219,12 +218,7 @@ def perform_probe(step: Step, config: Config) -> StepResult:
 
 # -- a run with its audit trail ---------------------------------------------------
 def who_am_i(config: Config) -> str:
-    if config.oncall.me:
-        return config.oncall.me
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
+    return config.oncall.who_am_i()
 
 
 def utc_now() -> datetime:

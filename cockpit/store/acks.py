@@ -47,12 +47,14 @@ def record_ack(
     with store.transaction() as conn:
         for old in replaces:
             conn.execute(
-                "UPDATE acks SET removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
+                "UPDATE acks SET written_by = cockpit_me(),"
+                " removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
                 (to_db_time(at), old.id),
             )
         cursor = conn.execute(
             "INSERT INTO acks (fingerprint, alertname, labels, silence_id, created_by,"
-            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " created_at, expires_at, written_by) VALUES (?, ?, ?, ?, ?, ?, ?, cockpit_me())"
+            " RETURNING id",
             (
                 alert.fingerprint,
                 alert.name,
@@ -98,7 +100,8 @@ def record_unack(
             (silence.id,),
         ).fetchone()
         changed = conn.execute(
-            "UPDATE acks SET removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
+            "UPDATE acks SET written_by = cockpit_me(),"
+            " removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
             (to_db_time(at), silence.id),
         ).rowcount
         if alert is not None:
@@ -132,7 +135,8 @@ def record_extend(store: Notebook, old_id: str, new_id: str, ends_at: datetime) 
     Alertmanager answered one), so the digest and the expiry watch see it still live."""
     with store.transaction() as conn:
         return conn.execute(
-            "UPDATE acks SET expires_at = ?, silence_id = ? WHERE silence_id = ?"
+            "UPDATE acks SET written_by = cockpit_me(),"
+            " expires_at = ?, silence_id = ? WHERE silence_id = ?"
             " AND removed_at IS NULL",
             (to_db_time(ends_at), new_id, old_id),
         ).rowcount
@@ -169,7 +173,8 @@ def record_silences_expired(store: Notebook, silences: list[Silence], at: dateti
                 utc_now(),
             )
             conn.execute(
-                "UPDATE acks SET removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
+                "UPDATE acks SET written_by = cockpit_me(),"
+                " removed_at = ? WHERE silence_id = ? AND removed_at IS NULL",
                 (to_db_time(at), silence.id),
             )
     return written

@@ -14,8 +14,8 @@ def claim_announcement(
     the claim is committed before it returns, so nobody else announces it again."""
     with store.transaction() as conn:
         cursor = conn.execute(
-            "INSERT INTO announcements (incident_id, kind, due_at, announced_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO announcements (incident_id, kind, due_at, announced_at, written_by) "
+            "VALUES (?, ?, ?, ?, cockpit_me()) ON CONFLICT DO NOTHING",
             (incident_id, kind, to_db_time(due_at), to_db_time(now)),
         )
         return cursor.rowcount == 1

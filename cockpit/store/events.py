@@ -28,8 +28,8 @@ def insert_event(conn: Connection, event: TimelineEvent, recorded_at: datetime) 
         raise ValueError(f"event {event.id} is already recorded")
     cursor = conn.execute(
         "INSERT INTO timeline_events (occurred_at, recorded_at, kind, source, author,"
-        " incident_id, subject, component, labels, body, fingerprint)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        " incident_id, subject, component, labels, body, fingerprint, written_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cockpit_me()) RETURNING id",
         (
             to_db_time(event.occurred_at),
             to_db_time(recorded_at),

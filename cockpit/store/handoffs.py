@@ -178,14 +178,14 @@ def create_draft(
         else:
             cursor = conn.execute(
                 "INSERT INTO handoffs (outgoing, incoming, shift_start, shift_end, created_at,"
-                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                " scheduled_at, written_by) VALUES (?, ?, ?, ?, ?, ?, cockpit_me()) RETURNING id",
                 (outgoing.strip(), incoming, to_db_time(shift_start), to_db_time(shift_end),
                  to_db_time(now), _db_opt(scheduled_at)),
             )  # fmt: skip
             handoff_id = new_id(cursor, "handoff")
             conn.executemany(
-                "INSERT INTO handoff_checklist_items (handoff_id, position, part, item)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO handoff_checklist_items (handoff_id, position, part, item,"
+                " written_by) VALUES (?, ?, ?, ?, cockpit_me())",
                 [(handoff_id, i, t.part, t.text) for i, t in enumerate(template)],
             )
     handoff = get_handoff(store, handoff_id)
@@ -214,7 +214,10 @@ def save_text(store: Notebook, handoff_id: int, section: str, text: str) -> None
         raise ValueError(f"unknown handoff section {section!r}; use one of {TEXT_SECTIONS}")
     with store.transaction() as conn:
         _require_draft(conn, handoff_id)
-        conn.execute(f"UPDATE handoffs SET {section} = ? WHERE id = ?", (text, handoff_id))
+        conn.execute(
+            f"UPDATE handoffs SET written_by = cockpit_me(), {section} = ? WHERE id = ?",
+            (text, handoff_id),
+        )
 
 
 def tick(
@@ -230,7 +233,8 @@ def tick(
             raise HandoffRefused(f"there is no checklist item {item_id}")
         _require_draft(conn, int(row[0]))
         conn.execute(
-            "UPDATE handoff_checklist_items SET checked = ?, checked_by = ?, checked_at = ?"
+            "UPDATE handoff_checklist_items SET written_by = cockpit_me(),"
+            " checked = ?, checked_by = ?, checked_at = ?"
             " WHERE id = ?",
             (int(checked), by if checked else None, to_db_time(at) if checked else None, item_id),
         )
@@ -253,7 +257,8 @@ def retarget_draft(
     with store.transaction() as conn:
         _require_draft(conn, handoff_id)
         conn.execute(
-            "UPDATE handoffs SET outgoing = ?, incoming = ?, scheduled_at = ?, shift_start = ?,"
+            "UPDATE handoffs SET written_by = cockpit_me(),"
+            " outgoing = ?, incoming = ?, scheduled_at = ?, shift_start = ?,"
             " shift_end = ? WHERE id = ?",
             (outgoing.strip(), incoming, to_db_time(scheduled_at), to_db_time(shift_start),
              to_db_time(max(shift_end, shift_start)), handoff_id),
@@ -303,7 +308,8 @@ def sign(
         start = from_db_time(row["shift_start"])
         end = max(shift_end or at, start)
         conn.execute(
-            "UPDATE handoffs SET signed_at = ?, signed_by = ?, shift_end = ?, digest = ?,"
+            "UPDATE handoffs SET written_by = cockpit_me(),"
+            " signed_at = ?, signed_by = ?, shift_end = ?, digest = ?,"
             " incoming = ?, kind = ?, scheduled_at = ? WHERE id = ?",
             (to_db_time(at), name, to_db_time(end), digest, name,
              "swap" if swap else "handoff", slot, handoff_id),

@@ -40,7 +40,8 @@ def transition(
         if responder:
             sets.append("responder = ?")
             params.append(responder.strip())
-        conn.execute(f"UPDATE incidents SET {', '.join(sets)} WHERE id = ?", [*params, record.id])
+        sql = f"UPDATE incidents SET written_by = cockpit_me(), {', '.join(sets)} WHERE id = ?"
+        conn.execute(sql, [*params, record.id])
         body = target if not plan.reopened else "investigating (reopened)"
         if note.strip():
             body += f": {note.strip()}"
@@ -73,7 +74,8 @@ def change_severity(
         old = record.severity
         if old != severity:
             conn.execute(
-                "UPDATE incidents SET severity = ?, updated_at = ? WHERE id = ?",
+                "UPDATE incidents SET written_by = cockpit_me(),"
+                " severity = ?, updated_at = ? WHERE id = ?",
                 (severity, to_db_time(now), record.id),
             )
             insert_event(
@@ -120,11 +122,15 @@ def update_fields(
         record = read_for_update(conn, store, incident_id)
         if values:
             sets = ", ".join(f"{name} = ?" for name in values)
-            conn.execute(f"UPDATE incidents SET {sets} WHERE id = ?", [*values.values(), record.id])
+            conn.execute(
+                f"UPDATE incidents SET written_by = cockpit_me(), {sets} WHERE id = ?",
+                [*values.values(), record.id],
+            )
         if components is not None:
             conn.execute("DELETE FROM incident_components WHERE incident_id = ?", (record.id,))
             conn.executemany(
-                "INSERT INTO incident_components (incident_id, component) VALUES (?, ?)",
+                "INSERT INTO incident_components (incident_id, component, written_by)"
+                " VALUES (?, ?, cockpit_me())",
                 [(record.id, c) for c in clean_components(components)],
             )
         touch(conn, record.id, now)
@@ -152,7 +158,8 @@ def set_postmortem(
                 f"{record.id} is {record.status}: a postmortem follows resolution; resolve it first"
             )
         conn.execute(
-            "UPDATE incidents SET postmortem_done = 1, postmortem_url = ?,"
+            "UPDATE incidents SET written_by = cockpit_me(),"
+            " postmortem_done = 1, postmortem_url = ?,"
             " postmortem_document = ?, postmortem_at = ?, updated_at = ? WHERE id = ?",
             (
                 url.strip() if url else None,

@@ -33,7 +33,8 @@ def add_note(
     with store.transaction() as conn:
         record = read_for_update(conn, store, incident_id)
         conn.execute(
-            "INSERT INTO notes (incident_id, author, created_at, body) VALUES (?, ?, ?, ?)",
+            "INSERT INTO notes (incident_id, author, created_at, body, written_by)"
+            " VALUES (?, ?, ?, ?, cockpit_me())",
             (record.id, author, to_db_time(at), body),
         )
         event_id = insert_event(
@@ -130,7 +131,7 @@ def add_action_item(
         record = read_for_update(conn, store, incident_id)
         cursor = conn.execute(
             "INSERT INTO action_items (incident_id, what, owner, due_date, verification,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            " created_at, written_by) VALUES (?, ?, ?, ?, ?, ?, cockpit_me()) RETURNING id",
             (
                 record.id,
                 what.strip(),
@@ -152,7 +153,7 @@ def set_action_done(store: Notebook, item_id: int, done: bool = True) -> None:
     now = utc_now()
     with store.transaction() as conn:
         cursor = conn.execute(
-            "UPDATE action_items SET done = ?, done_at = ? WHERE id = ?",
+            "UPDATE action_items SET written_by = cockpit_me(), done = ?, done_at = ? WHERE id = ?",
             (int(done), to_db_time(now) if done else None, item_id),
         )
         if not cursor.rowcount:

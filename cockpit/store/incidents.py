@@ -118,8 +118,8 @@ def _link_alerts(
         if not alert.fingerprint:
             raise ValueError(f"alert {alert.alertname!r} has no fingerprint to link by")
         cursor = conn.execute(
-            "INSERT INTO incident_alerts (incident_id, fingerprint, alertname,"
-            " labels, linked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO incident_alerts (incident_id, fingerprint, alertname, labels,"
+            " linked_at, written_by) VALUES (?, ?, ?, ?, ?, cockpit_me()) ON CONFLICT DO NOTHING",
             (
                 incident_id,
                 alert.fingerprint,
@@ -177,8 +177,8 @@ def create_incident(
         incident_id = _next_id(conn, detected_at)
         conn.execute(
             "INSERT INTO incidents (id, title, description, severity, status, detected_at,"
-            " responder, commander, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 'detected', ?, ?, ?, ?, ?)",
+            " responder, commander, created_at, updated_at, written_by)"
+            " VALUES (?, ?, ?, ?, 'detected', ?, ?, ?, ?, ?, cockpit_me())",
             (
                 incident_id,
                 title,
@@ -192,7 +192,8 @@ def create_incident(
             ),
         )
         conn.executemany(
-            "INSERT INTO incident_components (incident_id, component) VALUES (?, ?)",
+            "INSERT INTO incident_components (incident_id, component, written_by)"
+            " VALUES (?, ?, cockpit_me())",
             [(incident_id, component) for component in component_set],
         )
         insert_event(
@@ -279,7 +280,10 @@ def incidents_detected_since(store: Notebook, since: datetime | None) -> list[In
 
 
 def touch(conn: Connection, incident_id: str, now: datetime) -> None:
-    conn.execute("UPDATE incidents SET updated_at = ? WHERE id = ?", (to_db_time(now), incident_id))
+    conn.execute(
+        "UPDATE incidents SET written_by = cockpit_me(), updated_at = ? WHERE id = ?",
+        (to_db_time(now), incident_id),
+    )
 
 
 def read_for_update(conn: Connection, store: Notebook, incident_id: str) -> IncidentRecord:

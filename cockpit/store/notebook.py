@@ -146,6 +146,9 @@ class Notebook:
     write_wait: float
     # Whether writes move the change counter (migration 8); see transaction().
     counts_changes: bool = False
+    # Who this cockpit writes as (``[oncall] me``): the SQL function cockpit_me() gives it
+    # to the writers, which put it in each row's written_by (migration 9).
+    me: str | None = None
     # Where the last migration left a copy of the notebook as it was (SQLite files only).
     backup_path: Path | None
 
@@ -193,9 +196,11 @@ class SqliteNotebook(Notebook):
         *,
         migrations_dir: MigrationsDir | None = None,
         write_wait: float = WRITE_WAIT_S,
+        me: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.write_wait = write_wait
+        self.me = me
         self.backup_path: Path | None = None
         self._savepoints = 0
         migrations = load_migrations(migrations_dir)
@@ -208,6 +213,7 @@ class SqliteNotebook(Notebook):
                 f"cannot open {self.path}: {describe_error(exc, self.path)}"
             ) from exc
         conn.row_factory = sqlite3.Row
+        conn.create_function("cockpit_me", 0, lambda: self.me, deterministic=True)
         self.connection = conn
         try:
             self.schema_version = self._prepare(migrations, latest)

@@ -24,6 +24,7 @@ def open_notebook(
     migrations_dir: MigrationsDir | None = None,
     write_wait: float = WRITE_WAIT_S,
     password: str | None = None,
+    me: str | None = None,
 ) -> Notebook:
     """The notebook at ``target``, migrated to this cockpit's schema. A URL opens the
     team's PostgreSQL database (psycopg is imported only then); anything else is a file."""
@@ -31,9 +32,13 @@ def open_notebook(
         from cockpit.store.postgres import PostgresNotebook
 
         return PostgresNotebook(
-            str(target), migrations_dir=migrations_dir, write_wait=write_wait, password=password
+            str(target),
+            migrations_dir=migrations_dir,
+            write_wait=write_wait,
+            password=password,
+            me=me,
         )
-    return SqliteNotebook(Path(target), migrations_dir=migrations_dir, write_wait=write_wait)
+    return SqliteNotebook(Path(target), migrations_dir=migrations_dir, write_wait=write_wait, me=me)
 
 
 T = TypeVar("T")

@@ -183,8 +183,10 @@ class PostgresNotebook(Notebook):
         write_wait: float = WRITE_WAIT_S,
         password: str | None = None,
         migrate: bool = True,
+        me: str | None = None,
     ) -> None:
         self.url = url
+        self.me = me
         self.where = redact(url)
         self.write_wait = write_wait
         self.backup_path = None
@@ -194,6 +196,8 @@ class PostgresNotebook(Notebook):
         self.pg = PgConnection(raw, self.where)
         self.connection = self.pg
         try:
+            # cockpit_me() (migration 9) reads it: who this session's writes are by.
+            self.pg.execute("SELECT set_config('cockpit.me', ?, false)", (me or "",))
             # A check (`cockpit doctor`) looks without migrating: it reads the version only.
             self.schema_version = (
                 self._prepare(migrations) if migrate else self._read_version()

@@ -59,14 +59,16 @@ def claim_duty(
         held = _read(conn.execute(_SELECT).fetchone())
         if held is not None and held.same_process(me):
             conn.execute(
-                "UPDATE recorder_duty SET heartbeat_at = ? WHERE slot = 1", (to_db_time(now),)
+                "UPDATE recorder_duty SET written_by = cockpit_me(),"
+                " heartbeat_at = ? WHERE slot = 1", (to_db_time(now),)
             )
             return True, DutyHolder(me.holder, me.host, me.pid, held.since, now)
         if held is not None and held.heartbeat_at and now - held.heartbeat_at < stale_after:
             return False, held
         conn.execute(
-            "INSERT INTO recorder_duty (slot, holder, host, pid, since, heartbeat_at) "
-            "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET holder = excluded.holder,"
+            "INSERT INTO recorder_duty (slot, holder, host, pid, since, heartbeat_at, written_by)"
+            " VALUES (1, ?, ?, ?, ?, ?, cockpit_me()) ON CONFLICT (slot) DO UPDATE SET"
+            " written_by = excluded.written_by, holder = excluded.holder,"
             " host = excluded.host, pid = excluded.pid, since = excluded.since,"
             " heartbeat_at = excluded.heartbeat_at",
             (me.holder, me.host, me.pid, to_db_time(now), to_db_time(now)),

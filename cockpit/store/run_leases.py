@@ -90,15 +90,17 @@ def take_lease(
         if found is not None and found.held_by(holder):
             taken_at = found.taken_at
             conn.execute(
-                "UPDATE runbook_run_leases SET heartbeat_at = ? WHERE run_id = ?", (stamp, run_id)
+                "UPDATE runbook_run_leases SET written_by = cockpit_me(),"
+                " heartbeat_at = ? WHERE run_id = ?", (stamp, run_id)
             )
         else:
             taken_at = now
             conn.execute(
                 "INSERT INTO runbook_run_leases"
-                " (run_id, holder, host, pid, token, taken_at, heartbeat_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET"
-                " holder = excluded.holder, host = excluded.host, pid = excluded.pid,"
+                " (run_id, holder, host, pid, token, taken_at, heartbeat_at, written_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, cockpit_me()) ON CONFLICT (run_id) DO UPDATE SET"
+                " written_by = excluded.written_by, holder = excluded.holder,"
+                " host = excluded.host, pid = excluded.pid,"
                 " token = excluded.token, taken_at = excluded.taken_at,"
                 " heartbeat_at = excluded.heartbeat_at",
                 (run_id, holder.who, holder.host, holder.pid, holder.token, stamp, stamp),
@@ -110,8 +112,8 @@ def _log_takeover(conn: Connection, takeover: Takeover) -> None:
     by, old = takeover.by, takeover.previous
     conn.execute(
         "INSERT INTO runbook_run_takeovers (run_id, at, holder, host, pid, token,"
-        " from_holder, from_host, from_pid, from_token, from_since, from_heartbeat, stale)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " from_holder, from_host, from_pid, from_token, from_since, from_heartbeat, stale,"
+        " written_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cockpit_me())",
         (
             takeover.run_id,
             to_db_time(takeover.at),
@@ -137,7 +139,8 @@ def check_lease(conn: Connection, run_id: int, holder: LeaseHolder, now: datetim
     if found is None or not found.held_by(holder):
         raise LeaseLostError(run_id, _taken_from(conn, run_id, holder), found)
     conn.execute(
-        "UPDATE runbook_run_leases SET heartbeat_at = ? WHERE run_id = ?",
+        "UPDATE runbook_run_leases SET written_by = cockpit_me(),"
+        " heartbeat_at = ? WHERE run_id = ?",
         (to_db_time(now), run_id),
     )
 

@@ -62,8 +62,8 @@ def create_run(
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO runbook_runs (runbook, source_path, incident_id, started_by,"
-            " started_at, status, dry_run, alert_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING id",
+            " started_at, status, dry_run, alert_labels, written_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, cockpit_me()) RETURNING id",
             (
                 state.runbook,
                 source_path,
@@ -77,15 +77,16 @@ def create_run(
         )
         run_id = new_id(cursor, "runbook run")
         conn.executemany(
-            "INSERT INTO runbook_steps (run_id, step_index, title) VALUES (?, ?, ?)",
+            "INSERT INTO runbook_steps (run_id, step_index, title, written_by)"
+            " VALUES (?, ?, ?, cockpit_me())",
             [(run_id, s.index, s.title) for s in state.steps],
         )
         if holder is not None:
             stamp = to_db_time(now or utc_now())
             conn.execute(
                 "INSERT INTO runbook_run_leases"
-                " (run_id, holder, host, pid, token, taken_at, heartbeat_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " (run_id, holder, host, pid, token, taken_at, heartbeat_at, written_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, cockpit_me())",
                 (run_id, holder.who, holder.host, holder.pid, holder.token, stamp, stamp),
             )
     return replace(state, run_id=run_id)
@@ -141,7 +142,8 @@ def record_step(
         if holder is not None:
             check_lease(conn, state.run_id, holder, now or utc_now())
         updated = conn.execute(
-            "UPDATE runbook_steps SET outcome = ?, note = ?, command = ?, exit_status = ?,"
+            "UPDATE runbook_steps SET written_by = cockpit_me(),"
+            " outcome = ?, note = ?, command = ?, exit_status = ?,"
             " output = ?, who = ?, at = ? WHERE run_id = ? AND step_index = ?",
             (
                 step.outcome,
@@ -179,7 +181,8 @@ def save_status(
 
 def _write_status(conn: Connection, state: RunState) -> None:
     conn.execute(
-        "UPDATE runbook_runs SET status = ?, finished_at = ? WHERE id = ?",
+        "UPDATE runbook_runs SET written_by = cockpit_me(),"
+        " status = ?, finished_at = ? WHERE id = ?",
         (
             state.status,
             None if state.finished_at is None else to_db_time(state.finished_at),

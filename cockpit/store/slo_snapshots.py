@@ -21,8 +21,8 @@ class BudgetSnapshot:
 def record_snapshots(store: Notebook, snapshots: Sequence[BudgetSnapshot]) -> None:
     with store.transaction() as conn:
         conn.executemany(
-            "INSERT INTO slo_snapshots (slo, taken_at, sli, budget_remaining, burn_1h) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO slo_snapshots (slo, taken_at, sli, budget_remaining, burn_1h,"
+            " written_by) VALUES (?, ?, ?, ?, ?, cockpit_me())",
             [
                 (s.slo, to_db_time(s.taken_at), s.sli, s.budget_remaining, s.burn_1h)
                 for s in snapshots

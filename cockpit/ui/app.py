@@ -253,9 +253,12 @@ class CockpitApp(LiveNotebook):
             return
         try:
             # The screen must not freeze while another process writes: wait briefly.
-            self.notebook = open_target(self.notebook_target, write_wait=UI_WRITE_WAIT_S)
+            me = self.config.oncall.who_am_i()
+            self.notebook = open_target(
+                self.notebook_target, write_wait=UI_WRITE_WAIT_S, me=me
+            )
             self.notebook_reads = NotebookReads(
-                self, partial(open_target, self.notebook_target), self.notices
+                self, partial(open_target, self.notebook_target, me=me), self.notices
             )
         except (NotebookError, SecretError, OSError, sqlite3.Error) as exc:
             self.notify(

@@ -131,7 +131,7 @@ class HandoffScreen(Screen[None]):
             "#handoff-digest"
         ).border_title = "Digest (Markdown that pastes into GitHub, Slack and a wiki)"
         try:
-            self.notebook = open_target(self.notebook_target)
+            self.notebook = open_target(self.notebook_target, me=self.config.oncall.who_am_i())
             self.handoff = (
                 ensure_draft(self.notebook, self.config, self.clock())
                 if self.handoff_id is None
