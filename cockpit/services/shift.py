@@ -78,6 +78,13 @@ def ensure_draft(store: Notebook, config: Config, now: datetime) -> Handoff:
     the existing draft pointed at the handoff the rotation names now."""
     plan = plan_shift(store, config.oncall, now)
     draft = plan.draft
+    if store.read_only is not None:  # shown as it is: the on-call's cockpit keeps it
+        if draft is None:
+            raise HandoffRefused(
+                f"no handoff has been started for this shift, and {store.read_only}: "
+                "the on-call engineer's cockpit starts it"
+            )
+        return draft
     if draft is None:
         return create_draft(
             store,

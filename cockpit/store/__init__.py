@@ -7,6 +7,7 @@ from cockpit.store.notebook import (
     Notebook,
     NotebookBusyError,
     NotebookError,
+    NotebookReadOnlyError,
     SchemaTooNewError,
     SqliteNotebook,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "Notebook",
     "NotebookBusyError",
     "NotebookError",
+    "NotebookReadOnlyError",
     "SchemaTooNewError",
     "SqliteNotebook",
     "open_notebook",

@@ -25,6 +25,11 @@ class NotebookBusyError(NotebookError, sqlite3.OperationalError):
     sqlite_errorcode = sqlite3.SQLITE_BUSY
 
 
+class NotebookReadOnlyError(NotebookError):
+    """This cockpit may only read the notebook (its PostgreSQL role has no write grants):
+    the write was not tried."""
+
+
 class SchemaTooNewError(NotebookError):
     """The file was written by a newer cockpit; this one must not touch it."""
 

@@ -28,6 +28,9 @@ from cockpit.store.errors import (
     NotebookIntegrityError as NotebookIntegrityError,
 )
 from cockpit.store.errors import (
+    NotebookReadOnlyError as NotebookReadOnlyError,
+)
+from cockpit.store.errors import (
     SchemaTooNewError as SchemaTooNewError,
 )
 from cockpit.store.migration_files import (
@@ -149,6 +152,9 @@ class Notebook:
     # Who this cockpit writes as (``[oncall] me``): the SQL function cockpit_me() gives it
     # to the writers, which put it in each row's written_by (migration 9).
     me: str | None = None
+    # Why this cockpit may only read the notebook (a PostgreSQL role without write
+    # grants), None when it may write. Every write is then refused before it is tried.
+    read_only: str | None = None
     # Where the last migration left a copy of the notebook as it was (SQLite files only).
     backup_path: Path | None
 
@@ -168,6 +174,13 @@ class Notebook:
 
     def integrity_check(self) -> list[str]:
         raise NotImplementedError
+
+    def refuse_if_read_only(self) -> None:
+        if self.read_only is not None:
+            raise NotebookReadOnlyError(
+                f"nothing was written: {self.read_only} (a role with write grants is in "
+                "docs/team-notebook.md, 'The role a cockpit needs')"
+            )
 
     def close(self) -> None:
         raise NotImplementedError
@@ -344,6 +357,7 @@ class SqliteNotebook(Notebook):
         savepoint, so an inner failure the caller catches undoes only the inner part.
         """
         conn = self.connection
+        self.refuse_if_read_only()
         if conn.in_transaction:
             self._savepoints += 1
             name = f"cockpit_sp_{self._savepoints}"

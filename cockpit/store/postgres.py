@@ -204,6 +204,7 @@ class PostgresNotebook(Notebook):
             )
             found = self.pg.execute("SELECT to_regclass('notebook_changes')").fetchone()
             self.counts_changes = found is not None and found[0] is not None
+            self.read_only = self._read_only_why()
         except BaseException:
             raw.close()
             raise
@@ -247,6 +248,16 @@ class PostgresNotebook(Notebook):
                 )
         return self._read_version()
 
+    def _read_only_why(self) -> str | None:
+        """Why this role may only read the notebook, None when it may write it (checked
+        on the table every user action writes: the timeline)."""
+        if self.schema_version < 1:
+            return None
+        user, may_write = self.pg.execute(
+            "SELECT current_user, has_table_privilege('timeline_events', 'INSERT')"
+        ).fetchall()[0]
+        return None if may_write else f"the role {user} may only read {self.where}"
+
     def _read_version(self) -> int:
         exists = self.connection.execute("SELECT to_regclass('schema_version')").fetchone()
         if exists is None or exists[0] is None:
@@ -259,6 +270,7 @@ class PostgresNotebook(Notebook):
         """BEGIN, the notebook's write lock, the body, COMMIT (or ROLLBACK on error);
         nested use is a savepoint, as on SQLite."""
         raw = self.pg.raw
+        self.refuse_if_read_only()
         if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             self._savepoints += 1
             name = f"cockpit_sp_{self._savepoints}"

@@ -74,6 +74,8 @@ MAIN_SCREEN_ONLY = frozenset(
      "pick_runbook"}
 )  # fmt: skip
 FOOTER_KEYS = {"z", "p", "r", "f", "q"}
+# What the app's own keys start that writes the notebook: off in a read-only cockpit.
+APP_WRITE_ACTIONS = frozenset({"new_incident", "alert_runbook", "pick_runbook"})
 TEXTUAL_DUPLICATES = frozenset({"Maximize", "Minimize"})
 
 
@@ -184,6 +186,13 @@ class CockpitApp(LiveNotebook):
         self.pane("slo").focus_pane()
         self._start_plugins()
         self._open_store()
+        if self.read_only is not None:
+            self.query_one(OnCallHeader).read_only = True
+            self.notify(
+                f"Read-only: {self.read_only}. Keys that would write (notes, incidents, "
+                "acks, silences, runbook runs, sign-off) are off.",
+                severity="warning", timeout=30, markup=False,
+            )  # fmt: skip
         if self.notebook is not None and self.notebook_reads is not None:
             self.notebook_reads.read_signed_now(self.notebook)
         self.refresh_timeline()
@@ -324,7 +333,8 @@ class CockpitApp(LiveNotebook):
         """Run one notebook write; a locked or broken notebook is said, never fatal.
         ``record`` gets None without a notebook, so baselines still move."""
         try:
-            written = record(self.notebook)
+            # A read-only cockpit records nothing; its baselines still move.
+            written = record(self.notebook if self.read_only is None else None)
         except (sqlite3.Error, NotebookError) as exc:
             why = notebook_trouble(exc, self.notebook_target)
             self.notices.trouble("notebook", f"Could not write to the notebook: {why}")
@@ -382,6 +392,8 @@ class CockpitApp(LiveNotebook):
         # False disables the key and leaves it out of that screen's footer (and help).
         if action == "demo_fault" and self.demo is None:
             return False  # fault switches exist only in `cockpit demo`
+        if action in APP_WRITE_ACTIONS and self.read_only is not None:
+            return None  # shown dimmed: the notebook may only be read (ui/read_only.py)
         return action not in MAIN_SCREEN_ONLY or len(self.screen_stack) == 1
 
     def action_focus_pane(self, name: str) -> None:

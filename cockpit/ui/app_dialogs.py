@@ -132,6 +132,9 @@ class OpensDialogs(CockpitContext):
         self.push_screen(ReviewScreen(self.config, self.notebook_target, self.clock))
 
     def on_runbooks_pane_selected(self, message: RunbooksPane.Selected) -> None:
+        if self.read_only is not None:  # a run, even a dry one, is kept in the notebook
+            self.notify(f"No runbook runs here: {self.read_only}.", markup=False)
+            return
         runbook_open.open_runbook(self, message.name, dry_run=message.dry_run)
 
     def action_alert_runbook(self) -> None:

@@ -42,6 +42,11 @@ class CockpitContext(VisibleNotifications):
     http: httpx.AsyncClient | None  # the shared client while polling
     notices: Notices
 
+    @property
+    def read_only(self) -> str | None:
+        """Why this cockpit may only read its notebook (ui/read_only.py), or None."""
+        return self.notebook.read_only if self.notebook is not None else None
+
     def refresh_timeline(self) -> None:
         """Read the timeline pane's view now (after a write)."""
         raise NotImplementedError

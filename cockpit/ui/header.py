@@ -18,6 +18,7 @@ from cockpit.services.shift import rotation_of
 
 class OnCallHeader(Static):
     paused: reactive[bool] = reactive(False)
+    read_only: reactive[bool] = reactive(False)
     # A short warning from a pane (e.g. an ack about to expire); empty when none.
     warning: reactive[str] = reactive("")
 
@@ -46,6 +47,9 @@ class OnCallHeader(Static):
     def watch_paused(self) -> None:
         self.refresh_text()
 
+    def watch_read_only(self) -> None:
+        self.refresh_text()
+
     def watch_warning(self) -> None:
         self.refresh_text()
 
@@ -70,6 +74,8 @@ class OnCallHeader(Static):
         ]
         if self.paused:
             parts.append("REFRESH PAUSED (p resumes)")
+        if self.read_only:
+            parts.append("READ-ONLY NOTEBOOK")
         if self.warning:
             parts.append(self.warning)
         parts.append(f"{now.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S %Z}")

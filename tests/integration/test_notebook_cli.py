@@ -101,4 +101,14 @@ def test_a_read_only_role_reads_and_is_refused_a_write(
             "INSERT INTO notes (created_at, body) VALUES ('2026-12-05T06:00:00.000000Z', 'new')"
         )
     assert main(["notebook", "copy", str(fresh), reader, "--merge"]) == 1
-    assert "permission denied for table notes" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert f"nothing was written: the role reader_{database} may only read" in said
+    # The cockpit knows before it tries: a command that writes is refused the same way.
+    config = mine.with_name("reader.toml")
+    config.write_text(f'[notebook]\nurl = "{reader}"\n')
+    monkeypatch.setenv("COCKPIT_CONFIG", str(config))
+    monkeypatch.delenv("COCKPIT_NOTEBOOK", raising=False)
+    assert main(["incident", "create", "--title", "x", "--severity", "Sev3"]) != 0
+    assert "may only read" in capsys.readouterr().err
+    with open_notebook(owner, password=PASSWORD) as writer:
+        assert writer.read_only is None

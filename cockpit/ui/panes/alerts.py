@@ -28,6 +28,7 @@ from cockpit.ui.columns import Column
 from cockpit.ui.format import age, label_summary
 from cockpit.ui.messages import AckRequested, PromoteRequested, SilenceRequested, UnackRequested
 from cockpit.ui.panes.base import Pane
+from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.table_sync import Cell, Row, plain_cell
 
 SEVERITY_COLOURS = {"critical": "alert-critical", "warning": "alert-warning"}
@@ -81,7 +82,8 @@ class AlertView:
         return " · ".join(parts)
 
 
-class AlertsPane(Pane):
+class AlertsPane(Pane, OffWhenReadOnly):
+    WRITE_ACTIONS = frozenset({"ack", "promote", "silence", "unack"})
     TITLE = "Alerts"
     KEY = "2"
     # Narrow panes drop ack, then labels; summary and labels share the room left.

@@ -24,6 +24,7 @@ from cockpit.services.timeline_view import TimelineView
 from cockpit.ui.columns import Column
 from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
+from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
 from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
 from cockpit.ui.table_sync import Row
@@ -41,7 +42,8 @@ FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
 TICK = 5.0  # seconds between clock refreshes while polling
 
 
-class TimelinePane(Pane):
+class TimelinePane(Pane, OffWhenReadOnly):
+    WRITE_ACTIONS = frozenset({"add_note", "add_update"})
     TITLE = "Timeline"
     KEY = "3"
     # "by" last: the first three columns keep the places they had before authors were shown.

@@ -27,6 +27,7 @@ from cockpit.ui.messages import (
     UnackRequested,
 )
 from cockpit.ui.outside_text import markup_text
+from cockpit.ui.read_only import OffWhenReadOnly
 
 
 def describe_alert(
@@ -98,7 +99,8 @@ def describe_alert(
 KEYS = "a ack · u unack · s silence · i open an incident · Esc close"
 
 
-class AlertDetailScreen(ModalScreen[None]):
+class AlertDetailScreen(ModalScreen[None], OffWhenReadOnly):
+    WRITE_ACTIONS = frozenset({"ack", "promote", "silence", "unack"})
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("a", "ack", "Ack"),

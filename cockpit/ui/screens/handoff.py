@@ -44,6 +44,7 @@ from cockpit.store.handoffs import (
     get_handoff,
     past_handoffs,
 )
+from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.screens.handoff_dialogs import PastHandoffsScreen as PastHandoffsScreen
 from cockpit.ui.screens.handoff_dialogs import SignOffScreen as SignOffScreen
 
@@ -73,7 +74,8 @@ def _with_text(handoff: Handoff, texts: dict[str, str]) -> Handoff:
     )
 
 
-class HandoffScreen(Screen[None]):
+class HandoffScreen(Screen[None], OffWhenReadOnly):
+    WRITE_ACTIONS = frozenset({"sign_off"})
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+s", "sign_off", "Sign off"),
@@ -171,6 +173,8 @@ class HandoffScreen(Screen[None]):
                 f"signed by {handoff.signed_by} at "
                 f"{handoff.signed_at.astimezone(self.zone):%a %Y-%m-%d %H:%M %Z}{late} · read-only"
             )
+        elif self.notebook is not None and self.notebook.read_only is not None:
+            state = "draft · read-only here (this cockpit may only read) · esc closes"
         else:
             state = "draft · ctrl+s signs off · ctrl+l past handoffs · esc closes"
             if handoff.scheduled_at is not None:
@@ -197,10 +201,15 @@ class HandoffScreen(Screen[None]):
             # Text typed here and not saved yet stays; an unchanged field keeps its cursor.
             if section not in self._pending and area.text != getattr(handoff, section):
                 area.load_text(getattr(handoff, section))
-            area.read_only = handoff.signed
-        checklist.disabled = handoff.signed
+            area.read_only = self._frozen(handoff)
+        checklist.disabled = self._frozen(handoff)
         self._loading = False
         self._show_digest()
+
+    def _frozen(self, handoff: Handoff) -> bool:
+        """Nothing can change here: signed, or this cockpit may only read the notebook."""
+        read_only = self.notebook is not None and self.notebook.read_only is not None
+        return handoff.signed or read_only
 
     def _show_digest(self) -> None:
         handoff = self.handoff
@@ -223,7 +232,7 @@ class HandoffScreen(Screen[None]):
 
     # -- editing ------------------------------------------------------------
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._loading or self.handoff is None or self.handoff.signed:
+        if self._loading or self.handoff is None or self._frozen(self.handoff):
             return
         section = (event.text_area.id or "").removeprefix("handoff-")
         if section not in TEXT_SECTIONS:

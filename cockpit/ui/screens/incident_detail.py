@@ -40,6 +40,7 @@ from cockpit.store import Notebook, NotebookError
 from cockpit.store.incident_notes import action_items, linked_runbook_runs
 from cockpit.store.incidents import linked_alerts, require_incident
 from cockpit.ui.context import cockpit_of
+from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
 from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields, record_values
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
@@ -51,7 +52,8 @@ LABELS = {**dict(LINE_FIELDS), **dict(TEXT_AREAS), "components": "Components",
           "severity": "Severity"}  # fmt: skip
 
 
-class IncidentDetailScreen(Screen[None]):
+class IncidentDetailScreen(Screen[None], OffWhenReadOnly):
+    WRITE_ACTIONS = frozenset({"move", "postmortem", "runbook", "save"})
     BINDINGS = [
         Binding("ctrl+s", "save", "Save fields", priority=True),
         Binding("ctrl+t", "move", "Move status", priority=True),
@@ -361,7 +363,9 @@ class IncidentDetailScreen(Screen[None]):
     # -- leaving ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Esc closes an open drop-down first.
-        return action != "back" or not any(select.expanded for select in self.query(Select))
+        if action == "back" and any(select.expanded for select in self.query(Select)):
+            return False
+        return super().check_action(action, parameters)
 
     def unsaved(self) -> list[str]:
         """What was typed here and is not in the notebook yet."""

@@ -20,6 +20,7 @@ from cockpit.model.incident_record import IncidentRecord
 from cockpit.model.text import visible
 from cockpit.services.timeline_view import IncidentClocks, incident_clocks
 from cockpit.store.incidents import list_incidents
+from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
@@ -40,7 +41,8 @@ def attention(record: IncidentRecord, clocks: IncidentClocks | None) -> str:
     return ", ".join(flags)
 
 
-class IncidentListScreen(Screen[None]):
+class IncidentListScreen(Screen[None], OffWhenReadOnly):
+    WRITE_ACTIONS = frozenset({"new"})
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "new", "New incident"),

@@ -23,6 +23,7 @@ from cockpit.ui.messages import (
     NewSilenceRequested,
     ReloadSilencesRequested,
 )
+from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
 ORDER = {"active": 0, "pending": 1, "expired": 2}
@@ -54,7 +55,8 @@ def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: date
     return rows
 
 
-class SilencesScreen(ModalScreen[None]):
+class SilencesScreen(ModalScreen[None], OffWhenReadOnly):
+    WRITE_ACTIONS = frozenset({"expire", "extend", "new"})
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("n", "new", "New silence"),
