@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     slo_sub = slo.add_subparsers(dest="slo_command", required=True)
     report = slo_sub.add_parser("report", help="every SLO: target, actual, budget, status")
     report.add_argument("--json", action="store_true")
+    report.add_argument(
+        "--at", metavar="TIME",
+        help='the report as it was then: "2026-12-05 03:12", "03:12", "-2h" or ISO',
+    )  # fmt: skip
     slo_sub.add_parser("check", help="exit 0 within budget, 1 exhausted, 2 cannot tell")
     slo_sub.add_parser("rules", help="print Prometheus recording and alerting rules")
 

@@ -26,8 +26,20 @@ def slo(args: argparse.Namespace) -> int:
     from cockpit.reports.slo import render_json, render_text
     from cockpit.services.slo_report import build_report
 
+    at = None
+    if getattr(args, "at", None) is not None:
+        from zoneinfo import ZoneInfo
+
+        from cockpit.cli.common import utc_now
+        from cockpit.model.moments import MomentError, parse_moment
+
+        try:
+            at = parse_moment(args.at, utc_now(), ZoneInfo(config.oncall.timezone))
+        except MomentError as exc:
+            print(f"--at: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     try:
-        report = build_report(config, coverage=args.slo_command == "report")
+        report = build_report(config, coverage=args.slo_command == "report", at=at)
     except Exception as exc:  # a pipeline must read a crash as "cannot tell", never "blocked"
         print(f"Cannot tell: internal error ({type(exc).__name__})", file=sys.stderr)
         return EXIT_USAGE
@@ -38,5 +50,7 @@ def slo(args: argparse.Namespace) -> int:
     if args.json:
         print_json(render_json(report))
     else:
-        print(render_text(report))
+        from zoneinfo import ZoneInfo
+
+        print(render_text(report, ZoneInfo(config.oncall.timezone)))
     return code

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cockpit.model.slo import EXHAUSTED, NO_DATA
 from cockpit.model.snapshots import SloSnapshot, SloStatus
@@ -31,6 +31,8 @@ class SloReport:
     queries: Mapping[str, str] = field(default_factory=dict)
     # Per SLO name, how much of the window holds data (None: none); absent: not known.
     held: Mapping[str, timedelta | None] = field(default_factory=dict)
+    # The moment asked for (``--at``): the report as it was then; None: now.
+    at: datetime | None = None
 
     @property
     def statuses(self) -> tuple[SloStatus, ...]:

@@ -3,7 +3,7 @@ JSON-ready data."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 
 from cockpit.model.durations import format_duration, promql_duration
 from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, window_held_text
@@ -43,8 +43,11 @@ def _burn_per_window(status: SloStatus) -> dict[str, float | None]:
     return {promql_duration(w): rates[w] for w in sorted(rates)}
 
 
-def render_text(report: SloReport) -> str:
-    lines = [RULE, "SLO & Error Budget Report", RULE]
+def render_text(report: SloReport, zone: tzinfo = UTC) -> str:
+    title = "SLO & Error Budget Report"
+    if report.at is not None:
+        title += f" as it was at {report.at.astimezone(zone):%a %Y-%m-%d %H:%M:%S %Z}"
+    lines = [RULE, title, RULE]
     for status in report.statuses:
         budget = status.budget
         mark = MARKS.get(budget.status, "❔")
@@ -148,4 +151,7 @@ def render_json(report: SloReport) -> dict[str, object]:
                 "error": status.error,
             }
         )
-    return {"verdict": {"exit_code": code, "message": line}, "slos": slos}
+    shown: dict[str, object] = {"verdict": {"exit_code": code, "message": line}, "slos": slos}
+    if report.at is not None:  # the moment asked for (`--at`), in UTC
+        shown["at"] = report.at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return shown

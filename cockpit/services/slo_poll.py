@@ -176,11 +176,13 @@ class SloPoller:
                 continue
             answers.ratios[(i, window)] = _value(samples[0].value) if samples else None
 
-    def poll(self) -> SloSnapshot:
+    def poll(self, at: datetime | None = None) -> SloSnapshot:
+        """One cycle: every SLO evaluated now, or ``at`` a moment in the past (the same
+        queries, evaluated by Prometheus at that time)."""
         now = datetime.now(UTC)
         if self._queries is None or self.config.prometheus is None:
             return self.initial()
-        self.evaluated_at = now.timestamp()
+        self.evaluated_at = (at or now).timestamp()
         seconds = CYCLE_FACTOR * self.config.prometheus.timeout.total_seconds()
         self._queries.deadline = time.monotonic() + seconds
         self._queries.cycle_seconds = seconds

@@ -4,7 +4,7 @@ plain data in ``model/slo_report.py``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cockpit.config import Config
 from cockpit.model.durations import promql_duration
@@ -26,16 +26,19 @@ def _totals_query(slo: SloDefinition) -> str | None:
     return None
 
 
-def build_report(config: Config, *, coverage: bool = False) -> SloReport:
+def build_report(
+    config: Config, *, coverage: bool = False, at: datetime | None = None
+) -> SloReport:
     """One SLO cycle with its totals; ``coverage`` also asks how much of each window holds
-    data (two more queries: `slo report` says it, the deploy gate does not need it)."""
+    data (two more queries: `slo report` says it, the deploy gate does not need it).
+    ``at``: the report as it was at that moment (Prometheus evaluates every query then)."""
     poller = SloPoller(config)
-    snapshot = poller.poll()
+    snapshot = poller.poll(at)
     totals: dict[str, Totals] = {}
     asked = {slo.name: error_ratio_query(slo, slo.window) for slo in config.slos}
     queries = poller.client
     if queries is None or snapshot.freshness.error is not None:
-        return SloReport(snapshot, totals, queries=asked)
+        return SloReport(snapshot, totals, queries=asked, at=at)
     held: dict[str, timedelta | None] = {}
     if coverage and config.slos and poller.evaluated_at is not None:
         try:
@@ -54,4 +57,4 @@ def build_report(config: Config, *, coverage: bool = False) -> SloReport:
             sli = by_slo[slo.name].budget.sli
             if sli is not None:
                 totals[slo.name] = Totals(sample.value, sample.value * (1 - sli))
-    return SloReport(snapshot, totals, queries=asked, held=held)
+    return SloReport(snapshot, totals, queries=asked, held=held, at=at)

@@ -4,6 +4,7 @@ how much of the window holds data."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from cockpit.model.freshness import Freshness
@@ -99,3 +100,13 @@ def test_window_held_text() -> None:
     assert window_held_text(window, window) is None
     assert window_held_text(None, window) == "the 30d window holds no data"
     assert "only 2h05m of data" in str(window_held_text(2 * H + 5 * M, window))
+
+
+def test_a_report_of_the_past_says_when_it_was() -> None:
+    from zoneinfo import ZoneInfo
+
+    past = replace(_report({}), at=NOW - 3 * H)
+    assert render_json(past)["at"] == "2026-11-20T13:30:00Z"
+    assert "at" not in render_json(_report({}))  # the live report: the shape it had
+    text = render_text(past, ZoneInfo("Europe/Berlin"))
+    assert "as it was at Fri 2026-11-20 14:30:00 CET" in text.splitlines()[1]
