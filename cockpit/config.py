@@ -29,6 +29,7 @@ from cockpit.config_types import (
     OnCall,
     PluginSettings,
     ProbeConfig,
+    RecordConfig,
     SecretRef,
     Tls,
 )
@@ -72,7 +73,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         "",
         {"oncall", "prometheus", "alertmanager", "slo", "slo_import", "probe", "runbooks",
          "burn_row", "read_only", "plugins", "keys", "handoff", "severity", "alerts",
-         "notebook"},
+         "notebook", "record"},
     )  # fmt: skip
     plugins = _plugins(check, root.get("plugins", {}))
     # A probe kind plugin's entry point name is its URL scheme.
@@ -117,6 +118,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     severity_policies = _severity_policies(check, root.get("severity", {}))
     alerts = _alerts(check, root.get("alerts", {}))
     notebook_url = _notebook_url(check, root.get("notebook", {}))
+    record = _record(check, root.get("record", {}))
     check.raise_if_any()
     return Config(
         path=path,
@@ -135,7 +137,22 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
         notebook_url=notebook_url,
         severity_policies=severity_policies,
         alerts=alerts,
+        record=record,
     )
+
+
+def _record(check: Checker, raw: object) -> RecordConfig:
+    table = check.table(raw, "record", {"retention", "probe_samples_every"})
+    defaults = RecordConfig()
+    retention = check.duration(table, "record", "retention", default=defaults.retention)
+    every = check.duration(
+        table, "record", "probe_samples_every", default=defaults.probe_samples_every
+    )
+    if retention < timedelta(days=1):
+        check.problem("record.retention", "keep at least 1d of samples (the default is 90d)")
+    if every < timedelta(seconds=1):
+        check.problem("record.probe_samples_every", "sample at most once a second (1s or more)")
+    return RecordConfig(retention=retention, probe_samples_every=every)
 
 
 def _alerts(check: Checker, raw: object) -> AlertsConfig:

@@ -111,6 +111,16 @@ DEFAULT_SEVERITY_MAP = {"critical": "Sev1", "high": "Sev2", "warning": "Sev3", "
 
 
 @dataclass(frozen=True)
+class RecordConfig:
+    """``[record]``: what the recording cockpit keeps for showing the past."""
+
+    # Probe samples older than this are deleted (timeline events are kept).
+    retention: timedelta = timedelta(days=90)
+    # At most one sample per probe this often (its up/down changes are events anyway).
+    probe_samples_every: timedelta = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
 class AlertsConfig:
     ack_duration: timedelta = timedelta(hours=1)
     # The header warns when an ack silence ends this soon while its alert still fires.
@@ -144,3 +154,4 @@ class Config:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     # [notebook] url: the team's notebook on PostgreSQL; None: the local SQLite file.
     notebook_url: str | None = None
+    record: RecordConfig = field(default_factory=RecordConfig)

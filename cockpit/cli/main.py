@@ -82,8 +82,15 @@ def _parser() -> argparse.ArgumentParser:
     slo_sub.add_parser("check", help="exit 0 within budget, 1 exhausted, 2 cannot tell")
     slo_sub.add_parser("rules", help="print Prometheus recording and alerting rules")
 
-    probe = sub.add_parser("probe", help="run health probes once; exit 1 if any fails")
-    probe.add_argument("targets", nargs="*", metavar="NAME or URL")
+    probe = sub.add_parser(
+        "probe", help="run health probes once; exit 1 if any fails ('probe history': the past)"
+    )
+    probe.add_argument(
+        "targets", nargs="*", metavar="NAME or URL",
+        help="probes to run, or `history [NAME ...]`: their recorded down/up and latencies",
+    )  # fmt: skip
+    probe.add_argument("--since", metavar="TIME", help="with history: from (default -24h)")
+    probe.add_argument("--until", metavar="TIME", help="with history: to (default now)")
     probe.add_argument("--json", action="store_true")
     probe.add_argument(
         "--allow-ready-degraded",
@@ -146,8 +153,23 @@ def _gone_demo_config(command: str, args: argparse.Namespace) -> str | None:
     )
 
 
+# Options that take a moment: "-2h" after one is its value, not an option (argparse
+# would refuse `--since -2h` and take only `--since=-2h`).
+TIME_OPTIONS = frozenset({"--at", "--since", "--until"})
+
+
+def _joined_times(argv: Sequence[str]) -> list[str]:
+    joined: list[str] = []
+    for word in argv:
+        if joined and joined[-1] in TIME_OPTIONS and word[:1] == "-" and word[1:2].isdigit():
+            joined[-1] = f"{joined[-1]}={word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_joined_times(sys.argv[1:] if argv is None else argv))
     command = args.command or "run"
     gone = _gone_demo_config(command, args)
     if gone is not None:

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 def probe(args: argparse.Namespace) -> int:
     from cockpit.services.probe_check import check_once, resolve_targets
 
+    if args.targets[:1] == ["history"]:
+        from cockpit.cli.probe_history import history
+
+        return history(args)
+    if args.since or args.until:
+        print("--since and --until go with `cockpit probe history`", file=sys.stderr)
+        return EXIT_USAGE
     config = load_config()
     if config is None:
         return EXIT_USAGE

@@ -10,7 +10,7 @@ now are what was recorded.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from cockpit.model.durations import parse_duration
 
@@ -60,3 +60,8 @@ def _today_at(raw: str, now: datetime, zone: tzinfo) -> datetime:
     if moment > now:
         moment = datetime.combine(local_now.date() - timedelta(days=1), clock, tzinfo=zone)
     return moment
+
+
+def utc_iso(moment: datetime) -> str:
+    """A moment for JSON: ISO 8601 in UTC with a Z (``2026-12-05T02:12:00Z``)."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

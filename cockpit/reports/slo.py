@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta, tzinfo
 
 from cockpit.model.durations import format_duration, promql_duration
+from cockpit.model.moments import utc_iso
 from cockpit.model.slo import EXHAUSTED, HEALTHY, NO_DATA, WARNING, window_held_text
 from cockpit.model.slo_report import SloReport, verdict
 from cockpit.model.snapshots import SloStatus
@@ -153,5 +154,5 @@ def render_json(report: SloReport) -> dict[str, object]:
         )
     shown: dict[str, object] = {"verdict": {"exit_code": code, "message": line}, "slos": slos}
     if report.at is not None:  # the moment asked for (`--at`), in UTC
-        shown["at"] = report.at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        shown["at"] = utc_iso(report.at)
     return shown

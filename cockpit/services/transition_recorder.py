@@ -37,12 +37,15 @@ from cockpit.services.transitions import (
 )
 from cockpit.store import Notebook
 from cockpit.store.events import events_between, record_events
+from cockpit.store.probe_samples import ProbeSample, last_sampled, prune_samples, record_samples
 from cockpit.store.recording_duty import DutyHolder, claim_duty, release_duty
 
 # The duty is renewed at most this often (a write per renewal); far inside STALE_AFTER.
 RENEW_EVERY = timedelta(seconds=15)
 # How far back the notebook is read for what it last said of each subject.
 LOOKBACK = timedelta(days=14)
+# Samples older than the retention are deleted this often (by the holder).
+PRUNE_EVERY = timedelta(hours=1)
 
 Noted = dict[tuple[str, ...], TimelineEvent]
 
@@ -69,6 +72,8 @@ class Recording:
         self.holder: DutyHolder | None = None  # who had the duty at the last look
         self._renewed_at: datetime | None = None
         self._noted: Noted | None = None  # while on duty: the notebook's last word per subject
+        self._sampled: dict[str, datetime] | None = None  # while on duty: newest sample per probe
+        self._pruned_at: datetime | None = None
 
     @property
     def on_duty(self) -> bool:
@@ -82,7 +87,7 @@ class Recording:
         holds, self.holder = claim_duty(store, self.me, now)
         self._renewed_at = now if holds else None
         if not holds:
-            self._noted = None
+            self._noted, self._sampled = None, None
         elif self._noted is None:
             # Taking over: what did the notebook last say? (Another holder wrote it.)
             earlier = events_between(store, now - LOOKBACK, now + LOOKBACK, kinds=TRANSITION_KINDS)
@@ -92,7 +97,7 @@ class Recording:
     def release(self, store: Notebook) -> None:
         if self.on_duty:
             release_duty(store, self.me)
-        self.holder, self._renewed_at, self._noted = None, None, None
+        self.holder, self._renewed_at, self._noted, self._sampled = None, None, None, None
 
     def _record(self, store: Notebook, events: Iterable[TimelineEvent]) -> int:
         """Write what changes the notebook's last word on its subject; nothing else."""
@@ -163,4 +168,29 @@ class Recording:
             if state is not None and state.state == UP and state.last is not None:
                 over.append(closing_event(event, now))
         changes = probe_transitions(dict(before), snapshot.probes, now, components)
-        return self._record(store, [*changes, *over])
+        written = self._record(store, [*changes, *over])
+        self._sample_probes(store, now)
+        return written
+
+    def _sample_probes(self, store: Notebook, now: datetime) -> None:
+        """Keep each probe's answer, at most once per ``[record] probe_samples_every``,
+        and delete samples past the retention now and then (the past view reads them)."""
+        if self._sampled is None:  # just took the duty: go on from the notebook's newest
+            self._sampled = last_sampled(store)
+        every = self.config.record.probe_samples_every
+        due = []
+        for state in self.probes.values():
+            answer = state.last
+            newest = self._sampled.get(state.name)
+            if answer is None or (newest is not None and answer.checked_at - newest < every):
+                continue
+            due.append(ProbeSample(
+                state.name, answer.checked_at, state.state, answer.ok, answer.latency_ms,
+                answer.reason,
+            ))  # fmt: skip
+        if due:
+            record_samples(store, due)
+            self._sampled.update({sample.probe: sample.at for sample in due})
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            prune_samples(store, now - self.config.record.retention)
+            self._pruned_at = now

@@ -33,6 +33,7 @@ TABLES: tuple[str, ...] = (
     "handoff_checklist_items",
     "acks",
     "slo_snapshots",
+    "probe_samples",
     "recorder_duty",
 )
 # Each table's key: what "the same row" means when merging.
@@ -57,6 +58,7 @@ IDENTITY_TABLES = frozenset(
         "handoff_checklist_items",
         "acks",
         "slo_snapshots",
+        "probe_samples",
     }
 )
 

@@ -27,6 +27,7 @@ EXPECTED_TABLES = {
     "schema_version",
     "notebook_changes",
     "recorder_duty",
+    "probe_samples",
     "announcements",
     "incidents",
     "incident_components",

@@ -24,6 +24,7 @@ from cockpit.store.handoffs import create_draft, save_text, sign, tick
 from cockpit.store.incident_changes import change_severity
 from cockpit.store.incident_notes import add_action_item, add_note, set_action_done
 from cockpit.store.incidents import create_incident, link_alerts
+from cockpit.store.probe_samples import ProbeSample, record_samples
 from cockpit.store.recording_duty import DutyHolder, claim_duty
 from cockpit.store.run_leases import take_lease
 from cockpit.store.runbook_runs import create_run, record_step
@@ -74,6 +75,7 @@ def _write_every_table(nb: Notebook) -> str:
     record_ack(nb, ALERT, silence, "s-1", T0)
     record_extend(nb, "s-1", "s-2", T0 + timedelta(hours=2))
     record_snapshots(nb, [BudgetSnapshot("api", T0, 0.999, 0.5, 1.0)])
+    record_samples(nb, [ProbeSample("ready", T0, "up", True, 12.0)])
     assert claim_duty(nb, DutyHolder("alice", "host-b", 456), T0)[0]
     return record.id
 
