@@ -46,6 +46,10 @@ def add_parsers(sub: Any) -> None:
     alerts = sub.add_parser("alerts", help="list alerts (firing, pending, silenced, acked)")
     alerts.add_argument("--json", action="store_true")
     alerts.add_argument(
+        "--at", metavar="TIME",
+        help='the list as it was then: "2026-12-05 03:12", "03:12", "-2h" or ISO',
+    )  # fmt: skip
+    alerts.add_argument(
         "--filter",
         action="append",
         default=[],
@@ -145,6 +149,10 @@ def alerts_command(args: argparse.Namespace) -> int:
             matchers.extend(parse_matchers(text))
         except MatcherError as exc:
             return fail(f"--filter: {exc}")
+    if args.at is not None:
+        from cockpit.cli.alerts_at import past_alerts_command
+
+        return past_alerts_command(args, matchers)
     config = load_config()
     if config is None:
         return EXIT_USAGE

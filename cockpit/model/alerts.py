@@ -196,3 +196,19 @@ def differing_labels(alerts: Sequence[Alert]) -> list[dict[str, str]]:
     common = {n for n in names if len({a.labels.get(n) for a in alerts}) == 1}
     hidden = common | OWN_COLUMN_LABELS
     return [{k: v for k, v in a.labels.items() if k not in hidden} for a in alerts]
+
+
+_FNV_OFFSET, _FNV_PRIME, _MASK = 14695981039346656037, 1099511628211, (1 << 64) - 1
+
+
+def fingerprint_of(labels: Mapping[str, str]) -> str:
+    """Alertmanager's fingerprint of a label set (Prometheus' labelSetToFingerprint:
+    FNV-1a 64 over the names in order, each name and value followed by the byte 0xff), as
+    16 hex digits: what ties an alert Prometheus remembers (ALERTS) to the notebook's acks
+    and incident links."""
+    digest = _FNV_OFFSET
+    for name in sorted(labels):
+        for part in (name, labels[name]):
+            for byte in (*part.encode(), 0xFF):
+                digest = ((digest ^ byte) * _FNV_PRIME) & _MASK
+    return f"{digest:016x}"

@@ -72,7 +72,8 @@ class Recording:
         self.holder: DutyHolder | None = None  # who had the duty at the last look
         self._renewed_at: datetime | None = None
         self._noted: Noted | None = None  # while on duty: the notebook's last word per subject
-        self._sampled: dict[str, datetime] | None = None  # while on duty: newest sample per probe
+        # While on duty: each probe's newest sample (its time and state).
+        self._sampled: dict[str, tuple[datetime, str]] | None = None
         self._pruned_at: datetime | None = None
 
     @property
@@ -173,8 +174,9 @@ class Recording:
         return written
 
     def _sample_probes(self, store: Notebook, now: datetime) -> None:
-        """Keep each probe's answer, at most once per ``[record] probe_samples_every``,
-        and delete samples past the retention now and then (the past view reads them)."""
+        """Keep each probe's answer, at most once per ``[record] probe_samples_every`` and
+        whenever its state changes (so a short outage has its samples too), and delete
+        samples past the retention now and then (the past view reads them)."""
         if self._sampled is None:  # just took the duty: go on from the notebook's newest
             self._sampled = last_sampled(store)
         every = self.config.record.probe_samples_every
@@ -182,7 +184,10 @@ class Recording:
         for state in self.probes.values():
             answer = state.last
             newest = self._sampled.get(state.name)
-            if answer is None or (newest is not None and answer.checked_at - newest < every):
+            if answer is None or (newest is not None and (
+                answer.checked_at <= newest[0]
+                or (answer.checked_at - newest[0] < every and state.state == newest[1])
+            )):
                 continue
             due.append(ProbeSample(
                 state.name, answer.checked_at, state.state, answer.ok, answer.latency_ms,
@@ -190,7 +195,7 @@ class Recording:
             ))  # fmt: skip
         if due:
             record_samples(store, due)
-            self._sampled.update({sample.probe: sample.at for sample in due})
+            self._sampled.update({s.probe: (s.at, s.state) for s in due})
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
             prune_samples(store, now - self.config.record.retention)
             self._pruned_at = now

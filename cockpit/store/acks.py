@@ -204,6 +204,17 @@ def acks_for(store: Notebook, fingerprint: str) -> list[AckRecord]:
     return [_record(row) for row in rows]
 
 
+def acks_at(store: Notebook, at: datetime) -> list[AckRecord]:
+    """The acks that held at a past moment: made by then, not yet removed or expired."""
+    stamp = to_db_time(at)
+    rows = store.connection.execute(
+        "SELECT * FROM acks WHERE created_at <= ? AND (removed_at IS NULL OR removed_at > ?)"
+        " AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC",
+        (stamp, stamp, stamp),
+    ).fetchall()
+    return [_record(row) for row in rows]
+
+
 def active_acks(store: Notebook, now: datetime) -> list[AckRecord]:
     rows = store.connection.execute(
         "SELECT * FROM acks WHERE removed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"

@@ -310,6 +310,19 @@ def link_alerts(
     return count
 
 
+def links_at(store: Notebook, at: datetime) -> dict[str, list[str]]:
+    """Fingerprint -> the incidents its alert was linked to by ``at``, oldest link first."""
+    rows = store.connection.execute(
+        "SELECT fingerprint, incident_id FROM incident_alerts WHERE linked_at <= ?"
+        " ORDER BY linked_at",
+        (to_db_time(at),),
+    ).fetchall()
+    links: dict[str, list[str]] = {}
+    for row in rows:
+        links.setdefault(str(row[0]), []).append(str(row[1]))
+    return links
+
+
 def incidents_for_alert(store: Notebook, fingerprint: str) -> list[str]:
     """Incident ids an alert is linked to: open ones first, then newest link first."""
     if not fingerprint:

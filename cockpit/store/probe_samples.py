@@ -1,5 +1,6 @@
-"""What each probe answered, sampled at most once a minute per probe by the holder of the
-recording duty (migration 10), so the past can be shown: ``cockpit probe history``."""
+"""What each probe answered, sampled about once a minute per probe and at each change of
+its state, by the holder of the recording duty (migration 10), so the past can be shown:
+``cockpit probe history``."""
 
 from __future__ import annotations
 
@@ -32,12 +33,15 @@ def record_samples(store: Notebook, samples: Sequence[ProbeSample]) -> None:
         )
 
 
-def last_sampled(store: Notebook) -> dict[str, datetime]:
-    """Each probe's newest sample time (what a cockpit taking the duty continues from)."""
+def last_sampled(store: Notebook) -> dict[str, tuple[datetime, str]]:
+    """Each probe's newest sample: its time and state (what a cockpit taking the duty
+    continues from)."""
     rows = store.connection.execute(
-        "SELECT probe, MAX(at) FROM probe_samples GROUP BY probe"
+        "SELECT s.probe, s.at, s.state FROM probe_samples s JOIN"
+        " (SELECT probe, MAX(at) AS newest FROM probe_samples GROUP BY probe) n"
+        " ON n.probe = s.probe AND n.newest = s.at"
     ).fetchall()
-    return {str(row[0]): from_db_time(str(row[1])) for row in rows}
+    return {str(row[0]): (from_db_time(str(row[1])), str(row[2])) for row in rows}
 
 
 def samples_between(

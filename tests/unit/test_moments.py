@@ -49,3 +49,12 @@ def test_what_is_not_a_moment_is_said_with_the_forms(text: str, said: str) -> No
         parse_moment(text, NOW, BERLIN)
     assert said in str(caught.value)
     assert "is in the future" in said or "03:12" in str(caught.value)
+
+
+def test_the_fingerprint_of_no_labels_is_fnv1a_offset_basis() -> None:
+    from cockpit.model.alerts import fingerprint_of
+
+    assert fingerprint_of({}) == "cbf29ce484222325"
+    # Order of the mapping does not matter; names and values are kept apart.
+    assert fingerprint_of({"a": "b", "c": "d"}) == fingerprint_of({"c": "d", "a": "b"})
+    assert fingerprint_of({"ab": "c"}) != fingerprint_of({"a": "bc"})

@@ -79,12 +79,12 @@ def test_a_cockpit_taking_over_goes_on_from_the_notebooks_newest_sample(
     with open_notebook(notebook_target, me="bob") as elsewhere:
         probing = Probing(_recording(clock, "bob"), elsewhere)
         clock[0] = T0 + timedelta(seconds=30)
-        probing.answer(clock[0], ok=False)  # 30 s after alice's sample: not due yet
+        probing.answer(clock[0], ok=True, latency=30.0)  # 30 s after alice's: not due yet
         clock[0] = T0 + timedelta(seconds=60)
-        probing.answer(clock[0], ok=False)
+        probing.answer(clock[0], ok=True, latency=60.0)
         samples = samples_between(elsewhere, T0, T0 + timedelta(hours=1))
-    assert [(s.at - T0, s.ok) for s in samples] == [
-        (timedelta(0), True), (timedelta(seconds=60), False),
+    assert [(s.at - T0, s.latency_ms) for s in samples] == [
+        (timedelta(0), 12.0), (timedelta(seconds=60), 60.0),
     ]  # fmt: skip
 
 
@@ -122,3 +122,17 @@ def test_gaps_include_the_ends_of_the_span() -> None:
         Gap(T0, T0 + 10 * minute), Gap(T0 + 11 * minute, T0 + 20 * minute),
     ]  # fmt: skip
     assert gaps_in([], minute, T0, T0 + 2 * minute) == []
+
+
+def test_a_change_of_state_is_sampled_at_once(notebook: Notebook) -> None:
+    clock = [T0]
+    probing = Probing(_recording(clock), notebook)
+    for second, ok in ((0, True), (10, False), (20, False), (30, False), (40, True), (50, True)):
+        clock[0] = T0 + timedelta(seconds=second)
+        probing.answer(clock[0], ok=ok)
+    samples = samples_between(notebook, T0, T0 + timedelta(hours=1))
+    # up at 0; failing at 10; down (third failure) at 30; still down at 40 (one success:
+    # not sampled, within the minute); up again (second success) at 50.
+    assert [(int((s.at - T0).total_seconds()), s.state) for s in samples] == [
+        (0, "up"), (10, "pending"), (30, "down"), (50, "up"),
+    ]  # fmt: skip

@@ -1,0 +1,140 @@
+"""The past on the real stack: a fault set at T1 and cleared at T2, recorded by a running
+`cockpit record`; afterwards `alerts --at`, `slo report --at` and `probe history` tell
+what was so at T1+30s, at T2+60s and before T1, from Prometheus and the notebook.
+
+One stack of its own (a fault of another test must not be in its 5-minute windows), and
+about three minutes of real time: Prometheus must hold a minute before T1, and T2+60s
+must have passed before it can be asked about."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from cockpit.cli import main
+from cockpit.demo.control import apply_faults
+from cockpit.demo.stack import DemoStack, find_binary
+from cockpit.model.alerts import fingerprint_of
+
+from .conftest import REQUIRE, wait_for
+from .test_record_process import Recorder
+
+BURN_PAGE = 14.4  # the fast-burn page threshold (docs/domain.md)
+
+
+@pytest.fixture(scope="module")
+def own_stack() -> Iterator[DemoStack]:
+    if not (find_binary("prometheus") and find_binary("alertmanager")):
+        if REQUIRE:
+            pytest.fail("COCKPIT_REQUIRE_REAL_STACK=1 but the binaries are missing")
+        pytest.skip("prometheus / alertmanager not installed")
+    with DemoStack() as stack:
+        yield stack
+
+
+def _query(stack: DemoStack, expr: str) -> list[dict[str, Any]]:
+    body = httpx.get(
+        f"{stack.prometheus_url}/api/v1/query", params={"query": expr}, timeout=2
+    ).json()
+    return list(body.get("data", {}).get("result", []))
+
+
+def _firing_in_alertmanager(stack: DemoStack, name: str) -> dict[str, Any] | None:
+    alerts = httpx.get(f"{stack.alertmanager_url}/api/v2/alerts", timeout=2).json()
+    found = [a for a in alerts if a["labels"].get("alertname") == name
+             and a["labels"].get("severity") == "critical"]  # fmt: skip
+    return found[0] if found else None
+
+
+def _sleep_until(moment: datetime) -> None:
+    while (left := (moment - datetime.now(UTC)).total_seconds()) > 0:
+        time.sleep(min(left, 1.0))
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str, codes: tuple[int, ...] = (0,)) -> Any:
+    capsys.readouterr()
+    code = main(list(args))
+    out = capsys.readouterr()
+    assert code in codes, out.err
+    return json.loads(out.out)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def test_a_fault_between_t1_and_t2_is_told_from_the_past(
+    own_stack: DemoStack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    stack = own_stack
+    assert stack.config_path is not None and stack.service_url is not None
+    notebook = tmp_path / "notebook.sqlite3"
+    monkeypatch.setenv("COCKPIT_CONFIG", str(stack.config_path))
+    monkeypatch.setenv("COCKPIT_NOTEBOOK", str(notebook))
+    wait_for("the first scrape", lambda: _query(stack, "up"))
+    first_data = datetime.now(UTC)
+    recorder = Recorder(stack.config_path, notebook)
+    try:
+        # Prometheus must hold the minute before T1 (the "before" question asks T1-60s).
+        _sleep_until(first_data + timedelta(seconds=65))
+        t1 = datetime.now(UTC)
+        apply_faults(stack.service_url, ["error-rate=50%", "ready=down"])
+        firing = wait_for(
+            "HighErrorRate firing in Alertmanager",
+            lambda: _firing_in_alertmanager(stack, "HighErrorRate"),
+        )
+        _sleep_until(t1 + timedelta(seconds=35))
+        apply_faults(stack.service_url, ["reset"])
+        t2 = datetime.now(UTC)
+        _sleep_until(t2 + timedelta(seconds=62))
+    finally:
+        assert recorder.stop() == 0, "\n".join(recorder.lines)
+
+    during = _json(capsys, "alerts", "--at", _iso(t1 + timedelta(seconds=30)), "--json")
+    critical = [a for a in during if a["name"] == "HighErrorRate"
+                and a["severity"] == "critical"]  # fmt: skip
+    assert [a["state"] for a in critical] == ["firing"]
+    # The same alert Alertmanager had, by the same fingerprint (what acks and links key on).
+    assert critical[0]["fingerprint"] == firing["fingerprint"]
+    assert fingerprint_of(firing["labels"]) == firing["fingerprint"]
+    assert critical[0]["at"] == _iso(t1 + timedelta(seconds=30)).replace("+00:00", "Z")
+    after = _json(capsys, "alerts", "--at", _iso(t2 + timedelta(seconds=60)), "--json")
+    assert not [a for a in after if a["name"] == "HighErrorRate"]
+
+    def burn_5m(moment: datetime) -> float | None:
+        # The exit code is the deploy gate's verdict then (1: blocked), not a failure.
+        report = _json(capsys, "slo", "report", "--at", _iso(moment), "--json", codes=(0, 1))
+        [availability] = [s for s in report["slos"] if s["name"] == "api-availability"]
+        burn = availability["burn_per_window"]["5m"]
+        return None if burn is None else float(burn)
+
+    burning = burn_5m(t1 + timedelta(seconds=30))
+    assert burning is not None and burning > BURN_PAGE
+    before = burn_5m(t1 - timedelta(seconds=60))
+    assert before is not None and before < BURN_PAGE  # data, and not burning
+
+    history = _json(
+        capsys, "probe", "history", "ready", "--since", _iso(t1 - timedelta(minutes=2)), "--json"
+    )
+    [ready] = history["probes"]
+    changes = [(t["state"], datetime.fromisoformat(t["at"].replace("Z", "+00:00")))
+               for t in ready["transitions"]]  # fmt: skip
+    assert [state for state, _ in changes] == ["down", "up"]
+    (_, down_at), (_, up_at) = changes
+    # Down three failed checks (2 s apart) after T1; up two good ones after T2.
+    assert t1 < down_at < t1 + timedelta(seconds=20)
+    assert t2 < up_at < t2 + timedelta(seconds=20)
+    # Sampled once a minute and at each change of state: the outage has its samples.
+    states = [s["state"] for s in ready["samples"]]
+    assert "up" in states and "down" in states
+    assert all(s["latency_ms"] is not None for s in ready["samples"])
