@@ -17,14 +17,21 @@ from cockpit.exit_codes import EXIT_USAGE
 
 
 def run(
-    command: str, args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]
+    command: str,
+    args: argparse.Namespace,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    notebook: bool = True,
 ) -> int:
+    """``handler(args)``'s exit code; ``notebook`` False for a command that never opens
+    the notebook (`alerts`), which then need not import the store to set its busy notice."""
     gone = _gone_demo_config(command, args)
     if gone is not None:
         print(gone, file=sys.stderr)
         return EXIT_USAGE
     locations.secure_data_dir()
-    _tell_when_the_notebook_is_busy()
+    if notebook:
+        _tell_when_the_notebook_is_busy()
     # The cockpit loads its own plugins; other commands load notifiers on first publish.
     loader = None
     if command not in ("run", "demo", "serve", "probe", "record"):

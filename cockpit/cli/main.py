@@ -11,7 +11,6 @@ import dataclasses
 import getpass
 import sys
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 
 import cockpit.cli.dispatch as dispatch
@@ -115,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `cockpit alerts`: neither the other command groups nor their parser (issue 18).
         import cockpit.cli.alerts as cli_alerts
 
-        return dispatch.run("alerts", lean, cli_alerts.alerts_command)
+        return dispatch.run("alerts", lean, cli_alerts.alerts_command, notebook=False)
     args = _parser().parse_args(argv)
     command = args.command or "run"
     import cockpit.cli.alerts as cli_alerts
@@ -169,6 +168,8 @@ def _config(args: argparse.Namespace) -> int:
 
     path = args.file or locations.config_file()
     if args.config_command == "init":
+        from importlib.resources import files
+
         if path.exists() and not args.force:
             print(f"{path} exists; use --force to overwrite it.", file=sys.stderr)
             return EXIT_USAGE
