@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from cockpit.ui.alerts_controller import AlertController
 
 # The screens (and the services only they use) are imported when first opened: the first
-# frame needs none of them (issue 18: `import cockpit.ui.app` against `textual.app`).
+# frame needs none of them (issue 18: importing the app against `textual.app`).
 
 
 @dataclass(frozen=True)
