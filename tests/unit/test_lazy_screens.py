@@ -19,6 +19,8 @@ OPENED_LATER = (
     "cockpit.ui.screens.probe_detail",
     "cockpit.ui.screens.review",
     "cockpit.ui.screens.runbook_open",
+    "cockpit.ui.screens.silence_form",
+    "cockpit.ui.screens.silences",
     "cockpit.ui.screens.slo_detail",
     "cockpit.services.handoff_live",
     "cockpit.services.slo_history",
