@@ -180,3 +180,26 @@ def test_other_arguments_go_to_the_full_parser(argv: list[str]) -> None:
     from cockpit.cli.lean import alerts_args
 
     assert alerts_args(argv) is None
+
+
+class _NoRepr:
+    """An answer that must never be formatted (its repr is the whole answer's cost)."""
+
+    reprs = 0
+
+    def __repr__(self) -> str:
+        _NoRepr.reprs += 1
+        return "_NoRepr()"
+
+
+def test_running_a_request_never_formats_its_answer() -> None:
+    # asyncio.run formats the main task (its result included) while restoring SIGINT's
+    # handler; the CLI's answers leave another way, so 5,000 alerts are never repr'd.
+    from cockpit.cli import alerts as cli_alerts
+
+    async def work(client: object) -> _NoRepr:
+        return _NoRepr()
+
+    _NoRepr.reprs = 0
+    answer = cli_alerts._run(work)
+    assert isinstance(answer, _NoRepr) and _NoRepr.reprs == 0
