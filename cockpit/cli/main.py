@@ -10,7 +10,7 @@ import argparse
 import dataclasses
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cockpit.cli.dispatch as dispatch
@@ -117,6 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return dispatch.run("alerts", lean, cli_alerts.alerts_command, notebook=False)
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    handler = _handlers()[command]
+    return dispatch.run(command, args, handler)
+
+
+def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
     import cockpit.cli.alerts as cli_alerts
     import cockpit.cli.handoff as cli_handoff
     import cockpit.cli.incident as cli_incident
@@ -129,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import cockpit.cli.slo as cli_slo
     import cockpit.cli.themes as cli_themes
 
-    handler = {
+    return {
         "run": _run,
         "locate": _locate,
         "config": _config,
@@ -148,8 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **cli_alerts.handlers(),
         "runbook": cli_runbook.runbook,
         "record": cli_record.record,
-    }[command]
-    return dispatch.run(command, args, handler)
+    }
 
 
 def _locate(args: argparse.Namespace) -> int:
