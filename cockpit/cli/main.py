@@ -7,40 +7,32 @@ Exit codes: 0 fine, 1 a check failed (doctor found a problem), 2 bad input
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import getpass
-import os
 import sys
-from collections.abc import Sequence
-from importlib.resources import files
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import cockpit.cli.alerts as cli_alerts
-import cockpit.cli.handoff as cli_handoff
-import cockpit.cli.incident as cli_incident
-import cockpit.cli.notebook as cli_notebook
-import cockpit.cli.plugins as cli_plugins
-import cockpit.cli.probe as cli_probe
-import cockpit.cli.record as cli_record
-import cockpit.cli.runbook as cli_runbook
-import cockpit.cli.serve as cli_serve
-import cockpit.cli.slo as cli_slo
-import cockpit.cli.themes as cli_themes
+import cockpit.cli.dispatch as dispatch
 from cockpit import __version__, locations
 from cockpit.cli.common import load_config, notebook_of, print_json
-from cockpit.cli.output import visible_output
+from cockpit.cli.lean import alerts_args
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-
-if TYPE_CHECKING:
-    pass
-
 
 READ_ONLY_HELP = "no ack, silence or expire and no runbook commands (also `read_only = true`)"
 
 
 def _parser() -> argparse.ArgumentParser:
+    import cockpit.cli.alerts as cli_alerts
+    import cockpit.cli.handoff as cli_handoff
+    import cockpit.cli.incident as cli_incident
+    import cockpit.cli.notebook as cli_notebook
+    import cockpit.cli.plugins as cli_plugins
+    import cockpit.cli.record as cli_record
+    import cockpit.cli.runbook as cli_runbook
+    import cockpit.cli.serve as cli_serve
+    import cockpit.cli.themes as cli_themes
+
     parser = argparse.ArgumentParser(prog="cockpit", description="The on-call cockpit.")
     parser.add_argument("--version", action="version", version=f"cockpit {__version__}")
     sub = parser.add_subparsers(dest="command")
@@ -127,32 +119,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _gone_demo_config(command: str, args: argparse.Namespace) -> str | None:
-    """Why a command must not run on COCKPIT_CONFIG, when it names a stopped demo's config.
-
-    ``eval "$(cockpit demo env)"`` outlives the demo; its config file goes with the demo's
-    work folder, and a missing config would otherwise read as an empty one ("nothing to
-    ask"). Starting a demo, asking for its variables, `locate` and `config init` still run.
-    """
-    override = os.environ.get(locations.CONFIG_ENV)
-    if not override or command in ("demo", "locate"):
-        return None
-    if command == "config" and args.config_command == "init":
-        return None
-    path = locations.config_file()
-    if path.exists():
-        return None
-    from cockpit.demo.stack import WORKDIR_PREFIX
-
-    if not path.parent.name.startswith(WORKDIR_PREFIX):
-        return None
-    return (
-        f"the config file {path} no longer exists (the demo stopped?): start `cockpit demo` "
-        f'and run `eval "$(cockpit demo env)"` again, or `unset {locations.CONFIG_ENV} '
-        f'{locations.NOTEBOOK_ENV}` to use your own config'
-    )
-
-
 # Options that take a moment: "-2h" after one is its value, not an option (argparse
 # would refuse `--since -2h` and take only `--since=-2h`).
 TIME_OPTIONS = frozenset({"--at", "--since", "--until"})
@@ -169,15 +135,33 @@ def _joined_times(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(_joined_times(sys.argv[1:] if argv is None else argv))
+    words = _joined_times(sys.argv[1:] if argv is None else argv)
+    lean = alerts_args(words)
+    if lean is not None:
+        # `cockpit alerts`: neither the other command groups nor their parser (issue 18).
+        import cockpit.cli.alerts as cli_alerts
+
+        return dispatch.run("alerts", lean, cli_alerts.alerts_command, notebook=False)
+    args = _parser().parse_args(words)
     command = args.command or "run"
-    gone = _gone_demo_config(command, args)
-    if gone is not None:
-        print(gone, file=sys.stderr)
-        return EXIT_USAGE
-    locations.secure_data_dir()
-    _tell_when_the_notebook_is_busy()
-    handler = {
+    handler = _handlers()[command]
+    return dispatch.run(command, args, handler)
+
+
+def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
+    import cockpit.cli.alerts as cli_alerts
+    import cockpit.cli.handoff as cli_handoff
+    import cockpit.cli.incident as cli_incident
+    import cockpit.cli.notebook as cli_notebook
+    import cockpit.cli.plugins as cli_plugins
+    import cockpit.cli.probe as cli_probe
+    import cockpit.cli.record as cli_record
+    import cockpit.cli.runbook as cli_runbook
+    import cockpit.cli.serve as cli_serve
+    import cockpit.cli.slo as cli_slo
+    import cockpit.cli.themes as cli_themes
+
+    return {
         "run": _run,
         "locate": _locate,
         "config": _config,
@@ -196,58 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **cli_alerts.handlers(),
         "runbook": cli_runbook.runbook,
         "record": cli_record.record,
-    }[command]
-    # The cockpit loads its own plugins; other commands load notifiers on first publish.
-    loader = (
-        None
-        if command in ("run", "demo", "serve", "probe", "record")
-        else cli_plugins.lazy_notifiers()
-    )
-    # The screen-drawing commands write to the terminal through Textual, which needs it raw.
-    guard = contextlib.nullcontext() if command in ("run", "demo", "serve") else visible_output()
-    try:
-        with guard:
-            return handler(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `cockpit ... | head`: the reader has what it wanted. No traceback; the exit
-        # status is the shell's for a closed pipe, and later writes go nowhere.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
-    except Exception as exc:  # the last resort: a message and a log file, no traceback
-        return _failed(exc, command)
-    finally:
-        if loader is not None:
-            loader.close()
-
-
-def _tell_when_the_notebook_is_busy() -> None:
-    from cockpit.store import notebook as notebook_module
-
-    def notice(text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
-
-    notebook_module.busy_notice = notice
-
-
-def _failed(exc: Exception, command: str) -> int:
-    """What escaped a command: the notebook's trouble said plainly, anything else logged.
-    Exit 2 either way: for the deploy gate (`slo check`) it means "cannot tell"."""
-    import sqlite3
-
-    from cockpit.store import NotebookError
-    from cockpit.store.notebook_file import describe_error
-
-    if isinstance(exc, NotebookError):
-        print(f"cockpit: {exc}", file=sys.stderr)
-    elif isinstance(exc, sqlite3.Error):
-        why = describe_error(exc, locations.database_file())
-        print(f"cockpit: the notebook {locations.database_file()}: {why}", file=sys.stderr)
-    else:
-        print(locations.record_crash(exc, f"`cockpit {command}`"), file=sys.stderr)
-    return EXIT_USAGE
+    }
 
 
 def _locate(args: argparse.Namespace) -> int:
@@ -266,6 +199,8 @@ def _config(args: argparse.Namespace) -> int:
 
     path = args.file or locations.config_file()
     if args.config_command == "init":
+        from importlib.resources import files
+
         if path.exists() and not args.force:
             print(f"{path} exists; use --force to overwrite it.", file=sys.stderr)
             return EXIT_USAGE

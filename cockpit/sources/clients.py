@@ -87,6 +87,12 @@ def ssl_context(tls: Tls) -> ssl.SSLContext:
     return context
 
 
+def _no_tls_context() -> ssl.SSLContext:
+    """A context for a pool that never speaks TLS: it verifies and trusts nothing, so a
+    TLS connection through it (there is none) could only fail."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def _proxy_for(url: httpx.URL) -> str | None:
     """The proxy the environment names for ``url`` (HTTP(S)_PROXY, NO_PROXY), if any."""
     host = url.host
@@ -100,18 +106,21 @@ class TlsRouting(httpx.AsyncBaseTransport):
 
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
-        self._pools: dict[tuple[Tls, str | None], httpx.AsyncHTTPTransport] = {}
+        self._pools: dict[tuple[Tls | None, str | None], httpx.AsyncHTTPTransport] = {}
 
     def _pool(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
         tls = request.extensions.get(TLS_EXTENSION, DEFAULT_TLS)
         if not isinstance(tls, Tls):
             tls = DEFAULT_TLS
         proxy = _proxy_for(request.url)
-        pool = self._pools.get((tls, proxy))
+        # Plain HTTP without a proxy speaks no TLS: its pool (key None) loads no CA bundle
+        # (about 20 ms of `cockpit alerts` before its first request, issue 18).
+        key = (None if proxy is None and request.url.scheme == "http" else tls, proxy)
+        pool = self._pools.get(key)
         if pool is None:
-            context = ssl_context(tls)
+            context = _no_tls_context() if key[0] is None else ssl_context(tls)
             pool = httpx.AsyncHTTPTransport(verify=context, limits=self._limits, proxy=proxy)
-            self._pools[(tls, proxy)] = pool
+            self._pools[key] = pool
         return pool
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -7,16 +7,10 @@ fields named here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
-from cockpit.services.handoff_live import LiveState, fetch_live
-from cockpit.services.probe_poll import ProbePoller
-from cockpit.services.slo_history import BudgetHistory, budget_history
-from cockpit.services.slo_poll import SloPoller
-from cockpit.services.transition_recorder import Recording
-from cockpit.sources.prometheus import PrometheusQueries
-from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.context import CockpitContext
 from cockpit.ui.messages import (
     AckRequested,
@@ -33,15 +27,16 @@ from cockpit.ui.panes.base import Pane
 from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
-from cockpit.ui.screens import runbook_open
-from cockpit.ui.screens.fault import FaultScreen
-from cockpit.ui.screens.handoff import HandoffScreen
-from cockpit.ui.screens.help import HelpScreen, help_rows
-from cockpit.ui.screens.incident_form import IncidentFormScreen
-from cockpit.ui.screens.incident_list import IncidentListScreen
-from cockpit.ui.screens.probe_detail import ProbeDetailScreen
-from cockpit.ui.screens.review import ReviewScreen
-from cockpit.ui.screens.slo_detail import SloDetailScreen
+
+if TYPE_CHECKING:
+    from cockpit.services.probe_poll import ProbePoller
+    from cockpit.services.slo_history import BudgetHistory
+    from cockpit.services.slo_poll import SloPoller
+    from cockpit.services.transition_recorder import Recording
+    from cockpit.ui.alerts_controller import AlertController
+
+# The screens (and the services only they use) are imported when first opened: the first
+# frame needs none of them (issue 18: importing the app against `textual.app`).
 
 
 @dataclass(frozen=True)
@@ -58,6 +53,8 @@ class OpensDialogs(CockpitContext):
     recording: Recording  # the alerts last seen, for the handoff's live state
 
     def action_show_help(self) -> None:
+        from cockpit.ui.screens.help import HelpScreen, help_rows
+
         if isinstance(self.screen, HelpScreen):
             return
         node = self.focused
@@ -66,9 +63,13 @@ class OpensDialogs(CockpitContext):
         self.push_screen(HelpScreen(*help_rows(self, node)))
 
     def action_incident_list(self) -> None:
+        from cockpit.ui.screens.incident_list import IncidentListScreen
+
         self.push_screen(IncidentListScreen())
 
     def action_new_incident(self) -> None:
+        from cockpit.ui.screens.incident_form import IncidentFormScreen
+
         self.push_screen(IncidentFormScreen())
 
     def on_alerts_pane_selected(self, message: AlertsPane.Selected) -> None:
@@ -102,12 +103,17 @@ class OpensDialogs(CockpitContext):
         self.alert_control.open_silences()
 
     def action_demo_fault(self) -> None:
+        from cockpit.ui.screens.fault import FaultScreen
+
         if self.demo is None:
             self.notify("Fault switches exist only in `cockpit demo`.", severity="warning")
             return
         self.push_screen(FaultScreen(self.demo.service_url))
 
     def action_open_handoff(self, focus: str = "") -> None:
+        from cockpit.services.handoff_live import LiveState, fetch_live
+        from cockpit.ui.screens.handoff import HandoffScreen
+
         if isinstance(self.screen, HandoffScreen):
             return
         if self.notebook_target is None:
@@ -124,6 +130,8 @@ class OpensDialogs(CockpitContext):
         )
 
     def action_open_review(self) -> None:
+        from cockpit.ui.screens.review import ReviewScreen
+
         if isinstance(self.screen, ReviewScreen):
             return
         if self.notebook_target is None:
@@ -135,15 +143,25 @@ class OpensDialogs(CockpitContext):
         if self.read_only is not None:  # a run, even a dry one, is kept in the notebook
             self.notify(f"No runbook runs here: {self.read_only}.", markup=False)
             return
+        from cockpit.ui.screens import runbook_open
+
         runbook_open.open_runbook(self, message.name, dry_run=message.dry_run)
 
     def action_alert_runbook(self) -> None:
+        from cockpit.ui.screens import runbook_open
+
         runbook_open.open_for_alert(self)
 
     def action_pick_runbook(self) -> None:
+        from cockpit.ui.screens import runbook_open
+
         runbook_open.pick_runbook(self)
 
     def on_slo_pane_selected(self, message: SloPane.Selected) -> None:
+        from cockpit.services.slo_history import budget_history
+        from cockpit.sources.prometheus import PrometheusQueries
+        from cockpit.ui.screens.slo_detail import SloDetailScreen
+
         status = next(s for s in self._slo.last.slos if s.slo.name == message.name)
         history = None
         if self.config.prometheus is not None:
@@ -157,6 +175,8 @@ class OpensDialogs(CockpitContext):
         self.push_screen(SloDetailScreen(status, history))
 
     def on_probes_pane_selected(self, message: ProbesPane.Selected) -> None:
+        from cockpit.ui.screens.probe_detail import ProbeDetailScreen
+
         probe = next(p for p in self.config.probes if p.name == message.name)
         state = self._probes.states[message.name]
         self.push_screen(ProbeDetailScreen(probe, state, self.timezone))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import httpx
 
@@ -22,9 +22,12 @@ from cockpit.services import alert_actions
 from cockpit.ui.context import CockpitContext
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.confirm import AskScreen
-from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen, SilenceRequest
-from cockpit.ui.screens.silences import SilencesScreen
 from cockpit.ui.writes import OneAtATime
+
+if TYPE_CHECKING:
+    # The silence screens are imported when first opened (issue 18: start-up imports).
+    from cockpit.ui.screens.silence_form import SilenceRequest
+    from cockpit.ui.screens.silences import SilencesScreen
 
 
 class AlertControl(Protocol):
@@ -68,6 +71,8 @@ class SilenceController:
         def created(request: SilenceRequest | None) -> None:
             if request is not None:
                 self._start_create(request)
+
+        from cockpit.ui.screens.silence_form import SilenceFormScreen
 
         duration = self.app.config.alerts.ack_duration
         snapshot = self.control.snapshot()
@@ -114,6 +119,8 @@ class SilenceController:
         self.app.push_screen(AskScreen(question, radius.describe()), answered)
 
     def open_silences(self) -> None:
+        from cockpit.ui.screens.silences import SilencesScreen
+
         screen = SilencesScreen()
         self.app.push_screen(screen)
         self._show_on(screen)
@@ -145,6 +152,8 @@ class SilenceController:
         pane = self.control.pane
         if fresh is not None and pane.snapshot is not None:
             pane.snapshot = replace(pane.snapshot, silences=tuple(fresh))
+        from cockpit.ui.screens.silences import SilencesScreen
+
         screen = self.app.screen
         if isinstance(screen, SilencesScreen):
             self._show_on(screen, note)
@@ -159,6 +168,8 @@ class SilenceController:
     def extend_key(self, silence: Silence) -> None:
         if self.control._refuse_if_blocked():
             return
+
+        from cockpit.ui.screens.silence_form import ExtendScreen
 
         def chosen(by: timedelta | None) -> None:
             if by is not None:

@@ -234,3 +234,16 @@ def test_rank_key() -> None:
     assert alert.rank() == (2, datetime(2025, 10, 14, 10, 30, tzinfo=UTC).timestamp())
     assert Alert("Y", {"severity": "info"}).rank() == (3, float("inf"))
     assert Alert("Z", {}).rank() == (4, float("inf"))
+
+
+def test_merge_without_pending_alerts_ranks_the_firing_ones() -> None:
+    late = Alert(
+        "B", {"alertname": "B", "severity": "warning"}, starts_at=datetime(2026, 1, 2, tzinfo=UTC)
+    )
+    early = Alert(
+        "A", {"alertname": "A", "severity": "warning"}, starts_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    page = Alert("C", {"alertname": "C", "severity": "critical"})
+    firing = [late, page, early]
+    assert merge(firing, []) == [page, early, late]
+    assert firing == [late, page, early]  # the caller's list is left as it was

@@ -159,3 +159,35 @@ def test_the_factory_client_never_follows_redirects_by_itself() -> None:
 
     client = asyncio.run(go())
     assert client.follow_redirects is False
+
+
+def test_plain_http_without_a_proxy_loads_no_tls_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Issue 18: no CA bundle is read for a request that speaks no TLS (an http:// endpoint
+    # whose TLS settings are unreadable still answers); https still uses its settings.
+    import cockpit.sources.clients as clients
+    from tests.hostile.answers import answering
+
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    built: list[Tls] = []
+    real = clients.ssl_context
+
+    def counting(tls: Tls) -> ssl.SSLContext:
+        built.append(tls)
+        return real(tls)
+
+    monkeypatch.setattr(clients, "ssl_context", counting)
+    tls = Tls(ca_file=tmp_path / "unreadable.pem")
+
+    async def go(url: str) -> object:
+        async with async_client() as client:
+            return await alertmanager.fetch_alerts(client, Endpoint(url=url, tls=tls))
+
+    with answering({"/api/v2/alerts": []}) as url:
+        assert asyncio.run(go(url)) == []
+    assert built == []
+    with pytest.raises(SourceError, match="TLS settings: cannot load"):
+        asyncio.run(go("https://am.test"))
+    assert built == [tls]
