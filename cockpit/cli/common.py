@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cockpit import locations
 from cockpit.exit_codes import EXIT_USAGE
+from cockpit.model.text import inert_json
 
 if TYPE_CHECKING:
     from cockpit.config import Config
@@ -39,7 +40,7 @@ def load_config(*, say: bool = True, advice: bool = True) -> Config | None:
 
 
 def print_json(data: object, *, ensure_ascii: bool = True) -> None:
-    print(json.dumps(data, indent=2, default=str, ensure_ascii=ensure_ascii))
+    print(inert_json(json.dumps(data, indent=2, default=str, ensure_ascii=ensure_ascii)))
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:

@@ -72,3 +72,16 @@ def _plain_ascii(text: str) -> bool:
 def is_visible(text: str, *, multi_line: bool = False) -> bool:
     """Whether ``text`` needs no escaping (as ``visible`` or ``visible_lines`` would)."""
     return (_MULTI_LINE if multi_line else _ONE_LINE).search(text) is None
+
+
+_RAW_IN_JSON = re.compile(f"[{_OTHER}]")
+
+
+def inert_json(dumped: str) -> str:
+    """JSON text (from ``json.dumps``) with every character the sanitiser would rewrite
+    written as a JSON ``\\uXXXX`` escape instead. With ``ensure_ascii=False`` (kept for
+    readable non-Latin titles) ``json.dumps`` leaves DEL, the C1 controls and the bidi marks
+    raw, and the output guard would turn a raw DEL into ``\\x7f``, which is not JSON. Such
+    characters only occur inside JSON strings, so the escape keeps the value and the JSON
+    valid."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)

@@ -66,3 +66,21 @@ def test_incident_titles_with_a_newline_stay_on_their_row(
     out = capsys.readouterr().out
     assert len(out.splitlines()) == 1
     assert "db down\\nINC-FAKE Sev1 resolved\\x1b[2J" in out and "\x1b" not in out
+
+
+def test_json_output_stays_json_whatever_a_title_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    # json.dumps(ensure_ascii=False) leaves DEL, C1 and bidi raw: the guard must not turn
+    # them into "\x7f" (not JSON); they come out as JSON escapes, the title whole.
+    title = f"db\x7fdown\x9b2J\u202e{ATTACK} 東京"
+    with open_notebook(locations.database_file()) as store:
+        create_incident(
+            store, title=title, severity="Sev2", detected_at=datetime(2026, 11, 20, tzinfo=UTC)
+        )
+    assert main(["incident", "list", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "\x7f" not in out and "\x9b" not in out and "\x1b" not in out
+    assert "東京" in out  # readable text stays readable
+    [shown] = json.loads(out)
+    assert shown["title"] == title
