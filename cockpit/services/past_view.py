@@ -1,0 +1,131 @@
+"""The main screen's sources at a past moment, for time travel (`cockpit --at`): each
+pane's snapshot as it was then, in the shapes the live panes take, and what is missing.
+
+- SLOs: the same batched queries, evaluated by Prometheus at that time.
+- Alerts: ``services/past_alerts.py`` (Prometheus's ALERTS, the notebook's acks and
+  incident links, the silences Alertmanager still keeps), an ack shown as the ack
+  silence it was, so the pane marks it with its owner as it would live.
+- Probes: the newest sample each probe had then (``store/probe_samples.py``), if it was
+  recent enough to stand for that moment; a probe with none says "nothing recorded".
+
+Nothing here is live data: a source that cannot say what was so at that moment fails
+with the reason (the pane shows it), never with today's answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from cockpit.config import Config
+from cockpit.model.alerts import Alert
+from cockpit.model.freshness import Freshness
+from cockpit.model.matchers import exact
+from cockpit.model.probes import ProbeResult, ProbeState
+from cockpit.model.silences import ACK_MARKER, Silence
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
+from cockpit.services.past_alerts import PastAlerts, PastUnknown, past_alerts
+from cockpit.services.slo_poll import SloPoller
+from cockpit.store import Notebook
+from cockpit.store.acks import AckRecord
+from cockpit.store.probe_samples import samples_between
+
+# A sample stands for the moment if it is at most this many sampling intervals older.
+SAMPLE_REACH = 3
+# How far back a probe's latencies are read for its sparkline.
+LATENCY_SPAN = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class PastView:
+    at: datetime
+    slo: SloSnapshot
+    alerts: AlertSnapshot
+    probes: ProbeSnapshot
+
+
+def slo_at(config: Config, at: datetime) -> SloSnapshot:
+    poller = SloPoller(config)
+    snapshot = poller.poll(at)
+    if snapshot.freshness.error is None and config.prometheus is not None:
+        snapshot = replace(snapshot, freshness=Freshness().succeeded(at))
+    return snapshot
+
+
+def _ack_silence(ack: AckRecord, alert: Alert, at: datetime) -> Silence:
+    ends = ack.expires_at or at + timedelta(hours=1)
+    return Silence(
+        id=ack.silence_id or f"notebook-ack-{ack.id}",
+        matchers=exact(alert.labels),
+        starts_at=ack.created_at,
+        ends_at=ends,
+        created_by=ack.created_by or "",
+        comment=f"{ACK_MARKER} (as the notebook recorded it)",
+    )
+
+
+def alert_snapshot(found: PastAlerts) -> AlertSnapshot:
+    """``found`` in the live pane's shape: an acked or silenced alert is "silenced" by its
+    silences, an ack being an ack silence with its owner."""
+    silences: dict[str, Silence] = {}
+    alerts = []
+    for alert in found.alerts:
+        covering = list(found.silences.get(alert.fingerprint, []))
+        ack = found.acks.get(alert.fingerprint)
+        if ack is not None:
+            covering.append(_ack_silence(ack, alert, found.at))
+        for silence in covering:
+            silences[silence.id] = silence
+        if covering and alert.state == "firing":
+            alert = replace(alert, state="silenced", silenced_by=tuple(s.id for s in covering))
+        alerts.append(alert)
+    return AlertSnapshot(
+        tuple(alerts), Freshness().succeeded(found.at), silences=tuple(silences.values())
+    )
+
+
+def alerts_at(config: Config, at: datetime, notebook: Notebook | None) -> AlertSnapshot:
+    try:
+        return alert_snapshot(past_alerts(config, at, notebook))
+    except PastUnknown as exc:
+        configured = config.prometheus is not None
+        freshness = Freshness() if configured else Freshness.not_configured()
+        return AlertSnapshot((), freshness.failed(at, str(exc)))
+
+
+def probes_at(config: Config, at: datetime, notebook: Notebook | None) -> ProbeSnapshot:
+    if not config.probes:
+        return ProbeSnapshot((), Freshness.not_configured())
+    if notebook is None:
+        return ProbeSnapshot(
+            tuple(ProbeState(p.name) for p in config.probes),
+            Freshness().failed(at, "no notebook: the probes' past is kept there"),
+        )
+    every = config.record.probe_samples_every
+    samples = samples_between(notebook, at - max(LATENCY_SPAN, every * SAMPLE_REACH), at)
+    states = []
+    found = 0
+    for probe in config.probes:
+        mine = [s for s in samples if s.probe == probe.name]
+        reach = max(every, probe.interval) * SAMPLE_REACH
+        if not mine or at - mine[-1].at > reach:
+            states.append(ProbeState(probe.name))
+            continue
+        newest = mine[-1]
+        found += 1
+        answer = ProbeResult(
+            probe.name, newest.ok, newest.at, latency_ms=newest.latency_ms, reason=newest.reason
+        )
+        latencies = tuple(s.latency_ms for s in mine if s.latency_ms is not None)
+        states.append(ProbeState(probe.name, state=newest.state, last=answer, latencies=latencies))
+    if not found:
+        why = "nothing recorded then: no cockpit held the recording duty, or before it began"
+        return ProbeSnapshot(tuple(states), Freshness().failed(at, why))
+    return ProbeSnapshot(tuple(states), Freshness().succeeded(at))
+
+
+def view_at(config: Config, at: datetime, notebook: Notebook | None) -> PastView:
+    """Every source at ``at`` (blocking: run it off the UI thread)."""
+    return PastView(
+        at, slo_at(config, at), alerts_at(config, at, notebook), probes_at(config, at, notebook)
+    )
