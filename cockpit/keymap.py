@@ -33,6 +33,12 @@ ACTIONS = (
     ("S", "silences", "Silences: list, create, extend, expire"),
     ("o", "alert_runbook", "Run the selected alert's runbook"),
     ("R", "pick_runbook", "Run a runbook (pick one)"),
+    ("[", "travel_back", "The past: one minute back (what on-call saw then)"),
+    ("]", "travel_forward", "The past: one minute forward"),
+    ("{", "travel_back_far", "The past: 15 minutes back"),
+    ("}", "travel_forward_far", "The past: 15 minutes forward"),
+    ("t", "travel_to", "The past: go to a time (03:12, -2h, 2026-12-05 03:12)"),
+    ("L", "live", "Back to live (from the past)"),
     ("q", "quit", "Quit"),
 )
 

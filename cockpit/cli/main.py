@@ -15,10 +15,11 @@ from pathlib import Path
 
 import cockpit.cli.dispatch as dispatch
 from cockpit import __version__, locations
-from cockpit.cli.common import load_config, notebook_of, print_json
+from cockpit.cli.common import load_config, notebook_of, print_json, utc_now
 from cockpit.cli.lean import alerts_args
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
+AT_HELP = 'open on the past: "2026-12-05 03:12", "03:12", "-2h" or ISO (L returns to live)'
 READ_ONLY_HELP = "no ack, silence or expire and no runbook commands (also `read_only = true`)"
 
 
@@ -35,10 +36,12 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="cockpit", description="The on-call cockpit.")
     parser.add_argument("--version", action="version", version=f"cockpit {__version__}")
+    parser.add_argument("--at", metavar="TIME", help=AT_HELP)
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="open the cockpit on your config (the default)")
     run.add_argument("--read-only", action="store_true", help=READ_ONLY_HELP)
+    run.add_argument("--at", metavar="TIME", help=AT_HELP)
 
     locate = sub.add_parser("locate", help="print every path cockpit uses")
     locate.add_argument("--json", action="store_true")
@@ -281,7 +284,18 @@ def _run(args: argparse.Namespace) -> int:
 
     if getattr(args, "read_only", False):
         config = dataclasses.replace(config, read_only=True)
-    app = CockpitApp(config, notebook_of(config))
+    at = None
+    if getattr(args, "at", None):
+        from zoneinfo import ZoneInfo
+
+        from cockpit.model.moments import MomentError, parse_moment
+
+        try:
+            at = parse_moment(args.at, utc_now(), ZoneInfo(config.oncall.timezone))
+        except MomentError as exc:
+            print(f"--at: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    app = CockpitApp(config, notebook_of(config), at=at)
     app.run()
     if app.crash_line:
         print(app.crash_line, file=sys.stderr)

@@ -89,6 +89,15 @@ class Freshness:
             )
         return f"updated {format_duration(age)} ago"
 
+    def describe_past(self, at: datetime, tz: tzinfo | None) -> str:
+        """The line for data of a past moment (time travel): what it is as of, or why
+        nothing can be shown for then."""
+        if not self.configured:
+            return "not configured"
+        if self.error is not None:
+            return f"no data then: {self.error}"
+        return f"as it was at {at.astimezone(tz):%H:%M:%S}"
+
     def _describe_paused(self, tz: tzinfo | None) -> str:
         if self.last_success is None:
             return f"paused · no data: {self.error}" if self.error else "paused · no data yet"

@@ -26,14 +26,18 @@ from cockpit.model.silences import ACK_MARKER, Silence
 from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.services.past_alerts import PastAlerts, PastUnknown, past_alerts
 from cockpit.services.slo_poll import SloPoller
+from cockpit.services.timeline_view import TimelineView
 from cockpit.store import Notebook
 from cockpit.store.acks import AckRecord
-from cockpit.store.probe_samples import samples_between
+from cockpit.store.events import events_before, first_event_at
+from cockpit.store.probe_samples import first_sample_at, samples_between
 
 # A sample stands for the moment if it is at most this many sampling intervals older.
 SAMPLE_REACH = 3
 # How far back a probe's latencies are read for its sparkline.
 LATENCY_SPAN = timedelta(minutes=30)
+# How many of the events before the moment the timeline shows.
+TIMELINE_EVENTS = 200
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class PastView:
     slo: SloSnapshot
     alerts: AlertSnapshot
     probes: ProbeSnapshot
+    timeline: TimelineView
 
 
 def slo_at(config: Config, at: datetime) -> SloSnapshot:
@@ -119,13 +124,33 @@ def probes_at(config: Config, at: datetime, notebook: Notebook | None) -> ProbeS
         latencies = tuple(s.latency_ms for s in mine if s.latency_ms is not None)
         states.append(ProbeState(probe.name, state=newest.state, last=answer, latencies=latencies))
     if not found:
-        why = "nothing recorded then: no cockpit held the recording duty, or before it began"
+        first = first_sample_at(notebook)
+        if first is None:
+            why = "nothing recorded yet: the cockpit holding the recording duty keeps probes"
+        elif at < first:
+            why = f"nothing recorded before {first:%Y-%m-%d %H:%M} UTC (the first probe sample)"
+        else:
+            why = "nothing recorded then: no cockpit held the recording duty"
         return ProbeSnapshot(tuple(states), Freshness().failed(at, why))
     return ProbeSnapshot(tuple(states), Freshness().succeeded(at))
+
+
+def timeline_at(at: datetime, notebook: Notebook | None) -> TimelineView:
+    """The newest events that had happened by ``at``, newest first."""
+    heading = "as it stood then"
+    if notebook is None:
+        return TimelineView(heading, (), "No notebook: the timeline is kept there.")
+    events = events_before(notebook, at, TIMELINE_EVENTS)
+    first = first_event_at(notebook)
+    if first is None or at < first:
+        since = "" if first is None else f" before {first:%Y-%m-%d %H:%M} UTC"
+        return TimelineView(heading, (), f"Nothing recorded{since}.")
+    return TimelineView(heading, tuple(events), "No events by then.")
 
 
 def view_at(config: Config, at: datetime, notebook: Notebook | None) -> PastView:
     """Every source at ``at`` (blocking: run it off the UI thread)."""
     return PastView(
-        at, slo_at(config, at), alerts_at(config, at, notebook), probes_at(config, at, notebook)
-    )
+        at, slo_at(config, at), alerts_at(config, at, notebook),
+        probes_at(config, at, notebook), timeline_at(at, notebook),
+    )  # fmt: skip

@@ -129,3 +129,21 @@ def latest_events(store: Notebook, limit: int = 50) -> list[TimelineEvent]:
         (limit,),
     )
     return [_row_to_event(row) for row in rows]
+
+
+def events_before(store: Notebook, at: datetime, limit: int = 50) -> list[TimelineEvent]:
+    """The ``limit`` most recent events that had happened by ``at``, newest first (the
+    timeline as it stood then)."""
+    require_aware(at, "at")
+    rows = store.connection.execute(
+        f"SELECT {_COLUMNS} FROM timeline_events WHERE occurred_at <= ?"
+        " ORDER BY occurred_at DESC, id DESC LIMIT ?",
+        (to_db_time(at), limit),
+    )
+    return [_row_to_event(row) for row in rows]
+
+
+def first_event_at(store: Notebook) -> datetime | None:
+    """When the oldest recorded event happened: before it the notebook knows nothing."""
+    row = store.connection.execute("SELECT MIN(occurred_at) FROM timeline_events").fetchone()
+    return None if row is None or row[0] is None else from_db_time(str(row[0]))

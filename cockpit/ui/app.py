@@ -38,6 +38,7 @@ from cockpit.secrets import SecretError
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.notebook_admin import open_target
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
+from cockpit.services.past_view import PastView
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_poll import SloPoller
@@ -58,8 +59,10 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.polling import Polling, Snapshot
+from cockpit.ui.screens.moment import MomentScreen
 from cockpit.ui.screens.unsaved import AsksBeforeClosing
 from cockpit.ui.themes import install_themes, remember_theme
+from cockpit.ui.time_travel import FAR, STEP, TimeTravel
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -71,7 +74,8 @@ NOTEBOOK_TICK = 5.0  # seconds between background reads of what others wrote (si
 MAIN_SCREEN_ONLY = frozenset(
     {"focus_pane", "toggle_maximise", "probe_now", "demo_fault", "incident_list",
      "new_incident", "silences", "open_handoff", "open_review", "alert_runbook",
-     "pick_runbook"}
+     "pick_runbook", "travel_back", "travel_forward", "travel_back_far",
+     "travel_forward_far", "travel_to", "live"}
 )  # fmt: skip
 FOOTER_KEYS = {"z", "p", "r", "f", "q"}
 # What the app's own keys start that writes the notebook: off in a read-only cockpit.
@@ -105,8 +109,10 @@ class CockpitApp(LiveNotebook):
         clock: Callable[[], datetime] = _utc_now,
         poll: bool = True,
         cursor_blink: bool = True,
+        at: datetime | None = None,
     ) -> None:
         super().__init__()
+        self.start_at = at  # `cockpit --at`: open on that moment of the past
         self.config = config
         self.notebook_target = notebook_target
         self.demo = demo
@@ -137,6 +143,7 @@ class CockpitApp(LiveNotebook):
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
         self.alert_control = AlertController(self)
+        self.travel = TimeTravel(self, self)
         self.notices = Notices(self)
         self.crash_line: str | None = None
 
@@ -213,6 +220,8 @@ class CockpitApp(LiveNotebook):
             self.watch_notebook()
         # Ages count up between answers; only the border lines are redrawn.
         self.set_interval(AGE_TICK, self.redraw_ages)
+        if self.start_at is not None:
+            self.travel.go(self.start_at)
         # Back from a dialog (a sign-off among them): read what the notebook says now.
         self.screen_change_signal.subscribe(self, lambda _screen: self.read_header_later())
 
@@ -312,19 +321,23 @@ class CockpitApp(LiveNotebook):
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         """Show a cycle's snapshot and record its transitions (the schedule arms the next)."""
         now = self.clock()
+        # In the past (time travel) the live answers are recorded, not shown.
         if isinstance(snapshot, SloSnapshot):
-            self.query_one(SloPane).update_snapshot(snapshot, now)
+            if self.viewing is None:
+                self.query_one(SloPane).update_snapshot(snapshot, now)
             self._write(
                 lambda store: self.recording.budgets_seen(store, snapshot),
                 affects_timeline=False,
             )
             self._write(lambda store: self.recording.burns_seen(store, snapshot))
         elif isinstance(snapshot, AlertSnapshot):
-            self.query_one(AlertsPane).update_snapshot(snapshot, now)
+            if self.viewing is None:
+                self.query_one(AlertsPane).update_snapshot(snapshot, now)
             self._write(lambda store: self.recording.alerts_seen(store, snapshot))
             self.alert_control.after_snapshot(snapshot)
         else:
-            self.query_one(ProbesPane).update_snapshot(snapshot, now)
+            if self.viewing is None:
+                self.query_one(ProbesPane).update_snapshot(snapshot, now)
             self._write(lambda store: self.recording.probes_seen(store, snapshot))
 
     def _write(
@@ -333,8 +346,10 @@ class CockpitApp(LiveNotebook):
         """Run one notebook write; a locked or broken notebook is said, never fatal.
         ``record`` gets None without a notebook, so baselines still move."""
         try:
-            # A read-only cockpit records nothing; its baselines still move.
-            written = record(self.notebook if self.read_only is None else None)
+            # A read-only notebook records nothing; the baselines still move. (The past
+            # on screen is no reason to stop: the recording goes on.)
+            may_write = self.notebook is not None and self.notebook.read_only is None
+            written = record(self.notebook if may_write else None)
         except (sqlite3.Error, NotebookError) as exc:
             why = notebook_trouble(exc, self.notebook_target)
             self.notices.trouble("notebook", f"Could not write to the notebook: {why}")
@@ -346,6 +361,8 @@ class CockpitApp(LiveNotebook):
 
     def refresh_timeline(self) -> None:
         self._timeline_generation += 1  # a background read started before this is outdated
+        if self.viewing is not None:
+            return  # the past's timeline stays as it stood then
         pane = self.query_one(TimelinePane)
         if self.notebook is None:
             why = "The notebook could not be opened; see the notification."
@@ -371,7 +388,7 @@ class CockpitApp(LiveNotebook):
     def refresh_timeline_later(self, *, announce: bool = False) -> None:
         """The timeline's clock tick: read the view (and, with ``announce``, tell notifiers of
         status updates that fell due) on the notebook thread, then show it."""
-        if self.notebook_reads is None:
+        if self.notebook_reads is None or self.viewing is not None:
             return
         pane = self.query_one(TimelinePane)
         generation, policies = self._timeline_generation, self.config.severity_policies
@@ -417,6 +434,54 @@ class CockpitApp(LiveNotebook):
         self.query_one(OnCallHeader).paused = self.paused
         self.redraw_ages()
         self.notify("Refresh paused." if self.paused else "Refresh resumed.")
+
+    # -- time travel (ui/time_travel.py) --------------------------------------
+    def action_travel_back(self) -> None:
+        self.travel.step(-STEP)
+
+    def action_travel_forward(self) -> None:
+        self.travel.step(STEP)
+
+    def action_travel_back_far(self) -> None:
+        self.travel.step(-FAR)
+
+    def action_travel_forward_far(self) -> None:
+        self.travel.step(FAR)
+
+    def action_travel_to(self) -> None:
+        self.push_screen(MomentScreen(self.clock, self.timezone), self._travel_to)
+
+    def _travel_to(self, moment: datetime | None) -> None:
+        if moment is not None:
+            self.travel.go(moment)
+
+    def action_live(self) -> None:
+        self.travel.live()
+
+    def entered_past(self, at: datetime) -> None:
+        self.viewing = at
+        self.query_one(OnCallHeader).past = at
+        self.redraw_ages()
+        self.refresh_bindings()  # the keys that would write go dim
+
+    def show_past(self, view: PastView) -> None:
+        self.query_one(SloPane).update_snapshot(view.slo, view.at)
+        self.query_one(AlertsPane).update_snapshot(view.alerts, view.at)
+        self.query_one(ProbesPane).update_snapshot(view.probes, view.at)
+        self.query_one(TimelinePane).update_view(view.timeline, view.at)
+        self.redraw_ages()
+
+    def left_past(self) -> None:
+        self.viewing = None
+        self.query_one(OnCallHeader).past = None
+        self.refresh_bindings()
+        now = self.clock()
+        # The last live answers, at once; the next cycles bring newer ones.
+        self.query_one(SloPane).update_snapshot(self._slo.last, now)
+        self.query_one(ProbesPane).update_snapshot(self._probes.snapshot(), now)
+        self.query_one(AlertsPane).update_snapshot(self._alerts.snapshot(), now)
+        self.refresh_timeline()
+        self.action_refresh_now()
 
     def action_refresh_now(self) -> None:
         if not self.poll:

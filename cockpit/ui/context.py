@@ -38,13 +38,17 @@ class CockpitContext(VisibleNotifications):
     clock: Callable[[], datetime]  # every "now" on screen comes from here
     timezone: tzinfo
     paused: bool
+    viewing: datetime | None = None  # time travel: the past moment shown, None when live
     poll: bool  # False in tests: no poll cycles, no timers that read the notebook
     http: httpx.AsyncClient | None  # the shared client while polling
     notices: Notices
 
     @property
     def read_only(self) -> str | None:
-        """Why this cockpit may only read its notebook (ui/read_only.py), or None."""
+        """Why this cockpit cannot write now (ui/read_only.py), or None: it shows the past
+        (time travel), or its notebook's role may only read."""
+        if self.viewing is not None:
+            return "this is the past (L returns to live)"
         return self.notebook.read_only if self.notebook is not None else None
 
     def refresh_timeline(self) -> None:

@@ -19,6 +19,7 @@ from cockpit.services.shift import rotation_of
 class OnCallHeader(Static):
     paused: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
+    past: reactive[datetime | None] = reactive(None)  # time travel: the moment shown
     # A short warning from a pane (e.g. an ack about to expire); empty when none.
     warning: reactive[str] = reactive("")
 
@@ -50,6 +51,9 @@ class OnCallHeader(Static):
     def watch_read_only(self) -> None:
         self.refresh_text()
 
+    def watch_past(self) -> None:
+        self.refresh_text()
+
     def watch_warning(self) -> None:
         self.refresh_text()
 
@@ -69,6 +73,11 @@ class OnCallHeader(Static):
         # on a narrow terminal.
         parts = [
             f"cockpit{' · ' + self.label if self.label else ''}",
+            *(
+                [f"VIEWING THE PAST: {self.past.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S} "
+                 "· live: L · [ ] step"]
+                if self.past is not None else []
+            ),
             f"on call: {who}" + (f" · next: {state.next}" if state.next else ""),
             handoff,
         ]
@@ -81,6 +90,7 @@ class OnCallHeader(Static):
         parts.append(f"{now.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S %Z}")
         self.update(Text("  │  ".join(parts)))
         self.set_class(self.paused, "-paused")
+        self.set_class(self.past is not None, "-past")
         urgent = current is not None and current.kind != "late"
         self.set_class(urgent and not self.paused, "-handoff")
         if current != self.reminder:

@@ -53,7 +53,7 @@ def test_a_probe_shows_its_newest_sample_before_the_moment(notebook: Notebook) -
 def test_a_moment_nobody_recorded_says_so(notebook: Notebook) -> None:
     snapshot = probes_at(CONFIG, T, notebook)
     assert snapshot.freshness.error is not None
-    assert "nothing recorded then" in snapshot.freshness.error
+    assert "nothing recorded yet" in snapshot.freshness.error
     assert [p.state for p in snapshot.probes] == ["unknown", "unknown"]
 
 

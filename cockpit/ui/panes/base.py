@@ -82,6 +82,12 @@ class Pane(Vertical, can_focus=False):
             return
         paused = self.cockpit.paused
         fresh, refresh = self.freshness, self.refresh_every
+        past = self.cockpit.viewing
+        if past is not None:  # time travel: the data is of that moment, never "old"
+            line = fresh.describe_past(past, self.app_timezone())
+            self.border_subtitle = " · ".join(markup_text(p) for p in [line, *self.subtitle_notes])
+            self.set_class(fresh.error is not None, "-stale")
+            return
         line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
         # A border title reads markup, and an error or a filter can quote a server's answer.
         parts = [line, *self.subtitle_notes]
