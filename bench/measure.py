@@ -248,7 +248,7 @@ class Bench:
                 what=f"{count} alerts: apply a filter ({pane_times.FILTER})"),
             "alerts_many_scroll": row(
                 "alerts_many_scroll", t.scroll * 1000, f"{note}; pilot.press wall time per key",
-                what=f"{count} alerts: one scrolling key (End, PageUp, PageUp, Home)"),
+                what=f"{count} alerts: one scrolling key (Ctrl+End, PageUp, PageUp, Ctrl+Home)"),
             "alerts_many_rss_growth": row(
                 "alerts_many_rss_growth", (rss[-1] - rss[0]) / MB,
                 f"bench process VmRSS {rss[0] / MB:.1f} -> {rss[-1] / MB:.1f} MiB, "
