@@ -119,13 +119,36 @@ def alert_rows(snapshot: AlertSnapshot, view: AlertView) -> AlertRows:
     keep = kept.append
     acked: set[str] = set()
     everything = view.filter.empty and view.show_silenced and view.show_inhibited
+    # Equality matchers (the most common) compared here; the others ask the Matcher.
+    equal = [(m.name, m.value) for m in view.filter.matchers if m.op == "="]
+    matchers = [m for m in view.filter.matchers if m.op != "="]
+    words = view.filter.words
     for alert in snapshot.alerts:
         state = alert.state
         if state == "silenced" and display_state(alert, silences) == "acked":
             state = "acked"
             acked.add(alert_key(alert))
-        if everything or view.keeps(alert, state):
+        if everything:
             keep(alert)
+            continue
+        # AlertView.keeps, without making the searched text when no word is asked for.
+        if state == "silenced" and not view.show_silenced:
+            continue
+        if state == "inhibited" and not view.show_inhibited:
+            continue
+        labels = alert.labels
+        unequal = False
+        for name, value in equal:
+            if labels.get(name, "") != value:  # a missing label is "", as in Alertmanager
+                unequal = True
+                break
+        if unequal or (matchers and not all(m.matches(labels) for m in matchers)):
+            continue
+        if words:
+            text = " ".join([alert.name, alert.summary, *labels.values()]).lower()
+            if not all(word in text for word in words):
+                continue
+        keep(alert)
     keys = [a.fingerprint or alert_key(a) for a in kept]
     hidden = shared_labels(kept)
     alerts = dict(zip(keys, kept, strict=True))

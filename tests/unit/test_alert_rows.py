@@ -134,3 +134,31 @@ async def test_the_poller_hands_back_the_same_alerts_when_nothing_changed(
     assert by_fp["x2"].summary == "two, changed"
     gone = await _apply(poller, [_item("x2", "two, changed")])
     assert [a.fingerprint for a in gone.alerts] == ["x2"]
+
+
+FILTERS = [
+    'service="db"',
+    'zone=""',
+    'service=~"a.*"',
+    "instance!=h1",
+    "h2",
+    "SUMMARY",
+    'service="api" h2',
+]
+
+
+@given(
+    st.sampled_from(FILTERS),
+    st.booleans(),
+    st.booleans(),
+    st.lists(st.sampled_from(range(4)), unique=True),
+)
+def test_the_rows_are_the_alerts_the_view_keeps(
+    text: str, silenced: bool, inhibited: bool, which: list[int]
+) -> None:
+    alerts = [(API, API2, DB, ACKED)[i] for i in which]
+    view = AlertView(parse_filter(text), show_silenced=silenced, show_inhibited=inhibited)
+    snapshot = _snapshot(*alerts)
+    silences = snapshot.silence_index()
+    kept = [a.fingerprint for a in alerts if view.keeps(a, display_state(a, silences))]
+    assert alert_rows(snapshot, view).keys == kept
