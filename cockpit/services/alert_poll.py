@@ -47,6 +47,7 @@ class AlertPoller:
         # Alertmanager's last answer per fingerprint, and the alert read from it: an
         # unchanged item is not read again, and an unchanged list is the same tuple.
         self._read: dict[str, tuple[Any, alert_model.Alert]] = {}
+        self._joined: tuple[list[alert_model.Alert], list[alert_model.Alert]] = ([], [])
         self._from_plugins: dict[str, tuple[alert_model.Alert, ...]] = {}
         self._extra: tuple[alert_model.Alert, ...] = ()
         self._silences: tuple[silence_model.Silence, ...] = ()
@@ -108,7 +109,7 @@ class AlertPoller:
 
         silences_error = None
         if am is None:
-            self._keep(alert_model.merge([], pending))
+            self._join([], pending)
         else:
             firing_result = results["alerts"]
             wrong = (
@@ -118,7 +119,7 @@ class AlertPoller:
             )
             if wrong is None and isinstance(firing_result, list):
                 firing = self._read_alerts(firing_result)
-                self._keep(alert_model.merge(firing, pending))
+                self._join(firing, pending)
                 self.freshness = self.freshness.succeeded(now)
             else:
                 # Stale data stays on screen, marked stale: keep the last good list.
@@ -162,10 +163,14 @@ class AlertPoller:
         self._read = now
         return alerts
 
-    def _keep(self, alerts: list[alert_model.Alert]) -> None:
-        """The alerts of this cycle; the same tuple as the last cycle's when equal, so the
-        pane sees an unchanged list at the cost of comparing object identities."""
-        joined = tuple(alerts)
+    def _join(self, firing: list[alert_model.Alert], pending: list[alert_model.Alert]) -> None:
+        """The alerts of this cycle, ranked; the same tuple as the last cycle's when equal,
+        so the pane sees an unchanged list at the cost of comparing object identities (and
+        unchanged alerts are not ranked and merged again)."""
+        if firing == self._joined[0] and pending == self._joined[1]:
+            return
+        self._joined = (firing, pending)
+        joined = tuple(alert_model.merge(firing, pending))
         if joined != self._last:
             self._last = joined
 

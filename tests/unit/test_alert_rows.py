@@ -162,3 +162,20 @@ def test_the_rows_are_the_alerts_the_view_keeps(
     silences = snapshot.silence_index()
     kept = [a.fingerprint for a in alerts if view.keeps(a, display_state(a, silences))]
     assert alert_rows(snapshot, view).keys == kept
+
+
+async def test_a_new_pending_alert_makes_a_new_list(tmp_path: Path) -> None:
+    text = '[alertmanager]\nurl = "http://am.test"\n[prometheus]\nurl = "http://p.test"\n'
+    poller = AlertPoller(parse(tomllib.loads(text), tmp_path / "c"))
+    pending = {"labels": {"alertname": "P", "severity": "warning"}, "state": "pending"}
+
+    async def cycle(*pendings: dict[str, Any]) -> AlertSnapshot:
+        results = {"alerts": [_item("x1", "one")], "silences": []}
+        return await poller._apply({**results, "pending": {"alerts": list(pendings)}})
+
+    first = await cycle()
+    assert (await cycle()).alerts is first.alerts
+    grown = await cycle(pending)
+    assert [a.state for a in grown.alerts] == ["firing", "pending"]
+    assert (await cycle(pending)).alerts is grown.alerts
+    assert len((await cycle()).alerts) == 1
