@@ -47,6 +47,7 @@ class _MadeCells(dict[RowKey, dict[ColumnKey, Cell]]):
         except KeyError:
             if key not in self._table.rows:
                 raise
+        key = key if isinstance(key, RowKey) else RowKey(key)  # get_row takes a str too
         made = self._table.make_cells(key)
         dict.__setitem__(self, key, made)
         return made
@@ -160,7 +161,8 @@ class LazyTable(DataTable[Cell]):
             if self.cursor_coordinate != Coordinate(index, 0):
                 self.cursor_coordinate = Coordinate(index, 0)
             return
-        self.forget_cells()
+        # The same rows: only those whose cells changed are drawn again.
+        self.remake_cells()
 
     def _install(self, keys: list[str]) -> None:
         # A row's Row (and RowKey) is kept from one list to the next: a refresh of
@@ -200,9 +202,42 @@ class LazyTable(DataTable[Cell]):
 
     def remake_cells(self) -> bool:
         """Make the cells made so far again (the rows on screen, mostly), and redraw only
-        when one of them changed: a new time that moves no age on screen costs no redraw."""
-        for row_key, cells in list(dict.items(self._made)):
-            if row_key not in self.rows or self.make_cells(row_key) != cells:
+        the rows where one changed: a refresh that changes no row on screen (or a new time
+        that moves no age there) draws nothing."""
+        made = self._made
+        changed: dict[RowKey, dict[ColumnKey, Cell]] = {}
+        for row_key, cells in list(dict.items(made)):
+            if row_key not in self.rows:
                 self.forget_cells()
                 return True
-        return False
+            again = self.make_cells(row_key)
+            if again != cells:
+                changed[row_key] = again
+        if not changed:
+            return False
+        if 2 * len(changed) > dict.__len__(made):  # len(made) counts every row
+            self.forget_cells()
+            return True
+        for row_key, again in changed.items():
+            dict.__setitem__(made, row_key, again)
+        self._forget_rows(set(changed))
+        return True
+
+    def _forget_rows(self, keys: set[RowKey]) -> None:
+        """Drop what DataTable cached of these rows' drawing, and redraw their lines."""
+        indexes = {index for key in keys if (index := self._row_locations.get(key)) is not None}
+        header = self.header_height if self.show_header else 0
+        lines = {index + header for index in indexes}
+        caches: list[tuple[Any, set[Any]]] = [
+            (self._cell_render_cache, keys),  # keyed by row key first
+            (self._row_render_cache, keys),
+            (self._line_cache, lines),  # keyed by line first
+        ]
+        for cache, wanted in caches:
+            cached = list(cache.keys())
+            for cache_key in cached:
+                if cache_key[0] in wanted:
+                    cache.discard(cache_key)
+        for index in indexes:
+            self._row_renderable_cache.discard((self._update_count, index))
+            self.refresh_row(index)

@@ -132,10 +132,30 @@ async def test_an_unchanged_snapshot_keeps_its_rows_and_only_ages_move(
         await pilot.pause()
         assert made == [] and len(forgotten) == 1
         assert str(pane.table.get_row_at(0)[5]) == "2m00s"
-        changed = (replace(alerts[0], annotations={"summary": "new"}), *alerts[1:])
-        pane.update_snapshot(snapshot_of(changed), FROZEN + timedelta(minutes=2))
+        redrawn: list[set[object]] = []
+        forget_rows = lazy_table.LazyTable._forget_rows
+        monkeypatch.setattr(
+            lazy_table.LazyTable,
+            "_forget_rows",
+            lambda t, keys: redrawn.append(keys) or forget_rows(t, keys),
+        )
+        later = FROZEN + timedelta(minutes=2)
+        # An alert far below the screen changed: its row is made when drawn, nothing now.
+        changed = (
+            *alerts[:150],
+            replace(alerts[150], annotations={"summary": "far"}),
+            *alerts[151:],
+        )
+        pane.update_snapshot(snapshot_of(changed), later)
         await pilot.pause()
-        assert len(made) == 1 and str(pane.table.get_row_at(0)[3]) == "new"
+        assert len(made) == 1 and redrawn == [] and len(forgotten) == 1
+        # The first alert changed: its row alone is drawn again, and the screen shows it.
+        changed = (replace(alerts[0], annotations={"summary": "summary changed 42"}), *changed[1:])
+        pane.update_snapshot(snapshot_of(changed), later)
+        await pilot.pause()
+        assert len(made) == 2 and redrawn == [{"fp00000"}] and len(forgotten) == 1
+        assert str(pane.table.get_row_at(0)[3]) == "summary changed 42"
+        assert "summary\xa0changed\xa042" in app.export_screenshot().replace("&#160;", "\xa0")
 
 
 async def test_a_click_moves_the_cursor_and_a_second_opens_the_alert(
