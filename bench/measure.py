@@ -218,7 +218,8 @@ class Bench:
         assert am is not None
         snapshot, how = pane_times.alerts_at_size(stack.config_path, am, count)
         t = asyncio.run(pane_times.fill_times(snapshot))
-        note = f"{t.rows} rows; headless run_test 200x60, the pane's update_snapshot timed"
+        note = (f"{t.rows} rows; headless run_test 200x60, the pane's update_snapshot timed "
+                "with the drawing of the lines in view it leaves for the next frame")  # fmt: skip
         note += f"; {how}" if how else ""
         return {
             "pane_refresh_1pct": row("pane_refresh_1pct", t.refresh * 1000, note,
@@ -239,8 +240,8 @@ class Bench:
         t = asyncio.run(pane_times.large_times(snapshot, self.sizes.refreshes))
         rss = t.rss_kib
         source = how or "the cockpit's poll of the real Alertmanager"
-        note = (f"{len(snapshot.alerts)} alerts ({source}); headless run_test 200x60; "
-                f"fill {t.fill * 1000:.0f} ms")  # fmt: skip
+        note = (f"{len(snapshot.alerts)} alerts ({source}); headless run_test 200x60, "
+                f"drawing included; fill {t.fill * 1000:.0f} ms")  # fmt: skip
         return {
             "alerts_many_filter": row(
                 "alerts_many_filter", t.filter * 1000,
