@@ -150,8 +150,15 @@ def alert_rows(snapshot: AlertSnapshot, view: AlertView) -> AlertRows:
                 continue
         keep(alert)
     keys = [a.fingerprint or alert_key(a) for a in kept]
-    hidden = shared_labels(kept)
     alerts = dict(zip(keys, kept, strict=True))
+    if len(alerts) != len(keys):
+        # Two alerts with one key (a plugin's alert with the labels of another): the
+        # first, the higher ranked, is shown; one row per key.
+        alerts = {}
+        for key, alert in zip(keys, kept, strict=True):
+            alerts.setdefault(key, alert)
+        keys, kept = list(alerts), list(alerts.values())
+    hidden = shared_labels(kept)
     if view.group == "none":
         return AlertRows(keys, alerts, frozenset(acked), {}, hidden, silences)
     groups: dict[str, GroupRow] = {}

@@ -179,3 +179,12 @@ async def test_a_new_pending_alert_makes_a_new_list(tmp_path: Path) -> None:
     assert [a.state for a in grown.alerts] == ["firing", "pending"]
     assert (await cycle(pending)).alerts is grown.alerts
     assert len((await cycle()).alerts) == 1
+
+
+def test_two_alerts_with_one_key_make_one_row_the_first() -> None:
+    twin = replace(API, annotations={"summary": "the same alert from a plugin"})
+    rows = alert_rows(_snapshot(API, API2, twin), AlertView())
+    assert rows.keys == ["a1", "a2"] and rows.alerts["a1"] is API
+    grouped = alert_rows(_snapshot(API, twin), AlertView(group="alertname"))
+    assert grouped.keys == [GROUP_PREFIX + "Api", "a1"]
+    assert grouped.groups[GROUP_PREFIX + "Api"].count == 1
