@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast, overload
 
+from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.coordinate import Coordinate
 from textual.geometry import Region
@@ -102,6 +103,19 @@ class _Offsets(Sequence[tuple[RowKey, int]]):
 
     def clear(self) -> None:
         """DataTable.clear clears it; the keys are replaced instead."""
+
+
+def _same_cells(one: dict[ColumnKey, Cell], other: dict[ColumnKey, Cell]) -> bool:
+    """Equal as drawn: Text's == leaves out its own style (a theme's colour)."""
+    if one.keys() != other.keys():
+        return False
+    for key, cell in one.items():
+        was = other[key]
+        if cell != was or (
+            isinstance(cell, Text) and isinstance(was, Text) and cell.style != was.style
+        ):
+            return False
+    return True
 
 
 class LazyTable(DataTable[Cell]):
@@ -211,7 +225,7 @@ class LazyTable(DataTable[Cell]):
                 self.forget_cells()
                 return True
             again = self.make_cells(row_key)
-            if again != cells:
+            if not _same_cells(again, cells):
                 changed[row_key] = again
         if not changed:
             return False

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from cockpit.config import Config, parse
 from cockpit.model.alerts import Alert
@@ -178,3 +179,23 @@ async def test_a_click_moves_the_cursor_and_a_second_opens_the_alert(
         await pilot.pause()
         assert isinstance(app.screen, AlertDetailScreen)
         assert app.screen.alert.fingerprint == f"fp{top + 2:05d}"
+
+
+async def test_a_new_theme_recolours_the_rows_of_an_unchanged_snapshot(
+    make_app: Callable[..., CockpitApp], config: Config
+) -> None:
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(AlertsPane)
+        alerts = many(30)
+        pane.update_snapshot(snapshot_of(alerts), FROZEN)
+        await pilot.pause()
+        before = pane.table.get_row_at(0)[0]
+        assert isinstance(before, Text) and str(before.style) == pane.colour("alert-warning")
+        app.theme = "cockpit-light"
+        await pilot.pause()
+        pane.update_snapshot(snapshot_of(alerts), FROZEN)  # what the app's refresh brings
+        await pilot.pause()
+        after = pane.table.get_row_at(0)[0]
+        assert isinstance(after, Text) and str(after.style) == pane.colour("alert-warning")
+        assert after.style != before.style
