@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -76,38 +75,12 @@ def children_maxrss() -> int:
 
 
 async def ui_times(snapshot: AlertSnapshot) -> tuple[float, float, float, int]:
-    """Seconds to apply a refresh with 1 % changed, a full rebuild, and the first fill."""
-    from cockpit.config import Config, OnCall
-    from cockpit.ui.app import CockpitApp
-    from cockpit.ui.panes.alerts import AlertsPane
+    """Seconds to apply a refresh with 1 % changed, a full rebuild, and the first fill,
+    each with the drawing it leaves for the next frame (measured as bench/run.py does)."""
+    import pane_times
 
-    now = datetime.now(UTC)
-    app = CockpitApp(Config(path=None, oncall=OnCall(me="bench")), None, poll=False)
-    async with app.run_test(size=(200, 60)) as pilot:
-        pane = app.query_one(AlertsPane)
-        started = time.perf_counter()
-        pane.update_snapshot(snapshot, now)
-        first = time.perf_counter() - started
-        await pilot.pause()
-
-        alerts = list(snapshot.alerts)
-        step = 100  # every 100th alert: 1 %
-        for index in range(0, len(alerts), step):
-            alert = alerts[index]
-            notes = {**alert.annotations, "summary": alert.summary + " (changed)"}
-            alerts[index] = replace(alert, annotations=notes)
-        changed = replace(snapshot, alerts=tuple(alerts))
-        started = time.perf_counter()
-        pane.update_snapshot(changed, now)
-        incremental = time.perf_counter() - started
-        await pilot.pause()
-
-        pane.table.clear()  # what a rebuild on every tick would pay
-        started = time.perf_counter()
-        pane.update_snapshot(changed, now)
-        rebuild = time.perf_counter() - started
-        rows = pane.table.row_count
-    return incremental, rebuild, first, rows
+    times = await pane_times.fill_times(snapshot)
+    return times.refresh, times.rebuild, times.first, times.rows
 
 
 def main() -> None:

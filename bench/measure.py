@@ -218,7 +218,8 @@ class Bench:
         assert am is not None
         snapshot, how = pane_times.alerts_at_size(stack.config_path, am, count)
         t = asyncio.run(pane_times.fill_times(snapshot))
-        note = f"{t.rows} rows; headless run_test 200x60, the pane's update_snapshot timed"
+        note = (f"{t.rows} rows; headless run_test 200x60, the pane's update_snapshot timed "
+                "with the drawing of the lines in view it leaves for the next frame")  # fmt: skip
         note += f"; {how}" if how else ""
         return {
             "pane_refresh_1pct": row("pane_refresh_1pct", t.refresh * 1000, note,
@@ -239,8 +240,8 @@ class Bench:
         t = asyncio.run(pane_times.large_times(snapshot, self.sizes.refreshes))
         rss = t.rss_kib
         source = how or "the cockpit's poll of the real Alertmanager"
-        note = (f"{len(snapshot.alerts)} alerts ({source}); headless run_test 200x60; "
-                f"fill {t.fill * 1000:.0f} ms")  # fmt: skip
+        note = (f"{len(snapshot.alerts)} alerts ({source}); headless run_test 200x60, "
+                f"drawing included; fill {t.fill * 1000:.0f} ms")  # fmt: skip
         return {
             "alerts_many_filter": row(
                 "alerts_many_filter", t.filter * 1000,
@@ -248,7 +249,7 @@ class Bench:
                 what=f"{count} alerts: apply a filter ({pane_times.FILTER})"),
             "alerts_many_scroll": row(
                 "alerts_many_scroll", t.scroll * 1000, f"{note}; pilot.press wall time per key",
-                what=f"{count} alerts: one scrolling key (End, PageUp, PageUp, Home)"),
+                what=f"{count} alerts: one scrolling key (Ctrl+End, PageUp, PageUp, Ctrl+Home)"),
             "alerts_many_rss_growth": row(
                 "alerts_many_rss_growth", (rss[-1] - rss[0]) / MB,
                 f"bench process VmRSS {rss[0] / MB:.1f} -> {rss[-1] / MB:.1f} MiB, "

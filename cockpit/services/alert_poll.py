@@ -44,6 +44,10 @@ class AlertPoller:
         )
         self.want_groups = False
         self._last: tuple[alert_model.Alert, ...] = ()
+        # Alertmanager's last answer per fingerprint, and the alert read from it: an
+        # unchanged item is not read again, and an unchanged list is the same tuple.
+        self._read: dict[str, tuple[Any, alert_model.Alert]] = {}
+        self._joined: tuple[list[alert_model.Alert], list[alert_model.Alert]] = ([], [])
         self._from_plugins: dict[str, tuple[alert_model.Alert, ...]] = {}
         self._extra: tuple[alert_model.Alert, ...] = ()
         self._silences: tuple[silence_model.Silence, ...] = ()
@@ -105,7 +109,7 @@ class AlertPoller:
 
         silences_error = None
         if am is None:
-            self._last = tuple(alert_model.merge([], pending))
+            self._join([], pending)
         else:
             firing_result = results["alerts"]
             wrong = (
@@ -114,8 +118,8 @@ class AlertPoller:
                 else alert_model.not_alerts(firing_result, "Alertmanager")
             )
             if wrong is None and isinstance(firing_result, list):
-                firing = [alert_model.from_alertmanager(item) for item in firing_result]
-                self._last = tuple(alert_model.merge(firing, pending))
+                firing = self._read_alerts(firing_result)
+                self._join(firing, pending)
                 self.freshness = self.freshness.succeeded(now)
             else:
                 # Stale data stays on screen, marked stale: keep the last good list.
@@ -123,9 +127,11 @@ class AlertPoller:
                 self.freshness = self.freshness.failed(now, why)
             silences_result = results["silences"]
             if isinstance(silences_result, list):
-                self._silences = tuple(
+                silences = tuple(
                     s for item in silences_result if (s := silence_model.from_api(item))
                 )
+                if silences != self._silences:
+                    self._silences = silences
             else:
                 silences_error = _problem(silences_result)
             groups_result = results.get("groups")
@@ -138,6 +144,35 @@ class AlertPoller:
             self._extra = tuple(extra)
             pending_error = "; ".join(e for e in (pending_error, *errors) if e) or None
         return self.snapshot(pending_error, silences_error)
+
+    def _read_alerts(self, items: list[Any]) -> list[alert_model.Alert]:
+        """Alertmanager's items as alerts; an item equal to the last answer's item of the
+        same fingerprint gives the same Alert object (not read again)."""
+        before, now = self._read, {}
+        alerts = []
+        for item in items:
+            fingerprint = item.get("fingerprint")
+            known = before.get(fingerprint) if isinstance(fingerprint, str) else None
+            if known is not None and known[0] == item:
+                alert = known[1]
+            else:
+                alert = alert_model.from_alertmanager(item)
+            if isinstance(fingerprint, str) and fingerprint:
+                now[fingerprint] = (item, alert)
+            alerts.append(alert)
+        self._read = now
+        return alerts
+
+    def _join(self, firing: list[alert_model.Alert], pending: list[alert_model.Alert]) -> None:
+        """The alerts of this cycle, ranked; the same tuple as the last cycle's when equal,
+        so the pane sees an unchanged list at the cost of comparing object identities (and
+        unchanged alerts are not ranked and merged again)."""
+        if firing == self._joined[0] and pending == self._joined[1]:
+            return
+        self._joined = (firing, pending)
+        joined = tuple(alert_model.merge(firing, pending))
+        if joined != self._last:
+            self._last = joined
 
     def snapshot(
         self, pending_error: str | None = None, silences_error: str | None = None

@@ -8,8 +8,7 @@ promote) are posted as messages; the app's alert controller sends them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -18,68 +17,42 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input
-from textual.widgets.data_table import RowKey
 
-from cockpit.model.alerts import Alert, differing_labels
-from cockpit.model.matchers import AlertFilter, MatcherError, parse_filter
-from cockpit.model.silences import Silence, ack_of, display_state
+from cockpit.model.alerts import Alert
+from cockpit.model.matchers import MatcherError, parse_filter
+from cockpit.model.silences import Silence, ack_of
 from cockpit.model.snapshots import AlertSnapshot
+from cockpit.services.alert_rows import (
+    GROUP_MODES,
+    GROUP_PREFIX,
+    NO_ROWS,
+    AlertRows,
+    AlertView,
+    alert_key,
+    alert_rows,
+)
 from cockpit.ui.columns import Column
 from cockpit.ui.format import age, label_summary
+from cockpit.ui.lazy_table import LazyTable
 from cockpit.ui.messages import AckRequested, PromoteRequested, SilenceRequested, UnackRequested
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.read_only import OffWhenReadOnly
-from cockpit.ui.table_sync import Cell, Row, plain_cell
+from cockpit.ui.table_sync import Cell
+
+__all__ = ["GROUP_MODES", "GROUP_PREFIX", "AlertView", "AlertsPane", "alert_key"]
 
 SEVERITY_COLOURS = {"critical": "alert-critical", "warning": "alert-warning"}
-GROUP_MODES = ("none", "alertname", "alertmanager")
-GROUP_PREFIX = "group:"
 EXPIRING_MARK = "⚠"
 
 
-def alert_key(alert: Alert) -> str:
-    return alert.fingerprint or "pending:" + "|".join(f"{k}={v}" for k, v in alert.identity)
-
-
-def distinguishing_labels(alerts: Sequence[Alert]) -> dict[str, str]:
-    """Per alert key, the labels that tell it from the other listed alerts (see
-    ``model.alerts.differing_labels``), shortest first."""
-    return {
-        alert_key(alert): label_summary(labels, ())
-        for alert, labels in zip(alerts, differing_labels(alerts), strict=True)
-    }
-
-
-@dataclass
-class AlertView:
-    """What the pane shows of a snapshot: the user's filter, toggles and grouping."""
-
-    filter: AlertFilter = field(default_factory=AlertFilter)
-    show_silenced: bool = True
-    show_inhibited: bool = True
-    group: str = "none"  # one of GROUP_MODES
-
-    def keeps(self, alert: Alert, state: str) -> bool:
-        if state == "silenced" and not self.show_silenced:
-            return False
-        if state == "inhibited" and not self.show_inhibited:
-            return False
-        if self.filter.empty:
-            return True
-        text = " ".join([alert.name, alert.summary, *alert.labels.values()])
-        return self.filter.matches(alert.labels, text)
-
-    def describe(self) -> str:
-        parts = []
-        if not self.filter.empty:
-            parts.append(f"filter: {self.filter}")
-        if not self.show_silenced:
-            parts.append("silenced hidden")
-        if not self.show_inhibited:
-            parts.append("inhibited hidden")
-        if self.group != "none":
-            parts.append(f"grouped by {self.group}")
-        return " · ".join(parts)
+def same_alerts(before: AlertSnapshot, after: AlertSnapshot) -> bool:
+    """The same rows whatever the view: alerts, silences and groups unchanged (the poller
+    hands back the same alert objects for unchanged alerts, so this is mostly ``is``)."""
+    return (
+        before.alerts == after.alerts
+        and before.silences == after.silences
+        and before.groups == after.groups
+    )
 
 
 class AlertsPane(Pane, OffWhenReadOnly):
@@ -123,8 +96,9 @@ class AlertsPane(Pane, OffWhenReadOnly):
         self.now: datetime | None = None
         self.ack_warning = timedelta(minutes=10)
         self.note = ""  # e.g. "read-only"
-        self._alerts_by_key: dict[str, Alert] = {}
-        self._shown: dict[str, tuple[Cell, ...]] = {}
+        self._shown = NO_ROWS  # the rows on screen
+        self._shown_view: AlertView | None = None  # the view they were made for
+        self._empty_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         field_ = Input(
@@ -141,14 +115,29 @@ class AlertsPane(Pane, OffWhenReadOnly):
             self.note = "read-only: no ack, silence or expire"
 
     # -- data ----------------------------------------------------------------
+    def make_table(self) -> DataTable[Cell]:
+        return LazyTable(cursor_type="row", zebra_stripes=False)
+
+    @property
+    def lazy_table(self) -> LazyTable:
+        return self.query_one(LazyTable)
+
     def update_snapshot(self, snapshot: AlertSnapshot, now: datetime) -> None:
+        before = self.snapshot
         self.snapshot, self.now = snapshot, now
-        self.render_rows()
+        unchanged = (
+            before is not None and self._shown_view == self.view and same_alerts(before, snapshot)
+        )
+        # Unchanged alerts keep their rows: only the cells on screen are made again (their
+        # ages), and redrawn only if one changed.
+        self.render_rows(again=not unchanged)
 
     def silences(self) -> dict[str, Silence]:
         return self.snapshot.silence_index() if self.snapshot else {}
 
-    def render_rows(self) -> None:
+    def render_rows(self, again: bool = True) -> None:
+        """Show the snapshot as the view says; ``again=False`` keeps the rows (the same
+        alerts) and only brings the cells to the new time."""
         snapshot, now = self.snapshot, self.now
         if snapshot is None or now is None:
             return
@@ -163,7 +152,7 @@ class AlertsPane(Pane, OffWhenReadOnly):
         # After the age, which the app redraws every second.
         self.subtitle_notes = tuple(e for e in extra if e)
         self.show_freshness(snapshot.freshness, now)
-        rows = self.build_rows(snapshot, now)
+        rows = alert_rows(snapshot, self.view) if again else self._shown
         freshness = snapshot.freshness
         if not freshness.configured and not rows:
             empty = "Alertmanager is not configured: add [alertmanager] url = ... to the config."
@@ -175,49 +164,45 @@ class AlertsPane(Pane, OffWhenReadOnly):
             empty = f"No alert matches ({self.view.describe()}); `/` changes the filter."
         else:
             empty = "No alerts firing."
-        self.show(rows, "" if rows else empty)
+        if again:
+            self.show_rows(rows, "" if rows else empty)
+        else:
+            self.lazy_table.remake_cells()
+            self._say("" if rows else empty, not rows)
 
-    def build_rows(self, snapshot: AlertSnapshot, now: datetime) -> list[Row]:
-        silences = snapshot.silence_index()
-        kept = []
-        for alert in snapshot.alerts:
-            state = display_state(alert, silences)
-            if self.view.keeps(alert, state):
-                kept.append((alert, state))
-        labels = distinguishing_labels([a for a, _ in kept])
-        self._alerts_by_key = {}
-        rows: list[Row] = []
-        for name, members in self._grouped(kept, snapshot):
-            if name is not None:
-                rows.append(self._group_row(name, members))
-            for alert, state in members:
-                key = alert_key(alert)
-                self._alerts_by_key[key] = alert
-                rows.append((key, self._cells(alert, state, labels.get(key, ""), silences, now)))
-        return rows
+    def show_rows(self, rows: AlertRows, empty_message: str) -> None:
+        """Hand the rows to the table, which makes the cells of those it draws."""
+        grew = len(rows) != len(self._shown)
+        self._shown, self._shown_view = rows, self.view.copy()
+        self.lazy_table.set_rows(rows.keys, self._cells_of)
+        if grew:
+            # More rows may bring a vertical scrollbar, which takes two cells of the width.
+            self.call_after_refresh(self.fit_columns)
+        self._say(empty_message, not rows)
 
-    def _grouped(
-        self, kept: list[tuple[Alert, str]], snapshot: AlertSnapshot
-    ) -> Iterable[tuple[str | None, list[tuple[Alert, str]]]]:
-        if self.view.group == "none":
-            return [(None, kept)]
-        groups: dict[str, list[tuple[Alert, str]]] = {}
-        for alert, state in kept:
-            if self.view.group == "alertname":
-                name = alert.name
-            elif alert.state == "pending":
-                name = "pending (not in Alertmanager yet)"
-            else:
-                name = snapshot.groups.get(alert.fingerprint, "(group not known yet)")
-            groups.setdefault(name, []).append((alert, state))
-        # Alerts arrive ranked, so a group's first member is its most urgent.
-        return list(groups.items())
+    def _say(self, message: str, shown: bool) -> None:
+        if message != self._empty_shown:
+            # Text, not markup: messages quote config sections like [prometheus].
+            self.message.update(Text(message))
+            self._empty_shown = message
+        self.message.display = shown
 
-    def _group_row(self, name: str, members: list[tuple[Alert, str]]) -> Row:
-        firing = sum(1 for _, s in members if s == "firing")
-        text = Text(f"▾ {name}", style="bold")
-        count = f"{len(members)} alert{'s' if len(members) != 1 else ''}, {firing} firing"
-        return (GROUP_PREFIX + name, (Text(""), text, Text(count), "", "", "", ""))
+    def refill(self) -> None:
+        self.lazy_table.set_rows(self._shown.keys, self._cells_of)
+
+    def _cells_of(self, key: str) -> Sequence[Cell]:
+        """One row's cells, in the columns shown at this width."""
+        rows, now = self._shown, self.now
+        alert = rows.alerts.get(key)
+        if alert is None:
+            group = rows.groups[key]
+            text = Text(f"▾ {group.name}", style="bold")
+            count = f"{group.count} alert{'s' if group.count != 1 else ''}, {group.firing} firing"
+            return self.visible_cells((Text(""), text, Text(count), "", "", "", ""))
+        assert now is not None
+        labels = label_summary(rows.shown_labels(alert), ())
+        cells = self._cells(alert, rows.state(key, alert), labels, rows.silences, now)
+        return self.visible_cells(cells)
 
     def _cells(
         self,
@@ -247,41 +232,17 @@ class AlertsPane(Pane, OffWhenReadOnly):
             ack_text,
         )
 
-    def show(self, rows: list[Row], empty_message: str) -> None:
-        """Like ``Pane.show``, but a steady tick only compares each row with what it showed
-        last and touches the changed cells: with 5,000 alerts, turning every cell into Text
-        and reading it back from the table was most of a refresh."""
-        wanted = [key for key, _ in rows]
-        table = self.table
-        if not rows or len(wanted) != table.row_count or wanted != list(self._shown):
-            super().show(rows, empty_message)
-        else:
-            self._rows, self._empty = rows, empty_message  # to fill the table again on a resize
-            columns = list(table.columns)
-            for key, cells in rows:
-                before = self._shown[key]
-                if tuple(cells) == before:
-                    continue
-                shown = zip(self.visible_cells(before), self.visible_cells(cells), strict=True)
-                for column, (old, new) in zip(columns, shown, strict=False):
-                    if old != new:
-                        # Text, never markup: summaries and labels come from outside.
-                        value = plain_cell(new)
-                        table.update_cell(RowKey(key), column, value)
-            self.message.display = False
-        self._shown = {key: tuple(cells) for key, cells in rows}
-
     def selected_alert(self) -> Alert | None:
         table = self.table
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._alerts_by_key.get(str(key))
+        return self._shown.alert(str(key))
 
     # -- events and actions -----------------------------------------------------
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        alert = self._alerts_by_key.get(str(event.row_key.value))
+        alert = self._shown.alert(str(event.row_key.value))
         if alert is not None:
             self.post_message(self.Selected(alert))
 

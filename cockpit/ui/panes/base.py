@@ -44,10 +44,13 @@ class Pane(Vertical, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static("connecting…", classes="pane-message")
-        table: DataTable[Cell] = DataTable(cursor_type="row", zebra_stripes=False)
+        table = self.make_table()
         for column in self.columns:
             table.add_column(column.label, width=column.width)
         yield table
+
+    def make_table(self) -> DataTable[Cell]:
+        return DataTable(cursor_type="row", zebra_stripes=False)
 
     @property
     def table(self) -> DataTable[Cell]:
@@ -69,6 +72,10 @@ class Pane(Vertical, can_focus=False):
         # Text, not markup: messages quote config sections like [prometheus].
         self.message.update(Text(empty_message))
         self.message.display = not rows
+
+    def refill(self) -> None:
+        """Show the last rows again (the table was emptied to change its columns)."""
+        self.show(self._rows, self._empty)
 
     def show_freshness(self, freshness: Freshness, now: datetime) -> None:
         self.freshness = freshness
@@ -136,7 +143,7 @@ class Pane(Vertical, can_focus=False):
             for column, width in zip(self.columns, widths, strict=True):
                 if width is not None:
                     table.add_column(column.label, width=width)
-            self.show(self._rows, self._empty)
+            self.refill()
             if table.row_count:
                 table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
             return
