@@ -41,6 +41,8 @@ class Pane(Vertical, can_focus=False):
         self._widths: list[int | None] = [c.width for c in self.columns]
         self._rows: list[Row] = []
         self._empty = "connecting…"
+        self._said = "connecting…"  # the message's text (compose shows this)
+        self._subtitle: str | None = None  # the border's age line as last set
 
     def compose(self) -> ComposeResult:
         yield Static("connecting…", classes="pane-message")
@@ -57,6 +59,15 @@ class Pane(Vertical, can_focus=False):
     def message(self) -> Static:
         return self.query_one(".pane-message", Static)
 
+    def say(self, text: str, shown: bool) -> None:
+        """Put ``text`` in the message line, shown or hidden. The same text again costs
+        nothing: a new text lays the screen out again, and a steady tick must not."""
+        if text != self._said:
+            self._said = text
+            # Text, not markup: messages quote config sections like [prometheus].
+            self.message.update(Text(text))
+        self.message.display = shown  # Textual does nothing when it is unchanged
+
     def focus_pane(self) -> None:
         self.table.focus()
 
@@ -66,9 +77,7 @@ class Pane(Vertical, can_focus=False):
         sync_rows(self.table, [(key, self.visible_cells(cells)) for key, cells in rows])
         # More rows may bring a vertical scrollbar, which takes two cells of the width.
         self.call_after_refresh(self.fit_columns)
-        # Text, not markup: messages quote config sections like [prometheus].
-        self.message.update(Text(empty_message))
-        self.message.display = not rows
+        self.say(empty_message, not rows)
 
     def show_freshness(self, freshness: Freshness, now: datetime) -> None:
         self.freshness = freshness
@@ -85,7 +94,10 @@ class Pane(Vertical, can_focus=False):
         line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
         # A border title reads markup, and an error or a filter can quote a server's answer.
         parts = [line, *self.subtitle_notes]
-        self.border_subtitle = " · ".join(markup_text(p) for p in parts)
+        subtitle = " · ".join(markup_text(p) for p in parts)
+        if subtitle != self._subtitle:  # setting it repaints the whole pane, even unchanged
+            self._subtitle = subtitle
+            self.border_subtitle = subtitle
         self.set_class(fresh.stale(now, refresh, paused=paused), "-stale")
 
     @property
