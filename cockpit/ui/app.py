@@ -64,7 +64,7 @@ from cockpit.ui.themes import install_themes, remember_theme
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
          "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
-AGE_TICK = 1.0  # seconds between redraws of the panes' "updated 5s ago" lines
+AGE_TICK = 1.0  # seconds between redraws of the header's clock and the panes' ages
 NOTEBOOK_TICK = 5.0  # seconds between background reads of what others wrote (signatures)
 # Actions on the main screen's panes, or that open a screen from it. On any other screen
 # they would act on hidden panes or pile screens up, so they wait until you are back.
@@ -202,7 +202,8 @@ class CockpitApp(LiveNotebook):
             self._poll_task = asyncio.create_task(self.polling.driver.run(), name="poll")
             self.set_interval(NOTEBOOK_TICK, self.read_header_later)
             self.watch_notebook()
-        # Ages count up between answers; only the border lines are redrawn.
+        # The clock and the ages count up between answers: one tick, one frame for both;
+        # only the lines whose text changed are drawn again.
         self.set_interval(AGE_TICK, self.redraw_ages)
         # Back from a dialog (a sign-off among them): read what the notebook says now.
         self.screen_change_signal.subscribe(self, lambda _screen: self.read_header_later())
@@ -292,7 +293,11 @@ class CockpitApp(LiveNotebook):
 
     # -- poll cycles ---------------------------------------------------------
     def redraw_ages(self) -> None:
-        # A query, not query_one: while the app closes the panes may already be gone.
+        """The one-second tick: the header's clock and the panes' "updated 5s ago"."""
+        # Queries, not query_one: while the app closes the panes may already be gone. The
+        # header's clock runs on under a dialog too (the main screen is the first).
+        for header in self.screen_stack[0].query(OnCallHeader) if self.screen_stack else ():
+            header.refresh_text()
         now = self.clock()
         for pane in self.query(Pane):
             pane.redraw_age(now)

@@ -40,9 +40,9 @@ class OnCallHeader(Static):
         self._shown = ""  # the line on screen
 
     def on_mount(self) -> None:
+        # Then on the app's one-second tick, in the same frame as the panes' ages.
         self.refresh_text()
         self._started = True
-        self.set_interval(1.0, self.refresh_text)
 
     def watch_paused(self) -> None:
         self.refresh_text()

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from textual.geometry import Region
 
 from cockpit.config import Config
 from cockpit.model.freshness import Freshness
@@ -43,10 +44,12 @@ class Spy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, widget: object, name: str) -> None:
         self.calls: list[dict[str, Any]] = []
+        self.args: list[tuple[Any, ...]] = []
         real = getattr(widget, name)
 
         def spy(*args: Any, **kwargs: Any) -> Any:
             self.calls.append(kwargs)
+            self.args.append(args)
             return real(*args, **kwargs)
 
         monkeypatch.setattr(widget, name, spy)
@@ -162,3 +165,52 @@ async def test_the_header_clock_redraws_its_own_line_only_when_the_text_changes(
         # Its own line: the header is one row high, so no layout of the screen.
         assert update.calls == [{"layout": False}]
         assert "17:30:06 CET" in str(header.render())  # Europe/Berlin
+
+
+async def test_a_new_age_repaints_the_panes_bottom_line_alone_and_it_shows(
+    make_app: Callable[..., CockpitApp], sample_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(FROZEN)
+    app = make_app(sample_config, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(ProbesPane)
+        pane.update_snapshot(_probes(FROZEN), clock())
+        await pilot.pause()
+        width, height = pane.outer_size
+        bottom = Region(0, height - 1, width, 1)
+
+        def drawn() -> str:  # the pane's bottom line as the screen gets it (cached lines too)
+            return "".join(strip.text for strip in pane.render_lines(bottom))
+
+        assert "updated 0s ago" in drawn()
+        repaints = Spy(monkeypatch, pane, "refresh")
+        clock.advance(17)
+        app.redraw_ages()
+        await pilot.pause()
+        assert "updated 17s ago" in drawn()
+        assert pane.border_subtitle == "updated 17s ago"
+        # One region, one line high, at the bottom border: not the rows inside.
+        assert len(repaints.args) == 1 and len(repaints.args[0]) == 1
+        region = repaints.args[0][0]
+        assert region.height == 1 and region.width == width
+        assert region.y + pane.content_offset.y == height - 1
+
+
+async def test_the_header_clock_and_the_ages_share_one_tick_that_runs_under_a_dialog(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from textual.screen import ModalScreen
+
+    clock = Clock(FROZEN)
+    app = make_app(sample_config, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        header = app.query_one(OnCallHeader)
+        # One timer for both: the header has none of its own.
+        assert not header._timers
+        ticks = [t for t in app._timers if getattr(t, "_callback", None) == app.redraw_ages]
+        assert len(ticks) == 1
+        await app.push_screen(ModalScreen[None]())
+        await pilot.pause()
+        clock.advance(60)
+        app.redraw_ages()
+        assert "17:31:05 CET" in str(header.render())

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
 from cockpit.model.freshness import Freshness
@@ -94,11 +95,24 @@ class Pane(Vertical, can_focus=False):
         line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
         # A border title reads markup, and an error or a filter can quote a server's answer.
         parts = [line, *self.subtitle_notes]
-        subtitle = " · ".join(markup_text(p) for p in parts)
-        if subtitle != self._subtitle:  # setting it repaints the whole pane, even unchanged
-            self._subtitle = subtitle
-            self.border_subtitle = subtitle
+        self._set_subtitle(" · ".join(markup_text(p) for p in parts))
         self.set_class(fresh.stale(now, refresh, paused=paused), "-stale")
+
+    def _set_subtitle(self, subtitle: str) -> None:
+        """The border's bottom line, repainting that line alone. Textual's setter repaints
+        the whole pane (and so every row under it) even for the same text; the age line
+        changes every second, so only its own line is marked to be drawn again."""
+        if subtitle == self._subtitle:
+            return
+        self._subtitle = subtitle
+        if not self.is_mounted or self.outer_size.height < 2:
+            self.border_subtitle = subtitle
+            return
+        # As Textual's setter stores it (textual/widget.py, _BorderTitle; Textual is pinned).
+        self._border_subtitle = self.render_str(subtitle).expand_tabs(4).split()[0]
+        width, height = self.outer_size
+        left, top = self.content_offset  # refresh regions are relative to the content
+        self.refresh(Region(-left, height - 1 - top, width, 1))
 
     @property
     def cockpit(self) -> CockpitContext:
