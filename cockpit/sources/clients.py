@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+import threading
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -251,6 +252,62 @@ async def fetch(
             return await _fetch(client, request, basic, max_body)
     except TimeoutError:
         raise DeadlinePassed(f"no complete answer within {deadline:g} s") from None
+
+
+class BlockingClient:
+    """``run_blocking`` for a caller that asks again and again (the TUI's SLO poll, every
+    few seconds): one event loop in its own thread, started at the first call, with one
+    ``async_client()`` on it, so connections stay open between calls instead of a new
+    loop, client and connection for every request. ``close`` ends both."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def _start(self) -> tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]:
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="cockpit-http", daemon=True)
+        thread.start()
+
+        async def make() -> httpx.AsyncClient:
+            return async_client()
+
+        client = asyncio.run_coroutine_threadsafe(make(), loop).result()
+        self._loop, self._client, self._thread = loop, client, thread
+        return loop, client
+
+    def run(self, work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
+        """``work`` on the kept client; blocks the calling thread (never the loop's own)."""
+        with self._lock:
+            if self._closed:  # a call that outlived close: a loop of its own, as before
+                return run_blocking(work)
+            if self._loop is None or self._client is None:
+                loop, client = self._start()
+            else:
+                loop, client = self._loop, self._client
+
+        async def go() -> T:
+            return await work(client)
+
+        return asyncio.run_coroutine_threadsafe(go(), loop).result()
+
+    def close(self) -> None:
+        with self._lock:
+            loop, client, thread = self._loop, self._client, self._thread
+            self._loop = self._client = self._thread = None
+            self._closed = True
+        if loop is None or client is None or thread is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(client.aclose(), loop).result(timeout=5)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+            if not thread.is_alive():
+                loop.close()
 
 
 def run_blocking(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:

@@ -116,7 +116,7 @@ class CockpitApp(LiveNotebook):
         self.paused = False
         self.notebook: Notebook | None = None
         self.http: httpx.AsyncClient | None = None
-        self._slo = SloPoller(config)
+        self._slo = SloPoller(config, keep_client=poll)
         self._alerts = AlertPoller(config)
         self._probes = ProbePoller(config)
         self.polling = Polling(
@@ -273,6 +273,8 @@ class CockpitApp(LiveNotebook):
         if self._poll_task is not None:
             self._poll_task.cancel()
         self._probes.cancel()
+        # Off the loop: it waits for a cycle's query in flight, and its own loop to end.
+        await asyncio.to_thread(self._slo.close)
         self.plugins.close(timeout=3.0)  # queued notifications get a moment to go out
         if self.http is not None:
             await self.http.aclose()
