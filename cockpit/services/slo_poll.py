@@ -32,6 +32,7 @@ from cockpit.model.slo import (
 from cockpit.model.slo_definition import SloDefinition
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.secrets import SecretError
+from cockpit.sources.clients import BlockingClient
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries, QueryRefused
 
@@ -99,17 +100,26 @@ def _value(number: float) -> float | None:
 
 
 class SloPoller:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, keep_client: bool = False) -> None:
+        """``keep_client``: one HTTP client and loop for every cycle (the TUI, which polls
+        every few seconds; ``close`` ends them) instead of one per query."""
         self.config = config
         self.rows: tuple[BurnRow, ...] = config.burn_rows
         self.freshness = (
             Freshness() if config.prometheus is not None else Freshness.not_configured()
         )
-        self._queries = PrometheusQueries(config.prometheus) if config.prometheus else None
+        self._kept = BlockingClient() if keep_client and config.prometheus else None
+        self._queries = (
+            PrometheusQueries(config.prometheus, kept=self._kept) if config.prometheus else None
+        )
         self._last_good: dict[str, SloStatus] = {}
         self.last = self.initial()
         self.queries_sent = 0  # in the last cycle: the bench reports it
         self.evaluated_at: float | None = None  # the pinned evaluation time of the last cycle
+
+    def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
 
     @property
     def client(self) -> PrometheusQueries | None:

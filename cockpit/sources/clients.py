@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+import threading
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -93,12 +94,22 @@ def _no_tls_context() -> ssl.SSLContext:
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
-def _proxy_for(url: httpx.URL) -> str | None:
-    """The proxy the environment names for ``url`` (HTTP(S)_PROXY, NO_PROXY), if any."""
-    host = url.host
-    if urllib.request.proxy_bypass(host):
-        return None
-    return urllib.request.getproxies().get(url.scheme)
+class Proxies:
+    """The proxy the environment names for a URL (HTTP(S)_PROXY, NO_PROXY), if any.
+
+    Read when the client is built, as httpx reads it, and remembered per scheme and host:
+    reading the whole environment twice on every request was about a tenth of a probe's CPU."""
+
+    def __init__(self) -> None:
+        self._proxies = urllib.request.getproxies()
+        self._seen: dict[tuple[str, str], str | None] = {}
+
+    def for_url(self, url: httpx.URL) -> str | None:
+        key = (url.scheme, url.host)
+        if key not in self._seen:
+            bypass = urllib.request.proxy_bypass(url.host)
+            self._seen[key] = None if bypass else self._proxies.get(url.scheme)
+        return self._seen[key]
 
 
 class TlsRouting(httpx.AsyncBaseTransport):
@@ -107,12 +118,13 @@ class TlsRouting(httpx.AsyncBaseTransport):
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
         self._pools: dict[tuple[Tls | None, str | None], httpx.AsyncHTTPTransport] = {}
+        self._proxies = Proxies()
 
     def _pool(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
         tls = request.extensions.get(TLS_EXTENSION, DEFAULT_TLS)
         if not isinstance(tls, Tls):
             tls = DEFAULT_TLS
-        proxy = _proxy_for(request.url)
+        proxy = self._proxies.for_url(request.url)
         # Plain HTTP without a proxy speaks no TLS: its pool (key None) loads no CA bundle
         # (about 20 ms of `cockpit alerts` before its first request, issue 18).
         key = (None if proxy is None and request.url.scheme == "http" else tls, proxy)
@@ -249,6 +261,62 @@ async def fetch(
             return await _fetch(client, request, basic, max_body)
     except TimeoutError:
         raise DeadlinePassed(f"no complete answer within {deadline:g} s") from None
+
+
+class BlockingClient:
+    """``run_blocking`` for a caller that asks again and again (the TUI's SLO poll, every
+    few seconds): one event loop in its own thread, started at the first call, with one
+    ``async_client()`` on it, so connections stay open between calls instead of a new
+    loop, client and connection for every request. ``close`` ends both."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def _start(self) -> tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]:
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="cockpit-http", daemon=True)
+        thread.start()
+
+        async def make() -> httpx.AsyncClient:
+            return async_client()
+
+        client = asyncio.run_coroutine_threadsafe(make(), loop).result()
+        self._loop, self._client, self._thread = loop, client, thread
+        return loop, client
+
+    def run(self, work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
+        """``work`` on the kept client; blocks the calling thread (never the loop's own)."""
+        with self._lock:
+            if self._closed:  # a call that outlived close: a loop of its own, as before
+                return run_blocking(work)
+            if self._loop is None or self._client is None:
+                loop, client = self._start()
+            else:
+                loop, client = self._loop, self._client
+
+        async def go() -> T:
+            return await work(client)
+
+        return asyncio.run_coroutine_threadsafe(go(), loop).result()
+
+    def close(self) -> None:
+        with self._lock:
+            loop, client, thread = self._loop, self._client, self._thread
+            self._loop = self._client = self._thread = None
+            self._closed = True
+        if loop is None or client is None or thread is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(client.aclose(), loop).result(timeout=5)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+            if not thread.is_alive():
+                loop.close()
 
 
 def run_blocking(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:

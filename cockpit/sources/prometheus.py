@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from cockpit.config import Endpoint
-from cockpit.sources.clients import loads, run_blocking
+from cockpit.sources.clients import BlockingClient, loads, run_blocking
 from cockpit.sources.endpoint import get_json, send
 from cockpit.sources.errors import SourceError
 
@@ -66,8 +66,10 @@ class PrometheusQueries:
     request gets the endpoint's timeout or what is left of the cycle, whichever is less.
     """
 
-    def __init__(self, endpoint: Endpoint) -> None:
+    def __init__(self, endpoint: Endpoint, *, kept: BlockingClient | None = None) -> None:
         self.endpoint = endpoint
+        # One loop and client kept for every call (the TUI's poll), instead of one each.
+        self.kept = kept
         self.deadline: float | None = None
         self.cycle_seconds = 0.0  # for the message when the cycle's time runs out
 
@@ -77,7 +79,8 @@ class PrometheusQueries:
             limit = self.deadline - time.monotonic()
             if limit <= 0:
                 raise SourceError(f"no complete answer within {self.cycle_seconds:g} s")
-        return run_blocking(lambda client: self._ask(client, path, params, post, limit))
+        run = self.kept.run if self.kept is not None else run_blocking
+        return run(lambda client: self._ask(client, path, params, post, limit))
 
     async def _ask(
         self,

@@ -67,7 +67,7 @@ from cockpit.ui.time_travel import FAR, STEP, TimeTravel
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
          "timeline": TimelinePane, "runbooks": RunbooksPane}  # fmt: skip
-AGE_TICK = 1.0  # seconds between redraws of the panes' "updated 5s ago" lines
+AGE_TICK = 1.0  # seconds between redraws of the header's clock and the panes' ages
 NOTEBOOK_TICK = 5.0  # seconds between background reads of what others wrote (signatures)
 # Actions on the main screen's panes, or that open a screen from it. On any other screen
 # they would act on hidden panes or pile screens up, so they wait until you are back.
@@ -124,7 +124,7 @@ class CockpitApp(LiveNotebook):
         self.paused = False
         self.notebook: Notebook | None = None
         self.http: httpx.AsyncClient | None = None
-        self._slo = SloPoller(config)
+        self._slo = SloPoller(config, keep_client=poll)
         self._alerts = AlertPoller(config)
         self._probes = ProbePoller(config)
         self.polling = Polling(
@@ -218,7 +218,8 @@ class CockpitApp(LiveNotebook):
             self._poll_task = asyncio.create_task(self.polling.driver.run(), name="poll")
             self.set_interval(NOTEBOOK_TICK, self.read_header_later)
             self.watch_notebook()
-        # Ages count up between answers; only the border lines are redrawn.
+        # The clock and the ages count up between answers: one tick, one frame for both;
+        # only the lines whose text changed are drawn again.
         self.set_interval(AGE_TICK, self.redraw_ages)
         if self.start_at is not None:
             self.travel.go(self.start_at)
@@ -293,6 +294,8 @@ class CockpitApp(LiveNotebook):
         if self._poll_task is not None:
             self._poll_task.cancel()
         self._probes.cancel()
+        # Off the loop: it waits for a cycle's query in flight, and its own loop to end.
+        await asyncio.to_thread(self._slo.close)
         self.plugins.close(timeout=3.0)  # queued notifications get a moment to go out
         if self.http is not None:
             await self.http.aclose()
@@ -313,7 +316,11 @@ class CockpitApp(LiveNotebook):
 
     # -- poll cycles ---------------------------------------------------------
     def redraw_ages(self) -> None:
-        # A query, not query_one: while the app closes the panes may already be gone.
+        """The one-second tick: the header's clock and the panes' "updated 5s ago"."""
+        # Queries, not query_one: while the app closes the panes may already be gone. The
+        # header's clock runs on under a dialog too (the main screen is the first).
+        for header in self.screen_stack[0].query(OnCallHeader) if self.screen_stack else ():
+            header.refresh_text()
         now = self.clock()
         for pane in self.query(Pane):
             pane.redraw_age(now)

@@ -39,11 +39,12 @@ class OnCallHeader(Static):
         self.last_handoff = last_handoff
         self.reminder: Reminder | None = None
         self._started = False
+        self._shown = ""  # the line on screen
 
     def on_mount(self) -> None:
+        # Then on the app's one-second tick, in the same frame as the panes' ages.
         self.refresh_text()
         self._started = True
-        self.set_interval(1.0, self.refresh_text)
 
     def watch_paused(self) -> None:
         self.refresh_text()
@@ -88,7 +89,12 @@ class OnCallHeader(Static):
         if self.warning:
             parts.append(self.warning)
         parts.append(f"{now.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S %Z}")
-        self.update(Text("  │  ".join(parts)))
+        line = "  │  ".join(parts)
+        if line != self._shown:
+            # One line of fixed height: a new text repaints the header alone, it never lays
+            # the screen out again (a layout each second was most of the idle CPU).
+            self._shown = line
+            self.update(Text(line), layout=False)
         self.set_class(self.paused, "-paused")
         self.set_class(self.past is not None, "-past")
         urgent = current is not None and current.kind != "late"

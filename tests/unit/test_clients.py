@@ -16,6 +16,7 @@ from cockpit.sources import alertmanager, prometheus
 from cockpit.sources.clients import (
     TLS_EXTENSION,
     DeadlinePassed,
+    Proxies,
     Redirected,
     async_client,
     fetch,
@@ -191,3 +192,23 @@ def test_plain_http_without_a_proxy_loads_no_tls_settings(
     with pytest.raises(SourceError, match="TLS settings: cannot load"):
         asyncio.run(go("https://am.test"))
     assert built == [tls]
+
+
+def test_the_proxy_is_the_environments_as_it_was_when_the_client_was_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("http_proxy", "http://proxy.test:3128")
+    monkeypatch.setenv("no_proxy", "inside.test")
+    proxies = Proxies()
+    outside = httpx.URL("http://outside.test/health")
+    assert proxies.for_url(outside) == "http://proxy.test:3128"
+    assert proxies.for_url(httpx.URL("http://inside.test/health")) is None
+    assert proxies.for_url(httpx.URL("https://outside.test/health")) is None  # no https_proxy
+    # Read once (as httpx reads it), not on every request: a later change is not seen.
+    monkeypatch.setenv("http_proxy", "http://elsewhere.test:1")
+    monkeypatch.setenv("no_proxy", "outside.test")
+    assert proxies.for_url(outside) == "http://proxy.test:3128"
+    assert Proxies().for_url(outside) is None

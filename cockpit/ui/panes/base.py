@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
 from cockpit.model.freshness import Freshness
@@ -41,6 +42,8 @@ class Pane(Vertical, can_focus=False):
         self._widths: list[int | None] = [c.width for c in self.columns]
         self._rows: list[Row] = []
         self._empty = "connecting…"
+        self._said = "connecting…"  # the message's text (compose shows this)
+        self._subtitle: str | None = None  # the border's age line as last set
 
     def compose(self) -> ComposeResult:
         yield Static("connecting…", classes="pane-message")
@@ -60,6 +63,15 @@ class Pane(Vertical, can_focus=False):
     def message(self) -> Static:
         return self.query_one(".pane-message", Static)
 
+    def say(self, text: str, shown: bool) -> None:
+        """Put ``text`` in the message line, shown or hidden. The same text again costs
+        nothing: a new text lays the screen out again, and a steady tick must not."""
+        if text != self._said:
+            self._said = text
+            # Text, not markup: messages quote config sections like [prometheus].
+            self.message.update(Text(text))
+        self.message.display = shown  # Textual does nothing when it is unchanged
+
     def focus_pane(self) -> None:
         self.table.focus()
 
@@ -69,9 +81,7 @@ class Pane(Vertical, can_focus=False):
         sync_rows(self.table, [(key, self.visible_cells(cells)) for key, cells in rows])
         # More rows may bring a vertical scrollbar, which takes two cells of the width.
         self.call_after_refresh(self.fit_columns)
-        # Text, not markup: messages quote config sections like [prometheus].
-        self.message.update(Text(empty_message))
-        self.message.display = not rows
+        self.say(empty_message, not rows)
 
     def refill(self) -> None:
         """Show the last rows again (the table was emptied to change its columns)."""
@@ -92,14 +102,30 @@ class Pane(Vertical, can_focus=False):
         past = self.cockpit.viewing
         if past is not None:  # time travel: the data is of that moment, never "old"
             line = fresh.describe_past(past, self.app_timezone())
-            self.border_subtitle = " · ".join(markup_text(p) for p in [line, *self.subtitle_notes])
-            self.set_class(fresh.error is not None, "-stale")
-            return
-        line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
+            stale = fresh.error is not None
+        else:
+            line = fresh.describe(now, self.app_timezone(), paused=paused, refresh=refresh)
+            stale = fresh.stale(now, refresh, paused=paused)
         # A border title reads markup, and an error or a filter can quote a server's answer.
         parts = [line, *self.subtitle_notes]
-        self.border_subtitle = " · ".join(markup_text(p) for p in parts)
-        self.set_class(fresh.stale(now, refresh, paused=paused), "-stale")
+        self._set_subtitle(" · ".join(markup_text(p) for p in parts))
+        self.set_class(stale, "-stale")
+
+    def _set_subtitle(self, subtitle: str) -> None:
+        """The border's bottom line, repainting that line alone. Textual's setter repaints
+        the whole pane (and so every row under it) even for the same text; the age line
+        changes every second, so only its own line is marked to be drawn again."""
+        if subtitle == self._subtitle:
+            return
+        self._subtitle = subtitle
+        if not self.is_mounted or self.outer_size.height < 2:
+            self.border_subtitle = subtitle
+            return
+        # As Textual's setter stores it (textual/widget.py, _BorderTitle; Textual is pinned).
+        self._border_subtitle = self.render_str(subtitle).expand_tabs(4).split()[0]
+        width, height = self.outer_size
+        left, top = self.content_offset  # refresh regions are relative to the content
+        self.refresh(Region(-left, height - 1 - top, width, 1))
 
     @property
     def cockpit(self) -> CockpitContext:

@@ -71,8 +71,18 @@ class ProbesPane(Pane):
         colour = "probe-pending" if degraded else STATE_COLOURS.get(state.state, "stale")
         return Text(label, style=self.colour(colour))
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # The probe states and theme the rows were built from: a tick that brings the same
+        # states (a cycle in which no probe finished) builds nothing.
+        self._built: tuple[object, ...] | None = None
+
     def update_snapshot(self, snapshot: ProbeSnapshot, now: datetime) -> None:
         self.show_freshness(snapshot.freshness, now)
+        built = (snapshot.probes, self.app.theme)
+        if built == self._built:
+            return
+        self._built = built
         rows: list[Row] = []
         zone = self.app_timezone()
         for state in snapshot.probes:

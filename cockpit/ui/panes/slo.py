@@ -62,6 +62,10 @@ class SloPane(Pane):
         Column("1h burn", 7, drop=2), Column("rows", 4, drop=5), Column("out in", 7, drop=3),
     )  # fmt: skip
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._built: tuple[object, ...] | None = None  # what the rows were built from
+
     class Selected(Message):
         """The user asked for an SLO's detail (Enter on its row)."""
 
@@ -88,6 +92,13 @@ class SloPane(Pane):
 
     def update_snapshot(self, snapshot: SloSnapshot, now: datetime) -> None:
         self.show_freshness(snapshot.freshness, now)
+        # The same figures in the same theme (and the same error or configuration): the
+        # rows on screen are already these.
+        built = (snapshot.slos, snapshot.freshness.configured, snapshot.freshness.error,
+                 self.app.theme)  # fmt: skip
+        if built == self._built:
+            return
+        self._built = built
         rows: list[Row] = []
         for status in sorted(snapshot.slos, key=_order):
             budget = status.budget
@@ -117,9 +128,12 @@ class SloPane(Pane):
             empty = "No SLOs configured: add [[slo]] sections (see `cockpit config init`)."
         else:
             empty = ""
-        self.show(rows, empty)
         broken = [s for s in snapshot.slos if s.error and snapshot.freshness.error is None]
         if broken:
-            # A refused query says why on the pane, in Prometheus's own words.
-            self.message.update(Text("; ".join(f"{s.slo.name}: {s.error}" for s in broken)))
+            # A refused query says why on the pane, in Prometheus's own words (the same
+            # words each tick, so the message line is not written again).
+            refused = "; ".join(f"{s.slo.name}: {s.error}" for s in broken)
+            self.show(rows, refused)
             self.message.display = True
+        else:
+            self.show(rows, empty)

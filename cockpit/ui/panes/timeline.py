@@ -116,8 +116,11 @@ class TimelinePane(Pane, OffWhenReadOnly):
     def update_events(
         self, heading: str, events: Sequence[TimelineEvent], now: datetime, empty: str
     ) -> None:
-        # A border title is markup; the heading quotes an incident title.
-        self.border_title = f"{self.KEY} {self.TITLE}: {markup_text(heading)}"
+        # A border title is markup; the heading quotes an incident title. Set only when it
+        # changes: setting it repaints the whole pane, and the clock tick comes every 5 s.
+        title = f"{self.KEY} {self.TITLE}: {markup_text(heading)}"
+        if title != self.border_title:
+            self.border_title = title
         zone = self.app_timezone()
         rows: list[Row] = []
         self.events_by_key = {}
