@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cockpit.model.action_items import ActionItem
-from cockpit.model.incident_lifecycle import postmortem_due
+from cockpit.model.incident_lifecycle import POSTMORTEM_REQUIRED, postmortem_due
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
 from cockpit.model.shift_history import LastUpdate, ProbeFlaps, ResolvedAlert, RunbookRun
 from cockpit.store.incident_notes import STATUS_UPDATE_KINDS
@@ -155,17 +155,21 @@ def noisiest_alerts(
 def incidents_detected(store: Notebook, start: datetime, end: datetime) -> list[IncidentRecord]:
     """Incidents detected in [start, end) (the incident store's query), most severe first,
     then oldest."""
-    found = [i for i in incidents_detected_since(store, start) if i.detected_at < end]
+    found = incidents_detected_since(store, start, end)
     return sorted(found, key=lambda i: (i.severity, i.detected_at, i.id))
 
 
 def missing_postmortems(store: Notebook, before: datetime) -> list[IncidentRecord]:
     """Incidents detected before ``before`` whose postmortem is due and not done (the
     incident model's rule: Sev1/Sev2, resolved or closed; an open one is not due yet)."""
+    # The rule's severities and statuses in SQL too, so the rest are never read.
+    severities = sorted(POSTMORTEM_REQUIRED)
+    marks = ", ".join("?" for _ in severities)
     rows = store.connection.execute(
         f"{INCIDENT_SELECT} WHERE i.postmortem_done = 0 AND i.detected_at < ?"
+        f" AND i.severity IN ({marks}) AND i.status IN ('resolved', 'closed')"
         " ORDER BY i.detected_at, i.id",
-        (to_db_time(before),),
+        (to_db_time(before), *severities),
     )
     return [record for r in rows if postmortem_due(record := row_to_record(r))]
 
