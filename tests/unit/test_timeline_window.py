@@ -193,7 +193,7 @@ def test_the_hot_queries_use_indexes_on_sqlite(tmp_path: Path) -> None:
         missing_postmortems(spy, T0)
         review = _plans(store, recorder)
     assert any("timeline_events_component" in " ".join(p) for _, p in timeline)
-    assert any("timeline_events_fingerprint" in " ".join(p) for _, p in timeline)
+    assert any("timeline_events_fingerprint_time" in " ".join(p) for _, p in timeline)
     for sql, plan in timeline + review:
         for line in plan:
             scanned = re.match(r"SCAN (\w+)", line)
