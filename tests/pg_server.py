@@ -3,7 +3,8 @@ listening on a random loopback port, gone when the test session ends.
 
 PostgreSQL refuses to run as root, so a root process (CI) makes and runs the cluster as the
 ``postgres`` system user that the Debian package creates. Tuned for tests, not for data:
-fsync and synchronous commit are off, since the directory is thrown away.
+fsync and synchronous commit are off, since the directory is thrown away (``durable=True``
+keeps PostgreSQL's defaults: the bench's notebook rows use that).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class PgServer:
     """One running cluster. ``url`` connects as the cluster's superuser over TCP on
     loopback; ``database(name)`` makes an empty database and gives its URL."""
 
-    def __init__(self, bin_dir: Path | None = None) -> None:
+    def __init__(self, bin_dir: Path | None = None, *, durable: bool = False) -> None:
         found = bin_dir or find_bin_dir()
         if found is None:
             raise PgServerError(f"PostgreSQL is not installed ({INSTALL_HINT})")
@@ -75,6 +76,9 @@ class PgServer:
         self._as_root = os.geteuid() == 0
         self._running = False
         self._made = 0  # databases named by database()
+        # A durable cluster syncs its commits to disk like a real server (the bench's
+        # figures); the tests' cluster does not, since its directory is thrown away.
+        self.durable = durable
 
     @property
     def url(self) -> str:
@@ -101,9 +105,10 @@ class PgServer:
             self.port = _free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -p {self.port} "
-                f"-c unix_socket_directories={self.root} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                f"-c unix_socket_directories={self.root}"
             )
+            if not self.durable:
+                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             try:
                 self._run(
                     "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cockpit.model.durations import format_duration
 from cockpit.model.incident_clocks import (
@@ -23,13 +23,16 @@ from cockpit.model.incident_clocks import (
     update_clock,
 )
 from cockpit.model.incident_record import IncidentRecord
-from cockpit.model.timeline import TimelineEvent
+from cockpit.model.timeline import EVENT_KINDS, TimelineEvent
 from cockpit.store import Notebook
-from cockpit.store.events import events_between, latest_events
+from cockpit.store.events import incident_events, last_firings, latest_events
 from cockpit.store.incident_notes import last_status_update
 from cockpit.store.incidents import get_incident, linked_alerts, open_incidents
 
 RECENT_LIMIT = 50
+# An incident's timeline shows its newest events, this many at first; the pane asks for
+# more when its user wants earlier ones (a long-open incident has thousands).
+TIMELINE_WINDOW = 200
 AUTOMATIC_KINDS: frozenset[str] = frozenset(
     {
         "alert_fired", "alert_resolved", "alert_acked", "alert_unacked", "silence_expired",
@@ -38,8 +41,6 @@ AUTOMATIC_KINDS: frozenset[str] = frozenset(
 )  # fmt: skip
 # How far back a linked alert's firing may precede the incident's detection.
 LINK_LOOKBACK = timedelta(hours=24)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
 
 
@@ -48,38 +49,25 @@ def incident_timeline(
     record: IncidentRecord,
     now: datetime,
     kinds: Collection[str] | None = None,
+    limit: int | None = None,
 ) -> list[TimelineEvent]:
-    """The incident's events, oldest first; ``kinds`` keeps only those kinds."""
+    """The incident's events, oldest first; ``kinds`` keeps only those kinds, ``limit``
+    only the newest ``limit`` of them (the timeline pane's window). Its own events are
+    all shown, even a postmortem note written after the close."""
     end = (record.closed_at or max(now, record.detected_at)) + _TICK
-    # Its own events are all shown, even a postmortem note written after the close.
-    own = events_between(store, _EPOCH, _FOREVER, incident_id=record.id)
     fingerprints = {a.fingerprint for a in linked_alerts(store, record.id)}
-    components = set(record.components)
     # Where each linked alert's story starts: its last firing at or before detection.
-    starts: dict[str, datetime] = {}
-    if fingerprints:
-        earlier = events_between(
-            store, record.detected_at - LINK_LOOKBACK, record.detected_at + _TICK,
-            kinds=("alert_fired",),
-        )  # fmt: skip
-        for event in earlier:
-            if event.fingerprint in fingerprints:
-                starts[event.fingerprint] = event.occurred_at
-    begin = min([record.detected_at, *starts.values()])
-    automatic = []
-    for event in events_between(store, begin, end):
-        if event.incident_id is not None or event.kind not in AUTOMATIC_KINDS:
-            continue
-        if event.fingerprint in fingerprints:
-            if event.occurred_at >= starts.get(event.fingerprint, record.detected_at):
-                automatic.append(event)
-        elif event.component in components and event.occurred_at >= record.detected_at:
-            automatic.append(event)
-    merged = {e.id: e for e in own + automatic}.values()
-    ordered = sorted(merged, key=lambda e: (e.occurred_at, e.id or 0))
-    if kinds is not None:
-        ordered = [e for e in ordered if e.kind in kinds]
-    return ordered
+    starts = last_firings(
+        store, fingerprints, record.detected_at - LINK_LOOKBACK, record.detected_at + _TICK
+    )
+    newest = incident_events(
+        store, record.id,
+        alerts={fp: starts.get(fp, record.detected_at) for fp in fingerprints},
+        components=record.components, since=record.detected_at, until=end,
+        kinds=EVENT_KINDS if kinds is None else kinds, automatic_kinds=AUTOMATIC_KINDS,
+        limit=limit,
+    )  # fmt: skip
+    return newest[::-1]
 
 
 @dataclass(frozen=True)
@@ -121,6 +109,8 @@ class TimelineView:
     empty: str
     incident: IncidentRecord | None = None
     clocks: IncidentClocks | None = None
+    # The incident has earlier events than these (of the chosen kinds): ask a larger window.
+    earlier: bool = False
 
 
 def current_view(
@@ -130,21 +120,24 @@ def current_view(
     incident_id: str | None = None,
     kinds: Collection[str] | None = None,
     policies: Mapping[str, SeverityPolicy] = DEFAULT_POLICIES,
+    window: int = TIMELINE_WINDOW,
 ) -> TimelineView:
-    """The chosen incident's timeline (oldest first), else the most severe open one's,
-    else the latest recorded events (newest first)."""
+    """The chosen incident's timeline (its newest ``window`` events, oldest first), else
+    the most severe open one's, else the latest recorded events (newest first)."""
     record = get_incident(store, incident_id) if incident_id else None
     if record is None:
         incidents = open_incidents(store)
         record = incidents[0] if incidents else None
     if record is not None:
-        events = incident_timeline(store, record, now, kinds)
+        events = incident_timeline(store, record, now, kinds, limit=window + 1)
+        earlier = len(events) > window
+        events = events[1:] if earlier else events
         clocks = incident_clocks(store, record, now, policies)
         heading = f"{record.id} {record.severity} {record.status} · {record.title}"
         if record.is_open:
             heading += f" · {clocks.describe()}"
         empty = "No events of the chosen types." if kinds is not None else "No events yet."
-        return TimelineView(heading, tuple(events), empty, record, clocks)
+        return TimelineView(heading, tuple(events), empty, record, clocks, earlier)
     recent = latest_events(store, limit=RECENT_LIMIT)
     if kinds is not None:
         recent = [e for e in recent if e.kind in kinds]

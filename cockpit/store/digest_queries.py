@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cockpit.model.action_items import ActionItem
-from cockpit.model.incident_lifecycle import postmortem_due
+from cockpit.model.incident_lifecycle import POSTMORTEM_REQUIRED, postmortem_due
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
 from cockpit.model.shift_history import LastUpdate, ProbeFlaps, ResolvedAlert, RunbookRun
 from cockpit.store.incident_notes import STATUS_UPDATE_KINDS
@@ -111,19 +111,21 @@ def runbook_runs(store: Notebook, start: datetime, end: datetime) -> list[Runboo
 
 def probe_flaps(store: Notebook, start: datetime, end: datetime) -> list[ProbeFlaps]:
     """Per probe, its down/up transitions in [start, end); most downs first."""
+    # The last change's kind from a window function over the same rows, not a subquery
+    # per probe: PostgreSQL priced that one high enough to compile it (JIT), 0.2 s a time.
     rows = store.connection.execute(
         "SELECT subject, max(component) AS component,"
         " sum(CASE WHEN kind = 'probe_down' THEN 1 ELSE 0 END) AS downs,"
         " sum(CASE WHEN kind = 'probe_up' THEN 1 ELSE 0 END) AS ups,"
         " min(CASE WHEN kind = 'probe_down' THEN occurred_at END) AS first_down,"
         " max(occurred_at) AS last_change,"
-        " (SELECT e2.kind FROM timeline_events e2 WHERE e2.subject = e.subject"
-        "   AND e2.kind IN ('probe_down', 'probe_up') AND e2.occurred_at >= ?"
-        "   AND e2.occurred_at < ? ORDER BY e2.occurred_at DESC, e2.id DESC LIMIT 1) AS last_kind"
-        " FROM timeline_events e WHERE kind IN ('probe_down', 'probe_up')"
-        " AND occurred_at >= ? AND occurred_at < ? GROUP BY subject"
-        " ORDER BY downs DESC, subject",
-        (to_db_time(start), to_db_time(end)) * 2,
+        " max(CASE WHEN newest = 1 THEN kind END) AS last_kind"
+        " FROM (SELECT subject, component, kind, occurred_at, row_number() OVER"
+        "   (PARTITION BY subject ORDER BY occurred_at DESC, id DESC) AS newest"
+        "   FROM timeline_events WHERE kind IN ('probe_down', 'probe_up')"
+        "   AND occurred_at >= ? AND occurred_at < ?) AS changes"
+        " GROUP BY subject ORDER BY downs DESC, subject",
+        (to_db_time(start), to_db_time(end)),
     )
     return [
         ProbeFlaps(
@@ -155,17 +157,21 @@ def noisiest_alerts(
 def incidents_detected(store: Notebook, start: datetime, end: datetime) -> list[IncidentRecord]:
     """Incidents detected in [start, end) (the incident store's query), most severe first,
     then oldest."""
-    found = [i for i in incidents_detected_since(store, start) if i.detected_at < end]
+    found = incidents_detected_since(store, start, end)
     return sorted(found, key=lambda i: (i.severity, i.detected_at, i.id))
 
 
 def missing_postmortems(store: Notebook, before: datetime) -> list[IncidentRecord]:
     """Incidents detected before ``before`` whose postmortem is due and not done (the
     incident model's rule: Sev1/Sev2, resolved or closed; an open one is not due yet)."""
+    # The rule's severities and statuses in SQL too, so the rest are never read.
+    severities = sorted(POSTMORTEM_REQUIRED)
+    marks = ", ".join("?" for _ in severities)
     rows = store.connection.execute(
         f"{INCIDENT_SELECT} WHERE i.postmortem_done = 0 AND i.detected_at < ?"
+        f" AND i.severity IN ({marks}) AND i.status IN ('resolved', 'closed')"
         " ORDER BY i.detected_at, i.id",
-        (to_db_time(before),),
+        (to_db_time(before), *severities),
     )
     return [record for r in rows if postmortem_due(record := row_to_record(r))]
 

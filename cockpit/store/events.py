@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from cockpit.model.timeline import EVENT_KINDS, Labels, TimelineEvent, require_aware
@@ -147,3 +147,93 @@ def first_event_at(store: Notebook) -> datetime | None:
     """When the oldest recorded event happened: before it the notebook knows nothing."""
     row = store.connection.execute("SELECT MIN(occurred_at) FROM timeline_events").fetchone()
     return None if row is None or row[0] is None else from_db_time(str(row[0]))
+
+
+_PARTS_PER_QUERY = 100  # SQLite allows 500 SELECTs in one compound query
+
+
+def _union_newest(
+    store: Notebook, parts: Sequence[tuple[str, Sequence[str | int]]], limit: int | None
+) -> list[TimelineEvent]:
+    """The rows any of ``parts`` (WHERE clause, its parameters) matches, newest first.
+    With ``limit``, each part reads only its own newest ``limit`` rows (newest first
+    through an index), so no part costs more than a window."""
+    found: dict[int, TimelineEvent] = {}
+    for first in range(0, len(parts), _PARTS_PER_QUERY):
+        selects: list[str] = []
+        params: list[str | int] = []
+        for where, values in parts[first : first + _PARTS_PER_QUERY]:
+            select = f"SELECT {_COLUMNS} FROM timeline_events WHERE {where}"
+            params.extend(values)
+            if limit is not None:
+                select = f"SELECT * FROM ({select} ORDER BY occurred_at DESC, id DESC LIMIT ?) AS p"
+                params.append(limit)
+            selects.append(select)
+        sql = " UNION ".join(selects) + " ORDER BY occurred_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        for row in store.connection.execute(sql, params):
+            event = _row_to_event(row)
+            found[event.id or 0] = event
+    newest = sorted(found.values(), key=lambda e: (e.occurred_at, e.id or 0), reverse=True)
+    return newest if limit is None else newest[:limit]
+
+
+def incident_events(
+    store: Notebook,
+    incident_id: str,
+    *,
+    alerts: Mapping[str, datetime],
+    components: Collection[str],
+    since: datetime,
+    until: datetime,
+    kinds: Collection[str],
+    automatic_kinds: Collection[str],
+    limit: int | None = None,
+) -> list[TimelineEvent]:
+    """An incident's events, newest first: its own (every kind in ``kinds``, any time),
+    plus events of no incident with a kind in both ``kinds`` and ``automatic_kinds``
+    before ``until`` that carry a linked alert's fingerprint at or after that alert's
+    ``alerts`` time, or one of ``components`` at or after ``since``. With ``limit`` only
+    the newest ``limit``; each part is read newest first through its index (migration
+    0011), so a long-open incident costs a window, not every event since it began."""
+    for moment in (since, until, *alerts.values()):
+        require_aware(moment, "since, until and the alerts' times")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must not be negative, got {limit}")
+    wanted = sorted(set(kinds))
+    if not wanted or limit == 0:
+        return []
+    parts: list[tuple[str, Sequence[str | int]]] = [
+        (f"incident_id = ? AND {_in_clause('kind', wanted)}", [incident_id, *wanted])
+    ]
+    automatic = sorted(set(wanted) & set(automatic_kinds))
+    branches = [("fingerprint", fp, start) for fp, start in sorted(alerts.items())]
+    branches += [("component", c, since) for c in sorted(set(components))]
+    for column, value, start in branches if automatic else []:
+        where = (
+            f"{column} = ? AND incident_id IS NULL AND {_in_clause('kind', automatic)}"
+            " AND occurred_at >= ? AND occurred_at < ?"
+        )
+        parts.append((where, [value, *automatic, to_db_time(start), to_db_time(until)]))
+    return _union_newest(store, parts, limit)
+
+
+def last_firings(
+    store: Notebook, fingerprints: Collection[str], start: datetime, end: datetime
+) -> dict[str, datetime]:
+    """Per fingerprint, its newest alert_fired event in [start, end), if any."""
+    require_aware(start, "start")
+    require_aware(end, "end")
+    found: dict[str, datetime] = {}
+    for fingerprint in sorted(set(fingerprints)):
+        row = store.connection.execute(
+            "SELECT occurred_at FROM timeline_events WHERE fingerprint = ?"
+            " AND kind = 'alert_fired' AND occurred_at >= ? AND occurred_at < ?"
+            " ORDER BY occurred_at DESC, id DESC LIMIT 1",
+            (fingerprint, to_db_time(start), to_db_time(end)),
+        ).fetchone()
+        if row is not None:
+            found[fingerprint] = from_db_time(row["occurred_at"])
+    return found

@@ -268,14 +268,18 @@ def list_incidents(
     return records + [row_to_record(row) for row in rows]
 
 
-def incidents_detected_since(store: Notebook, since: datetime | None) -> list[IncidentRecord]:
-    if since is None:
-        rows = store.connection.execute(f"{INCIDENT_SELECT} ORDER BY i.detected_at")
-    else:
-        rows = store.connection.execute(
-            f"{INCIDENT_SELECT} WHERE i.detected_at >= ? ORDER BY i.detected_at",
-            (to_db_time(since),),
-        )
+def incidents_detected_since(
+    store: Notebook, since: datetime | None, before: datetime | None = None
+) -> list[IncidentRecord]:
+    """Incidents detected at or after ``since`` (None: ever) and, with ``before``, before
+    it; oldest first."""
+    where, params = [], []
+    for bound, test in ((since, "i.detected_at >= ?"), (before, "i.detected_at < ?")):
+        if bound is not None:
+            where.append(test)
+            params.append(to_db_time(bound))
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = store.connection.execute(f"{INCIDENT_SELECT}{clause} ORDER BY i.detected_at", params)
     return [row_to_record(row) for row in rows]
 
 

@@ -8,6 +8,7 @@ readers never wait for writers.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -63,6 +64,7 @@ busy_notice: Callable[[str], None] | None = None
 BUMP_CHANGES = "UPDATE notebook_changes SET counter = counter + 1 WHERE id = 1"
 
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_DB_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 
 
 def to_db_time(value: datetime) -> str:
@@ -72,7 +74,12 @@ def to_db_time(value: datetime) -> str:
 
 
 def from_db_time(text: str) -> datetime:
-    return datetime.strptime(text, _DB_TIME_FORMAT).replace(tzinfo=UTC)
+    """The stored form back to an aware UTC datetime; any other form is a ValueError.
+    (``fromisoformat`` behind a strict pattern: ``strptime`` cost 15 µs a value, most of
+    the weekly review's time.)"""
+    if _DB_TIME.fullmatch(text) is None:
+        raise ValueError(f"time data {text!r} does not match format {_DB_TIME_FORMAT!r}")
+    return datetime.fromisoformat(text)
 
 
 def utc_now() -> datetime:

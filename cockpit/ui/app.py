@@ -378,7 +378,7 @@ class CockpitApp(LiveNotebook):
         try:
             view = current_view(
                 self.notebook, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
-                policies=self.config.severity_policies,
+                policies=self.config.severity_policies, window=pane.window,
             )  # fmt: skip
         except NOTEBOOK_ERRORS as exc:
             pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
@@ -399,7 +399,10 @@ class CockpitApp(LiveNotebook):
             return
         pane = self.query_one(TimelinePane)
         generation, policies = self._timeline_generation, self.config.severity_policies
-        job = timeline_job(self.clock(), pane.incident_id, pane.kinds, policies, announce=announce)
+        job = timeline_job(
+            self.clock(), pane.incident_id, pane.kinds, policies, announce=announce,
+            window=pane.window,
+        )  # fmt: skip
 
         def show(view: TimelineView) -> None:
             if generation == self._timeline_generation:

@@ -14,7 +14,7 @@ from textual.app import App
 from cockpit.model.incident_clocks import SeverityPolicy
 from cockpit.services.incidents import announce_due_updates
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS, NotebookThread
-from cockpit.services.timeline_view import TimelineView, current_view
+from cockpit.services.timeline_view import TIMELINE_WINDOW, TimelineView, current_view
 from cockpit.store import Notebook
 from cockpit.store.handoffs import Handoff, last_signed
 from cockpit.ui.notices import Notices
@@ -118,6 +118,7 @@ def timeline_job(
     policies: Mapping[str, SeverityPolicy],
     *,
     announce: bool,
+    window: int = TIMELINE_WINDOW,
 ) -> Callable[[Notebook], TimelineView]:
     """The timeline pane's tick as one notebook job: with ``announce``, tell notifiers of
     status updates that fell due (claimed once across cockpits), then read the view."""
@@ -125,6 +126,8 @@ def timeline_job(
     def job(store: Notebook) -> TimelineView:
         if announce:
             announce_due_updates(store, now, policies)
-        return current_view(store, now, incident_id=incident_id, kinds=kinds, policies=policies)
+        return current_view(
+            store, now, incident_id=incident_id, kinds=kinds, policies=policies, window=window
+        )
 
     return job

@@ -168,3 +168,10 @@ def test_the_test_server_itself_goes_away(tmp_path: Path) -> None:
 
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
         pass
+
+
+def test_a_durable_test_server_syncs_its_commits(pg_server: Any) -> None:
+    assert pg_server.psql("SHOW fsync").strip() == "off"  # the tests' throw-away cluster
+    with PgServer(durable=True) as durable:  # the bench's
+        assert durable.psql("SHOW fsync").strip() == "on"
+        assert durable.psql("SHOW synchronous_commit").strip() == "on"

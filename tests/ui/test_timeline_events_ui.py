@@ -132,3 +132,38 @@ async def test_the_pane_returns_to_recent_events_after_the_incident_closes(
         follow_incident(app, incident)
         await pilot.pause()
         assert pane.shown_incident == incident
+
+
+async def test_e_shows_earlier_events_of_a_long_timeline(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from cockpit.services.timeline_view import TIMELINE_WINDOW
+
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        store = _store(app)
+        incident = seed(store)  # opened, then a runbook step: two events of its own
+        probes = [
+            TimelineEvent(
+                kind="probe_down", occurred_at=FROZEN - 19 * M + n * timedelta(seconds=1),
+                source="probes", subject=f"api check {n}", component="api",
+            )
+            for n in range(TIMELINE_WINDOW + 10)
+        ]  # fmt: skip
+        record_events(store, probes)
+        follow_incident(app, incident)
+        await pilot.pause()
+        pane = app.query_one(TimelinePane)
+        rows = _rows(pane.table)
+        assert len(rows) == TIMELINE_WINDOW
+        assert rows[-1][2].startswith(f"api check {TIMELINE_WINDOW + 9}")  # newest kept
+        assert f"newest {TIMELINE_WINDOW}, e for earlier" in str(pane.border_title)
+        await pilot.press("3", "e")
+        await pilot.pause()
+        rows = _rows(pane.table)
+        assert len(rows) == TIMELINE_WINDOW + 12  # every one: opened, the step, the probes
+        assert rows[0][1] == "status change" and rows[1][1] == "runbook step"
+        assert "e for earlier" not in str(pane.border_title)
+        await pilot.press("e")  # nothing more: said, not an error
+        await pilot.pause()
+        assert len(_rows(pane.table)) == TIMELINE_WINDOW + 12

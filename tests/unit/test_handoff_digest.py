@@ -437,3 +437,33 @@ def test_digest_of_a_quiet_shift_says_none_everywhere(store: Notebook, config: C
         in sections["SLO error budget left (shift start → now)"]
     )
     assert sections["Shift notes"].strip() == "(no notes)"
+
+
+def test_probe_flaps_count_the_window_and_name_the_last_change(store: Notebook) -> None:
+    from cockpit.model.timeline import TimelineEvent
+    from cockpit.store.digest_queries import probe_flaps
+    from cockpit.store.events import record_events
+
+    t = NOW - timedelta(hours=2)
+    changes = [  # (probe, kind, minutes after t)
+        ("api", "probe_down", -5), ("api", "probe_down", 1), ("api", "probe_up", 2),
+        ("api", "probe_down", 3), ("api", "probe_up", 3),  # same moment: recorded last wins
+        ("db", "probe_down", 4), ("db", "probe_up", 4), ("db", "probe_down", 4),
+        ("web", "probe_up", 5), ("web", "probe_down", 70),  # after the window
+    ]  # fmt: skip
+    record_events(
+        store,
+        [
+            TimelineEvent(kind=kind, occurred_at=t + timedelta(minutes=m), source="probes",
+                          subject=probe, component=f"{probe}-svc")
+            for probe, kind, m in changes
+        ],
+    )  # fmt: skip
+    flaps = probe_flaps(store, t, t + timedelta(hours=1))
+    assert [(p.probe, p.component, p.downs, p.ups, p.last_kind) for p in flaps] == [
+        ("api", "api-svc", 2, 2, "probe_up"),
+        ("db", "db-svc", 2, 1, "probe_down"),
+        ("web", "web-svc", 0, 1, "probe_up"),
+    ]
+    assert flaps[0].first_down == t + timedelta(minutes=1)
+    assert flaps[0].last_change == t + timedelta(minutes=3) and flaps[2].first_down is None

@@ -330,3 +330,29 @@ def test_save_fields_is_one_transaction_and_notifies_after(
     )
     assert (saved.severity, saved.impact, saved.components) == ("Sev1", "x", ("web",))
     assert [n.kind for n in published] == ["incident_severity_changed"]
+
+
+def test_weekly_review_incident_queries_keep_their_bounds_and_rule(store: Notebook) -> None:
+    from cockpit.store.digest_queries import incidents_detected, missing_postmortems
+
+    made = {}
+    for n, (severity, status) in enumerate(
+        [("Sev1", "resolved"), ("Sev3", "resolved"), ("Sev2", "open"), ("Sev2", "closed"),
+         ("Sev2", "postmortem done"), ("Sev1", "closed")]
+    ):  # fmt: skip
+        record = service.create_from_draft(
+            store, draft(severity=severity, detected_at=T0 + n * M, alerts=()), now=T0 + n * M
+        )
+        if status != "open":
+            service.resolve(store, record.id, "fixed", at=T0 + 30 * M)
+        if status == "closed":
+            service.move(store, record.id, "closed", at=T0 + 31 * M)
+        if status == "postmortem done":
+            set_postmortem(store, record.id, at=T0 + 32 * M, url="https://wiki/pm")
+        made[n] = record.id
+    assert [i.id for i in incidents_detected(store, T0 + M, T0 + 4 * M)] == [
+        made[2], made[3], made[1]
+    ]  # fmt: skip
+    # Sev1/Sev2, resolved or closed, detected before the bound, postmortem not done.
+    assert [i.id for i in missing_postmortems(store, T0 + 5 * M)] == [made[0], made[3]]
+    assert [i.id for i in missing_postmortems(store, T0 + 6 * M)] == [made[0], made[3], made[5]]

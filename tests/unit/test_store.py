@@ -19,7 +19,13 @@ from cockpit.store.incidents import (
     new_incident_id,
     open_incidents,
 )
-from cockpit.store.notebook import LATEST_VERSION, load_migrations, split_statements
+from cockpit.store.notebook import (
+    LATEST_VERSION,
+    from_db_time,
+    load_migrations,
+    split_statements,
+    to_db_time,
+)
 
 T0 = datetime(2025, 10, 14, 10, 30, 0, tzinfo=UTC)
 
@@ -448,3 +454,17 @@ def test_open_incidents_by_severity_then_newest(tmp_path: Path) -> None:
             conn.execute("UPDATE incidents SET status = 'closed' WHERE id = ?", (closed,))
 
         assert [r.title for r in open_incidents(store)] == ["sev1", "sev2", "new sev3", "old sev3"]
+
+
+def test_stored_times_read_back_only_in_their_one_form() -> None:
+    moment = datetime(2026, 3, 2, 12, 0, 5, 123456, tzinfo=timezone(timedelta(hours=2)))
+    assert to_db_time(moment) == "2026-03-02T10:00:05.123456Z"
+    back = from_db_time(to_db_time(moment))
+    assert back == moment and back.tzinfo is UTC
+    for other in (
+        "2026-03-02T10:00:05Z", "2026-03-02 10:00:05.123456Z", "2026-03-02T10:00:05,123456Z",
+        "2026-03-02T10:00:05.123456+00:00", "2026-03-02T10:00:05.123456", "2026-W10-1T10:00",
+        "2026-03-02T10:00:05.123456Z ", "\uff12026-03-02T10:00:05.123456Z", "",
+    ):  # fmt: skip
+        with pytest.raises(ValueError, match="does not match"):
+            from_db_time(other)

@@ -2,11 +2,12 @@
 recorded events when no incident is open.
 
 Keys while the pane is focused: ``n`` add a note, ``u`` add a structured update, ``t``
-cycle the event-type filter, ``enter`` show the event whole (enter there opens the
-incident). The border says how long since detection against the response target and
-counts down to the next status update; it turns to a warning when the update is due and
-to an alarm when it is late. A followed incident that closes gives the pane back to the
-most severe open one, or to the recent events.
+cycle the event-type filter, ``e`` show earlier events (an incident's timeline shows its
+newest ones first), ``enter`` show the event whole (enter there opens the incident). The
+border says how long since detection against the response target and counts down to the
+next status update; it turns to a warning when the update is due and to an alarm when it
+is late. A followed incident that closes gives the pane back to the most severe open one,
+or to the recent events.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.widgets import DataTable
 from cockpit.model.text import visible, visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
 from cockpit.services.incident_notes import StatusUpdate, add_note, add_update
-from cockpit.services.timeline_view import TimelineView
+from cockpit.services.timeline_view import TIMELINE_WINDOW, TimelineView
 from cockpit.ui.columns import Column
 from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
@@ -56,6 +57,8 @@ class TimelinePane(Pane, OffWhenReadOnly):
         Binding("n", "add_note", "Note"),
         Binding("u", "add_update", "Status update"),
         Binding("t", "cycle_filter", "Filter type"),
+        # Not in the footer: the border says "e for earlier" when there are earlier events.
+        Binding("e", "earlier", "Earlier events", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -68,6 +71,9 @@ class TimelinePane(Pane, OffWhenReadOnly):
         self.events_by_key: dict[str, TimelineEvent] = {}
         # Whether the followed incident was seen open: once it closes, the pane lets go.
         self._followed_open = False
+        # How many of the incident's newest events to show; ``e`` asks for more.
+        self.window = TIMELINE_WINDOW
+        self._earlier = False  # the last view left earlier events out
 
     def on_mount(self) -> None:
         if self.cockpit.poll:
@@ -89,6 +95,7 @@ class TimelinePane(Pane, OffWhenReadOnly):
         """Follow this incident (None: the most severe open one) and reload."""
         self.incident_id = incident_id
         self._followed_open = False
+        self.window = TIMELINE_WINDOW
         self._reload()
 
     def update_view(self, view: TimelineView, now: datetime) -> None:
@@ -104,6 +111,9 @@ class TimelinePane(Pane, OffWhenReadOnly):
         self.shown_incident = view.incident.id if view.incident else None
         label = FILTERS[self.filter_index][0]
         heading = view.heading if label == "all" else f"{view.heading} · showing {label}"
+        self._earlier = view.earlier
+        if view.earlier:
+            heading += f" · newest {len(view.events)}, e for earlier"
         update = view.clocks.update if view.clocks else None
         state = update.state if update else "ok"
         self.set_class(state == "due", "-update-due")
@@ -181,6 +191,13 @@ class TimelinePane(Pane, OffWhenReadOnly):
 
     def action_cycle_filter(self) -> None:
         self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self._reload()
+
+    def action_earlier(self) -> None:
+        if not self._earlier:
+            self.notify("Every event of this timeline is shown.")
+            return
+        self.window += TIMELINE_WINDOW
         self._reload()
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
