@@ -1,7 +1,8 @@
 """kill -9 in the middle of notebook writes: a child process adds notes in a loop and
 prints each one once its transaction has committed; it is killed with SIGKILL at seeded
 random moments, again and again. Every note it acknowledged is in the notebook after,
-the file passes SQLite's integrity check, and nothing was written twice."""
+the file passes SQLite's integrity check, and nothing was written twice. The same on
+PostgreSQL (fewer rounds)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
+from typing import Any
 
 from cockpit import locations
 from cockpit.cli import main
 from cockpit.store import open_notebook
+from cockpit.store.incidents import create_incident
 
 SEED = 15
 ROUNDS = 12
+PG_ROUNDS = 6
 
 WRITER = textwrap.dedent(
     """
@@ -41,16 +46,31 @@ WRITER = textwrap.dedent(
 def test_every_acknowledged_note_survives_kill_9() -> None:
     assert main(["incident", "create", "--title", "kill -9", "--severity", "Sev3"]) == 0
     database = locations.database_file()
-    with open_notebook(database) as store:
+    _kill_writers_again_and_again(str(database), ROUNDS)
+
+
+def test_every_acknowledged_note_survives_kill_9_on_postgresql(pg_server: Any) -> None:
+    """The same on the team's PostgreSQL: a writer killed mid-transaction leaves its
+    transaction to the server, which rolls it back; what was committed stays."""
+    url = str(pg_server.database())
+    with open_notebook(url) as store:
+        create_incident(
+            store, title="kill -9", severity="Sev3", detected_at=datetime(2026, 12, 5, tzinfo=UTC)
+        )
+    _kill_writers_again_and_again(url, PG_ROUNDS)
+
+
+def _kill_writers_again_and_again(target: str, rounds: int) -> None:
+    with open_notebook(target) as store:
         incident = str(store.connection.execute("SELECT id FROM incidents").fetchone()[0])
     chance = random.Random(SEED)
     acknowledged: list[int] = []
-    for round_ in range(ROUNDS):
+    for round_ in range(rounds):
         # Each child numbers from its own range: a note committed but killed before its
         # print is not acknowledged, and must not collide with the next child's.
         next_number = round_ * 1_000_000
         child = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(database), incident, str(next_number)],
+            [sys.executable, "-c", WRITER, target, incident, str(next_number)],
             stdout=subprocess.PIPE, text=True, env=os.environ.copy(),
         )  # fmt: skip
         assert child.stdout is not None
@@ -68,7 +88,7 @@ def test_every_acknowledged_note_survives_kill_9() -> None:
         rest = child.stdout.read().splitlines(keepends=True)
         acknowledged.extend(int(line) for line in rest if line.endswith("\n"))
         child.stdout.close()
-    with open_notebook(database) as store:
+    with open_notebook(target) as store:
         assert store.integrity_check() == []
         bodies = [
             str(row[0])
@@ -76,8 +96,14 @@ def test_every_acknowledged_note_survives_kill_9() -> None:
                 "SELECT body FROM notes WHERE incident_id = ?", (incident,)
             ).fetchall()
         ]
+        # Each note went in with its timeline event, in one transaction: never one alone.
+        [[events]] = store.connection.execute(
+            "SELECT count(*) FROM timeline_events WHERE incident_id = ? AND kind = 'note'",
+            (incident,),
+        ).fetchall()
     stored = [int(body.split()[1]) for body in bodies]
     assert len(stored) == len(set(stored)), "a note was written twice"
+    assert int(events) == len(stored)
     missing = sorted(set(acknowledged) - set(stored))
     assert missing == [], f"{len(missing)} acknowledged note(s) lost: {missing[:10]}"
-    assert len(acknowledged) >= ROUNDS
+    assert len(acknowledged) >= rounds
