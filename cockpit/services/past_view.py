@@ -31,6 +31,7 @@ from cockpit.store import Notebook
 from cockpit.store.acks import AckRecord
 from cockpit.store.events import events_before, first_event_at
 from cockpit.store.probe_samples import first_sample_at, samples_between
+from cockpit.store.runbook_runs import RunSummary, list_runs
 
 # A sample stands for the moment if it is at most this many sampling intervals older.
 SAMPLE_REACH = 3
@@ -47,6 +48,7 @@ class PastView:
     alerts: AlertSnapshot
     probes: ProbeSnapshot
     timeline: TimelineView
+    runs: tuple[RunSummary, ...] = ()  # runbook runs under way then
 
 
 def slo_at(config: Config, at: datetime) -> SloSnapshot:
@@ -150,7 +152,8 @@ def timeline_at(at: datetime, notebook: Notebook | None) -> TimelineView:
 
 def view_at(config: Config, at: datetime, notebook: Notebook | None) -> PastView:
     """Every source at ``at`` (blocking: run it off the UI thread)."""
+    runs = tuple(list_runs(notebook, open_at=at)) if notebook is not None else ()
     return PastView(
         at, slo_at(config, at), alerts_at(config, at, notebook),
-        probes_at(config, at, notebook), timeline_at(at, notebook),
+        probes_at(config, at, notebook), timeline_at(at, notebook), runs,
     )  # fmt: skip

@@ -235,11 +235,20 @@ def load_run(store: Notebook, run_id: int) -> tuple[RunState, str | None] | None
 
 
 def list_runs(
-    store: Notebook, runbook: str | None = None, *, unfinished: bool = False, limit: int = 50
+    store: Notebook,
+    runbook: str | None = None,
+    *,
+    unfinished: bool = False,
+    limit: int = 50,
+    open_at: datetime | None = None,
 ) -> list[RunSummary]:
-    """Runs newest first, optionally of one runbook or only those not done or aborted."""
+    """Runs newest first, optionally of one runbook, only those not done or aborted, or
+    only those under way at ``open_at`` (started by then, not finished by then)."""
     where: list[str] = []
     params: list[object] = []
+    if open_at is not None:
+        where.append("r.started_at <= ? AND (r.finished_at IS NULL OR r.finished_at > ?)")
+        params += [to_db_time(open_at), to_db_time(open_at)]
     if runbook is not None:
         where.append("r.runbook = ?")
         params.append(runbook)

@@ -468,6 +468,11 @@ class CockpitApp(LiveNotebook):
     def action_live(self) -> None:
         self.travel.live()
 
+    def travel_to(self, moment: datetime) -> None:
+        while len(self.screen_stack) > 1:  # the past is shown on the main screen
+            self.pop_screen()
+        self.travel.go(moment)
+
     def entered_past(self, at: datetime) -> None:
         self.viewing = at
         self.query_one(OnCallHeader).past = at
@@ -479,11 +484,13 @@ class CockpitApp(LiveNotebook):
         self.query_one(AlertsPane).update_snapshot(view.alerts, view.at)
         self.query_one(ProbesPane).update_snapshot(view.probes, view.at)
         self.query_one(TimelinePane).update_view(view.timeline, view.at)
+        self.pane_runbooks().show_runs_then(view.runs)
         self.redraw_ages()
 
     def left_past(self) -> None:
         self.viewing = None
         self.query_one(OnCallHeader).past = None
+        self.pane_runbooks().show_runs_then(None)
         self.refresh_bindings()
         now = self.clock()
         # The last live answers, at once; the next cycles bring newer ones.

@@ -63,6 +63,11 @@ class CockpitContext(VisibleNotifications):
         """Start every source's poll cycle now (after a write to Alertmanager)."""
         raise NotImplementedError
 
+    def travel_to(self, moment: datetime) -> None:
+        """Show the main screen as it was at ``moment`` (time travel), closing the screens
+        on top of it."""
+        raise NotImplementedError
+
     def follow_incident(self, incident_id: str | None) -> None:
         """Point the timeline pane at this incident (None: the most severe open one)."""
         raise NotImplementedError

@@ -13,8 +13,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from cockpit.config import Config
+from cockpit.model.runbook_parser import parse_runbook
+from cockpit.model.runbook_run import RunState
 from cockpit.store.events import record_events
 from cockpit.store.probe_samples import ProbeSample, record_samples
+from cockpit.store.runbook_runs import create_run
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
@@ -69,6 +72,8 @@ async def test_a_step_back_shows_the_past_with_the_writing_keys_off(
     app = make_app(sample_config)
     async with app.run_test(size=SIZE) as pilot:
         _seed(app)
+        book = parse_runbook("---\nname: demo\ntitle: Demo\n---\n- [ ] One\n", "demo.md")
+        create_run(app.notebook, RunState.start(book, at=FROZEN - 5 * MINUTE, who="sam"))
         assert app.query_one(AlertsPane).check_action("ack", ()) is True
         await pilot.press("[")
         await _shown(pilot, FROZEN - MINUTE)
@@ -79,12 +84,15 @@ async def test_a_step_back_shows_the_past_with_the_writing_keys_off(
         assert app.query_one(TimelinePane).check_action("add_note", ()) is None
         assert app.check_action("new_incident", ()) is None
         assert _states(app) == {"ready": "up", "dependencies": "down"}
+        assert str(app.pane_runbooks().border_subtitle) == "under way then: #1 demo (sam)"
         await pilot.press("{")  # 15 more minutes back: before the outage
         await _shown(pilot, FROZEN - 16 * MINUTE)
         assert _states(app) == {"ready": "up", "dependencies": "up"}
+        assert str(app.pane_runbooks().border_subtitle) == "no run under way then"
         await pilot.press("L")
         await pilot.pause()
         assert app.viewing is None
+        assert str(app.pane_runbooks().border_subtitle) == ""
         assert "VIEWING THE PAST" not in _header(app)
         assert app.query_one(AlertsPane).check_action("ack", ()) is True
 
@@ -136,3 +144,33 @@ def test_snapshot_of_the_main_screen_in_the_past(
         await _shown(pilot, FROZEN - 5 * MINUTE)
 
     assert snap_compare(make_app(sample_config), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_timeline_event_jumps_to_its_moment_and_an_incident_to_its_detection(
+    make_app: Callable[..., CockpitApp], sample_config: Config
+) -> None:
+    from cockpit.store.incidents import create_incident
+    from cockpit.ui.screens.incident_detail import IncidentDetailScreen
+    from cockpit.ui.screens.timeline_event import TimelineEventScreen
+
+    app = make_app(sample_config)
+    async with app.run_test(size=SIZE) as pilot:
+        _seed(app)
+        app.refresh_timeline()
+        await pilot.press("3", "enter")  # the newest event of the timeline pane
+        await pilot.pause()
+        assert isinstance(app.screen, TimelineEventScreen)
+        moment = app.screen.event.occurred_at
+        await pilot.press("j")
+        await _shown(pilot, moment)
+        assert len(app.screen_stack) == 1 and app.viewing == moment
+        await pilot.press("L")
+        assert app.notebook is not None
+        detected = FROZEN - timedelta(minutes=40)
+        record = create_incident(app.notebook, title="db down", severity="Sev2",
+                                 detected_at=detected)  # fmt: skip
+        app.push_screen(IncidentDetailScreen(record.id))
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await _shown(pilot, detected)
+        assert len(app.screen_stack) == 1 and app.viewing == detected

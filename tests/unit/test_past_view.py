@@ -76,3 +76,18 @@ def test_past_alerts_take_the_live_panes_shape() -> None:
     assert display_state(second, index) == "silenced"
     assert display_state(third, index) == "pending"
     assert snapshot.freshness.last_success == T
+
+
+def test_the_runs_under_way_then_are_those_started_and_not_yet_finished(
+    notebook: Notebook,
+) -> None:
+    from cockpit.model.runbook_parser import parse_runbook
+    from cockpit.model.runbook_run import RunState
+    from cockpit.store.runbook_runs import create_run, list_runs, save_status
+
+    book = parse_runbook("---\nname: demo\ntitle: Demo\n---\n- [ ] One\n", "demo.md")
+    earlier = create_run(notebook, RunState.start(book, at=T - timedelta(hours=2), who="sam"))
+    save_status(notebook, earlier.abort(T - timedelta(hours=1)))  # over before T
+    under_way = create_run(notebook, RunState.start(book, at=T - timedelta(minutes=5), who="kim"))
+    create_run(notebook, RunState.start(book, at=T + timedelta(minutes=5), who="lee"))  # after
+    assert [r.run_id for r in list_runs(notebook, open_at=T)] == [under_way.run_id]

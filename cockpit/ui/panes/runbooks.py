@@ -10,7 +10,9 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from cockpit.services.runbook_catalog import RunbookEntry
+from cockpit.store.runbook_runs import RunSummary
 from cockpit.ui.columns import Column
+from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.table_sync import Row
 
@@ -35,6 +37,20 @@ class RunbooksPane(Pane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[RunbookEntry] = []
+
+    def show_runs_then(self, runs: Sequence[RunSummary] | None) -> None:
+        """Time travel: the runs under way at the moment shown (None: live again)."""
+        if runs is None:
+            self.border_subtitle = ""
+            return
+        if not runs:
+            self.border_subtitle = "no run under way then"
+            return
+        names = ", ".join(
+            f"#{r.run_id} {r.runbook}" + (f" ({r.started_by})" if r.started_by else "")
+            for r in runs
+        )
+        self.border_subtitle = markup_text(f"under way then: {names}")
 
     def update_catalog(self, entries: Sequence[RunbookEntry]) -> None:
         self.entries = list(entries)

@@ -61,6 +61,7 @@ class IncidentDetailScreen(Screen[None], OffWhenReadOnly):
         Binding("ctrl+r", "copy_report", "Copy report", priority=True),
         Binding("ctrl+o", "save_report", "Save report", priority=True),
         Binding("ctrl+b", "runbook", "Run a runbook", priority=True),
+        Binding("ctrl+g", "detection", "Go to detection (the past)", priority=True),
         # Run by the app as the key arrives, so the keys typed after Tab (or Esc) go where
         # the focus went, even when a field has not yet handled the keys before it.
         Binding("escape", "back", "Back", priority=True),
@@ -359,6 +360,16 @@ class IncidentDetailScreen(Screen[None], OffWhenReadOnly):
         from cockpit.ui.screens.runbook_open import pick_runbook
 
         pick_runbook(cockpit_of(self.app), incident_id=self.incident_id)
+
+    async def action_detection(self) -> None:
+        """The whole cockpit as it was when this incident was detected (typed edits are
+        saved or kept first, as on any close)."""
+        try:
+            moment = self._record().detected_at
+        except (NotebookError, ValueError, LookupError) as exc:  # no notebook; incident gone
+            self.notify(f"No time to go to: {exc}", severity="warning", markup=False)
+            return
+        await self.close_or_ask(lambda: cockpit_of(self.app).travel_to(moment))
 
     # -- leaving ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from cockpit.model.text import visible, visible_lines
 from cockpit.model.timeline import TimelineEvent, event_text
+from cockpit.ui.context import cockpit_of
 
 
 def describe_event(event: TimelineEvent, zone: tzinfo | None) -> Text:
@@ -49,6 +50,7 @@ class TimelineEventScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close"),
         Binding("enter", "open_incident", "Open the incident"),
+        Binding("j", "jump", "Jump to this moment (the past)"),
     ]
 
     def __init__(
@@ -69,13 +71,20 @@ class TimelineEventScreen(ModalScreen[None]):
             yield Static(describe_event(self.event, self.zone), id="event-text")
 
     def on_mount(self) -> None:
-        hint = f"enter opens {self.incident_id} · Esc closes" if self.incident_id else "Esc closes"
+        opens = f"enter opens {self.incident_id} · " if self.incident_id else ""
+        hint = f"{opens}j jumps to this moment · Esc closes"
         self.query_one("#timeline-event").border_title = f"Timeline event  ({hint})"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_incident":
             return self.incident_id is not None and self._open_incident is not None
         return True
+
+    def action_jump(self) -> None:
+        """The whole cockpit as it was when this happened."""
+        moment = self.event.occurred_at
+        self.dismiss()
+        cockpit_of(self.app).travel_to(moment)
 
     def action_open_incident(self) -> None:
         if self.incident_id is None or self._open_incident is None:
