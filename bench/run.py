@@ -69,6 +69,7 @@ def run(bench: Bench) -> None:
             workloads.wait_for_data(stack.prometheus_url)  # the SLO pane shows real figures
         bench.measure(("start_to_first_frame", "idle_cpu_demo"),
                       lambda: bench.start_and_idle(stack))  # fmt: skip
+        bench.measure(("time_travel_step",), lambda: bench.time_travel(stack))
         workloads.post_alerts(stack.alertmanager_url, bench.sizes.alerts)
         bench.measure(("pane_refresh_1pct", "pane_first_fill", "pane_full_rebuild"),
                       lambda: bench.pane(stack))  # fmt: skip
