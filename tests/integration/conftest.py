@@ -16,6 +16,8 @@ import pytest
 
 from cockpit.demo.stack import INSTALL_HINT, DemoStack, find_binary
 
+from .fault_story import FaultStory
+
 T = TypeVar("T")
 REQUIRE = os.environ.get("COCKPIT_REQUIRE_REAL_STACK") == "1"
 
@@ -69,3 +71,40 @@ def faults(stack: DemoStack) -> Iterator[Callable[..., str]]:
 
     yield set_faults
     apply_faults(stack.service_url, ["reset"])
+
+
+# The time-travel test's fault story (tests/integration/fault_story.py) starts as soon as
+# collection holds that test, so its three minutes pass while the other tests run.
+_STORY: list[FaultStory] = []
+
+
+def _binaries() -> bool:
+    return bool(find_binary("prometheus") and find_binary("alertmanager"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = any("test_time_travel.py" in item.nodeid for item in items)
+    if wanted and _binaries() and not _STORY:
+        _STORY.append(FaultStory().start())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for story in _STORY:
+        story.stop()
+
+
+@pytest.fixture
+def fault_story() -> FaultStory:
+    """The fault story, told to its end (started at collection; waited for here)."""
+    if not _binaries():
+        missing = "prometheus / alertmanager not installed"
+        if REQUIRE:
+            pytest.fail(f"COCKPIT_REQUIRE_REAL_STACK=1 but {missing}")
+        pytest.skip(missing)
+    if not _STORY:
+        _STORY.append(FaultStory().start())
+    story = _STORY[0]
+    assert story.done.wait(timeout=400), "the fault story did not end"
+    if story.error is not None:
+        raise story.error
+    return story

@@ -64,9 +64,11 @@ def test_quick_bench_writes_every_row(tmp_path: Path) -> None:
         else:
             assert isinstance(figure, (int, float)) and math.isfinite(figure), key
             assert isinstance(value["ratio"], (int, float)), key
-    # Only the PostgreSQL rows may be missing: that backend comes with issue 17.
+    # Every row is measured; only the PostgreSQL rows may say why not, where PostgreSQL
+    # is not installed (never under COCKPIT_REQUIRE_REAL_STACK=1, as in CI).
     missing = {k for k, v in rows.items() if v["figure"] is None}
-    assert missing == {k for k in goals if k.startswith("notebook_postgresql_")}
+    allowed = set() if REQUIRE else {k for k in goals if k.startswith("notebook_postgresql_")}
+    assert missing <= allowed, {k: rows[k]["note"] for k in missing}
     # The table printed to stdout has the same rows.
     for key in goals:
         assert f"| {key} |" in result.stdout

@@ -2,60 +2,25 @@
 `cockpit record`; afterwards `alerts --at`, `slo report --at` and `probe history` tell
 what was so at T1+30s, at T2+60s and before T1, from Prometheus and the notebook.
 
-One stack of its own (a fault of another test must not be in its 5-minute windows), and
-about three minutes of real time: Prometheus must hold a minute before T1, and T2+60s
-must have passed before it can be asked about."""
+The fault happens on a stack of its own (a fault of another test must not be in its
+5-minute windows) and takes about three minutes of real time (Prometheus must hold a
+minute before T1, and T2+60s must have passed before it can be asked about), so it is told
+in the background from the start of the session (tests/integration/fault_story.py)."""
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from cockpit.cli import main
-from cockpit.demo.control import apply_faults
-from cockpit.demo.stack import DemoStack, find_binary
 from cockpit.model.alerts import fingerprint_of
 
-from .conftest import REQUIRE, wait_for
-from .test_record_process import Recorder
+from .fault_story import FaultStory
 
 BURN_PAGE = 14.4  # the fast-burn page threshold (docs/domain.md)
-
-
-@pytest.fixture(scope="module")
-def own_stack() -> Iterator[DemoStack]:
-    if not (find_binary("prometheus") and find_binary("alertmanager")):
-        if REQUIRE:
-            pytest.fail("COCKPIT_REQUIRE_REAL_STACK=1 but the binaries are missing")
-        pytest.skip("prometheus / alertmanager not installed")
-    with DemoStack() as stack:
-        yield stack
-
-
-def _query(stack: DemoStack, expr: str) -> list[dict[str, Any]]:
-    body = httpx.get(
-        f"{stack.prometheus_url}/api/v1/query", params={"query": expr}, timeout=2
-    ).json()
-    return list(body.get("data", {}).get("result", []))
-
-
-def _firing_in_alertmanager(stack: DemoStack, name: str) -> dict[str, Any] | None:
-    alerts = httpx.get(f"{stack.alertmanager_url}/api/v2/alerts", timeout=2).json()
-    found = [a for a in alerts if a["labels"].get("alertname") == name
-             and a["labels"].get("severity") == "critical"]  # fmt: skip
-    return found[0] if found else None
-
-
-def _sleep_until(moment: datetime) -> None:
-    while (left := (moment - datetime.now(UTC)).total_seconds()) > 0:
-        time.sleep(min(left, 1.0))
 
 
 def _json(capsys: pytest.CaptureFixture[str], *args: str, codes: tuple[int, ...] = (0,)) -> Any:
@@ -71,34 +36,14 @@ def _iso(moment: datetime) -> str:
 
 
 def test_a_fault_between_t1_and_t2_is_told_from_the_past(
-    own_stack: DemoStack,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    fault_story: FaultStory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stack = own_stack
-    assert stack.config_path is not None and stack.service_url is not None
-    notebook = tmp_path / "notebook.sqlite3"
-    monkeypatch.setenv("COCKPIT_CONFIG", str(stack.config_path))
-    monkeypatch.setenv("COCKPIT_NOTEBOOK", str(notebook))
-    wait_for("the first scrape", lambda: _query(stack, "up"))
-    first_data = datetime.now(UTC)
-    recorder = Recorder(stack.config_path, notebook)
-    try:
-        # Prometheus must hold the minute before T1 (the "before" question asks T1-60s).
-        _sleep_until(first_data + timedelta(seconds=65))
-        t1 = datetime.now(UTC)
-        apply_faults(stack.service_url, ["error-rate=50%", "ready=down"])
-        firing = wait_for(
-            "HighErrorRate firing in Alertmanager",
-            lambda: _firing_in_alertmanager(stack, "HighErrorRate"),
-        )
-        _sleep_until(t1 + timedelta(seconds=35))
-        apply_faults(stack.service_url, ["reset"])
-        t2 = datetime.now(UTC)
-        _sleep_until(t2 + timedelta(seconds=62))
-    finally:
-        assert recorder.stop() == 0, "\n".join(recorder.lines)
+    story = fault_story
+    assert story.stack is not None and story.stack.config_path is not None
+    assert story.t1 is not None and story.t2 is not None and story.firing is not None
+    t1, t2, firing = story.t1, story.t2, story.firing
+    monkeypatch.setenv("COCKPIT_CONFIG", str(story.stack.config_path))
+    monkeypatch.setenv("COCKPIT_NOTEBOOK", str(story.notebook))
 
     during = _json(capsys, "alerts", "--at", _iso(t1 + timedelta(seconds=30)), "--json")
     critical = [a for a in during if a["name"] == "HighErrorRate"
