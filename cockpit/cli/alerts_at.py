@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from cockpit.cli.common import fail, load_config, notebook_opener, print_json, utc_now
@@ -16,20 +15,13 @@ from cockpit.model.matchers import Matcher, matches_all
 from cockpit.model.moments import MomentError, parse_moment, utc_iso
 from cockpit.model.text import visible
 
-if TYPE_CHECKING:
-    from cockpit.model.alerts import Alert
-    from cockpit.services.past_alerts import PastAlerts
-
-
-def _state(found: PastAlerts, alert: Alert) -> str:
-    if alert.fingerprint in found.acks:
-        return "acked"
-    return "silenced" if alert.fingerprint in found.silences else str(alert.state)
-
 
 def past_alerts_command(args: argparse.Namespace, matchers: list[Matcher]) -> int:
+    from cockpit.cli.alert_format import alert_json
+    from cockpit.model.silences import display_state
     from cockpit.secrets import SecretError
     from cockpit.services.past_alerts import PastUnknown, past_alerts
+    from cockpit.services.past_view import alert_snapshot
     from cockpit.store import Notebook, NotebookError
 
     config = load_config()
@@ -52,11 +44,18 @@ def past_alerts_command(args: argparse.Namespace, matchers: list[Matcher]) -> in
     finally:
         if notebook is not None:
             notebook.close()
-    alerts = [a for a in found.alerts if matches_all(matchers, a.labels)]
+    # The live pane's shape: an ack is the ack silence it was, so the live JSON serves.
+    snapshot = alert_snapshot(found)
+    silences = snapshot.silence_index()
+    alerts = [a for a in snapshot.alerts if matches_all(matchers, a.labels)]
     for note in found.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.json:
-        print_json([_alert_json(found, a) for a in alerts])
+        print_json([
+            {**alert_json(a, silences), "incidents": found.incidents.get(a.fingerprint, []),
+             "at": utc_iso(found.at)}
+            for a in alerts
+        ])  # fmt: skip
         return EXIT_OK
     print(f"Alerts as they were at {at.astimezone(zone):%a %Y-%m-%d %H:%M:%S %Z}:")
     if not alerts:
@@ -66,31 +65,7 @@ def past_alerts_command(args: argparse.Namespace, matchers: list[Matcher]) -> in
         since = "" if alert.starts_at is None else f"since {alert.starts_at.astimezone(zone):%H:%M}"
         who = f"acked by {ack.created_by}" if ack is not None else ""
         linked = ", ".join(found.incidents.get(alert.fingerprint, []))
-        cells = [alert.severity, alert.name, _state(found, alert), since, who, linked,
+        cells = [alert.severity, alert.name, display_state(alert, silences), since, who, linked,
                  alert.fingerprint]  # fmt: skip
         print("  ".join(visible(cell) for cell in cells if cell))
     return EXIT_OK
-
-
-def _alert_json(found: PastAlerts, alert: Alert) -> dict[str, Any]:
-    ack = found.acks.get(alert.fingerprint)
-    return {
-        "fingerprint": alert.fingerprint,
-        "name": alert.name,
-        "severity": alert.severity,
-        "state": _state(found, alert),
-        "labels": dict(alert.labels),
-        "annotations": {},
-        "startsAt": alert.starts_at.isoformat() if alert.starts_at else None,
-        "generatorURL": None,
-        "silencedBy": [s.id for s in found.silences.get(alert.fingerprint, [])],
-        "inhibitedBy": [],
-        "ack": None if ack is None else {
-            "owner": ack.created_by,
-            "since": ack.created_at.isoformat(),
-            "endsAt": ack.expires_at.isoformat() if ack.expires_at else None,
-            "silenceID": ack.silence_id,
-        },
-        "incidents": found.incidents.get(alert.fingerprint, []),
-        "at": utc_iso(found.at),
-    }

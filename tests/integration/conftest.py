@@ -7,7 +7,6 @@ unless COCKPIT_REQUIRE_REAL_STACK=1 (CI), where a missing binary fails the run.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -17,6 +16,7 @@ import pytest
 from cockpit.demo.stack import INSTALL_HINT, DemoStack, find_binary
 
 from .fault_story import FaultStory
+from .waiting import poll_until
 
 T = TypeVar("T")
 REQUIRE = os.environ.get("COCKPIT_REQUIRE_REAL_STACK") == "1"
@@ -24,14 +24,10 @@ REQUIRE = os.environ.get("COCKPIT_REQUIRE_REAL_STACK") == "1"
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 45.0) -> T:
     """Poll until ``probe`` returns something truthy; fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.25)
+    try:
+        return poll_until(what, probe, timeout)
+    except TimeoutError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,26 +25,12 @@ import httpx
 from cockpit.demo.control import apply_faults
 from cockpit.demo.stack import DemoStack
 
+from .waiting import poll_until, sleep_until
+
 FAULTS = ["error-rate=50%", "ready=down"]
 BEFORE = timedelta(seconds=65)  # Prometheus holds this much before T1
 FAULT_LASTS = timedelta(seconds=35)
 AFTER = timedelta(seconds=62)  # T2+60s must be in the past when the test asks
-
-
-def _poll(what: str, probe: Any, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.25)
-
-
-def _sleep_until(moment: datetime) -> None:
-    while (left := (moment - datetime.now(UTC)).total_seconds()) > 0:
-        time.sleep(min(left, 1.0))
 
 
 @dataclass
@@ -91,7 +76,7 @@ class FaultStory:
         try:
             self.stack = DemoStack().start()
             assert self.stack.config_path is not None and self.stack.service_url is not None
-            _poll("the first scrape", lambda: self._query("up"))
+            poll_until("the first scrape", lambda: self._query("up"))
             first = datetime.now(UTC)
             env = dict(os.environ, COCKPIT_CONFIG=str(self.stack.config_path),
                        COCKPIT_DATA_DIR=str(self.home / "data"), PYTHONUNBUFFERED="1")  # fmt: skip
@@ -100,14 +85,14 @@ class FaultStory:
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
             )  # fmt: skip
             threading.Thread(target=self._read, args=(recorder,), daemon=True).start()
-            _sleep_until(first + BEFORE)
+            sleep_until(first + BEFORE)
             self.t1 = datetime.now(UTC)
             apply_faults(self.stack.service_url, FAULTS)
-            self.firing = _poll("HighErrorRate firing in Alertmanager", self._firing)
-            _sleep_until(self.t1 + FAULT_LASTS)
+            self.firing = poll_until("HighErrorRate firing in Alertmanager", self._firing)
+            sleep_until(self.t1 + FAULT_LASTS)
             apply_faults(self.stack.service_url, ["reset"])
             self.t2 = datetime.now(UTC)
-            _sleep_until(self.t2 + AFTER)
+            sleep_until(self.t2 + AFTER)
         except BaseException as exc:  # said by the test that waits for the story
             self.error = exc
         finally:
