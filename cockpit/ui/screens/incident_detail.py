@@ -28,21 +28,21 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
-from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
+from cockpit.model.incident_lifecycle import allowed_next
 from cockpit.model.incident_record import SEVERITIES, IncidentRecord
 from cockpit.model.text import visible_lines
 from cockpit.reports.incident import TEMPLATES
 from cockpit.services import incidents as service
 from cockpit.services.incident_notes import add_action_item, record_postmortem, set_action_done
 from cockpit.services.incident_report import incident_report, save_report
-from cockpit.services.timeline_view import incident_clocks
 from cockpit.store import Notebook, NotebookError
-from cockpit.store.incident_notes import action_items, linked_runbook_runs
-from cockpit.store.incidents import linked_alerts, require_incident
+from cockpit.store.incident_notes import action_items
+from cockpit.store.incidents import require_incident
 from cockpit.ui.context import cockpit_of
 from cockpit.ui.read_only import OffWhenReadOnly
-from cockpit.ui.screens.incident_common import NO_NOTEBOOK, IncidentContext, context, local
+from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
 from cockpit.ui.screens.incident_fields import LINE_FIELDS, TEXT_AREAS, FormFields, record_values
+from cockpit.ui.screens.incident_summary import summary_lines
 from cockpit.ui.screens.unsaved import DISCARD, SAVE, UnsavedEdits, settle
 from cockpit.ui.table_sync import Cell, Row, sync_rows
 
@@ -426,26 +426,3 @@ class IncidentDetailScreen(Screen[None], OffWhenReadOnly):
     async def action_back(self) -> None:
         await self.close_or_ask(self.app.pop_screen)
 
-
-def summary_lines(store: Notebook, record: IncidentRecord, ctx: IncidentContext) -> list[str]:
-    """The summary at the top of the detail: status, clocks, times, links, postmortem."""
-    lines = [f"{record.id}  {record.severity}  {record.status}  ·  {record.title}"]
-    if record.is_open:
-        lines.append(incident_clocks(store, record, ctx.now, ctx.policies).describe())
-    stamps = [
-        ("detected", record.detected_at), ("acknowledged", record.acknowledged_at),
-        ("mitigated", record.mitigated_at), ("resolved", record.resolved_at),
-        ("closed", record.closed_at),
-    ]  # fmt: skip
-    lines.append("  ".join(f"{n} {local(at, ctx.zone, '%m-%d %H:%M')}" for n, at in stamps))
-    alerts = linked_alerts(store, record.id)
-    if alerts:
-        lines.append("alerts: " + ", ".join(a.alertname for a in alerts))
-    runs = linked_runbook_runs(store, record.id)
-    if runs:
-        lines.append("runbook runs: " + ", ".join(f"{r.runbook} ({r.status})" for r in runs))
-    if postmortem_due(record):
-        lines.append("postmortem due (required for Sev1 and Sev2)")
-    elif record.postmortem_done:
-        lines.append(f"postmortem done {local(record.postmortem_at, ctx.zone)}")
-    return lines
