@@ -21,7 +21,6 @@ from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -31,26 +30,22 @@ from textual.widgets import Footer, Input, TextArea
 from cockpit import locations
 from cockpit.config import Config
 from cockpit.keymap import ACTIONS, action_id
-from cockpit.model.rotation import HandoffRecord
-from cockpit.model.snapshots import AlertSnapshot, SloSnapshot
+from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.plugins.host import PluginHost
 from cockpit.secrets import SecretError
 from cockpit.services.alert_poll import AlertPoller
 from cockpit.services.notebook_admin import open_target
-from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
-from cockpit.services.past_view import PastView
 from cockpit.services.probe_poll import ProbePoller
 from cockpit.services.runbook_catalog import load_catalog
 from cockpit.services.slo_poll import SloPoller
-from cockpit.services.timeline_view import TimelineView, current_view
 from cockpit.services.transition_recorder import Recording, this_process
 from cockpit.sources.clients import async_client
 from cockpit.store import Notebook, NotebookError
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.app_dialogs import DemoInfo as DemoInfo  # `cockpit demo` and tests import it here
+from cockpit.ui.app_past import ShowsThePast
 from cockpit.ui.header import OnCallHeader
-from cockpit.ui.live_notebook import LiveNotebook
-from cockpit.ui.notebook_reads import NotebookReads, timeline_job
+from cockpit.ui.notebook_reads import NotebookReads
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.base import Pane
@@ -59,10 +54,9 @@ from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.polling import Polling, Snapshot
-from cockpit.ui.screens.moment import MomentScreen
 from cockpit.ui.screens.unsaved import AsksBeforeClosing
 from cockpit.ui.themes import install_themes, remember_theme
-from cockpit.ui.time_travel import FAR, STEP, TimeTravel
+from cockpit.ui.time_travel import TimeTravel
 
 # In grid order: SLOs and probes side by side, alerts across, then timeline and runbooks.
 PANES = {"slo": SloPane, "probes": ProbesPane, "alerts": AlertsPane,
@@ -95,7 +89,7 @@ def _internal(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}); run with `textual console` for details"
 
 
-class CockpitApp(LiveNotebook):
+class CockpitApp(ShowsThePast):
     CSS_PATH = ["cockpit.tcss", "dialogs.tcss"]
     TITLE = "cockpit"
     BINDINGS = [Binding(k, a, d, show=k in FOOTER_KEYS, id=action_id(a)) for k, a, d in ACTIONS]
@@ -139,7 +133,6 @@ class CockpitApp(LiveNotebook):
         self._theme_refresh: Timer | None = None
         # Notebook reads on a timer run on the notebook thread, never on the UI thread.
         self.notebook_reads: NotebookReads | None = None
-        self._timeline_generation = 0
         if config.keys:
             self.set_keymap(dict(config.keys))  # [keys] in the config; checked when read
         self.alert_control = AlertController(self)
@@ -366,50 +359,6 @@ class CockpitApp(LiveNotebook):
         if written and affects_timeline:
             self.refresh_timeline()
 
-    def refresh_timeline(self) -> None:
-        self._timeline_generation += 1  # a background read started before this is outdated
-        if self.viewing is not None:
-            return  # the past's timeline stays as it stood then
-        pane = self.query_one(TimelinePane)
-        if self.notebook is None:
-            why = "The notebook could not be opened; see the notification."
-            pane.update_events("notebook unavailable", (), self.clock(), why)
-            return
-        try:
-            view = current_view(
-                self.notebook, self.clock(), incident_id=pane.incident_id, kinds=pane.kinds,
-                policies=self.config.severity_policies, window=pane.window,
-            )  # fmt: skip
-        except NOTEBOOK_ERRORS as exc:
-            pane.update_events("notebook unreadable", (), self.clock(), f"{exc}; try again")
-            return
-        pane.update_view(view, self.clock())
-
-    def follow_incident(self, incident_id: str | None) -> None:
-        # The main screen's pane: a screen on top of it asks from there.
-        if not self.screen_stack:
-            return  # closing
-        for pane in self.screen_stack[0].query(TimelinePane):
-            pane.show_incident(incident_id)
-
-    def refresh_timeline_later(self, *, announce: bool = False) -> None:
-        """The timeline's clock tick: read the view (and, with ``announce``, tell notifiers of
-        status updates that fell due) on the notebook thread, then show it."""
-        if self.notebook_reads is None or self.viewing is not None:
-            return
-        pane = self.query_one(TimelinePane)
-        generation, policies = self._timeline_generation, self.config.severity_policies
-        job = timeline_job(
-            self.clock(), pane.incident_id, pane.kinds, policies, announce=announce,
-            window=pane.window,
-        )  # fmt: skip
-
-        def show(view: TimelineView) -> None:
-            if generation == self._timeline_generation:
-                pane.update_view(view, self.clock())
-
-        self.notebook_reads.run("timeline", job, show, "refresh the timeline")
-
     # -- actions -------------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
         # A log file and one line (printed by whoever ran the app), never a traceback.
@@ -445,60 +394,8 @@ class CockpitApp(LiveNotebook):
         self.redraw_ages()
         self.notify("Refresh paused." if self.paused else "Refresh resumed.")
 
-    # -- time travel (ui/time_travel.py) --------------------------------------
-    def action_travel_back(self) -> None:
-        self.travel.step(-STEP)
-
-    def action_travel_forward(self) -> None:
-        self.travel.step(STEP)
-
-    def action_travel_back_far(self) -> None:
-        self.travel.step(-FAR)
-
-    def action_travel_forward_far(self) -> None:
-        self.travel.step(FAR)
-
-    def action_travel_to(self) -> None:
-        self.push_screen(MomentScreen(self.clock, self.timezone), self._travel_to)
-
-    def _travel_to(self, moment: datetime | None) -> None:
-        if moment is not None:
-            self.travel.go(moment)
-
-    def action_live(self) -> None:
-        self.travel.live()
-
-    def travel_to(self, moment: datetime) -> None:
-        while len(self.screen_stack) > 1:  # the past is shown on the main screen
-            self.pop_screen()
-        self.travel.go(moment)
-
-    def entered_past(self, at: datetime) -> None:
-        self.viewing = at
-        self.query_one(OnCallHeader).past = at
-        self.redraw_ages()
-        self.refresh_bindings()  # the keys that would write go dim
-
-    def show_past(self, view: PastView) -> None:
-        self.query_one(SloPane).update_snapshot(view.slo, view.at)
-        self.query_one(AlertsPane).update_snapshot(view.alerts, view.at)
-        self.query_one(ProbesPane).update_snapshot(view.probes, view.at)
-        self.query_one(TimelinePane).update_view(view.timeline, view.at)
-        self.pane_runbooks().show_runs_then(view.runs)
-        self.redraw_ages()
-
-    def left_past(self) -> None:
-        self.viewing = None
-        self.query_one(OnCallHeader).past = None
-        self.pane_runbooks().show_runs_then(None)
-        self.refresh_bindings()
-        now = self.clock()
-        # The last live answers, at once; the next cycles bring newer ones.
-        self.query_one(SloPane).update_snapshot(self._slo.last, now)
-        self.query_one(ProbesPane).update_snapshot(self._probes.snapshot(), now)
-        self.query_one(AlertsPane).update_snapshot(self._alerts.snapshot(), now)
-        self.refresh_timeline()
-        self.action_refresh_now()
+    def live_snapshots(self) -> tuple[SloSnapshot, AlertSnapshot, ProbeSnapshot]:
+        return self._slo.last, self._alerts.snapshot(), self._probes.snapshot()
 
     def action_refresh_now(self) -> None:
         if not self.poll:
@@ -526,16 +423,3 @@ class CockpitApp(LiveNotebook):
     def on_alerts_pane_grouping_changed(self, message: AlertsPane.GroupingChanged) -> None:
         self._alerts.want_groups = message.mode == "alertmanager"
         self.action_refresh_now()
-
-    def _last_handoff(self) -> HandoffRecord | None:
-        # Read off the UI thread (the header asks every second).
-        signed = self.notebook_reads.last_signed if self.notebook_reads is not None else None
-        return signed.record() if signed is not None else None
-
-    def read_header_later(self) -> None:
-        if self.notebook_reads is not None:
-            self.notebook_reads.read_signed_later(self._redraw_header)
-
-    def _redraw_header(self) -> None:
-        with contextlib.suppress(NoMatches):  # quitting: the header is gone
-            self.query_one(OnCallHeader).refresh_text()
