@@ -9,10 +9,10 @@ import argparse
 import sys
 from zoneinfo import ZoneInfo
 
-from cockpit.cli.common import fail, load_config, notebook_opener, print_json, utc_now
+from cockpit.cli.common import at_option, fail, load_config, notebook_opener, print_json
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 from cockpit.model.matchers import Matcher, matches_all
-from cockpit.model.moments import MomentError, parse_moment, utc_iso
+from cockpit.model.moments import MomentError, utc_iso
 from cockpit.model.text import visible
 
 
@@ -29,9 +29,10 @@ def past_alerts_command(args: argparse.Namespace, matchers: list[Matcher]) -> in
         return EXIT_USAGE
     zone = ZoneInfo(config.oncall.timezone)
     try:
-        at = parse_moment(args.at, utc_now(), zone)
+        at = at_option(config, args.at)
     except MomentError as exc:
         return fail(f"--at: {exc}")
+    assert at is not None  # only called with --at
     notebook: Notebook | None = None
     try:
         notebook = notebook_opener(config)()

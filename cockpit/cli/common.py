@@ -53,6 +53,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def at_option(config: Config, text: str | None) -> datetime | None:
+    """``--at TIME``: that moment, read in the config's time zone (``model/moments.py``);
+    None without the option. Raises ``MomentError``, which callers say as ``--at: ...``."""
+    if text is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    from cockpit.model.moments import parse_moment
+
+    return parse_moment(text, utc_now(), ZoneInfo(config.oncall.timezone))
+
+
 def notebook_of(config: Config) -> Path | str:
     """Where this config's notebook is (``COCKPIT_NOTEBOOK``, ``[notebook] url``, or the
     local file)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import cockpit.cli.dispatch as dispatch
 from cockpit import __version__, locations
-from cockpit.cli.common import load_config, notebook_of, print_json, utc_now
+from cockpit.cli.common import at_option, fail, load_config, notebook_of, print_json
 from cockpit.cli.lean import alerts_args
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -284,17 +284,12 @@ def _run(args: argparse.Namespace) -> int:
 
     if getattr(args, "read_only", False):
         config = dataclasses.replace(config, read_only=True)
-    at = None
-    if getattr(args, "at", None):
-        from zoneinfo import ZoneInfo
+    from cockpit.model.moments import MomentError
 
-        from cockpit.model.moments import MomentError, parse_moment
-
-        try:
-            at = parse_moment(args.at, utc_now(), ZoneInfo(config.oncall.timezone))
-        except MomentError as exc:
-            print(f"--at: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    try:
+        at = at_option(config, getattr(args, "at", None))
+    except MomentError as exc:
+        return fail(f"--at: {exc}")
     app = CockpitApp(config, notebook_of(config), at=at)
     app.run()
     if app.crash_line:

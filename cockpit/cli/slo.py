@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cockpit.cli.common import load_config, print_json
+from cockpit.cli.common import at_option, fail, load_config, print_json
 from cockpit.exit_codes import EXIT_OK, EXIT_USAGE
 
 
@@ -22,22 +22,15 @@ def slo(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         print(render_rules(config), end="")
         return EXIT_OK
+    from cockpit.model.moments import MomentError
     from cockpit.model.slo_report import verdict
     from cockpit.reports.slo import render_json, render_text
     from cockpit.services.slo_report import build_report
 
-    at = None
-    if getattr(args, "at", None) is not None:
-        from zoneinfo import ZoneInfo
-
-        from cockpit.cli.common import utc_now
-        from cockpit.model.moments import MomentError, parse_moment
-
-        try:
-            at = parse_moment(args.at, utc_now(), ZoneInfo(config.oncall.timezone))
-        except MomentError as exc:
-            print(f"--at: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    try:
+        at = at_option(config, getattr(args, "at", None))
+    except MomentError as exc:
+        return fail(f"--at: {exc}")
     try:
         report = build_report(config, coverage=args.slo_command == "report", at=at)
     except Exception as exc:  # a pipeline must read a crash as "cannot tell", never "blocked"
