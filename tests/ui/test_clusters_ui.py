@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from cockpit.config import Config, parse
 from cockpit.model.alerts import Alert
@@ -23,6 +23,7 @@ from cockpit.model.snapshots import AlertSnapshot
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.silence_form import SilenceFormScreen
+from cockpit.ui.screens.silences import SilencesScreen
 
 from .conftest import FROZEN
 
@@ -73,6 +74,21 @@ def fill(app: CockpitApp, data_down: bool = False) -> None:
     app.query_one(AlertsPane).update_snapshot(snapshot(data_down), FROZEN)
 
 
+SILENCES = {
+    "eu-1.test": [{
+        "id": "s-eu-0001", "status": {"state": "active"}, "createdBy": "bob", "comment": "deploy",
+        "startsAt": "2026-11-20T16:00:00Z", "endsAt": "2026-11-20T18:00:00Z",
+        "matchers": [{"name": "alertname", "value": "Deploy", "isRegex": False, "isEqual": True}],
+    }],
+    "data.test": [{
+        "id": "s-data-0001", "status": {"state": "active"}, "createdBy": "kim",
+        "comment": "ingest", "startsAt": "2026-11-20T16:00:00Z", "endsAt": "2026-11-20T18:00:00Z",
+        "matchers": [{"name": "alertname", "value": "IngestLag", "isRegex": False,
+                      "isEqual": True}],
+    }],
+}  # fmt: skip
+
+
 class Alertmanagers:
     """Every peer: records what was sent where."""
 
@@ -80,6 +96,8 @@ class Alertmanagers:
         self.sent: list[tuple[str, str, str]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/api/v2/silences":
+            return httpx.Response(200, json=SILENCES.get(request.url.host, []))
         if request.method == "GET":
             return httpx.Response(200, json=[])
         self.sent.append((request.url.host, request.method, request.url.path))
@@ -177,6 +195,33 @@ async def test_the_silence_form_asks_for_the_cluster_and_sends_there(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert fake.sent == [("data.test", "POST", "/api/v2/silences")]
+
+
+async def test_the_silences_view_lists_each_clusters_and_expires_in_its_own(
+    make_app: Callable[..., CockpitApp], config: Config
+) -> None:
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        fake = attach(app)
+        fill(app)
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SilencesScreen)
+        table = screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()][:3] == ["state", "cluster", "id"]
+        cells = {str(k.value): [str(c) for c in table.get_row(k)] for k in table.rows}
+        assert cells["s-data-0001"][:3] == ["active", "data", "s-data-0"]
+        assert cells["s-data-0001"][-1] == ""  # catches IngestLag of data
+        assert cells["s-eu-0001"][-1] == "matches no alert"
+        table.move_cursor(row=list(cells).index("s-data-0001"))
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert fake.sent == [("data.test", "DELETE", "/api/v2/silence/s-data-0001")]
 
 
 def test_snapshot_alerts_pane_with_clusters(
