@@ -235,3 +235,17 @@ def test_snapshot_alerts_pane_with_clusters(
         await pilot.pause()
 
     assert snap_compare(make_app(config), terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_alert_detail_names_a_named_cluster() -> None:
+    from rich.console import Console
+
+    from cockpit.ui.screens.alert_detail import describe_alert
+
+    def text_of(one: Alert) -> str:
+        console = Console(record=True, width=120)
+        console.print(describe_alert(one, {}, (), (), FROZEN, None))
+        return console.export_text()
+
+    assert "cluster      data" in text_of(ALERTS[1])
+    assert "cluster" not in text_of(alert("A", "default", "f9"))  # one unnamed Alertmanager
