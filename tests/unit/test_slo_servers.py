@@ -160,3 +160,28 @@ def test_the_past_view_keeps_a_down_servers_error(servers: Servers, tmp_path: Pa
     assert snapshot.servers["eu"].last_success == AT
     assert snapshot.servers["us"].error is not None
     assert snapshot.slos[1].error is not None and snapshot.slos[0].error is None
+
+
+async def test_record_says_when_one_server_stops_and_answers_again(
+    servers: Servers, tmp_path: Path
+) -> None:
+    from cockpit.services.headless_recording import HeadlessRecording
+    from cockpit.services.transition_recorder import Recording, this_process
+    from cockpit.store import open_notebook
+
+    config = _config(tmp_path)
+    said: list[str] = []
+    with open_notebook(tmp_path / "notebook.sqlite3") as notebook:
+        recorder = HeadlessRecording(
+            config, notebook, Recording(config, this_process("r")), said.append
+        )
+        await recorder.slo_cycle()
+        servers.down.add("us")
+        await recorder.slo_cycle()
+        await recorder.slo_cycle()  # still down: said once
+        servers.down.clear()
+        await recorder.slo_cycle()
+    about = [line for line in said if line.startswith("prometheus")]
+    assert len(about) == 2
+    assert about[0].startswith("prometheus us (SLOs): ") and "connection refused" in about[0]
+    assert about[1] == "prometheus us (SLOs): answering again"
