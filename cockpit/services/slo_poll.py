@@ -168,7 +168,7 @@ class SloPoller:
     def initial(self) -> SloSnapshot:
         """Every SLO with no data yet: what the pane shows before the first answer."""
         statuses = tuple(
-            replace(self._status(slo, {}), server=self._server_of.get(i, ""))
+            self._status(slo, {}, server=self._server_of.get(i, ""))
             for i, slo in enumerate(self.config.slos)
         )
         return SloSnapshot(statuses, self.freshness, self._servers())
@@ -177,7 +177,11 @@ class SloPoller:
         return {name: group.freshness for name, group in self.groups.items()}
 
     def _status(
-        self, slo: SloDefinition, ratios: dict[timedelta, float | None], error: str | None = None
+        self,
+        slo: SloDefinition,
+        ratios: dict[timedelta, float | None],
+        error: str | None = None,
+        server: str = "",
     ) -> SloStatus:
         objective = slo.objective / 100
         window_ratio = ratios.get(slo.window)
@@ -187,7 +191,7 @@ class SloPoller:
         burn_1h = burn_rate(ratios.get(ONE_HOUR), objective)
         return SloStatus(
             slo, budget, error, rows=rows, burn_1h=burn_1h,
-            exhaustion=time_to_exhaustion(budget, burn_1h),
+            exhaustion=time_to_exhaustion(budget, burn_1h), server=server,
         )  # fmt: skip
 
     def _windows(self, slo: SloDefinition) -> tuple[timedelta, ...]:
@@ -301,7 +305,7 @@ class SloPoller:
         if error is not None and slo.name in self._last_good:
             # A broken query keeps this SLO's last values on screen, marked.
             return replace(self._last_good[slo.name], error=error)
-        status = replace(self._status(slo, ratios, error), server=self._server_of[i])
+        status = self._status(slo, ratios, error, self._server_of[i])
         if error is None:
             self._last_good[slo.name] = status
         return status
