@@ -142,3 +142,15 @@ async def test_the_detail_names_the_server_and_asks_it_for_the_history(
         console.print(describe(screen.slo_status))
         assert "Prometheus  us" in console.export_text()
         assert asked == [("us", "api-latency")]
+
+
+async def test_in_the_past_a_server_down_then_is_named_as_such(
+    make_app: Callable[..., CockpitApp], tmp_path: Path
+) -> None:
+    app = make_app(_config(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        app.viewing = FROZEN - timedelta(hours=2)
+        pane = app.query_one(SloPane)
+        pane.update_snapshot(_us_down(app.config), FROZEN)
+        await pilot.pause()
+        assert f"us: no data then: {REFUSED}" in str(pane.border_subtitle)
