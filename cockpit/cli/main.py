@@ -274,9 +274,10 @@ def _doctor(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ok": not failed, "checks": [c.__dict__ for c in checks]})
     else:
+        width = max((len(c.name) for c in checks), default=0)  # "alertmanager eu peer 2"
         for check in checks:
             mark = "ok  " if check.ok else ("FAIL" if check.required else "warn")
-            print(f"{mark}  {check.name:<12} {check.detail}")
+            print(f"{mark}  {check.name:<{max(width, 12)}} {check.detail}")
     return EXIT_FAILED if failed else EXIT_OK
 
 

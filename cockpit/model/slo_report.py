@@ -54,6 +54,10 @@ def verdict(report: SloReport) -> tuple[int, str]:
         return UNKNOWN, f"Cannot tell: Prometheus did not answer ({freshness.error})"
     if not statuses:
         return UNKNOWN, "Cannot tell: no SLOs are configured"
+    down = report.snapshot.stale_servers()
+    if down:
+        said = "; ".join(f"{name} ({f.error})" for name, f in down.items())
+        return UNKNOWN, f"Cannot tell: Prometheus {said} did not answer"
     unknown = [s.slo.name for s in statuses if s.error or s.budget.status == NO_DATA]
     if unknown:
         return UNKNOWN, f"Cannot tell: no data or a query error for {', '.join(unknown)}"

@@ -22,6 +22,7 @@ class SloStatus:
     rows: tuple[RowStatus, ...] = ()  # the multi-window burn rows
     burn_1h: float | None = None
     exhaustion: timedelta | None = None  # at the current 1 h burn
+    server: str = ""  # the name of the Prometheus server that answers this SLO
 
     @property
     def firing_rows(self) -> tuple[RowStatus, ...]:
@@ -32,6 +33,13 @@ class SloStatus:
 class SloSnapshot:
     slos: tuple[SloStatus, ...]
     freshness: Freshness
+    # Each Prometheus server's own freshness, by name (the servers that answer SLOs): one
+    # down leaves the others fresh (``freshness`` fails only when every server failed).
+    servers: Mapping[str, Freshness] = field(default_factory=dict)
+
+    def stale_servers(self) -> dict[str, Freshness]:
+        """Servers whose last try failed (their SLOs show the last values, marked)."""
+        return {name: f for name, f in self.servers.items() if f.error is not None}
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ def render_text(report: SloReport, zone: tzinfo = UTC) -> str:
         left = _pct(budget.remaining)
         if minutes is not None:
             left += f" ({minutes:.1f} of {budget.allowed_minutes:.1f} min)"
+        if len(report.snapshot.servers) > 1:
+            lines.append(f"   Prometheus:          {status.server}")
         lines += [
             f"   Target:              {status.slo.objective:.2f}%",
             f"   Actual:              {_pct(budget.sli)}",
@@ -107,6 +109,7 @@ def render_json(report: SloReport) -> dict[str, object]:
             {
                 "name": status.slo.name,
                 "service": status.slo.service,
+                "prometheus": status.server,
                 "objective_percent": status.slo.objective,
                 "window_days": status.slo.window.total_seconds() / 86400,
                 "sli": budget.sli,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
 from cockpit import locations
-from cockpit.config import Config, ConfigError, load
+from cockpit.config import Config, ConfigError, Endpoint, load
 from cockpit.secrets import SecretError, keyring_status
 from cockpit.sources import alertmanager, prometheus
 from cockpit.sources.clients import async_client
@@ -46,33 +49,55 @@ def _config(path: Path) -> tuple[Check, Config | None]:
     return Check("config", True, str(path)), config
 
 
+def _label(kind: str, endpoints: tuple[Endpoint, ...], endpoint: Endpoint, peer: int) -> str:
+    """The check's name: the kind, then the server's name when there are several (or it
+    has one of its own), then the peer's number in an HA pair."""
+    name = kind
+    if len(endpoints) > 1 or endpoint.name != "default":
+        name += f" {endpoint.name}"
+    if len(endpoint.peers) > 1:
+        name += f" peer {peer + 1}"
+    return name
+
+
+async def _prometheus(client: httpx.AsyncClient, label: str, endpoint: Endpoint) -> Check:
+    try:
+        info = await prometheus.fetch_buildinfo(client, endpoint)
+    except (SourceError, SecretError) as exc:
+        return Check(label, False, f"{endpoint.url}: {exc}")
+    return Check(label, True, f"{endpoint.url} version {info.get('version')}")
+
+
+async def _alertmanager(client: httpx.AsyncClient, label: str, endpoint: Endpoint) -> Check:
+    try:
+        status = await alertmanager.fetch_status(client, endpoint)
+    except (SourceError, SecretError) as exc:
+        return Check(label, False, f"{endpoint.url}: {exc}")
+    about = status.get("versionInfo")  # {"versionInfo": "nope"} is no mapping
+    version = about.get("version") if isinstance(about, dict) else "unknown"
+    return Check(label, True, f"{endpoint.url} version {version}")
+
+
 async def _sources(config: Config) -> list[Check]:
-    checks = []
+    """Every Prometheus server and every peer of every Alertmanager cluster, each named,
+    all asked at once."""
     async with async_client() as client:
-        if config.prometheus is None:
-            checks.append(Check("prometheus", True, "not configured", False))
-        else:
-            try:
-                info = await prometheus.fetch_buildinfo(client, config.prometheus)
-                checks.append(
-                    Check(
-                        "prometheus", True, f"{config.prometheus.url} version {info.get('version')}"
-                    )
-                )
-            except (SourceError, SecretError) as exc:
-                checks.append(Check("prometheus", False, f"{config.prometheus.url}: {exc}"))
-        if config.alertmanager is None:
-            checks.append(Check("alertmanager", True, "not configured", False))
-        else:
-            try:
-                status = await alertmanager.fetch_status(client, config.alertmanager)
-                about = status.get("versionInfo")  # {"versionInfo": "nope"} is no mapping
-                version = about.get("version") if isinstance(about, dict) else "unknown"
-                checks.append(
-                    Check("alertmanager", True, f"{config.alertmanager.url} version {version}")
-                )
-            except (SourceError, SecretError) as exc:
-                checks.append(Check("alertmanager", False, f"{config.alertmanager.url}: {exc}"))
+        asks: list[Awaitable[Check]] = []
+        servers = config.prometheus_servers
+        for server in servers:
+            for i, url in enumerate(server.peers):
+                at = server.at(url) if server.urls else server
+                asks.append(_prometheus(client, _label("prometheus", servers, server, i), at))
+        clusters = config.alertmanagers
+        for cluster in clusters:
+            for i, url in enumerate(cluster.peers):
+                at = cluster.at(url) if cluster.urls else cluster
+                asks.append(_alertmanager(client, _label("alertmanager", clusters, cluster, i), at))
+        checks = list(await asyncio.gather(*asks))
+    if not servers:
+        checks.insert(0, Check("prometheus", True, "not configured", False))
+    if not clusters:
+        checks.append(Check("alertmanager", True, "not configured", False))
     return checks
 
 

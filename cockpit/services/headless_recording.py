@@ -93,7 +93,11 @@ class HeadlessRecording:
 
     async def slo_cycle(self) -> None:
         snapshot = await asyncio.to_thread(self.slo.poll)
-        self._source_state("prometheus (SLOs)", snapshot.freshness.error)
+        if len(snapshot.servers) > 1:  # each server said on its own: one down is news
+            for name, fresh in snapshot.servers.items():
+                self._source_state(f"prometheus {name} (SLOs)", fresh.error)
+        else:
+            self._source_state("prometheus (SLOs)", snapshot.freshness.error)
         self._write("budget snapshots", lambda s: self.recording.budgets_seen(s, snapshot))
         self._write("SLO burn", lambda s: self.recording.burns_seen(s, snapshot))
 

@@ -1,7 +1,7 @@
 """The main screen's sources at a past moment, for time travel (`cockpit --at`): each
 pane's snapshot as it was then, in the shapes the live panes take, and what is missing.
 
-- SLOs: the same batched queries, evaluated by Prometheus at that time.
+- SLOs: the same batched queries, evaluated by each SLO's Prometheus at that time.
 - Alerts: ``services/past_alerts.py`` (Prometheus's ALERTS, the notebook's acks and
   incident links, the silences Alertmanager still keeps), an ack shown as the ack
   silence it was, so the pane marks it with its owner as it would live.
@@ -55,7 +55,12 @@ def slo_at(config: Config, at: datetime) -> SloSnapshot:
     poller = SloPoller(config)
     snapshot = poller.poll(at)
     if snapshot.freshness.error is None and config.prometheus is not None:
-        snapshot = replace(snapshot, freshness=Freshness().succeeded(at))
+        # Of that moment; a server that did not answer keeps its error (its SLOs say it).
+        servers = {
+            name: fresh if fresh.error is not None else Freshness().succeeded(at)
+            for name, fresh in snapshot.servers.items()
+        }
+        snapshot = replace(snapshot, freshness=Freshness().succeeded(at), servers=servers)
     return snapshot
 
 

@@ -30,13 +30,20 @@ Cycle = Callable[[bool], Awaitable[None]]
 OnError = Callable[[str, Exception], None]
 
 
+def slo_every(config: Config) -> float:
+    """The SLO cycle asks every server that answers an SLO at once, as often as the one
+    with the shortest refresh asks to be (every server without SLOs: the first's)."""
+    used = [e for s in config.slos if (e := config.prometheus_named(s.prometheus)) is not None]
+    servers = used or config.prometheus_servers[:1]
+    return min((e.refresh.total_seconds() for e in servers), default=DEFAULT_EVERY)
+
+
 def poll_intervals(config: Config) -> dict[str, float]:
     """Seconds between the cycles of each source the TUI polls (all three, always)."""
     # Several servers: the shortest refresh any of them asks for (one cycle asks them all).
     alerts = config.alertmanagers or config.prometheus_servers
-    slo = config.prometheus_servers
     return {
-        "slo": min(e.refresh.total_seconds() for e in slo) if slo else DEFAULT_EVERY,
+        "slo": slo_every(config),
         "alerts": min(e.refresh.total_seconds() for e in alerts) if alerts else DEFAULT_EVERY,
         "probes": PROBE_TICK,
     }

@@ -164,9 +164,10 @@ class OpensDialogs(CockpitContext):
 
         status = next(s for s in self._slo.last.slos if s.slo.name == message.name)
         history = None
-        if self.config.prometheus is not None:
+        server = self.config.prometheus_named(status.slo.prometheus)  # the SLO's own
+        if server is not None:
             # Its own client: the poll cycle's may be busy in another thread.
-            queries = PrometheusQueries(self.config.prometheus)
+            queries = PrometheusQueries(server)
             now = self.clock()
 
             def history() -> BudgetHistory:

@@ -151,7 +151,8 @@ def test_slo_rows_keep_their_last_values_when_prometheus_dies(config: Config) ->
     good = wait_for("both SLIs", both_have_data)
     assert config.prometheus is not None
     # Point the same poller at a dead port: the next cycle fails.
-    poller._queries = type(poller._queries)(  # type: ignore[misc]
+    (group,) = poller.groups.values()
+    group.queries = type(group.queries)(
         replace(config.prometheus, url=f"http://127.0.0.1:{free_port()}")
     )
     stale = poller.poll()

@@ -107,6 +107,39 @@ def test_intervals_follow_each_endpoint_and_probes_tick() -> None:
     assert poll_intervals(config) == {"slo": 20.0, "alerts": 7.0, "probes": PROBE_TICK}
 
 
+def test_slos_on_several_servers_refresh_as_often_as_the_quickest_of_them() -> None:
+    servers = """
+[[prometheus]]
+name = "eu"
+url = "http://eu.invalid:9090"
+refresh = "40s"
+
+[[prometheus]]
+name = "us"
+url = "http://us.invalid:9090"
+refresh = "15s"
+
+[[prometheus]]
+name = "alerts-only"
+url = "http://other.invalid:9090"
+refresh = "2s"
+"""
+    slo = """
+[[slo]]
+name = "{name}"
+objective = 99
+prometheus = "{server}"
+good = 'sum(rate(ok[{{{{window}}}}]))'
+total = 'sum(rate(all[{{{{window}}}}]))'
+"""
+    on_eu = slo.format(name="a", server="")
+    assert poll_intervals(_config(servers + on_eu))["slo"] == 40.0
+    on_both = on_eu + slo.format(name="b", server="us")
+    assert poll_intervals(_config(servers + on_both))["slo"] == 15.0
+    # no SLO yet: the first server's
+    assert poll_intervals(_config(servers))["slo"] == 40.0
+
+
 def test_without_endpoints_the_tui_still_polls_every_30s_but_record_polls_nothing() -> None:
     config = _config('[oncall]\nme = "alice"\nroster = ["alice"]\n')
     assert poll_intervals(config) == {"slo": 30.0, "alerts": 30.0, "probes": PROBE_TICK}

@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import threading
 import time
 import tomllib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,12 @@ class FakeQueries:
     ``fail`` makes every query raise.
     """
 
-    def __init__(self, ratios: dict[str, dict[str, float]]) -> None:
+    def __init__(
+        self, ratios: dict[str, dict[str, float]], endpoint: Endpoint = PROMETHEUS
+    ) -> None:
+        self.endpoint = endpoint
+        self.deadline: float | None = None
+        self.cycle_seconds = 0.0
         self.ratios = ratios
         self.calls: list[tuple[str, float | None]] = []
         self.fail: str | None = None
@@ -271,7 +277,8 @@ def _poller(
 ) -> tuple[SloPoller, FakeQueries]:
     poller = SloPoller(_config(text))
     fake = FakeQueries(_ratios() if ratios is None else ratios)
-    poller._queries = fake  # type: ignore[assignment]
+    (group,) = poller.groups.values()
+    group.queries = fake  # type: ignore[assignment]
     return poller, fake
 
 
@@ -511,3 +518,170 @@ def test_without_prometheus_nothing_is_asked() -> None:
     assert not snapshot.freshness.configured
     assert [s.budget.sli for s in snapshot.slos] == [None, None, None]
     assert [s.error for s in snapshot.slos] == [None, None, None]
+
+
+# -- several Prometheus servers --------------------------------------------------------
+TWO_SERVERS = """
+[[prometheus]]
+name = "a"
+url = "http://a.invalid:9090"
+
+[[prometheus]]
+name = "b"
+url = "http://b.invalid:9090"
+"""
+
+ON_B = """
+[[slo]]
+name = "b-weekly"
+prometheus = "b"
+objective = 99.5
+window = "7d"
+good = 'sum(rate(wk_good_total[{{window}}]))'
+total = 'sum(rate(wk_all_total[{{window}}]))'
+"""
+
+NAMED_A = """
+[[slo]]
+name = "a-named"
+prometheus = "a"
+objective = 99
+window = "30d"
+bad = 'sum(rate(web_bad_total[{{window}}]))'
+total = 'sum(rate(web_all_total[{{window}}]))'
+"""
+
+
+def _two(text: str = SLOS + ON_B) -> tuple[SloPoller, FakeQueries, FakeQueries]:
+    """A poller over servers a and b, each answered by its own fake."""
+    poller = SloPoller(parse(tomllib.loads(TWO_SERVERS + text), Path("c.toml")))
+    fakes = []
+    for group in poller.groups.values():
+        fake = FakeQueries(_ratios(), group.endpoint)
+        group.queries = fake  # type: ignore[assignment]
+        fakes.append(fake)
+    a, b = fakes
+    return poller, a, b
+
+
+def test_each_server_is_asked_only_for_its_own_slos() -> None:
+    poller, a, b = _two(SLOS + ON_B + NAMED_A)
+    # "" is the first server: the unnamed SLOs and the one naming "a" share its batches
+    assert list(poller.groups) == ["a", "b"]
+    assert poller.groups["a"].indices == [0, 1, 2, 4]
+    assert poller.groups["b"].indices == [3]
+    snapshot = poller.poll()
+    slos = list(poller.config.slos)
+    on_a = [slos[i] for i in (0, 1, 2, 4)]
+    assert [expr for expr, _ in a.calls] == [
+        batch_query(on_a, w) for w in (D30, H, M5, H6, M30, D1, H2, D3)
+    ]
+    # b's one SLO: its 7 d and its rows' windows, never a's SLOs
+    assert len(b.calls) == 8
+    assert all("wk_" in expr and "api_" not in expr for expr, _ in b.calls)
+    assert batch_query([slos[3]], D7) in [expr for expr, _ in b.calls]
+    assert poller.queries_sent == 16
+    # one pinned time for every server's queries
+    assert len({at for _, at in a.calls + b.calls}) == 1
+    assert [s.server for s in snapshot.slos] == ["a", "a", "a", "b", "a"]
+    assert snapshot.slos[3].budget.sli == pytest.approx(0.999)
+    assert snapshot.slos[4].budget.sli == 1.0
+    assert snapshot.freshness.ok
+    assert set(snapshot.servers) == {"a", "b"}
+    assert all(f.ok for f in snapshot.servers.values())
+    assert snapshot.stale_servers() == {}
+
+
+def test_one_server_down_marks_only_its_slos_stale() -> None:
+    poller, a, b = _two()
+    good = poller.poll()
+    b.fail = "connection refused"
+    a.ratios["api"] = dict.fromkeys(ALL_SPANS, 0.0)
+    snapshot = poller.poll()
+    api, web, lat, weekly = snapshot.slos
+    # b's SLO keeps its last values, marked with the reason
+    assert weekly.error == "connection refused"
+    assert weekly.budget == good.slos[3].budget
+    assert weekly.rows == good.slos[3].rows
+    assert weekly.server == "b"
+    # a's moved on, fresh
+    assert [s.error for s in (api, web, lat)] == [None, None, None]
+    assert api.budget.sli == 1.0
+    assert snapshot.freshness.ok and snapshot.freshness.error is None
+    assert snapshot.servers["a"].ok
+    assert snapshot.servers["b"].error == "connection refused"
+    assert snapshot.servers["b"].last_success == good.servers["b"].last_success
+    assert set(snapshot.stale_servers()) == {"b"}
+    # one query to a dead server, no fallback storm
+    assert len(b.calls) == 8 + 1
+
+
+def test_every_server_down_fails_the_snapshot_naming_each() -> None:
+    poller, a, b = _two()
+    poller.poll()
+    a.fail = "timed out"
+    b.fail = "connection refused"
+    snapshot = poller.poll()
+    assert snapshot.freshness.error == "a: timed out; b: connection refused"
+    assert [s.error for s in snapshot.slos] == ["timed out"] * 3 + ["connection refused"]
+    assert set(snapshot.stale_servers()) == {"a", "b"}
+    a.fail = b.fail = None
+    recovered = poller.poll()
+    assert recovered.freshness.ok
+    assert recovered.stale_servers() == {}
+    assert [s.error for s in recovered.slos] == [None] * 4
+
+
+def test_a_server_whose_every_slo_is_refused_is_failed_the_others_not() -> None:
+    poller, _, b = _two()
+    b.broken = ("wk_good_total",)
+    snapshot = poller.poll()
+    assert snapshot.servers["b"].error == REFUSED
+    assert snapshot.servers["a"].ok
+    assert snapshot.freshness.ok
+    assert snapshot.slos[3].error == REFUSED
+
+
+def test_the_servers_are_asked_at_the_same_time() -> None:
+    poller, a, b = _two()
+    # Each server's first query waits for the other's: asked one after the other, the
+    # barrier would break after its timeout.
+    meet = threading.Barrier(2, timeout=5)
+    for fake in (a, b):
+        first = [True]
+
+        def query(
+            expr: str, at: float | None = None, fake: FakeQueries = fake, first: list[bool] = first
+        ) -> list[Sample]:
+            if first[0]:
+                first[0] = False
+                meet.wait()
+            return FakeQueries.query(fake, expr, at)
+
+        fake.query = query  # type: ignore[method-assign]
+    snapshot = poller.poll()
+    assert not meet.broken
+    assert snapshot.freshness.ok
+
+
+def test_a_slo_naming_no_configured_server_says_so_and_asks_nothing() -> None:
+    config = parse(tomllib.loads(TWO_SERVERS + SLOS + ON_B), Path("c.toml"))
+    config = dataclasses.replace(config, prometheus_servers=config.prometheus_servers[:1])
+    poller = SloPoller(config)
+    assert poller.config.prometheus_servers[0].name == "a"
+    (group,) = poller.groups.values()
+    fake = FakeQueries(_ratios(), group.endpoint)
+    group.queries = fake  # type: ignore[assignment]
+    snapshot = poller.poll()
+    assert snapshot.slos[3].error == "no [[prometheus]] is named 'b'"
+    assert snapshot.slos[3].budget.sli is None
+    assert all("wk_" not in expr for expr, _ in fake.calls)
+    assert snapshot.freshness.ok
+
+
+def test_a_failed_cycle_marks_every_server() -> None:
+    poller, _, _ = _two()
+    poller.poll()
+    snapshot = poller.failed(datetime.now(UTC), "internal error")
+    assert snapshot.freshness.error == "internal error"
+    assert set(snapshot.stale_servers()) == {"a", "b"}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from cockpit.model.freshness import Freshness
 from cockpit.model.slo import WORKBOOK_ROWS, ErrorBudget, evaluate_rows, window_held_text
 from cockpit.model.slo_definition import SloDefinition
-from cockpit.model.slo_report import SloReport
+from cockpit.model.slo_report import UNKNOWN, SloReport, verdict
 from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.reports.slo import render_json, render_text
 
@@ -110,3 +110,31 @@ def test_a_report_of_the_past_says_when_it_was() -> None:
     assert "at" not in render_json(_report({}))  # the live report: the shape it had
     text = render_text(past, ZoneInfo("Europe/Berlin"))
     assert "as it was at Fri 2026-11-20 14:30:00 CET" in text.splitlines()[1]
+
+
+def _two_servers() -> SloReport:
+    """availability on server a (fresh), latency on b (down since NOW - 1 h)."""
+    down = Freshness().succeeded(NOW - H).failed(NOW, "connection refused")
+    slos = (
+        replace(_burning(), server="a"),
+        replace(_no_data(), server="b", error="connection refused"),
+    )
+    servers = {"a": Freshness().succeeded(NOW), "b": down}
+    return SloReport(SloSnapshot(slos, Freshness().succeeded(NOW), servers), {})
+
+
+def test_with_several_servers_each_slo_names_its_server() -> None:
+    report = _two_servers()
+    text = render_text(report)
+    assert "   Prometheus:          a" in text
+    assert "   Prometheus:          b" in text
+    data = render_json(report)
+    assert [s["prometheus"] for s in data["slos"]] == ["a", "b"]  # type: ignore[attr-defined]
+    # one server: no line for it (its name is in the config)
+    assert "Prometheus:" not in render_text(_report({}))
+
+
+def test_a_server_down_makes_the_verdict_unknown_naming_it() -> None:
+    code, line = verdict(_two_servers())
+    assert code == UNKNOWN
+    assert line == "Cannot tell: Prometheus b (connection refused) did not answer"

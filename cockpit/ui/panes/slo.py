@@ -1,11 +1,14 @@
 """SLO status: SLI, budget left, the 1 h burn, which multi-window rows fire, and when the
-budget runs out at the current burn; worst budget first."""
+budget runs out at the current burn; worst budget first. With SLOs on several Prometheus
+servers, a column names each SLO's server and the border names a server that is down
+(its SLOs keep their last values, marked stale)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -15,7 +18,7 @@ from cockpit.model.snapshots import SloSnapshot, SloStatus
 from cockpit.ui.columns import Column
 from cockpit.ui.format import percent
 from cockpit.ui.panes.base import Pane
-from cockpit.ui.table_sync import Row
+from cockpit.ui.table_sync import Cell, Row
 
 STATUS_COLOURS = {
     HEALTHY: "slo-ok",
@@ -62,9 +65,23 @@ class SloPane(Pane):
         Column("1h burn", 7, drop=2), Column("rows", 4, drop=5), Column("out in", 7, drop=3),
     )  # fmt: skip
 
+    # Shown only when the SLOs are answered by several servers; on a narrow pane it goes
+    # after the target (which the detail shows too).
+    SERVER_COLUMN = Column("server", 6, least=4, drop=6)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._built: tuple[object, ...] | None = None  # what the rows were built from
+        self._several = False  # the SLOs are answered by more than one server
+
+    def compose(self) -> ComposeResult:
+        config = self.cockpit.config
+        servers = {e.name for s in config.slos if (e := config.prometheus_named(s.prometheus))}
+        self._several = len(servers) > 1
+        if self._several:
+            self.columns = (self.columns[0], self.SERVER_COLUMN, *self.columns[1:])
+            self._widths = [c.width for c in self.columns]
+        yield from super().compose()
 
     class Selected(Message):
         """The user asked for an SLO's detail (Enter on its row)."""
@@ -90,7 +107,19 @@ class SloPane(Pane):
                 text.append("·")
         return text
 
+    def _server_notes(self, snapshot: SloSnapshot, now: datetime) -> tuple[str, ...]:
+        """A note per server down while others answer (when every one is down, the age
+        line says it): "b: stale since 12:03: why"."""
+        if snapshot.freshness.error is not None:
+            return ()
+        past, zone = self.cockpit.viewing, self.app_timezone()
+        return tuple(
+            f"{name}: {fresh.describe_past(past, zone) if past else fresh.describe(now, zone)}"
+            for name, fresh in snapshot.stale_servers().items()
+        )
+
     def update_snapshot(self, snapshot: SloSnapshot, now: datetime) -> None:
+        self.subtitle_notes = self._server_notes(snapshot, now)
         self.show_freshness(snapshot.freshness, now)
         # The same figures in the same theme (and the same error or configuration): the
         # rows on screen are already these.
@@ -107,11 +136,13 @@ class SloPane(Pane):
             else:
                 label = "stale" if budget.sli is not None else "error"
             colour = self.colour(STATUS_COLOURS[budget.status])
+            server: tuple[Cell, ...] = (status.server,) if self._several else ()
             rows.append(
                 (
                     status.slo.name,
                     (
                         status.slo.name,
+                        *server,
                         f"{status.slo.objective:g}%",
                         percent(budget.sli),
                         budget_left_text(budget),
@@ -128,10 +159,15 @@ class SloPane(Pane):
             empty = "No SLOs configured: add [[slo]] sections (see `cockpit config init`)."
         else:
             empty = ""
-        broken = [s for s in snapshot.slos if s.error and snapshot.freshness.error is None]
+        down = snapshot.stale_servers()
+        broken = [
+            s for s in snapshot.slos
+            if s.error and snapshot.freshness.error is None and s.server not in down
+        ]  # fmt: skip
         if broken:
             # A refused query says why on the pane, in Prometheus's own words (the same
-            # words each tick, so the message line is not written again).
+            # words each tick, so the message line is not written again). A server that
+            # is down is named on the border instead, once for all its SLOs.
             refused = "; ".join(f"{s.slo.name}: {s.error}" for s in broken)
             self.show(rows, refused)
             self.message.display = True

@@ -41,6 +41,8 @@ def describe(status: SloStatus) -> Group:
     head.add_column(style="bold")
     head.add_column()
     head.add_row("SLO", f"{slo.name}  ({slo.service or 'no service'}; {slo.kind} SLI)")
+    if status.server:
+        head.add_row("Prometheus", Text(status.server))
     head.add_row("objective", f"{slo.objective:g}% over {format_duration(slo.window)}")
     sli = "—" if budget.sli is None else f"{budget.sli * 100:.3f}%"
     head.add_row("SLI", sli)
