@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cockpit.config_checks import Checker, ConfigError, Problem
-from cockpit.config_endpoints import parse_endpoint, parse_probe
+from cockpit.config_endpoints import parse_endpoints, parse_probe
 from cockpit.config_types import (
     DEFAULT_SEVERITY_MAP,
     AlertsConfig,
@@ -79,8 +79,10 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     # A probe kind plugin's entry point name is its URL scheme.
     schemes = tuple(name for name, settings in plugins.items() if settings.enabled)
     oncall = _oncall(check, root.get("oncall", {}))
-    prometheus = parse_endpoint(check, "prometheus", root.get("prometheus"), default_refresh=30)
-    alertmanager = parse_endpoint(
+    prometheus_servers = parse_endpoints(
+        check, "prometheus", root.get("prometheus"), default_refresh=30
+    )
+    alertmanagers = parse_endpoints(
         check, "alertmanager", root.get("alertmanager"), default_refresh=10
     )
     slo_tables = check.array_of_tables(root, "slo")
@@ -88,7 +90,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     slos = tuple(
         slo
         for i, item in enumerate(slo_tables)
-        if (slo := _slo(check, f"slo[{i}]", item)) is not None
+        if (slo := _slo(check, f"slo[{i}]", item, prometheus_servers)) is not None
     )
     probes = tuple(
         probe
@@ -97,7 +99,7 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     )
     check.unique([str(t.get("name", "")) for t in slo_tables], "slo", "name")
     seen = {s.name for s in slos}
-    for slo in _imported_slos(check, path, root.get("slo_import", {})):
+    for slo in _imported_slos(check, path, root.get("slo_import", {}), prometheus_servers):
         if slo.name in seen:
             check.problem("slo_import.files", f"SLO name {slo.name!r} is used twice")
             continue
@@ -123,8 +125,8 @@ def parse(data: Mapping[str, Any], path: Path) -> Config:
     return Config(
         path=path,
         oncall=oncall,
-        prometheus=prometheus,
-        alertmanager=alertmanager,
+        prometheus_servers=prometheus_servers,
+        alertmanagers=alertmanagers,
         slos=slos,
         probes=probes,
         runbook_dirs=tuple(_resolve(path, d) for d in dirs),
@@ -239,7 +241,9 @@ def _burn_row(check: Checker, key: str, raw: Mapping[str, Any]) -> BurnRow | Non
     return BurnRow(severity, long, short, budget / 100)
 
 
-def _imported_slos(check: Checker, path: Path, raw: object) -> tuple[SloDefinition, ...]:
+def _imported_slos(
+    check: Checker, path: Path, raw: object, servers: tuple[Endpoint, ...]
+) -> tuple[SloDefinition, ...]:
     """SLOs from Sloth and OpenSLO files named in `[slo_import] files`; their problems name
     the YAML file and the key inside it."""
     table = check.table(raw, "slo_import", {"files"})
@@ -251,7 +255,7 @@ def _imported_slos(check: Checker, path: Path, raw: object) -> tuple[SloDefiniti
     slos = []
     for source, key, slo_table in imported:
         file_check = Checker(str(source))
-        slo = _slo(file_check, key, slo_table)
+        slo = _slo(file_check, key, slo_table, servers)
         check.problems.extend(file_check.problems)
         if slo is not None and not file_check.problems:
             slos.append(slo)
@@ -316,10 +320,12 @@ def _handoff(check: Checker, raw: object) -> HandoffConfig:
     return HandoffConfig(checklist=tuple(items))
 
 
-def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloDefinition | None:
+def _slo(
+    check: Checker, key: str, raw: Mapping[str, Any], servers: tuple[Endpoint, ...] = ()
+) -> SloDefinition | None:
     keys = {
         "name", "service", "objective", "window", "sli", "good", "bad", "total",
-        "metric", "threshold", "selector", "description",
+        "metric", "threshold", "selector", "description", "prometheus",
     }  # fmt: skip
     table = check.table(raw, key, keys)
     name = check.string(table, key, "name", required=True)
@@ -347,6 +353,10 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloDefinition | No
     window = check.duration(table, key, "window", default=timedelta(days=30))
     selector = check.string(table, key, "selector", default="")
     description = check.string(table, key, "description", default="")
+    server = check.string(table, key, "prometheus", default="")
+    if server and server not in {e.name for e in servers}:
+        known = ", ".join(repr(e.name) for e in servers) or "none is configured"
+        check.problem(f"{key}.prometheus", f"no [[prometheus]] is named {server!r} ({known})")
     if not name or objective is None:
         return None
     return SloDefinition(
@@ -362,6 +372,7 @@ def _slo(check: Checker, key: str, raw: Mapping[str, Any]) -> SloDefinition | No
         threshold=threshold,
         selector=selector,
         description=description,
+        prometheus=server,
     )
 
 

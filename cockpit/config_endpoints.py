@@ -6,6 +6,7 @@ entries. Like the rest of the config, each reader collects its problems in the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -13,18 +14,60 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cockpit.config_checks import Checker
-from cockpit.config_types import Auth, Endpoint, ProbeConfig, Tls
+from cockpit.config_types import DEFAULT_NAME, Auth, Endpoint, ProbeConfig, Tls
 from cockpit.model.conditions import parse_condition
+
+# A cluster or server name: shown in a column and typed in filters and --cluster.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def parse_endpoints(
+    check: Checker, key: str, raw: object, *, default_refresh: float
+) -> tuple[Endpoint, ...]:
+    """``[key]`` (one server) or ``[[key]]`` (several, each with a unique ``name``)."""
+    if raw is None:
+        return ()
+    if isinstance(raw, list):
+        items = check.array_of_tables({key: raw}, key)
+        if not items:
+            check.problem(key, f"an empty list: leave [[{key}]] out, or give it a url")
+        several = len(items) > 1
+        endpoints = tuple(
+            endpoint
+            for i, item in enumerate(items)
+            if (
+                endpoint := parse_endpoint(
+                    check, f"{key}[{i}]", item, default_refresh=default_refresh,
+                    name_required=several,
+                )
+            )
+            is not None
+        )  # fmt: skip
+        names = [str(item["name"]) for item in items if "name" in item]
+        check.unique(names, key, "name")
+        return endpoints
+    endpoint = parse_endpoint(check, key, raw, default_refresh=default_refresh)
+    return () if endpoint is None else (endpoint,)
 
 
 def parse_endpoint(
-    check: Checker, key: str, raw: object, *, default_refresh: float
+    check: Checker,
+    key: str,
+    raw: object,
+    *,
+    default_refresh: float,
+    name_required: bool = False,
 ) -> Endpoint | None:
     if raw is None:
         return None
-    keys = {"url", "timeout", "refresh", "auth", "tls", "headers"}
+    keys = {"name", "url", "urls", "timeout", "refresh", "auth", "tls", "headers"}
     table = check.table(raw, key, keys)
-    url = check.url(table, key, "url", required=True)
+    name = check.string(table, key, "name", required=name_required) or DEFAULT_NAME
+    if not _NAME.match(name):
+        check.problem(
+            f"{key}.name", f"{name!r} is not a plain name (letters, digits, - _ and .; at most 40)"
+        )
+    urls = _urls(check, key, table)
     auth = None
     if "auth" in table:
         auth_table = check.table(table["auth"], f"{key}.auth", {"type", "secret", "username"})
@@ -41,16 +84,44 @@ def parse_endpoint(
     timeout = check.duration(table, key, "timeout", default=timedelta(seconds=5))
     refresh = check.duration(table, key, "refresh", default=timedelta(seconds=default_refresh))
     headers = check.headers(table, key)
-    if url is None:
+    if not urls:
         return None
     return Endpoint(
-        url=url.rstrip("/"),
+        url=urls[0],
         timeout=timeout,
         refresh=refresh,
         auth=auth,
         tls=tls,
         headers=headers,
+        name=name,
+        urls=urls if len(urls) > 1 else (),
     )
+
+
+def _urls(check: Checker, key: str, table: Mapping[str, Any]) -> tuple[str, ...]:
+    """``url = "..."`` or ``urls = ["...", "..."]`` (an HA pair's peers): exactly one."""
+    if "urls" not in table:
+        url = check.url(table, key, "url", required=True)
+        return () if url is None else (url.rstrip("/"),)
+    if "url" in table:
+        check.problem(
+            f"{key}.urls", "give either url (one server) or urls (its HA peers), not both"
+        )
+        return ()
+    raw = check.str_list(table, key, "urls")
+    if not raw:
+        if isinstance(table["urls"], list):
+            check.problem(f"{key}.urls", "an empty list: give at least one URL")
+        return ()
+    urls = []
+    for i, _ in enumerate(raw):
+        url = check.url({"url": raw[i]}, f"{key}.urls[{i}]", "url", required=True)
+        if url is not None:
+            urls.append(url.rstrip("/"))
+    if len(set(urls)) < len(urls):
+        check.problem(f"{key}.urls", "a URL is listed twice")
+        return ()
+    return tuple(urls) if len(urls) == len(raw) else ()
 
 
 def parse_tls(check: Checker, key: str, table: Mapping[str, Any]) -> Tls:
@@ -73,7 +144,7 @@ def parse_probe(
 ) -> ProbeConfig | None:
     keys = {
         "name", "url", "method", "interval", "timeout", "conditions", "headers", "component",
-        "failure_threshold", "success_threshold", "degraded_ok", "tls",
+        "failure_threshold", "success_threshold", "degraded_ok", "tls", "cluster",
     }  # fmt: skip
     table = check.table(raw, key, keys)
     name = check.string(table, key, "name", required=True)
@@ -98,6 +169,7 @@ def parse_probe(
     component = check.string(table, key, "component", default="")
     degraded_ok = check.boolean(table, key, "degraded_ok", default=False)
     tls = parse_tls(check, key, table)
+    cluster = check.string(table, key, "cluster", default="")
     if url is not None and url.startswith("tcp://") and urlsplit(url).port is None:
         check.problem(f"{key}.url", f"{url!r} needs a port, like tcp://db.internal:5432")
         url = None
@@ -116,4 +188,5 @@ def parse_probe(
         success_threshold=success,
         degraded_ok=degraded_ok,
         tls=tls,
+        cluster=cluster,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,13 @@ class Tls:
     key_file: Path | None = None  # None: the key is in cert_file
 
 
+DEFAULT_NAME = "default"  # the name of an Alertmanager or Prometheus the config leaves unnamed
+
+
 @dataclass(frozen=True)
 class Endpoint:
-    """How to reach Prometheus or Alertmanager."""
+    """How to reach one Prometheus or Alertmanager (or an HA pair of Alertmanagers: ``urls``
+    lists the peers of one cluster and ``url`` is the first of them)."""
 
     url: str
     timeout: timedelta = timedelta(seconds=5)
@@ -54,6 +58,18 @@ class Endpoint:
     auth: Auth | None = None
     tls: Tls = field(default_factory=Tls)
     headers: Mapping[str, str | SecretRef] = field(default_factory=dict)
+    # What the cockpit calls this server (its cluster, for an Alertmanager).
+    name: str = DEFAULT_NAME
+    urls: tuple[str, ...] = ()
+
+    @property
+    def peers(self) -> tuple[str, ...]:
+        """Every URL of this server: the HA peers, or the one URL."""
+        return self.urls or (self.url,)
+
+    def at(self, url: str) -> Endpoint:
+        """The same server settings, at one of its peers."""
+        return replace(self, url=url, urls=())
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,8 @@ class ProbeConfig:
     # with degraded_ok that counts as up (marked degraded), not as a failure.
     degraded_ok: bool = False
     tls: Tls = field(default_factory=Tls)
+    # The cluster the probed service belongs to (shown and filtered on; "" for none).
+    cluster: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,3 +173,36 @@ class Config:
     # [notebook] url: the team's notebook on PostgreSQL; None: the local SQLite file.
     notebook_url: str | None = None
     record: RecordConfig = field(default_factory=RecordConfig)
+    # Every Alertmanager cluster and Prometheus server ([[alertmanager]], [[prometheus]]);
+    # ``alertmanager`` and ``prometheus`` above are the first of each (see __post_init__).
+    alertmanagers: tuple[Endpoint, ...] = ()
+    prometheus_servers: tuple[Endpoint, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Either form may be given: the lists, or (older code and tests) the single one.
+        for one, many in (("alertmanager", "alertmanagers"), ("prometheus", "prometheus_servers")):
+            first: Endpoint | None = getattr(self, one)
+            listed: tuple[Endpoint, ...] = getattr(self, many)
+            if first is not None and (not listed or listed[0] != first):
+                listed = (first, *(e for e in listed if e.name != first.name))
+            object.__setattr__(self, many, listed)
+            object.__setattr__(self, one, listed[0] if listed else None)
+
+    def alertmanager_named(self, name: str) -> Endpoint | None:
+        """The Alertmanager cluster called ``name``; "" is the first."""
+        return _named(self.alertmanagers, name)
+
+    def prometheus_named(self, name: str) -> Endpoint | None:
+        """The Prometheus server called ``name``; "" is the first."""
+        return _named(self.prometheus_servers, name)
+
+    @property
+    def clusters(self) -> tuple[str, ...]:
+        """The Alertmanager clusters' names, in the config's order."""
+        return tuple(e.name for e in self.alertmanagers)
+
+
+def _named(endpoints: tuple[Endpoint, ...], name: str) -> Endpoint | None:
+    if not name:
+        return endpoints[0] if endpoints else None
+    return next((e for e in endpoints if e.name == name), None)

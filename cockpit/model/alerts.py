@@ -23,6 +23,8 @@ class Alert:
     generator_url: str = ""
     silenced_by: tuple[str, ...] = ()
     inhibited_by: tuple[str, ...] = ()
+    # The Alertmanager cluster it came from (for a pending alert: its Prometheus' name).
+    cluster: str = ""
 
     @property
     def severity(self) -> str:
@@ -74,7 +76,7 @@ def not_alerts(items: object, source: str) -> str | None:
     return None
 
 
-def from_alertmanager(item: Mapping[str, Any]) -> Alert:
+def from_alertmanager(item: Mapping[str, Any], cluster: str = "") -> Alert:
     """One element of Alertmanager's ``GET /api/v2/alerts`` (a mapping: see ``not_alerts``)."""
     labels = _str_map(item.get("labels"))
     status = item.get("status")
@@ -93,10 +95,11 @@ def from_alertmanager(item: Mapping[str, Any]) -> Alert:
         generator_url=str(item.get("generatorURL", "")),
         silenced_by=silenced,
         inhibited_by=inhibited,
+        cluster=cluster,
     )
 
 
-def pending_from_prometheus(data: Mapping[str, Any]) -> list[Alert]:
+def pending_from_prometheus(data: Mapping[str, Any], cluster: str = "") -> list[Alert]:
     """The pending alerts of Prometheus' ``GET /api/v1/alerts``; firing ones come from
     Alertmanager, which also knows whether they are silenced."""
     alerts = []
@@ -115,6 +118,7 @@ def pending_from_prometheus(data: Mapping[str, Any]) -> list[Alert]:
                 annotations=_str_map(item.get("annotations")),
                 state="pending",
                 starts_at=parse_time(item.get("activeAt")),
+                cluster=cluster,
             )
         )
     return alerts
@@ -191,9 +195,7 @@ def differing_labels(alerts: Sequence[Alert]) -> list[dict[str, str]]:
     labels but those two: there is nothing to tell it from, and they say what it is.
     """
     if len(alerts) < 2:
-        return [
-            {k: v for k, v in a.labels.items() if k not in OWN_COLUMN_LABELS} for a in alerts
-        ]
+        return [{k: v for k, v in a.labels.items() if k not in OWN_COLUMN_LABELS} for a in alerts]
     names: set[str] = set().union(*(a.labels for a in alerts))
     common = {n for n in names if len({a.labels.get(n) for a in alerts}) == 1}
     hidden = common | OWN_COLUMN_LABELS

@@ -190,23 +190,32 @@ def parse_matchers(text: str) -> tuple[Matcher, ...]:
 
 @dataclass(frozen=True)
 class AlertFilter:
-    """What the alerts pane filter holds: matchers plus words of free text."""
+    """What the alerts pane filter holds: matchers plus words of free text, and (karma's
+    ``@cluster=name``) matchers on the Alertmanager cluster an alert came from."""
 
     matchers: tuple[Matcher, ...] = ()
     words: tuple[str, ...] = ()
+    clusters: tuple[Matcher, ...] = ()  # each named "cluster", matched on the cluster's name
 
     @property
     def empty(self) -> bool:
-        return not self.matchers and not self.words
+        return not self.matchers and not self.words and not self.clusters
 
-    def matches(self, labels: Mapping[str, str], text: str) -> bool:
-        if not matches_all(self.matchers, labels):
+    def keeps_cluster(self, cluster: str) -> bool:
+        return not self.clusters or matches_all(self.clusters, {CLUSTER: cluster})
+
+    def matches(self, labels: Mapping[str, str], text: str, cluster: str = "") -> bool:
+        if not matches_all(self.matchers, labels) or not self.keeps_cluster(cluster):
             return False
         lowered = text.lower()
         return all(word in lowered for word in self.words)
 
     def __str__(self) -> str:
-        return " ".join([*(str(m) for m in self.matchers), *self.words])
+        clusters = (f"@{m}" for m in self.clusters)
+        return " ".join([*clusters, *(str(m) for m in self.matchers), *self.words])
+
+
+CLUSTER = "cluster"  # @cluster=name in a filter
 
 
 def parse_filter(text: str) -> AlertFilter:
@@ -217,6 +226,7 @@ def parse_filter(text: str) -> AlertFilter:
     """
     reader = _Reader(text)
     matchers: list[Matcher] = []
+    clusters: list[Matcher] = []
     words: list[str] = []
     while True:
         reader.skip_space()
@@ -225,6 +235,9 @@ def parse_filter(text: str) -> AlertFilter:
             reader.skip_space()
         if reader.at_end():
             break
+        if reader.text.startswith("@", reader.pos):
+            clusters.append(_cluster_matcher(reader))
+            continue
         if reader.peek_matcher():
             matchers.append(reader.matcher())
             continue
@@ -235,4 +248,16 @@ def parse_filter(text: str) -> AlertFilter:
         if any(op in word for op in ("=~", "!~", "!=")) or '="' in word:
             raise reader.fail("this looks like a matcher but the label name is not valid", start)
         words.append(word.lower())
-    return AlertFilter(tuple(matchers), tuple(words))
+    return AlertFilter(tuple(matchers), tuple(words), tuple(clusters))
+
+
+def _cluster_matcher(reader: _Reader) -> Matcher:
+    """``@cluster=eu`` (any operator): the only ``@`` name the filter knows."""
+    start = reader.pos
+    reader.pos += 1
+    if not reader.text.startswith(CLUSTER, reader.pos) or not reader.peek_matcher():
+        raise reader.fail("after @ the filter knows only cluster, as in @cluster=eu", start)
+    found = reader.matcher()
+    if found.name != CLUSTER:
+        raise reader.fail("after @ the filter knows only cluster, as in @cluster=eu", start)
+    return found

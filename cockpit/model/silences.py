@@ -42,6 +42,7 @@ class Silence:
     comment: str = ""
     state: str = "active"  # one of SILENCE_STATES
     updated_at: datetime | None = None
+    cluster: str = ""  # the Alertmanager cluster that holds it
 
     @property
     def is_ack(self) -> bool:
@@ -71,7 +72,7 @@ class Silence:
         return body
 
 
-def from_api(item: object) -> Silence | None:
+def from_api(item: object, cluster: str = "") -> Silence | None:
     """One element of ``GET /api/v2/silences``; None when it is not a silence at all."""
     if not isinstance(item, Mapping):
         return None
@@ -94,6 +95,7 @@ def from_api(item: object) -> Silence | None:
         comment=str(item.get("comment", "")),
         state=str(status.get("state", "active")) if isinstance(status, dict) else "active",
         updated_at=parse_time(item.get("updatedAt")),
+        cluster=cluster,
     )
 
 
@@ -111,6 +113,7 @@ def new_ack(alert: Alert, who: str, now: datetime, duration: timedelta, note: st
         created_by=who,
         comment=ack_comment(now, note),
         state="pending",
+        cluster=alert.cluster,
     )
 
 

@@ -24,3 +24,5 @@ class SloDefinition:
     threshold: float | None = None
     selector: str = ""
     description: str = ""
+    # The name of the Prometheus server that answers this SLO's queries; "" is the first.
+    prometheus: str = ""

@@ -44,9 +44,18 @@ class AlertSnapshot:
     groups: Mapping[str, str] = field(default_factory=dict)
     rules: tuple[RuleHealth, ...] = ()  # Prometheus alerting rules' health
     silences_error: str | None = None
+    # Each Alertmanager cluster's own freshness, by name: one down leaves the others fresh
+    # (``freshness`` fails only when every cluster failed). Empty with no Alertmanager.
+    clusters: Mapping[str, Freshness] = field(default_factory=dict)
+    # A cluster that answered through only some of its HA peers: which did not, and why.
+    peer_errors: Mapping[str, str] = field(default_factory=dict)
 
     def silence_index(self) -> dict[str, Silence]:
         return {s.id: s for s in self.silences}
+
+    def stale_clusters(self) -> dict[str, str]:
+        """Clusters whose last try failed, with the reason (their rows are the last known)."""
+        return {name: f.error for name, f in self.clusters.items() if f.error is not None}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""One alert poll cycle: Alertmanager's alerts and silences joined with Prometheus' pending
-alerts and rule health. Alertmanager's groups are asked for only while the pane groups by them."""
+"""One alert poll cycle: every Alertmanager cluster's alerts and silences (each cluster
+read by ``cluster_poll.ClusterPoll``) joined with every Prometheus' pending alerts and rule
+health, all asked at once. Alertmanager's groups are asked for only while the pane groups
+by them."""
 
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ import httpx
 from cockpit.config import Config
 from cockpit.model import alerts as alert_model
 from cockpit.model import silences as silence_model
+from cockpit.model.alerts import RuleHealth
 from cockpit.model.freshness import Freshness
 from cockpit.model.snapshots import AlertSnapshot
-from cockpit.secrets import SecretError
-from cockpit.sources import alertmanager, prometheus
-from cockpit.sources.errors import SourceError
+from cockpit.services.cluster_poll import ClusterPoll, problem_of
+from cockpit.sources import prometheus
 
 # Alert sources from plugins, by name (the plugin host registers them at start-up). Each
 # is called in a thread once per cycle; its alerts join Alertmanager's.
@@ -28,36 +30,23 @@ ALERT_SOURCE_TIMEOUT = 30.0  # seconds, at most; never longer than the cycle's d
 CYCLE_FACTOR = 2.0
 
 
-def _problem(result: object) -> str | None:
-    if isinstance(result, SourceError | SecretError):
-        return str(result)
-    if isinstance(result, Exception):
-        return f"unexpected {type(result).__name__}"
-    return None
-
-
 class AlertPoller:
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.freshness = (
-            Freshness() if config.alertmanager is not None else Freshness.not_configured()
-        )
+        self.clusters = [ClusterPoll(endpoint) for endpoint in config.alertmanagers]
+        self.freshness = Freshness() if self.clusters else Freshness.not_configured()
         self.want_groups = False
         self._last: tuple[alert_model.Alert, ...] = ()
-        # Alertmanager's last answer per fingerprint, and the alert read from it: an
-        # unchanged item is not read again, and an unchanged list is the same tuple.
-        self._read: dict[str, tuple[Any, alert_model.Alert]] = {}
         self._joined: tuple[list[alert_model.Alert], list[alert_model.Alert]] = ([], [])
         self._from_plugins: dict[str, tuple[alert_model.Alert, ...]] = {}
         self._extra: tuple[alert_model.Alert, ...] = ()
         self._silences: tuple[silence_model.Silence, ...] = ()
-        self._groups: dict[str, str] = {}
         self._rules: tuple[alert_model.RuleHealth, ...] = ()
 
     def cycle_seconds(self) -> float:
         """The deadline of one cycle: a cycle that passes it is abandoned, marked stale."""
-        endpoints = (self.config.alertmanager, self.config.prometheus)
-        timeouts = [e.timeout.total_seconds() for e in endpoints if e is not None]
+        endpoints = (*self.config.alertmanagers, *self.config.prometheus_servers)
+        timeouts = [e.timeout.total_seconds() for e in endpoints]
         return CYCLE_FACTOR * max(timeouts, default=5.0)
 
     async def poll(self, client: httpx.AsyncClient) -> AlertSnapshot:
@@ -69,21 +58,18 @@ class AlertPoller:
                 results = await self._ask(client)
         except TimeoutError:
             reason = f"no complete answer within {seconds:g} s"
-            self.freshness = self.freshness.failed(datetime.now(UTC), reason)
-            return self.snapshot(reason, reason)
+            return self.failed(datetime.now(UTC), reason, pending_error=reason)
         return await self._apply(results)
 
-    async def _ask(self, client: httpx.AsyncClient) -> dict[str, Any]:
-        am, prom = self.config.alertmanager, self.config.prometheus
-        tasks: dict[str, Awaitable[Any]] = {}
-        if am is not None:
-            tasks["alerts"] = alertmanager.fetch_alerts(client, am)
-            tasks["silences"] = alertmanager.fetch_silences(client, am)
-            if self.want_groups:
-                tasks["groups"] = alertmanager.fetch_groups(client, am)
-        if prom is not None:
-            tasks["pending"] = prometheus.fetch_alerts(client, prom)
-            tasks["rules"] = prometheus.fetch_rules(client, prom)
+    async def _ask(self, client: httpx.AsyncClient) -> dict[tuple[str, str, int], Any]:
+        """Every request of the cycle at once: each cluster's peers and each Prometheus."""
+        tasks: dict[tuple[str, str, int], Awaitable[Any]] = {}
+        for cluster in self.clusters:
+            for (what, i), task in cluster.requests(client, self.want_groups).items():
+                tasks[cluster.name, what, i] = task
+        for i, prom in enumerate(self.config.prometheus_servers):
+            tasks[prom.name, "pending", i] = prometheus.fetch_alerts(client, prom)
+            tasks[prom.name, "rules", i] = prometheus.fetch_rules(client, prom)
         answers = await asyncio.gather(*tasks.values(), return_exceptions=True)
         results = dict(zip(tasks, answers, strict=True))
         for result in results.values():
@@ -92,76 +78,75 @@ class AlertPoller:
                 raise result
         return results
 
-    async def _apply(self, results: dict[str, Any]) -> AlertSnapshot:
+    async def _apply(self, results: dict[tuple[str, str, int], Any]) -> AlertSnapshot:
         now = datetime.now(UTC)
-        am = self.config.alertmanager
-        pending: list[alert_model.Alert] = []
-        pending_result = results.get("pending")
-        pending_error = _problem(pending_result)
-        if isinstance(pending_result, dict):
-            try:
-                pending = alert_model.pending_from_prometheus(pending_result)
-            except ValueError as exc:  # the answer's items are not alerts
-                pending_error = str(exc)
-        rules_result = results.get("rules")
-        if isinstance(rules_result, dict):
-            self._rules = tuple(alert_model.rules_from_prometheus(rules_result))
-
-        silences_error = None
-        if am is None:
-            self._join([], pending)
+        pending, pending_errors, rules = self._read_prometheus(results)
+        if rules is not None:
+            self._rules = rules
+        for cluster in self.clusters:
+            mine = {(what, i): r for (name, what, i), r in results.items() if name == cluster.name}
+            cluster.apply(mine, now, self.want_groups)
+        if self.clusters:
+            self._join([a for c in self.clusters for a in c.alerts], pending)
+            self.freshness = self._overall(now)
+            silences = tuple(s for c in self.clusters for s in c.silences)
+            if silences != self._silences:
+                self._silences = silences
         else:
-            firing_result = results["alerts"]
-            wrong = (
-                None
-                if isinstance(firing_result, BaseException)
-                else alert_model.not_alerts(firing_result, "Alertmanager")
-            )
-            if wrong is None and isinstance(firing_result, list):
-                firing = self._read_alerts(firing_result)
-                self._join(firing, pending)
-                self.freshness = self.freshness.succeeded(now)
-            else:
-                # Stale data stays on screen, marked stale: keep the last good list.
-                why = wrong or _problem(firing_result) or "?"
-                self.freshness = self.freshness.failed(now, why)
-            silences_result = results["silences"]
-            if isinstance(silences_result, list):
-                silences = tuple(
-                    s for item in silences_result if (s := silence_model.from_api(item))
-                )
-                if silences != self._silences:
-                    self._silences = silences
-            else:
-                silences_error = _problem(silences_result)
-            groups_result = results.get("groups")
-            if isinstance(groups_result, list):
-                self._groups = alert_model.groups_by_fingerprint(groups_result)
-            elif not self.want_groups:
-                self._groups = {}
+            self._join([], pending)
         if ALERT_SOURCES:
             extra, errors = await self._plugin_alerts()
             self._extra = tuple(extra)
-            pending_error = "; ".join(e for e in (pending_error, *errors) if e) or None
-        return self.snapshot(pending_error, silences_error)
+            pending_errors.extend(errors)
+        silences_error = self._named(
+            [(c.name, c.silences_error) for c in self.clusters if c.silences_error is not None]
+        )
+        return self.snapshot(self._named(pending_errors), silences_error)
 
-    def _read_alerts(self, items: list[Any]) -> list[alert_model.Alert]:
-        """Alertmanager's items as alerts; an item equal to the last answer's item of the
-        same fingerprint gives the same Alert object (not read again)."""
-        before, now = self._read, {}
-        alerts = []
-        for item in items:
-            fingerprint = item.get("fingerprint")
-            known = before.get(fingerprint) if isinstance(fingerprint, str) else None
-            if known is not None and known[0] == item:
-                alert = known[1]
-            else:
-                alert = alert_model.from_alertmanager(item)
-            if isinstance(fingerprint, str) and fingerprint:
-                now[fingerprint] = (item, alert)
-            alerts.append(alert)
-        self._read = now
-        return alerts
+    def _read_prometheus(
+        self, results: dict[tuple[str, str, int], Any]
+    ) -> tuple[list[alert_model.Alert], list[tuple[str, str] | str], tuple[RuleHealth, ...] | None]:
+        """Pending alerts and rule health from every Prometheus; None for the rules when no
+        server answered them (the last ones are kept)."""
+        pending: list[alert_model.Alert] = []
+        errors: list[tuple[str, str] | str] = []
+        rules: list[RuleHealth] = []
+        answered = False
+        for i, prom in enumerate(self.config.prometheus_servers):
+            result = results.get((prom.name, "pending", i))
+            error = problem_of(result)
+            if isinstance(result, dict):
+                try:
+                    pending.extend(alert_model.pending_from_prometheus(result, prom.name))
+                except ValueError as exc:  # the answer's items are not alerts
+                    error = str(exc)
+            if error is not None:
+                errors.append((prom.name, error))
+            rules_result = results.get((prom.name, "rules", i))
+            if isinstance(rules_result, dict):
+                rules.extend(alert_model.rules_from_prometheus(rules_result))
+                answered = True
+        return pending, errors, (tuple(rules) if answered else None)
+
+    def _named(self, problems: Sequence[tuple[str, str] | str]) -> str | None:
+        """Problems joined into one line, each named by its server when there are several."""
+        several = len(self.clusters) > 1 or len(self.config.prometheus_servers) > 1
+        parts = [
+            f"{p[0]}: {p[1]}" if isinstance(p, tuple) and several else
+            p[1] if isinstance(p, tuple) else p
+            for p in problems
+        ]  # fmt: skip
+        return "; ".join(parts) or None
+
+    def _overall(self, now: datetime) -> Freshness:
+        """The pane's freshness: failed only when every cluster failed (one cluster down
+        marks only its own rows, see ``AlertSnapshot.clusters``)."""
+        failed = [c for c in self.clusters if c.freshness.error is not None]
+        if len(failed) < len(self.clusters):
+            return self.freshness.succeeded(now)
+        return self.freshness.failed(
+            now, self._named([(c.name, c.freshness.error or "?") for c in failed]) or "?"
+        )
 
     def _join(self, firing: list[alert_model.Alert], pending: list[alert_model.Alert]) -> None:
         """The alerts of this cycle, ranked; the same tuple as the last cycle's when equal,
@@ -180,14 +165,17 @@ class AlertPoller:
         alerts = self._last
         if self._extra:
             alerts = tuple(sorted((*self._last, *self._extra), key=alert_model.Alert.rank))
+        groups = {k: v for c in self.clusters for k, v in c.groups.items()}
         return AlertSnapshot(
             alerts,
             self.freshness,
             pending_error,
             silences=self._silences,
-            groups=dict(self._groups),
+            groups=groups,
             rules=self._rules,
             silences_error=silences_error,
+            clusters={c.name: c.freshness for c in self.clusters},
+            peer_errors={c.name: c.peer_error for c in self.clusters if c.peer_error},
         )
 
     async def _plugin_alerts(self) -> tuple[list[alert_model.Alert], list[str]]:
@@ -206,7 +194,12 @@ class AlertPoller:
             alerts.extend(self._from_plugins.get(name, ()))
         return alerts, errors
 
-    def failed(self, at: datetime, reason: str) -> AlertSnapshot:
-        """The last alerts, kept on screen, marked as failed for ``reason``."""
+    def failed(
+        self, at: datetime, reason: str, *, pending_error: str | None = None
+    ) -> AlertSnapshot:
+        """The last alerts, kept on screen, marked as failed for ``reason`` (every cluster:
+        the cycle as a whole failed)."""
         self.freshness = self.freshness.failed(at, reason)
-        return self.snapshot()
+        for cluster in self.clusters:
+            cluster.freshness = cluster.freshness.failed(at, reason)
+        return self.snapshot(pending_error, pending_error)

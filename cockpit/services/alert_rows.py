@@ -18,8 +18,11 @@ GROUP_MODES = ("none", "alertname", "alertmanager")
 GROUP_PREFIX = "group:"
 
 
-def alert_key(alert: Alert) -> str:
-    return alert.fingerprint or "pending:" + "|".join(f"{k}={v}" for k, v in alert.identity)
+def alert_key(alert: Alert, clustered: bool = False) -> str:
+    """The row key of ``alert``: its fingerprint (Alertmanager's hash of the labels), after
+    its cluster's name when several clusters may hold alerts with the same labels."""
+    key = alert.fingerprint or "pending:" + "|".join(f"{k}={v}" for k, v in alert.identity)
+    return f"{alert.cluster}/{key}" if clustered else key
 
 
 @dataclass
@@ -39,7 +42,7 @@ class AlertView:
         if self.filter.empty:
             return True
         text = " ".join([alert.name, alert.summary, *alert.labels.values()])
-        return self.filter.matches(alert.labels, text)
+        return self.filter.matches(alert.labels, text, alert.cluster)
 
     def describe(self) -> str:
         parts = []
@@ -115,6 +118,7 @@ NO_ROWS = AlertRows([], {}, frozenset(), {}, frozenset(), {})
 def alert_rows(snapshot: AlertSnapshot, view: AlertView) -> AlertRows:
     """The rows ``view`` shows of ``snapshot`` (alerts arrive ranked; groups keep it)."""
     silences = snapshot.silence_index()
+    clustered = len(snapshot.clusters) > 1
     kept: list[Alert] = []
     keep = kept.append
     acked: set[str] = set()
@@ -123,11 +127,12 @@ def alert_rows(snapshot: AlertSnapshot, view: AlertView) -> AlertRows:
     equal = [(m.name, m.value) for m in view.filter.matchers if m.op == "="]
     matchers = [m for m in view.filter.matchers if m.op != "="]
     words = view.filter.words
+    keeps_cluster = view.filter.keeps_cluster
     for alert in snapshot.alerts:
         state = alert.state
         if state == "silenced" and display_state(alert, silences) == "acked":
             state = "acked"
-            acked.add(alert_key(alert))
+            acked.add(alert_key(alert, clustered))
         if everything:
             keep(alert)
             continue
@@ -144,12 +149,14 @@ def alert_rows(snapshot: AlertSnapshot, view: AlertView) -> AlertRows:
                 break
         if unequal or (matchers and not all(m.matches(labels) for m in matchers)):
             continue
+        if not keeps_cluster(alert.cluster):
+            continue
         if words:
             text = " ".join([alert.name, alert.summary, *labels.values()]).lower()
             if not all(word in text for word in words):
                 continue
         keep(alert)
-    keys = [a.fingerprint or alert_key(a) for a in kept]
+    keys = [alert_key(a, clustered) for a in kept]
     alerts = dict(zip(keys, kept, strict=True))
     if len(alerts) != len(keys):
         # Two alerts with one key (a plugin's alert with the labels of another): the

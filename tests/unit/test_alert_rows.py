@@ -116,7 +116,7 @@ def _item(fp: str, summary: str) -> dict[str, Any]:
 
 
 async def _apply(poller: AlertPoller, items: list[dict[str, Any]]) -> AlertSnapshot:
-    return await poller._apply({"alerts": items, "silences": []})
+    return await poller._apply({("default", "alerts", 0): items, ("default", "silences", 0): []})
 
 
 async def test_the_poller_hands_back_the_same_alerts_when_nothing_changed(
@@ -170,8 +170,11 @@ async def test_a_new_pending_alert_makes_a_new_list(tmp_path: Path) -> None:
     pending = {"labels": {"alertname": "P", "severity": "warning"}, "state": "pending"}
 
     async def cycle(*pendings: dict[str, Any]) -> AlertSnapshot:
-        results = {"alerts": [_item("x1", "one")], "silences": []}
-        return await poller._apply({**results, "pending": {"alerts": list(pendings)}})
+        return await poller._apply({
+            ("default", "alerts", 0): [_item("x1", "one")],
+            ("default", "silences", 0): [],
+            ("default", "pending", 0): {"alerts": list(pendings)},
+        })  # fmt: skip
 
     first = await cycle()
     assert (await cycle()).alerts is first.alerts
