@@ -89,6 +89,11 @@ def test_each_prometheus_holds_only_its_own_series(two_prometheus: PrometheusRig
     for name, other in (("a", "b"), ("b", "a")):
         assert two_prometheus.query(name, f'up{{job="{name}"}}')
         assert two_prometheus.query(name, f'up{{job="{other}"}}') == []
+        # The fixture waited for a rate on its own requests: a ratio SLO has a value.
+        rate = two_prometheus.query(
+            name, f'sum(rate(prometheus_http_requests_total{{job="{name}"}}[5m]))'
+        )
+        assert float(rate[0]["value"][1]) > 0
 
 
 def test_stopping_one_prometheus_leaves_the_other(two_prometheus: PrometheusRig) -> None:
