@@ -114,8 +114,8 @@ def _urls(check: Checker, key: str, table: Mapping[str, Any]) -> tuple[str, ...]
             check.problem(f"{key}.urls", "an empty list: give at least one URL")
         return ()
     urls = []
-    for i, _ in enumerate(raw):
-        url = check.url({"url": raw[i]}, f"{key}.urls[{i}]", "url", required=True)
+    for i, text in enumerate(raw):
+        url = check.url({f"urls[{i}]": text}, key, f"urls[{i}]", required=True)
         if url is not None:
             urls.append(url.rstrip("/"))
     if len(set(urls)) < len(urls):

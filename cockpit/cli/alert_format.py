@@ -23,6 +23,7 @@ def alert_json(alert: Alert, silences: dict[str, Silence]) -> dict[str, Any]:
     ack = ack_of(alert, silences)
     return {
         "fingerprint": alert.fingerprint,
+        "cluster": alert.cluster,
         "name": alert.name,
         "severity": alert.severity,
         "state": display_state(alert, silences),
@@ -43,12 +44,23 @@ def alert_json(alert: Alert, silences: dict[str, Silence]) -> dict[str, Any]:
     }
 
 
-def find_alert(snapshot: AlertSnapshot, prefix: str) -> Alert | str:
-    found = [a for a in snapshot.alerts if a.fingerprint and a.fingerprint.startswith(prefix)]
+def find_alert(snapshot: AlertSnapshot, prefix: str, cluster: str = "") -> Alert | str:
+    """The alert whose fingerprint starts with ``prefix`` (in ``cluster``, when named)."""
+    found = [
+        a
+        for a in snapshot.alerts
+        if a.fingerprint
+        and a.fingerprint.startswith(prefix)
+        and a.cluster in (cluster or a.cluster,)
+    ]
+    where = f" in cluster {cluster}" if cluster else ""
     if not prefix or not found:
-        return f"no alert with fingerprint {prefix!r}; `cockpit alerts` lists them"
+        return f"no alert with fingerprint {prefix!r}{where}; `cockpit alerts` lists them"
     if len({a.fingerprint for a in found}) > 1:
         return f"{prefix!r} matches {len(found)} alerts; give more of the fingerprint"
+    if len({a.cluster for a in found}) > 1:
+        names = ", ".join(sorted({a.cluster for a in found}))
+        return f"{prefix!r} is an alert in several clusters ({names}): say which with --cluster"
     return found[0]
 
 

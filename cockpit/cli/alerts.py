@@ -20,13 +20,8 @@ from zoneinfo import ZoneInfo
 
 from cockpit import locations
 from cockpit.cli.alert_format import (
-    SILENCE_ORDER,
     alert_json,
-    ask,
     find_alert,
-    interactive,
-    silence_json,
-    silence_line,
 )
 from cockpit.cli.common import fail, load_config, notebook_opener, utc_now
 from cockpit.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
@@ -56,6 +51,7 @@ def add_parsers(sub: Any) -> None:
         metavar="MATCHER",
         help='Alertmanager matcher, e.g. severity="critical" or service=~"api|web" (repeatable)',
     )
+    alerts.add_argument("--cluster", default="", metavar="NAME", help="only this cluster's alerts")
 
     ack = sub.add_parser("ack", help="ack an alert: a short silence marked ACK! (karma's way)")
     ack.add_argument("fingerprint", help="the alert's fingerprint (a unique prefix is enough)")
@@ -69,31 +65,16 @@ def add_parsers(sub: Any) -> None:
         help="renew an ack already in force: a new ack from now, the old one expired",
     )
     ack.add_argument("--json", action="store_true")
+    ack.add_argument(
+        "--cluster", default="", metavar="NAME", help="the alert's cluster, if several hold it"
+    )
 
     unack = sub.add_parser("unack", help="expire the ack silences of an alert")
     unack.add_argument("fingerprint", help="the alert's fingerprint (a unique prefix is enough)")
     unack.add_argument("--json", action="store_true")
-
-    silence = sub.add_parser("silence", help="list, add or expire Alertmanager silences")
-    silence_sub = silence.add_subparsers(dest="silence_command", required=True)
-    listing = silence_sub.add_parser("list", help="active, pending and recently expired silences")
-    listing.add_argument("--json", action="store_true")
-    add = silence_sub.add_parser("add", help="create a silence")
-    add.add_argument("matchers", nargs="+", help='e.g. alertname="HighCpu" service=~"api|web"')
-    add.add_argument("--for", dest="duration", default="1h", help="how long (default 1h)")
-    add.add_argument("--comment", required=True, help="why (required)")
-    add.add_argument(
-        "--yes",
-        action="store_true",
-        help="create it even if it catches more than one alert name or everything "
-        "(without a terminal to ask on, such a silence is refused otherwise)",
+    unack.add_argument(
+        "--cluster", default="", metavar="NAME", help="the alert's cluster, if several hold it"
     )
-    add.add_argument("--json", action="store_true")
-    expire = silence_sub.add_parser("expire", help="expire silences now")
-    expire.add_argument(
-        "ids", nargs="+", metavar="SILENCE_ID", help="an id, or a unique start of one (8 chars)"
-    )
-    expire.add_argument("--json", action="store_true")
 
 
 def _dump(data: object) -> str:
@@ -170,17 +151,32 @@ def alerts_command(args: argparse.Namespace) -> int:
                 "`cockpit config init` writes an example"
             )
         return fail("no [alertmanager] or [prometheus] in the config: nothing to ask")
+    if args.cluster and config.alertmanager_named(args.cluster) is None:
+        return fail(f"--cluster: no Alertmanager cluster is named {args.cluster!r} "
+                    f"(the config has {', '.join(config.clusters) or 'none'})")  # fmt: skip
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return fail(f"Cannot tell: Alertmanager: {snapshot.freshness.error}")
     if config.alertmanager is None and snapshot.pending_error:
         return fail(f"Cannot tell: Prometheus: {snapshot.pending_error}")
+    down = snapshot.stale_clusters()
+    if args.cluster in down:
+        return fail(f"Cannot tell: {args.cluster}: {down[args.cluster]}")
+    down = {} if args.cluster else down
     silences = snapshot.silence_index()
-    alerts = [a for a in snapshot.alerts if matches_all(matchers, a.labels)]
-    # A list without the pending alerts must not read as complete, to a person or a script.
-    done = EXIT_PARTIAL if snapshot.pending_error else EXIT_OK
+    alerts = [
+        a
+        for a in snapshot.alerts
+        if matches_all(matchers, a.labels) and (not args.cluster or a.cluster == args.cluster)
+    ]
+    # A list without the pending alerts, or without a cluster's alerts, must not read as
+    # complete, to a person or a script.
+    done = EXIT_PARTIAL if snapshot.pending_error or down else EXIT_OK
     if snapshot.pending_error:
         print(f"warning: pending alerts unknown: {snapshot.pending_error}", file=sys.stderr)
+    for name, why in down.items():
+        print(f"warning: cluster {name} did not answer, its alerts are missing: {why}",
+              file=sys.stderr)  # fmt: skip
     if args.json:
         print(_dump([alert_json(a, silences) for a in alerts]))
         return done
@@ -191,6 +187,7 @@ def alerts_command(args: argparse.Namespace) -> int:
     from cockpit.model.text import visible
     from cockpit.ui.format import label_summary
 
+    clustered = len(config.alertmanagers) > 1
     lines: list[tuple[str, ...]] = [
         ("SEVERITY", "ALERT", "STATE", "SINCE", "FINGERPRINT", "ACKED BY", "LABELS", "SUMMARY")
     ]
@@ -202,10 +199,16 @@ def alerts_command(args: argparse.Namespace) -> int:
                  label_summary(alert.labels), alert.summary)  # fmt: skip
         # One row per alert: a newline or escape in a label is shown, never obeyed.
         lines.append(tuple(visible(cell) for cell in cells))
-    widths = [max(len(line[i]) for line in lines) for i in range(7)]
+    if clustered:  # which Alertmanager cluster, after the severity
+        clusters = ["CLUSTER", *(a.cluster for a in alerts)]
+        lines = [
+            (line[0], cluster, *line[1:]) for line, cluster in zip(lines, clusters, strict=True)
+        ]
+    fixed_count = len(lines[0]) - 1
+    widths = [max(len(line[i]) for line in lines) for i in range(fixed_count)]
     for line in lines:
         fixed = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
-        print(f"{fixed}  {line[7]}")
+        print(f"{fixed}  {line[-1]}")
     return done
 
 
@@ -215,7 +218,9 @@ def _unnoted(problem: Exception | None) -> None:
         print(f"done in Alertmanager, but not noted in the notebook: {problem}", file=sys.stderr)
 
 
-def _writable_alert(fingerprint: str) -> tuple[Config, AlertSnapshot, Alert] | int:
+def _writable_alert(
+    fingerprint: str, cluster: str = ""
+) -> tuple[Config, AlertSnapshot, Alert] | int:
     """The config, the current snapshot and the alert ``fingerprint`` names, for a write
     (ack, unack); or the exit code after saying why not (bad config, read-only mode,
     Alertmanager unreachable, no such alert)."""
@@ -226,12 +231,22 @@ def _writable_alert(fingerprint: str) -> tuple[Config, AlertSnapshot, Alert] | i
         return EXIT_USAGE
     if config.read_only:
         return fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
+    if cluster and config.alertmanager_named(cluster) is None:
+        return fail(f"--cluster: no Alertmanager cluster is named {cluster!r} "
+                    f"(the config has {', '.join(config.clusters) or 'none'})")  # fmt: skip
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return fail(f"Alertmanager: {snapshot.freshness.error}")
-    alert = find_alert(snapshot, fingerprint)
+    alert = find_alert(snapshot, fingerprint, cluster)
     if isinstance(alert, str):
+        down = snapshot.stale_clusters()
+        if down:  # it may be in a cluster that did not answer
+            named = "; ".join(f"{n}: {w}" for n, w in down.items())
+            return fail(f"{alert} (and these clusters did not answer: {named})")
         return fail(alert, EXIT_FAILED)
+    stale = snapshot.stale_clusters().get(alert.cluster)
+    if stale is not None:
+        return fail(f"Alertmanager {alert.cluster}: {stale}")
     return config, snapshot, alert
 
 
@@ -246,7 +261,7 @@ def ack_command(args: argparse.Namespace) -> int:
             duration = parse_duration(args.duration)
         except ValueError as exc:
             return fail(f"--for: {exc}")
-    found = _writable_alert(args.fingerprint)
+    found = _writable_alert(args.fingerprint, args.cluster)
     if isinstance(found, int):
         return found
     config, _, alert = found
@@ -286,7 +301,7 @@ def unack_command(args: argparse.Namespace) -> int:
     from cockpit.services import alert_actions
     from cockpit.sources.errors import SourceError
 
-    found = _writable_alert(args.fingerprint)
+    found = _writable_alert(args.fingerprint, args.cluster)
     if isinstance(found, int):
         return found
     config, snapshot, alert = found
@@ -313,122 +328,9 @@ def unack_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def silence_command(args: argparse.Namespace) -> int:
-    config = load_config()
-    if config is None:
-        return EXIT_USAGE
-    if config.alertmanager is None:
-        return fail("no [alertmanager] in the config: add url = ... first")
-    command = {"list": _silence_list, "add": _silence_add, "expire": _silence_expire}
-    return command[args.silence_command](args, config)
-
-
-def _silence_list(args: argparse.Namespace, config: Config) -> int:
-    from cockpit.model.silences import matches_no_alert
-
-    snapshot = _snapshot(config)
-    if snapshot.freshness.error is not None or snapshot.silences_error:
-        return fail(f"Alertmanager: {snapshot.freshness.error or snapshot.silences_error}")
-    silences = sorted(snapshot.silences, key=lambda s: (SILENCE_ORDER.get(s.state, 3), s.ends_at))
-    rows = [(s, matches_no_alert(s, snapshot.alerts)) for s in silences]
-    if args.json:
-        print(_dump([silence_json(s, u) for s, u in rows]))
-        return EXIT_OK
-    if not rows:
-        print("No silences.")
-        return EXIT_OK
-    now = utc_now()
-    for silence, unmatched in rows:
-        print(silence_line(silence, unmatched, now))
-    return EXIT_OK
-
-
-def _silence_add(args: argparse.Namespace, config: Config) -> int:
-    from cockpit.model.durations import parse_duration
-    from cockpit.model.matchers import MatcherError, parse_matchers
-    from cockpit.services import alert_actions
-    from cockpit.sources.errors import SourceError
-
-    matchers: list[Matcher] = []
-    for text in args.matchers:
-        try:
-            matchers.extend(parse_matchers(text))
-        except MatcherError as exc:
-            return fail(f"matcher: {exc}")
-    try:
-        duration = parse_duration(args.duration)
-    except ValueError as exc:
-        return fail(f"--for: {exc}")
-    now = utc_now()
-    create = partial(alert_actions.create_silence, config=config, matchers=matchers,
-                     duration=duration, comment=args.comment, now=now)  # fmt: skip
-    try:
-        try:
-            silence_id, radius = _run(partial(create, confirmed=args.yes))
-        except alert_actions.NeedsConfirmation as asked:
-            if not interactive():
-                return fail(
-                    f"No silence: {asked.radius.reason()}: {asked.radius.describe()}. "
-                    "Check the matchers, or add --yes to create it anyway.")  # fmt: skip
-            question = (f"{asked.radius.reason()}: {asked.radius.describe()}.\n"
-                        "Create this silence? [y/N] ")  # fmt: skip
-            if not ask(question):
-                return fail("No silence created.")
-            silence_id, radius = _run(partial(create, confirmed=True))
-    except (alert_actions.ActionRefused, SourceError) as exc:
-        return fail(f"No silence: {exc}")
-    ends = now + duration
-    _say(
-        args,
-        f"silence {silence_id} until {_local(config, ends)}: {', '.join(map(str, matchers))}\n"
-        f"{radius.describe()}",
-        {"silenceID": silence_id, "endsAt": ends.isoformat(),
-         "catches": {"count": len(radius.alerts), "names": list(radius.names),
-                     "everything": radius.catches_everything}},
-    )  # fmt: skip
-    return EXIT_OK
-
-
-def _silence_expire(args: argparse.Namespace, config: Config) -> int:
-    from cockpit.services import alert_actions
-    from cockpit.sources.errors import SourceError
-
-    try:
-        alert_actions.writable_endpoint(config)
-        found = _run(partial(alert_actions.find_silences, config=config, given=args.ids))
-    except (alert_actions.ActionRefused, SourceError) as exc:
-        return fail(f"Not expired: {exc}")
-    code = EXIT_OK
-    expired: list[str] = []
-    already: list[str] = []
-    now = utc_now()
-    for given, silence in zip(args.ids, found, strict=True):
-        if isinstance(silence, alert_actions.UnknownSilence):
-            print(f"{given}: not expired: {silence}", file=sys.stderr)
-            code = max(code, EXIT_USAGE if silence.matches else EXIT_FAILED)
-            continue
-        if silence.state == "expired":
-            already.append(silence.id)
-            continue
-        end = partial(alert_actions.expire_silence, config=config, silence=silence, now=now,
-                      notebook=notebook_opener(config))  # fmt: skip
-        try:
-            _unnoted(_run(end))  # an ack ends in the notebook too
-        except (alert_actions.ActionRefused, SourceError) as exc:
-            print(f"{given}: not expired: {exc}", file=sys.stderr)
-            code = EXIT_USAGE
-            continue
-        expired.append(silence.id)
-    lines = [f"expired {sid}" for sid in expired]
-    lines += [f"{sid} had already expired" for sid in already]
-    _say(args, "\n".join(lines), {"expired": expired, "alreadyExpired": already})
-    return code
-
-
 def handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
     return {
         "alerts": alerts_command,
         "ack": ack_command,
         "unack": unack_command,
-        "silence": silence_command,
     }

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 
 
 def alerts_args(argv: Sequence[str]) -> argparse.Namespace | None:
-    """The namespace the full parser gives for ``alerts [--json] [--filter M]...``, or
+    """The namespace the full parser gives for ``alerts [--json] [--filter M]...
+    [--cluster NAME]``, or
     None when ``argv`` is anything else (the full parser then reads it)."""
     if not argv or argv[0] != "alerts":
         return None
     as_json = False
+    cluster = ""
     filters: list[str] = []
     rest = list(argv[1:])
     while rest:
@@ -26,6 +28,12 @@ def alerts_args(argv: Sequence[str]) -> argparse.Namespace | None:
             filters.append(word.removeprefix("--filter="))
         elif word == "--filter" and rest and not rest[0].startswith("-"):
             filters.append(rest.pop(0))
+        elif word.startswith("--cluster="):
+            cluster = word.removeprefix("--cluster=")
+        elif word == "--cluster" and rest and not rest[0].startswith("-"):
+            cluster = rest.pop(0)
         else:
             return None
-    return argparse.Namespace(command="alerts", json=as_json, filter=filters, at=None)
+    return argparse.Namespace(
+        command="alerts", json=as_json, filter=filters, at=None, cluster=cluster
+    )

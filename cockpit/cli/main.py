@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     import cockpit.cli.record as cli_record
     import cockpit.cli.runbook as cli_runbook
     import cockpit.cli.serve as cli_serve
+    import cockpit.cli.silences as cli_silences
     import cockpit.cli.themes as cli_themes
 
     parser = argparse.ArgumentParser(prog="cockpit", description="The on-call cockpit.")
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_handoff.add_parsers(sub)
     cli_incident.add_parsers(sub)
     cli_alerts.add_parsers(sub)
+    cli_silences.add_parsers(sub)
     cli_runbook.add_parsers(sub)
     cli_record.add_parsers(sub)
     cli_notebook.add_parsers(sub)
@@ -161,6 +163,7 @@ def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
     import cockpit.cli.record as cli_record
     import cockpit.cli.runbook as cli_runbook
     import cockpit.cli.serve as cli_serve
+    import cockpit.cli.silences as cli_silences
     import cockpit.cli.slo as cli_slo
     import cockpit.cli.themes as cli_themes
 
@@ -181,6 +184,7 @@ def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
         "review": cli_handoff.review,
         "incident": cli_incident.incident,
         **cli_alerts.handlers(),
+        "silence": cli_silences.silence_command,
         "runbook": cli_runbook.runbook,
         "record": cli_record.record,
     }

@@ -143,9 +143,7 @@ def render_json(report: SloReport) -> dict[str, object]:
                 ),
                 "exhaustion": _exhaustion(status),
                 "query": report.queries.get(status.slo.name),
-                "data_held_seconds": (
-                    None if held is None else held.total_seconds()
-                ),
+                "data_held_seconds": (None if held is None else held.total_seconds()),
                 "data_note": _data_note(report, status),
                 "total_events": totals.events if totals else None,
                 "failed_events": totals.failed if totals else None,

@@ -10,6 +10,7 @@ the caller to say.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
@@ -61,12 +62,34 @@ class UnknownSilence(ActionRefused):
         self.matches = tuple(matches)
 
 
-def writable_endpoint(config: Config) -> Endpoint:
+NO_ALERTMANAGER = "no Alertmanager configured: add [alertmanager] url = ... first"
+
+
+def cluster_endpoint(config: Config, cluster: str = "") -> Endpoint:
+    """The Alertmanager cluster called ``cluster`` ("": the only one, or the first)."""
+    if config.alertmanager is None:
+        raise ActionRefused(NO_ALERTMANAGER)
+    endpoint = config.alertmanager_named(cluster)
+    if endpoint is None:
+        known = ", ".join(config.clusters)
+        raise ActionRefused(
+            f"no Alertmanager cluster is named {cluster!r} (the config has {known})"
+        )
+    return endpoint
+
+
+def writable_endpoint(config: Config, cluster: str = "") -> Endpoint:
     if config.read_only:
         raise ActionRefused(READ_ONLY_REASON)
-    if config.alertmanager is None:
-        raise ActionRefused("no Alertmanager configured: add [alertmanager] url = ... first")
-    return config.alertmanager
+    return cluster_endpoint(config, cluster)
+
+
+def chosen_cluster(config: Config, cluster: str) -> str:
+    """``cluster``, or the only one; with several, a new silence must name its cluster."""
+    if not cluster and len(config.alertmanagers) > 1:
+        names = ", ".join(config.clusters)
+        raise ActionRefused(f"several Alertmanager clusters ({names}): say which (--cluster NAME)")
+    return cluster
 
 
 def who(config: Config) -> str:
@@ -84,11 +107,38 @@ def noted_in(target: NotebookTarget | None, work: Callable[[Notebook], object]) 
     return None
 
 
-async def load_silences(client: httpx.AsyncClient, config: Config) -> list[Silence]:
-    if config.alertmanager is None:
-        raise ActionRefused("no Alertmanager configured: add [alertmanager] url = ... first")
-    raw = await alertmanager.fetch_silences(client, config.alertmanager)
-    return [s for item in raw if (s := from_api(item)) is not None]
+async def load_silences(
+    client: httpx.AsyncClient, config: Config, cluster: str = ""
+) -> list[Silence]:
+    """One cluster's silences, from the first of its peers that answers."""
+    endpoint = cluster_endpoint(config, cluster)
+    raw = await alertmanager.on_peers(
+        endpoint, lambda peer: alertmanager.fetch_silences(client, peer)
+    )
+    return [s for item in raw if (s := from_api(item, endpoint.name)) is not None]
+
+
+async def load_all_silences(
+    client: httpx.AsyncClient, config: Config
+) -> tuple[list[Silence], dict[str, str]]:
+    """Every cluster's silences, asked at once, and why a cluster's could not be read (by
+    its name). With one cluster, its failure raises as ``load_silences`` does."""
+    if len(config.alertmanagers) <= 1:
+        return await load_silences(client, config), {}
+    names = config.clusters
+    answers = await asyncio.gather(
+        *(load_silences(client, config, name) for name in names), return_exceptions=True
+    )
+    silences: list[Silence] = []
+    problems: dict[str, str] = {}
+    for name, answer in zip(names, answers, strict=True):
+        if isinstance(answer, list):
+            silences.extend(answer)
+        elif isinstance(answer, (*WRITE_ERRORS,)):
+            problems[name] = str(answer)
+        elif isinstance(answer, BaseException):
+            raise answer
+    return silences, problems
 
 
 @dataclass(frozen=True)
@@ -131,24 +181,24 @@ async def ack(
     so a second ack from anywhere finds the first). ``renew``: ack it anew anyway and
     expire its older ack silences (after the new one exists, so it never fires between).
     The new ack, and the older ones it ended, are noted in ``notebook``."""
-    endpoint = writable_endpoint(config)
+    endpoint = writable_endpoint(config, alert.cluster)
     if not alert.labels:
         raise ActionRefused("this alert has no labels; an ack silence would match everything")
     length = duration or config.alerts.ack_duration
     if length <= timedelta(0):
         raise ActionRefused("an ack needs a duration longer than zero, e.g. --for 2h")
-    current = live_acks(alert, await load_silences(client, config), now)
+    current = live_acks(alert, await load_silences(client, config, endpoint.name), now)
     if current and not renew:
         return AckOutcome(current[0], created=False)
     silence = new_ack(alert, who(config), now, length, note)
-    silence_id = await alertmanager.post_silence(client, endpoint, silence.to_api())
-    made = replace(silence, id=silence_id, state="active")
+    silence_id = await _post(client, endpoint, silence)
+    made = replace(silence, id=silence_id, state="active", cluster=endpoint.name)
     replaced: list[Silence] = []
     problems: list[str] = []
     # Only acks of exactly this alert: a wider ACK! silence covers other alerts too.
     for old in (s for s in current if is_ack_for(s, alert) and s.id != silence_id):
         try:
-            await alertmanager.expire_silence(client, endpoint, old.id)
+            await expire(client, config, old.id, endpoint.name)
         except SourceError as exc:
             problems.append(f"older ack {old.id[:8]} not expired: {exc}")
             continue
@@ -179,13 +229,13 @@ async def unack(
 ) -> UnackOutcome:
     """Expire ``acks`` (the ack silences covering ``alert``), noting each in the notebook.
     A refusal before anything was sent (read-only, no Alertmanager) raises."""
-    writable_endpoint(config)
+    writable_endpoint(config, alert.cluster)
     expired: list[str] = []
     unnoted: Exception | None = None
     by = who(config)
     for silence in acks:
         try:
-            await expire(client, config, silence.id)
+            await expire(client, config, silence.id, silence.cluster or alert.cluster)
         except WRITE_ERRORS as exc:
             return UnackOutcome(tuple(expired), unnoted, exc)
         expired.append(silence.id)
@@ -203,7 +253,7 @@ async def expire_silence(
     notebook: NotebookTarget | None = None,
 ) -> Exception | None:
     """Expire ``silence``; an ack ends in the notebook too. Returns the notebook trouble."""
-    await expire(client, config, silence.id)
+    await expire(client, config, silence.id, silence.cluster)
     if not silence.is_ack:
         return None
     by = who(config)
@@ -217,10 +267,22 @@ def note_silences_expired(
     return noted_in(notebook, lambda nb: record_silences_expired(nb, silences, now))
 
 
-async def expire(client: httpx.AsyncClient, config: Config, silence_id: str) -> None:
-    """Expire a silence (unack is this, for an ack silence)."""
-    endpoint = writable_endpoint(config)
-    await alertmanager.expire_silence(client, endpoint, silence_id)
+async def expire(
+    client: httpx.AsyncClient, config: Config, silence_id: str, cluster: str = ""
+) -> None:
+    """Expire a silence of ``cluster`` (unack is this, for an ack silence)."""
+    endpoint = writable_endpoint(config, cluster)
+    await alertmanager.on_peers(
+        endpoint, lambda peer: alertmanager.expire_silence(client, peer, silence_id), write=True
+    )
+
+
+async def _post(client: httpx.AsyncClient, endpoint: Endpoint, silence: Silence) -> str:
+    """Create or replace ``silence`` on the first peer of ``endpoint`` that takes it."""
+    body = silence.to_api()
+    return await alertmanager.on_peers(
+        endpoint, lambda peer: alertmanager.post_silence(client, peer, body), write=True
+    )
 
 
 def check_new_silence(matchers: Sequence[Matcher], duration: timedelta, comment: str) -> None:
@@ -235,13 +297,14 @@ def check_new_silence(matchers: Sequence[Matcher], duration: timedelta, comment:
 
 
 async def preview_silence(
-    client: httpx.AsyncClient, config: Config, matchers: Sequence[Matcher]
+    client: httpx.AsyncClient, config: Config, matchers: Sequence[Matcher], cluster: str = ""
 ) -> BlastRadius:
-    """The alerts Alertmanager has now that ``matchers`` would catch."""
-    if config.alertmanager is None:
-        raise ActionRefused("no Alertmanager configured: add [alertmanager] url = ... first")
-    raw = await alertmanager.fetch_alerts(client, config.alertmanager)
-    return blast_radius(matchers, [from_alertmanager(item) for item in raw])
+    """The alerts the cluster's Alertmanager has now that ``matchers`` would catch."""
+    endpoint = cluster_endpoint(config, cluster)
+    raw = await alertmanager.on_peers(
+        endpoint, lambda peer: alertmanager.fetch_alerts(client, peer)
+    )
+    return blast_radius(matchers, [from_alertmanager(item, endpoint.name) for item in raw])
 
 
 async def create_silence(
@@ -253,13 +316,15 @@ async def create_silence(
     now: datetime,
     *,
     confirmed: bool = False,
+    cluster: str = "",
 ) -> tuple[str, BlastRadius]:
-    """Create a silence; returns its id and what it catches now. Unless ``confirmed``, a
-    silence that catches more than one alert name, or everything, raises
-    ``NeedsConfirmation`` (with what it would catch) and nothing is sent."""
-    endpoint = writable_endpoint(config)
+    """Create a silence in ``cluster`` (it must be named when there are several); returns
+    its id and what it catches now. Unless ``confirmed``, a silence that catches more than
+    one alert name, or everything, raises ``NeedsConfirmation`` (with what it would
+    catch) and nothing is sent."""
+    endpoint = writable_endpoint(config, chosen_cluster(config, cluster))
     check_new_silence(matchers, duration, comment)
-    radius = await preview_silence(client, config, matchers)
+    radius = await preview_silence(client, config, matchers, endpoint.name)
     if radius.needs_confirmation and not confirmed:
         raise NeedsConfirmation(radius)
     silence = Silence(
@@ -270,15 +335,22 @@ async def create_silence(
         created_by=who(config),
         comment=comment.strip(),
     )
-    return await alertmanager.post_silence(client, endpoint, silence.to_api()), radius
+    return await _post(client, endpoint, silence), radius
 
 
 async def find_silences(
-    client: httpx.AsyncClient, config: Config, given: Sequence[str]
+    client: httpx.AsyncClient, config: Config, given: Sequence[str], cluster: str = ""
 ) -> list[Silence | UnknownSilence]:
     """Each id given (a unique prefix is enough: the silences screen shows 8 characters)
-    as the silence it names, or why it names none or several. One request for all."""
-    silences = await load_silences(client, config)
+    as the silence it names, or why it names none or several. One request per cluster
+    (only ``cluster``'s when it is named); a cluster that does not answer raises."""
+    if cluster or len(config.alertmanagers) <= 1:
+        silences = await load_silences(client, config, cluster)
+    else:
+        silences, problems = await load_all_silences(client, config)
+        if problems:
+            name, why = next(iter(problems.items()))
+            raise SourceError(f"{name}: {why} (or name the cluster with --cluster)")
     found: list[Silence | UnknownSilence] = []
     for text in given:
         try:
@@ -308,14 +380,14 @@ async def extend(
 ) -> Extended:
     """Move the end ``by`` later (from now if it already ended). Alertmanager may answer a
     new id, which then replaces the old silence; an ack's notebook row follows it."""
-    endpoint = writable_endpoint(config)
+    endpoint = writable_endpoint(config, silence.cluster)
     if by <= timedelta(0):
         raise ActionRefused("extend by a duration longer than zero, e.g. 1h")
     if silence.state == "expired":
         changed = replace(silence, id="", starts_at=now, ends_at=now + by)
     else:
         changed = replace(silence, ends_at=max(silence.ends_at, now) + by)
-    new_id = await alertmanager.post_silence(client, endpoint, changed.to_api())
+    new_id = await _post(client, endpoint, changed)
     ends = changed.ends_at
     unnoted = None
     if silence.is_ack:

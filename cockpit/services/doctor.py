@@ -178,7 +178,8 @@ def _team_notebook(url: str, now: datetime) -> list[Check]:
             f"(v{LATEST_VERSION}): upgrade cockpit; it will not use that notebook",
         )]  # fmt: skip
     state = (
-        "current" if look.schema_version == LATEST_VERSION
+        "current"
+        if look.schema_version == LATEST_VERSION
         else f"the next cockpit to start migrates it to v{LATEST_VERSION}"
     )
     where = f"{look.where} (PostgreSQL, schema v{look.schema_version}, {state})"

@@ -184,10 +184,13 @@ class Recording:
         for state in self.probes.values():
             answer = state.last
             newest = self._sampled.get(state.name)
-            if answer is None or (newest is not None and (
-                answer.checked_at <= newest[0]
-                or (answer.checked_at - newest[0] < every and state.state == newest[1])
-            )):
+            if answer is None or (
+                newest is not None
+                and (
+                    answer.checked_at <= newest[0]
+                    or (answer.checked_at - newest[0] < every and state.state == newest[1])
+                )
+            ):
                 continue
             due.append(ProbeSample(
                 state.name, answer.checked_at, state.state, answer.ok, answer.latency_ms,

@@ -1,15 +1,44 @@
-"""Alertmanager API v2 over httpx (async): alerts, groups, silences."""
+"""Alertmanager API v2 over httpx (async): alerts, groups, silences; ``on_peers`` runs a
+call on an HA pair's peers in turn until one answers."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import httpx
 
 from cockpit.config import Endpoint
 from cockpit.sources.clients import Answer
 from cockpit.sources.endpoint import get_json, send
-from cockpit.sources.errors import SourceError
+from cockpit.sources.errors import SourceError, Unreachable
+
+T = TypeVar("T")
+
+
+async def on_peers(
+    endpoint: Endpoint, call: Callable[[Endpoint], Awaitable[T]], *, write: bool = False
+) -> T:
+    """``call`` on the first of ``endpoint``'s peers that answers. A read goes on to the
+    next peer after any failure; a write only after a failure to connect (nothing was
+    sent), so it never lands twice (gossip carries it to the other peers). Refusals are
+    Alertmanager's answer and are raised at once."""
+    peers = endpoint.peers
+    failures: list[str] = []
+    for url in peers:
+        try:
+            return await call(endpoint.at(url) if endpoint.urls else endpoint)
+        except AlertmanagerRefused:
+            raise
+        except Unreachable as exc:
+            failures.append(f"{url}: {exc}")
+        except SourceError as exc:
+            if write or len(peers) == 1:
+                raise
+            failures.append(f"{url}: {exc}")
+    if len(peers) == 1:
+        raise Unreachable(failures[0].removeprefix(f"{peers[0]}: "))
+    raise Unreachable(f"no peer of {endpoint.name} answered: " + "; ".join(failures))
 
 
 async def fetch_alerts(client: httpx.AsyncClient, endpoint: Endpoint) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ import httpx
 from cockpit.config import Endpoint, SecretRef
 from cockpit.secrets import env_var, require_secret
 from cockpit.sources.clients import Answer, fetch
-from cockpit.sources.errors import SourceError, describe_httpx_error
+from cockpit.sources.errors import SourceError, Unreachable, describe_httpx_error
 
 
 @dataclass(frozen=True)
@@ -129,5 +129,7 @@ async def send(
             headers=settings.headers, auth=settings.basic_auth, params=params,
             json_body=json_body, form=form,
         )  # fmt: skip
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise Unreachable(describe_httpx_error(exc)) from None
     except httpx.HTTPError as exc:
         raise SourceError(describe_httpx_error(exc)) from None

@@ -9,6 +9,10 @@ class SourceError(Exception):
     """A source did not answer usefully; ``str()`` is a short reason for a pane border."""
 
 
+class Unreachable(SourceError):
+    """No connection could be made: nothing was sent, so another peer may be tried."""
+
+
 def _chain(exc: BaseException) -> list[str]:
     texts: list[str] = []
     current: BaseException | None = exc

@@ -143,6 +143,7 @@ class PgChangeWatch(ChangeWatch):
     def close(self) -> None:
         self._conn.close()
 
+
 def watch_changes(target: str | Path, password: str | None = None) -> ChangeWatch:
     if is_url(str(target)):
         return PgChangeWatch(str(target), password)

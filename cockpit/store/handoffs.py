@@ -195,9 +195,7 @@ def create_draft(
 
 
 def _require_draft(conn: Connection, handoff_id: int) -> Row:
-    row: Row | None = conn.execute(
-        "SELECT * FROM handoffs WHERE id = ?", (handoff_id,)
-    ).fetchone()
+    row: Row | None = conn.execute("SELECT * FROM handoffs WHERE id = ?", (handoff_id,)).fetchone()
     if row is None:
         raise HandoffRefused(f"there is no handoff {handoff_id}; `cockpit handoff list` shows them")
     if row["signed_at"] is not None:

@@ -199,9 +199,7 @@ class PostgresNotebook(Notebook):
             # cockpit_me() (migration 9) reads it: who this session's writes are by.
             self.pg.execute("SELECT set_config('cockpit.me', ?, false)", (me or "",))
             # A check (`cockpit doctor`) looks without migrating: it reads the version only.
-            self.schema_version = (
-                self._prepare(migrations) if migrate else self._read_version()
-            )
+            self.schema_version = self._prepare(migrations) if migrate else self._read_version()
             found = self.pg.execute("SELECT to_regclass('notebook_changes')").fetchone()
             self.counts_changes = found is not None and found[0] is not None
             self.read_only = self._read_only_why()

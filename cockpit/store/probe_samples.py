@@ -59,8 +59,12 @@ def samples_between(
     rows = store.connection.execute(sql + " ORDER BY at, id", params).fetchall()
     return [
         ProbeSample(
-            str(r[0]), from_db_time(str(r[1])), str(r[2]), bool(r[3]),
-            None if r[4] is None else float(r[4]), str(r[5]),
+            str(r[0]),
+            from_db_time(str(r[1])),
+            str(r[2]),
+            bool(r[3]),
+            None if r[4] is None else float(r[4]),
+            str(r[5]),
         )
         for r in rows
     ]

@@ -60,7 +60,8 @@ def claim_duty(
         if held is not None and held.same_process(me):
             conn.execute(
                 "UPDATE recorder_duty SET written_by = cockpit_me(),"
-                " heartbeat_at = ? WHERE slot = 1", (to_db_time(now),)
+                " heartbeat_at = ? WHERE slot = 1",
+                (to_db_time(now),),
             )
             return True, DutyHolder(me.holder, me.host, me.pid, held.since, now)
         if held is not None and held.heartbeat_at and now - held.heartbeat_at < stale_after:

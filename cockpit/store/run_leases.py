@@ -91,7 +91,8 @@ def take_lease(
             taken_at = found.taken_at
             conn.execute(
                 "UPDATE runbook_run_leases SET written_by = cockpit_me(),"
-                " heartbeat_at = ? WHERE run_id = ?", (stamp, run_id)
+                " heartbeat_at = ? WHERE run_id = ?",
+                (stamp, run_id),
             )
         else:
             taken_at = now

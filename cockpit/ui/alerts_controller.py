@@ -63,19 +63,26 @@ class AlertController:
     def snapshot(self) -> AlertSnapshot | None:
         return self.pane.snapshot
 
-    def blocked(self) -> str | None:
-        """Why writes are off now, or None."""
+    def blocked(self, cluster: str | None = None) -> str | None:
+        """Why writes (to ``cluster``, when named) are off now, or None."""
         if self.app.config.read_only:
             return alert_actions.READ_ONLY_REASON
         if self.app.config.alertmanager is None:
-            return "no Alertmanager configured: add [alertmanager] url = ... first"
+            return alert_actions.NO_ALERTMANAGER
         error = self.pane.freshness.error
+        snapshot = self.snapshot()
+        if error is None and cluster is not None and snapshot is not None:
+            fresh = snapshot.clusters.get(cluster)
+            if fresh is not None and fresh.error is not None and len(snapshot.clusters) > 1:
+                return (
+                    f"{cluster} unreachable ({fresh.error}): writes to it are off until it answers"
+                )
         if error is not None:
             return f"Alertmanager unreachable ({error}): writes are off until it answers"
         return None
 
-    def _refuse_if_blocked(self) -> bool:
-        reason = self.blocked()
+    def _refuse_if_blocked(self, cluster: str | None = None) -> bool:
+        reason = self.blocked(cluster)
         if reason is not None:
             self.app.notify(f"Not sent: {reason}", severity="warning", markup=False)
         return reason is not None
@@ -173,7 +180,7 @@ class AlertController:
         if alert is None:
             self.app.notify("No alert selected.", severity="warning")
             return
-        if self._refuse_if_blocked():
+        if self._refuse_if_blocked(alert.cluster):
             return
         self._write(alert, action)
 
@@ -181,7 +188,7 @@ class AlertController:
         """Start an ack, renewal or unack, unless one for this alert is still on its way."""
         write = {"ack": self.ack, "renew": self.renew, "unack": self.unack}[action]
         self.writes.start(
-            f"alert {alert.fingerprint or repr(alert.identity)}",
+            f"alert {alert.cluster}/{alert.fingerprint or repr(alert.identity)}",
             lambda: write(alert),
             f"{alert.name}: the last ack or unack is still being sent; wait for it.",
         )
@@ -229,7 +236,7 @@ class AlertController:
         length = format_duration(self.app.config.alerts.ack_duration)
 
         def answered(yes: bool | None) -> None:
-            if yes and not self._refuse_if_blocked():
+            if yes and not self._refuse_if_blocked(alert.cluster):
                 self._write(alert, "renew")
 
         self.app.push_screen(

@@ -266,9 +266,7 @@ class CockpitApp(ShowsThePast):
         try:
             # The screen must not freeze while another process writes: wait briefly.
             me = self.config.oncall.who_am_i()
-            self.notebook = open_target(
-                self.notebook_target, write_wait=UI_WRITE_WAIT_S, me=me
-            )
+            self.notebook = open_target(self.notebook_target, write_wait=UI_WRITE_WAIT_S, me=me)
             self.notebook_reads = NotebookReads(
                 self, partial(open_target, self.notebook_target, me=me), self.notices
             )

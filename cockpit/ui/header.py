@@ -75,9 +75,12 @@ class OnCallHeader(Static):
         parts = [
             f"cockpit{' · ' + self.label if self.label else ''}",
             *(
-                [f"VIEWING THE PAST: {self.past.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S} "
-                 "· live: L · [ ] step"]
-                if self.past is not None else []
+                [
+                    f"VIEWING THE PAST: {self.past.astimezone(self.zone):%a %Y-%m-%d %H:%M:%S} "
+                    "· live: L · [ ] step"
+                ]
+                if self.past is not None
+                else []
             ),
             f"on call: {who}" + (f" · next: {state.next}" if state.next else ""),
             handoff,

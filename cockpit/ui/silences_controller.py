@@ -43,8 +43,8 @@ class AlertControl(Protocol):
     def writes(self) -> OneAtATime: ...
 
     def snapshot(self) -> AlertSnapshot | None: ...
-    def blocked(self) -> str | None: ...
-    def _refuse_if_blocked(self) -> bool: ...
+    def blocked(self, cluster: str | None = None) -> str | None: ...
+    def _refuse_if_blocked(self, cluster: str | None = None) -> bool: ...
     def client(self) -> tuple[httpx.AsyncClient, bool]: ...
     def _notify_error(self, what: str, exc: Exception) -> None: ...
     def noted(self, unnoted: Exception | None) -> None: ...
@@ -62,7 +62,7 @@ class SilenceController:
         self.writes = control.writes  # one write per alert or silence at a time
 
     def new_silence(self, alert: Alert | None) -> None:
-        if self.control._refuse_if_blocked():
+        if self.control._refuse_if_blocked(alert.cluster if alert else None):
             return
         # An input field passes control characters to the terminal: a label holding one
         # is prefilled as visible escapes (the preview then shows it catches nothing).
@@ -77,14 +77,17 @@ class SilenceController:
         duration = self.app.config.alerts.ack_duration
         snapshot = self.control.snapshot()
         alerts = snapshot.alerts if snapshot else ()
-        self.app.push_screen(SilenceFormScreen(prefill, duration, alerts), created)
+        clusters = self.app.config.clusters if len(self.app.config.clusters) > 1 else ()
+        cluster = alert.cluster if alert is not None and clusters else ""
+        form = SilenceFormScreen(prefill, duration, alerts, clusters=clusters, cluster=cluster)
+        self.app.push_screen(form, created)
 
     def _start_create(self, request: SilenceRequest) -> None:
         """One create per set of matchers at a time: the same silence submitted again
         while the first is on its way is not sent twice."""
         matchers = ", ".join(str(m) for m in request.matchers)
         self.writes.start(
-            f"new silence {matchers}",
+            f"new silence {request.cluster}/{matchers}",
             lambda: self.create(request),
             f"A silence for {matchers} is still being created; wait for it.",
         )
@@ -94,7 +97,7 @@ class SilenceController:
         try:
             silence_id, radius = await alert_actions.create_silence(
                 client, self.app.config, request.matchers, request.duration, request.comment,
-                self.app.clock(), confirmed=request.confirmed,
+                self.app.clock(), confirmed=request.confirmed, cluster=request.cluster,
             )  # fmt: skip
         except alert_actions.NeedsConfirmation as asked:
             # Alertmanager's alerts now differ from what the form showed: ask again.
@@ -112,7 +115,7 @@ class SilenceController:
 
     def _ask_wide_silence(self, request: SilenceRequest, radius: BlastRadius) -> None:
         def answered(yes: bool | None) -> None:
-            if yes and not self.control._refuse_if_blocked():
+            if yes and not self.control._refuse_if_blocked(request.cluster or None):
                 self._start_create(replace(request, confirmed=True))
 
         question = f"Create this silence? {radius.reason().capitalize()}."
@@ -142,7 +145,11 @@ class SilenceController:
         client, own = self.control.client()
         note = ""
         try:
-            fresh = await alert_actions.load_silences(client, self.app.config)
+            fresh, problems = await alert_actions.load_all_silences(client, self.app.config)
+            if problems:  # the clusters that answered are shown; the others are named
+                note = "could not reload " + "; ".join(f"{n}: {w}" for n, w in problems.items())
+                kept = self.control.snapshot()
+                fresh += [s for s in (kept.silences if kept else ()) if s.cluster in problems]
         except WRITE_ERRORS as exc:
             fresh = None
             note = f"could not reload: {exc}"
@@ -166,7 +173,7 @@ class SilenceController:
             self.new_silence(None)
 
     def extend_key(self, silence: Silence) -> None:
-        if self.control._refuse_if_blocked():
+        if self.control._refuse_if_blocked(silence.cluster):
             return
 
         from cockpit.ui.screens.silence_form import ExtendScreen
@@ -178,14 +185,14 @@ class SilenceController:
         self.app.push_screen(ExtendScreen(f"silence {silence.id[:8]}", EXTEND_BY), chosen)
 
     def expire_key(self, silence: Silence) -> None:
-        if self.control._refuse_if_blocked():
+        if self.control._refuse_if_blocked(silence.cluster):
             return
         if silence.state == "expired":
             self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
             return
 
         def answered(yes: bool | None) -> None:
-            if yes and not self.control._refuse_if_blocked():
+            if yes and not self.control._refuse_if_blocked(silence.cluster):
                 self._start_change("expire", silence)
 
         self.app.push_screen(AskScreen(*self._expire_question(silence)), answered)
@@ -195,7 +202,7 @@ class SilenceController:
     ) -> None:
         """One change per silence at a time: a second one waits for the first's answer."""
         self.writes.start(
-            f"silence {silence.id}",
+            f"silence {silence.cluster}/{silence.id}",
             lambda: self.change(action, silence, by),
             f"Silence {silence.id[:8]}: the last change is still being sent; wait for it.",
         )

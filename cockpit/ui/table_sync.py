@@ -30,7 +30,6 @@ def plain_cell(cell: Cell) -> Text:
     return Text(visible(cell.plain), style=cell.style)
 
 
-
 def sync_rows(table: DataTable[Cell], rows: Sequence[Row]) -> None:
     rows = [(key, [plain_cell(cell) for cell in cells]) for key, cells in rows]
     wanted = [key for key, _ in rows]

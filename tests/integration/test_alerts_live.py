@@ -352,7 +352,7 @@ def test_wide_silence_shows_what_it_catches_and_needs_a_yes(
     assert len(am_silences(stack)) == before
 
     # On a terminal it asks; no is no.
-    from cockpit.cli import alerts as cli_alerts
+    from cockpit.cli import silences as cli_alerts
 
     monkeypatch.setattr(cli_alerts, "interactive", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))

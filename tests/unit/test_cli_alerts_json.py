@@ -54,29 +54,32 @@ ANSWERS: dict[str, Any] = {
     ],
 }  # fmt: skip
 
-# What `cockpit alerts --json` printed for ANSWERS before the lean path (piped: compact).
+# What `cockpit alerts --json` printed for ANSWERS before the lean path (piped: compact),
+# with each alert's cluster (issue 20; "default" for the one unnamed Alertmanager).
 EXPECTED = (
-    '[{"fingerprint":"f1","name":"HighErrorRate","severity":"critical","state":"acked'
-    '","labels":{"alertname":"HighErrorRate","severity":"critical","service":"api"},"'
-    'annotations":{"summary":"HighErrorRate summary","description":"d\\u00e9j\\u00e0 \\u'
-    'd83d\\udd25"},"startsAt":"2026-11-20T17:00:00.123000+00:00","generatorURL":"http:'
-    '//prometheus/graph?g0.expr=HighErrorRate","silencedBy":["s-ack"],"inhibitedBy":['
-    '],"ack":{"owner":"sam","since":"2026-11-20T17:05:00+00:00","endsAt":"2026-11-20T'
-    '19:05:00+00:00","silenceID":"s-ack"}},{"fingerprint":"f2","name":"DiskFull","sev'
-    'erity":"warning","state":"firing","labels":{"alertname":"DiskFull","severity":"w'
-    'arning","mount":"/"},"annotations":{"summary":"DiskFull summary","description":"'
-    'd\\u00e9j\\u00e0 \\ud83d\\udd25"},"startsAt":"2026-11-20T17:00:00.123000+00:00","gen'
-    'eratorURL":"http://prometheus/graph?g0.expr=DiskFull","silencedBy":[],"inhibited'
-    'By":[],"ack":null},{"fingerprint":"f4","name":"Quiet","severity":"info","state":'
-    '"silenced","labels":{"alertname":"Quiet","severity":"info","note":"tab\\there \\u2'
-    '02e"},"annotations":{"summary":"Quiet summary","description":"d\\u00e9j\\u00e0 \\ud'
-    '83d\\udd25"},"startsAt":"2026-11-20T17:00:00.123000+00:00","generatorURL":"http:/'
-    '/prometheus/graph?g0.expr=Quiet","silencedBy":["s-plain"],"inhibitedBy":[],"ack"'
-    ':null},{"fingerprint":"f3","name":"NoSeverity","severity":"none","state":"inhibi'
-    'ted","labels":{"alertname":"NoSeverity","service":"web"},"annotations":{"summary'
-    '":"NoSeverity summary","description":"d\\u00e9j\\u00e0 \\ud83d\\udd25"},"startsAt":"'
-    '2026-11-20T17:00:00.123000+00:00","generatorURL":"http://prometheus/graph?g0.exp'
-    'r=NoSeverity","silencedBy":[],"inhibitedBy":["f1"],"ack":null}]\n'
+    '[{"fingerprint":"f1","cluster":"default","name":"HighErrorRate","severity":"crit'
+    'ical","state":"acked","labels":{"alertname":"HighErrorRate","severity":"critical'
+    '","service":"api"},"annotations":{"summary":"HighErrorRate summary","description'
+    '":"d\\u00e9j\\u00e0 \\ud83d\\udd25"},"startsAt":"2026-11-20T17:00:00.123000+00:0'
+    '0","generatorURL":"http://prometheus/graph?g0.expr=HighErrorRate","silencedBy":['
+    '"s-ack"],"inhibitedBy":[],"ack":{"owner":"sam","since":"2026-11-20T17:05:00+00:0'
+    '0","endsAt":"2026-11-20T19:05:00+00:00","silenceID":"s-ack"}},{"fingerprint":"f2'
+    '","cluster":"default","name":"DiskFull","severity":"warning","state":"firing","l'
+    'abels":{"alertname":"DiskFull","severity":"warning","mount":"/"},"annotations":{'
+    '"summary":"DiskFull summary","description":"d\\u00e9j\\u00e0 \\ud83d\\udd25"},"s'
+    'tartsAt":"2026-11-20T17:00:00.123000+00:00","generatorURL":"http://prometheus/gr'
+    'aph?g0.expr=DiskFull","silencedBy":[],"inhibitedBy":[],"ack":null},{"fingerprint'
+    '":"f4","cluster":"default","name":"Quiet","severity":"info","state":"silenced","'
+    'labels":{"alertname":"Quiet","severity":"info","note":"tab\\there \\u202e"},"ann'
+    'otations":{"summary":"Quiet summary","description":"d\\u00e9j\\u00e0 \\ud83d\\ud'
+    'd25"},"startsAt":"2026-11-20T17:00:00.123000+00:00","generatorURL":"http://prome'
+    'theus/graph?g0.expr=Quiet","silencedBy":["s-plain"],"inhibitedBy":[],"ack":null}'
+    ',{"fingerprint":"f3","cluster":"default","name":"NoSeverity","severity":"none","'
+    'state":"inhibited","labels":{"alertname":"NoSeverity","service":"web"},"annotati'
+    'ons":{"summary":"NoSeverity summary","description":"d\\u00e9j\\u00e0 \\ud83d\\ud'
+    'd25"},"startsAt":"2026-11-20T17:00:00.123000+00:00","generatorURL":"http://prome'
+    'theus/graph?g0.expr=NoSeverity","silencedBy":[],"inhibitedBy":["f1"],"ack":null}'
+    ']\n'
 )
 
 

@@ -9,7 +9,7 @@ promote) are posted as messages; the app's alert controller sends them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from rich.text import Text
 from textual import events
@@ -35,6 +35,7 @@ from cockpit.ui.columns import Column
 from cockpit.ui.format import age, label_summary
 from cockpit.ui.lazy_table import LazyTable
 from cockpit.ui.messages import AckRequested, PromoteRequested, SilenceRequested, UnackRequested
+from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.table_sync import Cell
@@ -43,6 +44,21 @@ __all__ = ["GROUP_MODES", "GROUP_PREFIX", "AlertView", "AlertsPane", "alert_key"
 
 SEVERITY_COLOURS = {"critical": "alert-critical", "warning": "alert-warning"}
 EXPIRING_MARK = "⚠"
+CLUSTER_COLUMN = Column("cluster", 10, least=6, drop=3)
+STALE_MARK = "✗"  # after the cluster's name on the rows of a cluster that stopped answering
+
+
+def cluster_notes(snapshot: AlertSnapshot, zone: tzinfo) -> list[str]:
+    """For the border: each cluster that stopped answering (since when, why) and each
+    that answers through only some of its HA peers."""
+    notes = []
+    for name, fresh in snapshot.clusters.items():
+        if fresh.error is not None:
+            since = fresh.last_success.astimezone(zone) if fresh.last_success else None
+            when = f" since {since:%H:%M}" if since is not None else ""
+            notes.append(f"{name} stale{when}: {fresh.error}")
+    notes.extend(f"{name}: {why}" for name, why in snapshot.peer_errors.items())
+    return notes
 
 
 def same_alerts(before: AlertSnapshot, after: AlertSnapshot) -> bool:
@@ -52,6 +68,7 @@ def same_alerts(before: AlertSnapshot, after: AlertSnapshot) -> bool:
         before.alerts == after.alerts
         and before.silences == after.silences
         and before.groups == after.groups
+        and before.stale_clusters() == after.stale_clusters()  # which rows are dimmed
     )
 
 
@@ -101,6 +118,10 @@ class AlertsPane(Pane, OffWhenReadOnly):
         self._empty_shown: str | None = None
 
     def compose(self) -> ComposeResult:
+        if len(self.cockpit.config.alertmanagers) > 1:
+            # Several clusters: which one each alert came from, after its severity.
+            self.columns = (self.columns[0], CLUSTER_COLUMN, *self.columns[1:])
+            self._widths = [c.width for c in self.columns]
         field_ = Input(
             placeholder='severity="critical" service=~"api|web" or words', id="alert-filter"
         )
@@ -149,6 +170,8 @@ class AlertsPane(Pane, OffWhenReadOnly):
         broken = [r.name for r in snapshot.rules if r.health == "err"]
         if broken:
             extra.append(f"rules failing: {', '.join(sorted(set(broken))[:3])}")
+        if snapshot.freshness.error is None:  # else the age line says it for all of them
+            extra.extend(cluster_notes(snapshot, self.app_timezone()))
         # After the age, which the app redraws every second.
         self.subtitle_notes = tuple(e for e in extra if e)
         self.show_freshness(snapshot.freshness, now)
@@ -164,11 +187,25 @@ class AlertsPane(Pane, OffWhenReadOnly):
             empty = f"No alert matches ({self.view.describe()}); `/` changes the filter."
         else:
             empty = "No alerts firing."
+        self._show_counts(snapshot, rows)
         if again:
             self.show_rows(rows, "" if rows else empty)
         else:
             self.lazy_table.remake_cells()
             self._say("" if rows else empty, not rows)
+
+    def _show_counts(self, snapshot: AlertSnapshot, rows: AlertRows) -> None:
+        """With several clusters, the title counts the rows shown of each."""
+        if len(snapshot.clusters) < 2:
+            return
+        counts = dict.fromkeys(snapshot.clusters, 0)
+        for alert in rows.alerts.values():
+            counts[alert.cluster] = counts.get(alert.cluster, 0) + 1
+        stale = snapshot.stale_clusters()
+        parts = [f"{n} {c}{' ' + STALE_MARK if n in stale else ''}" for n, c in counts.items()]
+        title = markup_text(f"{self.KEY} {self.TITLE} · {' · '.join(parts)}")
+        if title != self.border_title:
+            self.border_title = title
 
     def show_rows(self, rows: AlertRows, empty_message: str) -> None:
         """Hand the rows to the table, which makes the cells of those it draws."""
@@ -198,11 +235,33 @@ class AlertsPane(Pane, OffWhenReadOnly):
             group = rows.groups[key]
             text = Text(f"▾ {group.name}", style="bold")
             count = f"{group.count} alert{'s' if group.count != 1 else ''}, {group.firing} firing"
-            return self.visible_cells((Text(""), text, Text(count), "", "", "", ""))
+            cells: Sequence[Cell] = (Text(""), text, Text(count), "", "", "", "")
+            if self.clustered:
+                cells = (cells[0], "", *cells[1:])
+            return self.visible_cells(cells)
         assert now is not None
         labels = label_summary(rows.shown_labels(alert), ())
         cells = self._cells(alert, rows.state(key, alert), labels, rows.silences, now)
+        if self.clustered:
+            cells = self._with_cluster(alert, cells)
         return self.visible_cells(cells)
+
+    @property
+    def clustered(self) -> bool:
+        return len(self.columns) > len(self.COLUMNS)
+
+    def _with_cluster(self, alert: Alert, cells: Sequence[Cell]) -> Sequence[Cell]:
+        """The cluster's cell after the severity; the rows of a cluster that stopped
+        answering are its last known alerts: dimmed, the cluster marked."""
+        snapshot = self.snapshot
+        fresh = snapshot.clusters.get(alert.cluster) if snapshot is not None else None
+        if fresh is None or fresh.error is None:
+            return (cells[0], alert.cluster, *cells[1:])
+        stale = Text(f"{alert.cluster} {STALE_MARK}", style=self.colour("alert-warning"))
+        dim = [c if isinstance(c, Text) else Text(c) for c in cells]
+        for cell in dim:
+            cell.stylize("dim")
+        return (dim[0], stale, *dim[1:])
 
     def _cells(
         self,

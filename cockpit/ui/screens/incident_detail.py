@@ -425,4 +425,3 @@ class IncidentDetailScreen(Screen[None], OffWhenReadOnly):
 
     async def action_back(self) -> None:
         await self.close_or_ask(self.app.pop_screen)
-

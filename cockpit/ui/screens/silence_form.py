@@ -31,10 +31,17 @@ class SilenceRequest:
     duration: timedelta
     comment: str
     confirmed: bool = False  # the user saw what it catches and said yes
+    cluster: str = ""  # the Alertmanager cluster to create it in ("": the only one)
 
 
-def check_form(matchers: str, duration: str, comment: str) -> SilenceRequest | str:
-    """The request, or what is wrong with the form."""
+def check_form(
+    matchers: str, duration: str, comment: str, cluster: str = "", clusters: Sequence[str] = ()
+) -> SilenceRequest | str:
+    """The request, or what is wrong with the form (``clusters``: the names to choose
+    from when there are several; then one must be given)."""
+    if clusters and cluster.strip() not in clusters:
+        given = f"{cluster.strip()!r} is not one of them; " if cluster.strip() else ""
+        return f"cluster: {given}write one of {', '.join(clusters)}"
     try:
         parsed = parse_matchers(matchers)
     except MatcherError as exc:
@@ -47,7 +54,7 @@ def check_form(matchers: str, duration: str, comment: str) -> SilenceRequest | s
         return "duration: must be longer than zero"
     if not comment.strip():
         return "comment: required; say why, for whoever finds this silence"
-    return SilenceRequest(parsed, length, comment.strip())
+    return SilenceRequest(parsed, length, comment.strip(), cluster=cluster.strip())
 
 
 class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
@@ -58,15 +65,24 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
         matchers: str = "",
         duration: timedelta = timedelta(hours=2),
         alerts: Sequence[Alert] = (),
+        *,
+        clusters: Sequence[str] = (),
+        cluster: str = "",
     ) -> None:
         super().__init__()
         self.initial_matchers = matchers
         self.initial_duration = format_duration(duration)
         self.alerts = tuple(alerts)
+        # Several Alertmanager clusters: the form asks which one (prefilled from the alert).
+        self.clusters = tuple(clusters)
+        self.initial_cluster = cluster
 
     def compose(self) -> ComposeResult:
         with Vertical(id="silence-form"):
             yield Label("New silence (Enter on the comment creates it, Esc cancels)")
+            if self.clusters:
+                yield Label(f"cluster ({', '.join(self.clusters)})")
+                yield Input(self.initial_cluster, id="silence-cluster")
             yield Label('matchers: name="value", name!="v", name=~"re", name!~"re"', classes="hint")
             yield Input(self.initial_matchers, id="silence-matchers")
             yield Static("", id="silence-preview")
@@ -83,6 +99,18 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "silence-matchers":
             self.show_preview(event.value)
+        elif event.input.id == "silence-cluster":
+            self.show_preview(self.query_one("#silence-matchers", Input).value)
+
+    def cluster(self) -> str:
+        return self.query_one("#silence-cluster", Input).value if self.clusters else ""
+
+    def alerts_caught_from(self) -> tuple[Alert, ...]:
+        """The alerts a silence in the chosen cluster can catch (all, with one cluster)."""
+        if not self.clusters:
+            return self.alerts
+        cluster = self.cluster().strip()
+        return tuple(a for a in self.alerts if a.cluster == cluster)
 
     def show_preview(self, text: str) -> None:
         """What the matchers catch now, as they are typed."""
@@ -91,7 +119,7 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
         except MatcherError:
             preview = "catches: (finish the matchers to see which alerts they catch)"
         else:
-            preview = blast_radius(matchers, self.alerts).describe()
+            preview = blast_radius(matchers, self.alerts_caught_from()).describe()
         self.query_one("#silence-preview", Static).update(Text(preview))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -106,11 +134,13 @@ class SilenceFormScreen(ModalScreen[SilenceRequest | None]):
             self.query_one("#silence-matchers", Input).value,
             self.query_one("#silence-duration", Input).value,
             self.query_one("#silence-comment", Input).value,
+            self.cluster(),
+            self.clusters,
         )
         if isinstance(result, str):
             self.query_one("#silence-error", Static).update(Text(result))
             return
-        radius = blast_radius(result.matchers, self.alerts)
+        radius = blast_radius(result.matchers, self.alerts_caught_from())
         if not radius.needs_confirmation:
             self.dismiss(result)
             return
