@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from cockpit.config import Config, load
+from cockpit.exit_codes import EXIT_OK, EXIT_PARTIAL
 from cockpit.model.alerts import Alert
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.services import alert_actions
@@ -94,15 +95,20 @@ def polled_one(poller: AlertPoller, posted: dict[str, Any]) -> Alert:
     return found[0]
 
 
-def cli_alerts(config_path: Path) -> list[dict[str, Any]]:
-    """`cockpit alerts --json`, a process of its own reading COCKPIT_CONFIG."""
+def cli_alerts(*args: str, code: int = EXIT_OK) -> tuple[list[dict[str, Any]], str]:
+    """`cockpit alerts --json`, a process of its own reading COCKPIT_CONFIG: its rows and
+    its stderr."""
     done = subprocess.run(
-        [sys.executable, "-m", "cockpit", "alerts", "--json"],
+        [sys.executable, "-m", "cockpit", "alerts", "--json", *args],
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == code, done.stderr
     rows: list[dict[str, Any]] = json.loads(done.stdout)
-    return rows
+    return rows, done.stderr
+
+
+def tagged(rows: list[dict[str, Any]], posted: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in rows if r["labels"].get("test") == posted["labels"]["test"]]
 
 
 def silence_ids(rig: AlertmanagerRig, name: str) -> set[str]:
@@ -124,15 +130,13 @@ def test_an_alert_on_both_peers_is_one_row_and_the_thirds_has_its_cluster(
     assert polled_one(poller, third).cluster == "data"
 
 
-def test_cli_alerts_json_shows_one_row_each_with_its_cluster(
-    am_clusters: AlertmanagerRig, config_path: Path
-) -> None:
+@pytest.mark.usefixtures("config_path")
+def test_cli_alerts_json_shows_one_row_each_with_its_cluster(am_clusters: AlertmanagerRig) -> None:
     both, third = alert("ClusterPairCli"), alert("ClusterDataCli")
     am_clusters.post_alerts(PAIR, [both])
     am_clusters.post_alerts([ALONE], [third])
-    rows = cli_alerts(config_path)
-    pair_rows = [r for r in rows if r["labels"].get("test") == both["labels"]["test"]]
-    third_rows = [r for r in rows if r["labels"].get("test") == third["labels"]["test"]]
+    rows, _ = cli_alerts()
+    pair_rows, third_rows = tagged(rows, both), tagged(rows, third)
     assert len(pair_rows) == 1, pair_rows
     assert len(third_rows) == 1, third_rows
     assert pair_rows[0].get("cluster") == "eu", pair_rows[0]
@@ -210,6 +214,22 @@ def test_stopping_the_third_marks_only_its_cluster_stale(
     kept = ours(after, third)
     assert [a.cluster for a in kept] == ["data"]
     assert [a.cluster for a in ours(after, pair)] == ["eu"]
+
+
+@pytest.mark.usefixtures("config_path")
+def test_cli_alerts_with_the_third_stopped_is_partial_and_names_it(
+    am_clusters: AlertmanagerRig,
+) -> None:
+    pair = alert("ClusterStaleCli")
+    am_clusters.post_alerts(PAIR, [pair])
+    am_clusters.stop(ALONE)
+    rows, err = cli_alerts(code=EXIT_PARTIAL)
+    assert [r.get("cluster") for r in tagged(rows, pair)] == ["eu"]
+    assert "cluster data did not answer" in err, err
+    # Asked about the pair alone, the answer is whole.
+    rows, err = cli_alerts("--cluster", "eu")
+    assert [r.get("cluster") for r in tagged(rows, pair)] == ["eu"]
+    assert err == ""
 
 
 @pytest.fixture
