@@ -8,9 +8,12 @@ import json
 import uuid
 
 import httpx
+import pytest
 
 from .clusters import ALONE, PAIR, AlertmanagerRig, PrometheusRig, alert
 from .conftest import wait_for
+
+pytestmark = pytest.mark.integration
 
 
 def silence_ids(rig: AlertmanagerRig, name: str) -> set[str]:
