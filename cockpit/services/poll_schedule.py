@@ -32,10 +32,12 @@ OnError = Callable[[str, Exception], None]
 
 def poll_intervals(config: Config) -> dict[str, float]:
     """Seconds between the cycles of each source the TUI polls (all three, always)."""
-    alerts = config.alertmanager or config.prometheus
+    # Several servers: the shortest refresh any of them asks for (one cycle asks them all).
+    alerts = config.alertmanagers or config.prometheus_servers
+    slo = config.prometheus_servers
     return {
-        "slo": config.prometheus.refresh.total_seconds() if config.prometheus else DEFAULT_EVERY,
-        "alerts": alerts.refresh.total_seconds() if alerts else DEFAULT_EVERY,
+        "slo": min(e.refresh.total_seconds() for e in slo) if slo else DEFAULT_EVERY,
+        "alerts": min(e.refresh.total_seconds() for e in alerts) if alerts else DEFAULT_EVERY,
         "probes": PROBE_TICK,
     }
 

@@ -124,7 +124,7 @@ class SilenceController:
     def open_silences(self) -> None:
         from cockpit.ui.screens.silences import SilencesScreen
 
-        screen = SilencesScreen()
+        screen = SilencesScreen(clustered=len(self.app.config.alertmanagers) > 1)
         self.app.push_screen(screen)
         self._show_on(screen)
         if self.app.config.alertmanager is not None:

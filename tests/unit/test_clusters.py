@@ -326,3 +326,12 @@ async def test_every_clusters_silences_are_read_and_a_silent_one_is_named(
         silences, problems = await alert_actions.load_all_silences(client, config)
     assert [(s.id, s.cluster) for s in silences] == [("s-eu", "eu")]
     assert problems == {"data": "connection refused"}
+
+
+def test_one_alert_cycle_refreshes_as_often_as_the_quickest_cluster(tmp_path: Path) -> None:
+    from cockpit.services.poll_schedule import poll_intervals
+
+    data = 'url = "http://data.test:9093"'
+    text = TWO_CLUSTERS.replace(data, data + '\nrefresh = "3s"')
+    assert poll_intervals(config_of(text, tmp_path))["alerts"] == 3.0
+    assert poll_intervals(config_of(TWO_CLUSTERS, tmp_path))["alerts"] == 10.0

@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from cockpit.config_types import DEFAULT_NAME
 from cockpit.model.alerts import Alert, RuleHealth
 from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, ack_of, display_state
@@ -52,6 +53,8 @@ def describe_alert(
         since += f"  ({format_duration(now - alert.starts_at)} ago)"
     head.add_row("since", Text(since))
     head.add_row("fingerprint", Text(alert.fingerprint or "— (pending: only Prometheus knows it)"))
+    if alert.cluster and alert.cluster != DEFAULT_NAME:  # a named cluster (several, or one)
+        head.add_row("cluster", Text(alert.cluster))
     head.add_row("source", Text(visible(alert.generator_url or "—")))
     runbook = alert.annotations.get("runbook") or alert.annotations.get("runbook_url")
     if runbook_found:

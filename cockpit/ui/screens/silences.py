@@ -32,7 +32,11 @@ COLUMNS = (("state", 7), ("id", 8), ("by", 10), ("matchers", 40), ("comment", 34
 KEYS = "n new · e extend · x expire · r reload · Esc close"
 
 
-def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: datetime) -> list[Row]:
+def silence_rows(
+    silences: Sequence[Silence], alerts: Sequence[Alert], now: datetime, clustered: bool = False
+) -> list[Row]:
+    """One row per silence; ``clustered``: with its cluster after the state (a silence
+    catches the alerts of its own cluster only)."""
     rows: list[Row] = []
     for silence in sorted(silences, key=lambda s: (ORDER.get(s.state, 3), s.ends_at)):
         if silence.state == "expired":
@@ -42,16 +46,15 @@ def silence_rows(silences: Sequence[Silence], alerts: Sequence[Alert], now: date
         else:
             ends = f"in {format_duration(silence.ends_in(now))}"
         flag: Cell = ""
-        if matches_no_alert(silence, alerts):
+        mine = [a for a in alerts if a.cluster == silence.cluster] if clustered else alerts
+        if matches_no_alert(silence, mine):
             flag = Text("matches no alert", style="bold")
         kind = "ack" if silence.is_ack and silence.state == "active" else silence.state
-        rows.append(
-            (
-                silence.id,
-                (kind, silence.id[:8], silence.created_by, silence.matcher_text,
-                 silence.comment, ends, flag),
-            )
-        )  # fmt: skip
+        cells: tuple[Cell, ...] = (kind, silence.id[:8], silence.created_by,
+                                   silence.matcher_text, silence.comment, ends, flag)  # fmt: skip
+        if clustered:
+            cells = (kind, silence.cluster, *cells[1:])
+        rows.append((silence.id, cells))
     return rows
 
 
@@ -65,8 +68,9 @@ class SilencesScreen(ModalScreen[None], OffWhenReadOnly):
         Binding("r", "reload", "Reload"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, clustered: bool = False) -> None:
         super().__init__()
+        self.clustered = clustered  # several Alertmanager clusters: a cluster column
         self._silences: dict[str, Silence] = {}
         self._ready = False
         self._waiting: tuple[Sequence[Silence], Sequence[Alert], datetime, str] | None = None
@@ -76,7 +80,8 @@ class SilencesScreen(ModalScreen[None], OffWhenReadOnly):
             yield Static(KEYS, classes="hint")
             yield Static("loading…", id="silences-message")
             table: DataTable[Cell] = DataTable(cursor_type="row")
-            for label, width in COLUMNS:
+            columns = (COLUMNS[0], ("cluster", 10), *COLUMNS[1:]) if self.clustered else COLUMNS
+            for label, width in columns:
                 table.add_column(label, width=width)
             yield table
 
@@ -98,7 +103,7 @@ class SilencesScreen(ModalScreen[None], OffWhenReadOnly):
             self._waiting = (silences, alerts, now, note)
             return
         self._silences = {s.id: s for s in silences}
-        rows = silence_rows(silences, alerts, now)
+        rows = silence_rows(silences, alerts, now, self.clustered)
         sync_rows(self.query_one(DataTable), rows)
         message = self.query_one("#silences-message", Static)
         live = sum(1 for s in silences if s.state != "expired")
