@@ -94,6 +94,60 @@ class Child:
     log: Path
 
 
+def spawn(workdir: Path, name: str, argv: list[str]) -> Child:
+    """Start one child in ``workdir`` (its log: ``<name>.log`` there), in its own session and
+    dying with the thread that started it."""
+    log = workdir / f"{name}.log"
+    with log.open("wb") as out:
+        try:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=workdir,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        except OSError as exc:
+            raise StackError(f"cannot start {name} ({argv[0]}): {exc.strerror or exc}") from None
+    return Child(name, process, log)
+
+
+def wait_ready(child: Child, url: str, deadline: float) -> None:
+    """Until ``url`` answers 200; StackError (with the log's tail) if the child exits first
+    or the monotonic ``deadline`` passes."""
+    while True:
+        if child.process.poll() is not None:
+            tail = child.log.read_text(errors="replace")[-2000:]
+            status = child.process.returncode
+            raise StackError(f"{child.name} exited with status {status}; log {child.log}:\n{tail}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise StackError(f"{child.name} was not ready at {url} in time; see {child.log}")
+        time.sleep(0.1)
+
+
+def stop_children(children: list[Child]) -> None:
+    """Terminate the children, the last started first, and wait for each (kill if stuck)."""
+    for child in reversed(children):
+        if child.process.poll() is None:
+            child.process.terminate()
+    for child in reversed(children):
+        try:
+            child.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.process.kill()
+            # One stuck child must not keep the others (or the folder) alive.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.process.wait(timeout=5)
+
+
 @dataclass
 class DemoStack:
     workdir: Path | None = None
@@ -178,40 +232,10 @@ class DemoStack:
 
     def _spawn(self, name: str, argv: list[str]) -> None:
         assert self.workdir is not None
-        log = self.workdir / f"{name}.log"
-        with log.open("wb") as out:
-            try:
-                process = subprocess.Popen(
-                    argv,
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    cwd=self.workdir,
-                    start_new_session=True,
-                    preexec_fn=_die_with_parent,
-                )
-            except OSError as exc:
-                raise StackError(
-                    f"cannot start {name} ({argv[0]}): {exc.strerror or exc}"
-                ) from None
-        self.children.append(Child(name, process, log))
+        self.children.append(spawn(self.workdir, name, argv))
 
     def _wait_ready(self, name: str, url: str, deadline: float) -> None:
-        child = next(c for c in self.children if c.name == name)
-        while True:
-            if child.process.poll() is not None:
-                tail = child.log.read_text(errors="replace")[-2000:]
-                status = child.process.returncode
-                raise StackError(f"{name} exited with status {status}; log {child.log}:\n{tail}")
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise StackError(f"{name} was not ready at {url} in time; see {child.log}")
-            time.sleep(0.1)
+        wait_ready(next(c for c in self.children if c.name == name), url, deadline)
 
     def missing_message(self) -> str:
         if not self.missing:
@@ -232,17 +256,7 @@ class DemoStack:
         }
 
     def stop(self) -> None:
-        for child in reversed(self.children):
-            if child.process.poll() is None:
-                child.process.terminate()
-        for child in reversed(self.children):
-            try:
-                child.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.process.kill()
-                # One stuck child must not keep the others (or the folder) alive.
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    child.process.wait(timeout=5)
+        stop_children(self.children)
         self.children.clear()
         if self._own_workdir and self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)

@@ -15,6 +15,7 @@ import pytest
 
 from cockpit.demo.stack import INSTALL_HINT, DemoStack, find_binary
 
+from .clusters import AlertmanagerRig, PrometheusRig, amtool_binary
 from .fault_story import FaultStory
 from .waiting import poll_until
 
@@ -104,3 +105,60 @@ def fault_story() -> FaultStory:
     if story.error is not None:
         raise story.error
     return story
+
+
+def need(what: str, path: str | None) -> str:
+    """The binary's path; a skip without it (a failure under COCKPIT_REQUIRE_REAL_STACK=1)."""
+    if path is None:
+        message = f"{what} not installed ({INSTALL_HINT})"
+        if REQUIRE:
+            pytest.fail(f"COCKPIT_REQUIRE_REAL_STACK=1 but {message}")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _am_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AlertmanagerRig]:
+    binary = need("alertmanager", find_binary("alertmanager"))
+    amtool = need("amtool", amtool_binary())
+    rig = AlertmanagerRig(binary, tmp_path_factory.mktemp("am-clusters"), amtool)
+    try:
+        rig.start_all()
+        wait_for("the Alertmanager pair to form a cluster", rig.clusters_formed, timeout=30)
+        yield rig
+    finally:
+        rig.close()
+
+
+@pytest.fixture
+def am_clusters(_am_rig: AlertmanagerRig) -> Iterator[AlertmanagerRig]:
+    """Issue 20's Alertmanagers: the HA pair eu-1/eu-2 and data on its own (tests/integration/
+    clusters.py). A test may stop any of them: it is started again afterwards, and every
+    silence the test left is expired."""
+    yield _am_rig
+    if _am_rig.restore():
+        wait_for("the Alertmanager pair to form again", _am_rig.clusters_formed, timeout=30)
+    _am_rig.expire_silences()
+
+
+@pytest.fixture(scope="session")
+def _prometheus_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusRig]:
+    binary = need("prometheus", find_binary("prometheus"))
+    rig = PrometheusRig(binary, tmp_path_factory.mktemp("two-prometheus"))
+    try:
+        rig.start_all()
+        try:
+            rig.wait_for_rates()
+        except TimeoutError as exc:
+            pytest.fail(str(exc))
+        yield rig
+    finally:
+        rig.close()
+
+
+@pytest.fixture
+def two_prometheus(_prometheus_rig: PrometheusRig) -> Iterator[PrometheusRig]:
+    """Issue 20's two Prometheus servers a and b, each with its own series (job="a" / "b")
+    and a rate on them; a server a test stops is started again afterwards."""
+    yield _prometheus_rig
+    _prometheus_rig.restore()
