@@ -21,8 +21,9 @@ GROUP_PREFIX = "group:"
 def alert_key(alert: Alert, clustered: bool = False) -> str:
     """The row key of ``alert``: its fingerprint (Alertmanager's hash of the labels), after
     its cluster's name when several clusters may hold alerts with the same labels."""
-    key = alert.fingerprint or "pending:" + "|".join(f"{k}={v}" for k, v in alert.identity)
-    return f"{alert.cluster}/{key}" if clustered else key
+    if clustered:
+        return alert.cluster_key
+    return alert.fingerprint or "pending:" + "|".join(f"{k}={v}" for k, v in alert.identity)
 
 
 @dataclass

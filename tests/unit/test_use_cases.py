@@ -61,8 +61,8 @@ UI_DETAIL, CLI_INCIDENT = "ui/screens/incident_detail.py", "cli/incident.py"
 USE_CASES = [
     (f"{ALERTS}.ack", UI_ALERTS, CLI_ALERTS),
     (f"{ALERTS}.unack", UI_ALERTS, CLI_ALERTS),
-    (f"{ALERTS}.expire_silence", "ui/silences_controller.py", CLI_ALERTS),
-    (f"{ALERTS}.create_silence", "ui/silences_controller.py", CLI_ALERTS),
+    (f"{ALERTS}.expire_silence", "ui/silences_controller.py", "cli/silences.py"),
+    (f"{ALERTS}.create_silence", "ui/silences_controller.py", "cli/silences.py"),
     (f"{INCIDENTS}.create_from_draft", "ui/screens/incident_form.py", CLI_INCIDENT),
     (f"{INCIDENTS}.move", UI_DETAIL, CLI_INCIDENT),
     (f"{NOTES}.add_note", "ui/panes/timeline.py", CLI_INCIDENT),

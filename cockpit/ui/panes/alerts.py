@@ -8,8 +8,10 @@ promote) are posted as messages; the app's alert controller sends them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
+from operator import attrgetter
 
 from rich.text import Text
 from textual import events
@@ -199,8 +201,7 @@ class AlertsPane(Pane, OffWhenReadOnly):
         if len(snapshot.clusters) < 2:
             return
         counts = dict.fromkeys(snapshot.clusters, 0)
-        for alert in rows.alerts.values():
-            counts[alert.cluster] = counts.get(alert.cluster, 0) + 1
+        counts.update(Counter(map(attrgetter("cluster"), rows.alerts.values())))
         stale = snapshot.stale_clusters()
         parts = [f"{n} {c}{' ' + STALE_MARK if n in stale else ''}" for n, c in counts.items()]
         title = markup_text(f"{self.KEY} {self.TITLE} · {' · '.join(parts)}")
