@@ -46,6 +46,8 @@ def run(bench: Bench) -> None:
     bench.measure(("import_ui_vs_textual",), bench.imports)
     bench.measure(("probes_cycle_wall", "probes_cycle_cpu"), bench.probes)
     bench.measure(tuple(k for k in GOALS if k.startswith("notebook_")), bench.notebook)
+    # Its own Alertmanagers, stopped before the demo stack starts.
+    bench.measure(("clusters_refresh_1pct", "clusters_cli_vs_amtool"), bench.many_clusters)
     stack_rows = [k for k in GOALS if k not in bench.rows and k.startswith(bench.only or ("",))]
     if not stack_rows:
         return
