@@ -8,8 +8,9 @@
 It starts the demo stack (demo service, Prometheus, Alertmanager on loopback ports),
 POSTs the alerts into the real Alertmanager, runs `cockpit` in tmux (headless without
 tmux) and the alerts pane headless, and generates the notebook through the store's
-functions. A row that cannot be measured says so and why. The exit status is 1 when a
-measurement failed (its row then says "not measured: failed: ...").
+functions; issue 20's clusters rows start five Alertmanagers of their own (stopped before
+the demo stack starts). A row that cannot be measured says so and why. The exit status
+is 1 when a measurement failed (its row then says "not measured: failed: ...").
 """
 
 from __future__ import annotations
