@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import clusters
 import notebook_times
 import pane_times
 import probes
@@ -43,12 +44,14 @@ class Sizes:
     imports: int  # fresh interpreters per module
     cli_runs: int
     refreshes: int
+    clusters: int  # Alertmanagers of the clusters rows (issue 20)
+    cluster_alerts: int  # alerts in each of them
 
 
 FULL = Sizes(5000, 50000, 100, 200, 1000, notebook_times.NotebookSizes(100_000, 5000, 200, 20, 200),
-             30.0, 60.0, 10.0, 3, 5, 3, 10)  # fmt: skip
+             30.0, 60.0, 10.0, 3, 5, 3, 10, 5, 2000)  # fmt: skip
 QUICK = Sizes(200, 1000, 5, 20, 20, notebook_times.NotebookSizes(2000, 50, 20, 3, 20),
-              3.0, 3.0, 2.0, 1, 1, 1, 3)  # fmt: skip
+              3.0, 3.0, 2.0, 1, 1, 1, 3, 3, 50)  # fmt: skip
 
 
 class Bench:
@@ -119,6 +122,10 @@ class Bench:
 
     def notebook(self) -> dict[str, Row]:
         return notebook_times.measure(self.sizes.notebook)
+
+    def many_clusters(self) -> dict[str, Row]:
+        s = self.sizes
+        return clusters.measure(s.clusters, s.cluster_alerts, s.cli_runs, self.work)
 
     def start_and_idle(self, stack: DemoStack) -> dict[str, Row]:
         assert stack.config_path is not None

@@ -92,17 +92,19 @@ def timed(table: Any, call: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
-def _app():  # type: ignore[no-untyped-def]
+def _app(config: Config | None = None):  # type: ignore[no-untyped-def]
     from cockpit.ui.app import CockpitApp
 
-    return CockpitApp(Config(path=None, oncall=OnCall(me="bench")), None, poll=False)
+    config = config or Config(path=None, oncall=OnCall(me="bench"))
+    return CockpitApp(config, None, poll=False)
 
 
-async def fill_times(snapshot: AlertSnapshot) -> FillTimes:
+async def fill_times(snapshot: AlertSnapshot, config: Config | None = None) -> FillTimes:
+    """``config``: the app's (e.g. several clusters: the pane shows a cluster column)."""
     from cockpit.ui.panes.alerts import AlertsPane
 
     now = datetime.now(UTC)
-    app = _app()
+    app = _app(config)
     async with app.run_test(size=(200, 60)) as pilot:
         pane = app.query_one(AlertsPane)
         table = getattr(pane, "table", None)
