@@ -99,7 +99,12 @@ class AlertPoller:
             self._extra = tuple(extra)
             pending_errors.extend(errors)
         silences_error = self._named(
-            [(c.name, c.silences_error) for c in self.clusters if c.silences_error is not None]
+            # A cluster down is said once, as stale: not again for its silences.
+            [
+                (c.name, c.silences_error)
+                for c in self.clusters
+                if c.silences_error is not None and c.freshness.error is None
+            ]
         )
         return self.snapshot(self._named(pending_errors), silences_error)
 

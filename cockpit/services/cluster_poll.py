@@ -79,7 +79,8 @@ class ClusterPoll:
         if answers:
             self.alerts = self._read_alerts(answers)
             self.freshness = self.freshness.succeeded(now)
-            self.peer_error = "; ".join(failures) or None
+            answering = f"{len(answers)} of {len(peers)} peers answering"
+            self.peer_error = f"{answering} ({'; '.join(failures)})" if failures else None
         else:
             self.freshness = self.freshness.failed(now, "; ".join(failures))
             self.peer_error = None

@@ -199,6 +199,7 @@ async def test_one_cluster_down_is_stale_alone_and_keeps_its_last_alerts(tmp_pat
     snapshot = await poll(poller, routes)
     assert snapshot.freshness.error is None  # the pane as a whole is not stale
     assert snapshot.stale_clusters() == {"data": "connection refused"}
+    assert snapshot.silences_error is None  # said once, as the cluster's staleness
     assert snapshot.clusters["eu"].ok
     assert sorted(a.fingerprint for a in snapshot.alerts) == ["d1", "e1"]  # the last known
     routes["eu-1.test"] = routes["eu-2.test"] = None
@@ -216,7 +217,9 @@ async def test_one_peer_down_leaves_its_cluster_fresh_and_says_so(tmp_path: Path
     }  # fmt: skip
     snapshot = await poll(poller, routes)
     assert snapshot.clusters["eu"].ok and [a.fingerprint for a in snapshot.alerts] == ["e1"]
-    assert snapshot.peer_errors == {"eu": "http://eu-1.test:9093: connection refused"}
+    assert snapshot.peer_errors == {
+        "eu": "1 of 2 peers answering (http://eu-1.test:9093: connection refused)"
+    }
     # Silences come from the first peer that answers, marked with their cluster.
     assert [(s.id, s.cluster) for s in snapshot.silences] == [("s1", "eu")]
 
