@@ -89,6 +89,9 @@ class TimelineEvent:
     component: str | None = None
     labels: Mapping[str, str] = field(default_factory=Labels)
     fingerprint: str | None = None
+    # An alert event's cluster (the config's name of its Alertmanager); None: not known
+    # (written before the notebook kept it, or not an alert event).
+    cluster: str | None = None
     # None until the store has recorded the event.
     id: int | None = None
 
