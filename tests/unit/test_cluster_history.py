@@ -226,3 +226,19 @@ def test_a_link_of_no_cluster_still_gathers_its_alerts_events(store: Notebook) -
         ("alert_fired", None),
         ("alert_resolved", "eu"),
     ]
+
+
+def test_ack_unack_and_expiry_events_carry_the_cluster(store: Notebook) -> None:
+    from dataclasses import replace
+
+    from cockpit.model.silences import new_ack
+    from cockpit.store.acks import record_ack, record_silences_expired, record_unack
+
+    alert = _alert("eu")
+    silence = new_ack(alert, "alice", T0, timedelta(hours=1))
+    assert silence.cluster == "eu"
+    record_ack(store, alert, silence, "s-1", T0)
+    record_unack(store, replace(silence, id="s-1"), "bob", T0 + timedelta(minutes=1))
+    record_silences_expired(store, [replace(silence, id="s-2", state="expired")], T0)
+    found = {e.kind: e.cluster for e in latest_events(store)}
+    assert found == {"alert_acked": "eu", "alert_unacked": "eu", "silence_expired": "eu"}
