@@ -59,7 +59,8 @@ def render_markdown(d: Digest) -> str:
            f" · draft, generated {when(d.generated_at, zone)}")
         + _schedule_note(d, zone),
     ]  # fmt: skip
-    alerts_why = next((p for p in d.problems if p.startswith("alerts:")), "alerts not fetched")
+    alerts_problem = next((p for p in d.problems if p.startswith("alerts:")), None)
+    alerts_why = alerts_problem or "alerts not fetched"
     silences_why = next((p for p in d.problems if p.startswith("silences:")), "not fetched")
 
     lines += ["", "### Alerts firing, not acknowledged"]
@@ -71,6 +72,8 @@ def render_markdown(d: Digest) -> str:
             + (f": {plain(a.summary)}" if a.summary else "")
             for a in d.firing_unacked
         ] or [NONE]
+        # Known, but not from every cluster (one cluster's Alertmanager did not answer).
+        lines += _unknown(alerts_problem) if alerts_problem else []
     lines += ["", "### Alerts acknowledged"]
     lines += [
         f"- {_name(a, names)} {labels(a.labels)} acked by {plain(a.owner or '?')}, "

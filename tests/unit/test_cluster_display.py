@@ -162,3 +162,19 @@ def test_the_cli_incident_view_names_the_cluster(
     assert shown["alerts"][0]["cluster"] == "eu"
     clusters = {e["kind"]: e["cluster"] for e in shown["timeline"]}
     assert clusters == {"alert_fired": "eu", "incident_linked": "eu", "status_change": None}
+
+
+def test_a_digest_says_which_clusters_alerts_are_missing(store: Notebook) -> None:
+    from cockpit.reports.handoff import render_markdown
+    from cockpit.services.handoff_digest import build_digest
+    from cockpit.services.handoff_live import LiveState
+    from cockpit.services.shift import ensure_draft
+
+    now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    draft = ensure_draft(store, TWO, now)
+    why = "Alertmanager us: connection refused (its alerts are missing)"
+    digest = build_digest(store, TWO, draft, LiveState((_alert("eu"),), why, (), None), now)
+    section = render_markdown(digest).split("### Alerts firing, not acknowledged\n")[1]
+    assert section.startswith(
+        "- eu · `HighErrorRate` (critical)"
+    ) and f"\n- not known: alerts: {why}\n" in section.split("###")[0]
