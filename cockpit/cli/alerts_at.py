@@ -53,7 +53,7 @@ def past_alerts_command(args: argparse.Namespace, matchers: list[Matcher]) -> in
         print(f"note: {note}", file=sys.stderr)
     if args.json:
         print_json([
-            {**alert_json(a, silences), "incidents": found.incidents.get(a.fingerprint, []),
+            {**alert_json(a, silences), "incidents": found.incidents_of(a),
              "at": utc_iso(found.at)}
             for a in alerts
         ])  # fmt: skip
@@ -62,10 +62,10 @@ def past_alerts_command(args: argparse.Namespace, matchers: list[Matcher]) -> in
     if not alerts:
         print("No alerts" + (" matched the filter." if matchers else " were pending or firing."))
     for alert in alerts:
-        ack = found.acks.get(alert.fingerprint)
+        ack = found.ack_of(alert)
         since = "" if alert.starts_at is None else f"since {alert.starts_at.astimezone(zone):%H:%M}"
         who = f"acked by {ack.created_by}" if ack is not None else ""
-        linked = ", ".join(found.incidents.get(alert.fingerprint, []))
+        linked = ", ".join(found.incidents_of(alert))
         cells = [alert.severity, alert.name, display_state(alert, silences), since, who, linked,
                  alert.fingerprint]  # fmt: skip
         print("  ".join(visible(cell) for cell in cells if cell))

@@ -70,7 +70,7 @@ def list_incidents(c: Context, args: argparse.Namespace) -> int:
 
 def show(c: Context, args: argparse.Namespace) -> int:
     from cockpit.model.incident_lifecycle import allowed_next, postmortem_due
-    from cockpit.model.timeline import event_text
+    from cockpit.model.timeline import ClusterNames, event_text, with_cluster
     from cockpit.services.timeline_view import incident_clocks, incident_timeline
     from cockpit.store.incident_notes import action_items, linked_runbook_runs
     from cockpit.store.incidents import linked_alerts, require_incident
@@ -86,7 +86,8 @@ def show(c: Context, args: argparse.Namespace) -> int:
         data["allowed_next"] = list(allowed_next(record.status))
         data["clocks"] = clocks.describe() if record.is_open else None
         data["alerts"] = [
-            {"fingerprint": a.fingerprint, "alertname": a.alertname, "labels": dict(a.labels)}
+            {"fingerprint": a.fingerprint, "alertname": a.alertname, "labels": dict(a.labels),
+             "cluster": a.cluster or None}
             for a in alerts
         ]
         data["runbook_runs"] = [
@@ -99,7 +100,7 @@ def show(c: Context, args: argparse.Namespace) -> int:
         ]  # fmt: skip
         data["timeline"] = [
             {"at": e.occurred_at.isoformat(), "kind": e.kind, "author": e.author,
-             "source": e.source, "body": e.body} for e in events
+             "source": e.source, "body": e.body, "cluster": e.cluster} for e in events
         ]  # fmt: skip
         print_json(data, ensure_ascii=False)
         return EXIT_OK
@@ -125,8 +126,10 @@ def show(c: Context, args: argparse.Namespace) -> int:
     ):  # fmt: skip
         print(f"  {name:<13} {local(at, c.zone)}")
     print(f"  next: {', '.join(allowed_next(record.status)) or 'nothing (closed)'}")
+    clusters = ClusterNames(c.config.clusters)
     for a in alerts:
-        print(f"  alert: {visible(a.alertname)} ({a.fingerprint})")
+        name = with_cluster(a.alertname, clusters.of(a.cluster))
+        print(f"  alert: {visible(name)} ({a.fingerprint})")
     for run in runs:
         print(f"  runbook run {run.id}: {run.runbook} ({run.status}) by {run.started_by or '—'}")
     for i in items:
@@ -136,7 +139,7 @@ def show(c: Context, args: argparse.Namespace) -> int:
         )
     print("timeline:")
     for e in events:
-        text = event_text(e)
+        text = event_text(e, clusters)
         body = " / ".join(line for line in text.splitlines() if line.strip())
         who = visible(e.author or e.source)
         print(f"  {local(e.occurred_at, c.zone)}  {e.kind:<16} {who}: {visible(body)}")
@@ -144,12 +147,16 @@ def show(c: Context, args: argparse.Namespace) -> int:
 
 
 def report(c: Context, args: argparse.Namespace) -> int:
+    from cockpit.model.timeline import ClusterNames
     from cockpit.services.incident_report import incident_report, save_report
 
     if args.template not in TEMPLATE_NAMES:
         names = ", ".join(TEMPLATE_NAMES)
         return fail(f"unknown template {args.template!r}; use one of {names}")
-    text = incident_report(c.notebook, args.id, now=c.now, zone=c.zone, template=args.template)
+    text = incident_report(
+        c.notebook, args.id, now=c.now, zone=c.zone, template=args.template,
+        clusters=ClusterNames(c.config.clusters),
+    )
     if args.output is None:
         print(text, end="")
     else:

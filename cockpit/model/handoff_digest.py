@@ -23,6 +23,7 @@ class FiringAlert:
     labels: Mapping[str, str]
     since: datetime | None
     summary: str
+    cluster: str = ""  # the Alertmanager cluster it fires in
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class AckedAlert:
     age: timedelta
     expires_at: datetime | None
     still_firing: bool | None  # None: the live alerts are not known
+    cluster: str = ""  # "": not known (the notebook's acks keep no cluster)
 
 
 @dataclass(frozen=True)
@@ -97,3 +99,4 @@ class Digest:
     problems: tuple[str, ...] = field(default=())  # live sources that could not be read
     scheduled_at: datetime | None = None  # the scheduled handoff it closes (None: a swap)
     swap: bool = False  # taken over at another time or by someone the roster did not name
+    clusters: tuple[str, ...] = ()  # the Alertmanager clusters watched (``ClusterNames``)

@@ -18,6 +18,9 @@ class LinkedAlert:
     fingerprint: str
     alertname: str
     labels: Mapping[str, str] = field(default_factory=dict)
+    # The Alertmanager cluster it fires in; "": not known (linked before the notebook kept
+    # clusters), which stands for this fingerprint in any cluster.
+    cluster: str = ""
 
 
 @dataclass(frozen=True)

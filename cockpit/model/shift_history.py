@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,15 @@ class ResolvedAlert:
     fired_at: datetime | None  # None: it fired before the notebook saw it
     resolved_at: datetime
     acked_by: tuple[str, ...] = ()  # the digest fills it in from the acks
+    cluster: str = ""  # its Alertmanager cluster ("": not known, recorded before clusters)
+
+
+class NoisyAlert(NamedTuple):
+    """How often an alert fired in a span (a tuple, so ``--json`` keeps [name, times] first)."""
+
+    name: str
+    fired: int
+    cluster: str = ""  # "": not known (fired before the notebook kept clusters)
 
 
 @dataclass(frozen=True)

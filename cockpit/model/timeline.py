@@ -89,6 +89,9 @@ class TimelineEvent:
     component: str | None = None
     labels: Mapping[str, str] = field(default_factory=Labels)
     fingerprint: str | None = None
+    # An alert event's cluster (the config's name of its Alertmanager); None: not known
+    # (written before the notebook kept it, or not an alert event).
+    cluster: str | None = None
     # None until the store has recorded the event.
     id: int | None = None
 
@@ -100,19 +103,43 @@ class TimelineEvent:
             object.__setattr__(self, "labels", Labels(self.labels))
 
 
+@dataclass(frozen=True)
+class ClusterNames:
+    """Which alerts name their cluster where they are shown, given the Alertmanager
+    clusters this cockpit watches (``watched``, the config's names). With several (or
+    none), every alert that has a cluster names it; with one, only an alert of another
+    (a team's notebook holds what other cockpits recorded), so a cockpit of one cluster
+    shows what it always did."""
+
+    watched: tuple[str, ...] = ()
+
+    def of(self, cluster: str | None) -> str:
+        """The cluster to name, or "" for none."""
+        if not cluster or self.watched == (cluster,):
+            return ""
+        return cluster
+
+
+def with_cluster(text: str, cluster: str) -> str:
+    """``eu · text``: an alert's text named by its cluster ("" names none)."""
+    return f"{cluster} · {text}" if cluster else text
+
+
 _RESOLVED = " resolved: "
 
 
-def event_text(event: TimelineEvent) -> str:
+def event_text(event: TimelineEvent, clusters: ClusterNames | None = None) -> str:
     """What the event says, as the pane, its detail and the reports show it.
 
     A runbook step's body is only its outcome ("done · note"): the step's name is in the
     subject, so both are said. A resolved alert says only that it resolved: its summary
     annotation was written while it fired ("now 7.087%") and is no longer true; events
-    stored before that rule still carry it, so it is cut here too.
+    stored before that rule still carry it, so it is cut here too. With ``clusters`` an
+    alert's event starts with its cluster when that is to be named (``ClusterNames``).
     """
     if event.kind == "runbook_step" and event.subject:
         return f"{event.subject}: {event.body}" if event.body else event.subject
+    text = event.body or event.subject
     if event.kind == "alert_resolved" and _RESOLVED in event.body:
-        return event.body.split(_RESOLVED, 1)[0] + " resolved"
-    return event.body or event.subject
+        text = event.body.split(_RESOLVED, 1)[0] + " resolved"
+    return with_cluster(text, clusters.of(event.cluster) if clusters else "")

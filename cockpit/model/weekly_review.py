@@ -13,7 +13,7 @@ from datetime import datetime
 from cockpit.model.action_items import ActionItem
 from cockpit.model.incident_record import IncidentRecord
 from cockpit.model.incident_stats import Durations
-from cockpit.model.shift_history import ProbeFlaps
+from cockpit.model.shift_history import NoisyAlert, ProbeFlaps
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,9 @@ class Review:
     budgets: tuple[BudgetUse, ...]
     missing_postmortems: tuple[IncidentRecord, ...]
     action_items: tuple[ActionItem, ...]
-    noisiest: tuple[tuple[str, int], ...]
+    noisiest: tuple[NoisyAlert, ...]
     probe_flaps: tuple[ProbeFlaps, ...]
+    clusters: tuple[str, ...] = ()  # the Alertmanager clusters watched (``ClusterNames``)
 
     @property
     def label(self) -> str:

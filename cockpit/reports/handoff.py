@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from cockpit.model.handoff_digest import Digest
+from cockpit.model.handoff_digest import AckedAlert, Digest, FiringAlert
 from cockpit.model.rotation import is_late
+from cockpit.model.shift_history import ResolvedAlert
 from cockpit.model.silences import Silence
+from cockpit.model.timeline import ClusterNames, with_cluster
 from cockpit.reports.markdown import clock, code, free_text, labels, pct, plain, span, times, when
 
 NONE = "- none"
@@ -16,8 +18,17 @@ def _unknown(why: str) -> list[str]:
     return [f"- not known: {why}"]
 
 
-def _silence(s: Silence, zone: ZoneInfo) -> str:
-    kind = "ack" if s.is_ack else "silence"
+def _named(text: str, cluster: str, clusters: ClusterNames) -> str:
+    """``text`` (an alert's or silence's line) named by its cluster, if that is to be."""
+    return with_cluster(text, plain(clusters.of(cluster)))
+
+
+def _name(a: FiringAlert | AckedAlert | ResolvedAlert, clusters: ClusterNames) -> str:
+    return _named(code(a.name), a.cluster, clusters)
+
+
+def _silence(s: Silence, zone: ZoneInfo, clusters: ClusterNames) -> str:
+    kind = _named("ack" if s.is_ack else "silence", s.cluster, clusters)
     matchers = code(s.matcher_text) if s.matchers else "(no matchers)"
     return (
         f"- {kind} {matchers} by {plain(s.created_by) or '?'}, {clock(s.starts_at, zone)} to "
@@ -38,6 +49,7 @@ def _schedule_note(d: Digest, zone: ZoneInfo) -> str:
 
 def render_markdown(d: Digest) -> str:
     zone = ZoneInfo(d.timezone)
+    names = ClusterNames(d.clusters)
     title = "Swap" if d.swap else "Shift handoff"
     lines = [
         f"## {title}: {plain(d.outgoing)} → {plain(d.incoming or 'next on call')}",
@@ -47,7 +59,8 @@ def render_markdown(d: Digest) -> str:
            f" · draft, generated {when(d.generated_at, zone)}")
         + _schedule_note(d, zone),
     ]  # fmt: skip
-    alerts_why = next((p for p in d.problems if p.startswith("alerts:")), "alerts not fetched")
+    alerts_problem = next((p for p in d.problems if p.startswith("alerts:")), None)
+    alerts_why = alerts_problem or "alerts not fetched"
     silences_why = next((p for p in d.problems if p.startswith("silences:")), "not fetched")
 
     lines += ["", "### Alerts firing, not acknowledged"]
@@ -55,13 +68,15 @@ def render_markdown(d: Digest) -> str:
         lines += _unknown(alerts_why)
     else:
         lines += [
-            f"- {code(a.name)} ({a.severity}) {labels(a.labels)} since {clock(a.since, zone)}"
+            f"- {_name(a, names)} ({a.severity}) {labels(a.labels)} since {clock(a.since, zone)}"
             + (f": {plain(a.summary)}" if a.summary else "")
             for a in d.firing_unacked
         ] or [NONE]
+        # Known, but not from every cluster (one cluster's Alertmanager did not answer).
+        lines += _unknown(alerts_problem) if alerts_problem else []
     lines += ["", "### Alerts acknowledged"]
     lines += [
-        f"- {code(a.name)} {labels(a.labels)} acked by {plain(a.owner or '?')}, "
+        f"- {_name(a, names)} {labels(a.labels)} acked by {plain(a.owner or '?')}, "
         f"{span(a.age)} ago"
         + (f", expires {clock(a.expires_at, zone)}" if a.expires_at else "")
         + ("" if a.still_firing is not False else ", no longer firing")
@@ -69,7 +84,7 @@ def render_markdown(d: Digest) -> str:
     ] or [NONE]
     lines += ["", "### Alerts resolved during the shift"]
     lines += [
-        f"- {code(a.name)} {labels(a.labels)} fired {clock(a.fired_at, zone)}, resolved "
+        f"- {_name(a, names)} {labels(a.labels)} fired {clock(a.fired_at, zone)}, resolved "
         f"{clock(a.resolved_at, zone)}"
         + (f" ({span(a.resolved_at - a.fired_at)})" if a.fired_at else "")
         + (f", acked by {', '.join(plain(o) for o in a.acked_by)}" if a.acked_by else "")
@@ -80,12 +95,12 @@ def render_markdown(d: Digest) -> str:
     if d.silences_created is None:
         lines += _unknown(silences_why)
     else:
-        lines += [_silence(s, zone) for s in d.silences_created] or [NONE]
+        lines += [_silence(s, zone, names) for s in d.silences_created] or [NONE]
     lines += ["", "### Silences expiring in the next 12 hours"]
     if d.silences_expiring is None:
         lines += _unknown(silences_why)
     else:
-        lines += [_silence(s, zone) for s in d.silences_expiring] or [NONE]
+        lines += [_silence(s, zone, names) for s in d.silences_expiring] or [NONE]
 
     lines += ["", "### Incidents"]
     for inc in d.incidents:

@@ -17,7 +17,7 @@ from datetime import datetime, tzinfo
 from cockpit.model.durations import format_duration
 from cockpit.model.incident_draft import LinkedAlert
 from cockpit.model.incident_record import IncidentRecord
-from cockpit.model.timeline import TimelineEvent, event_text
+from cockpit.model.timeline import ClusterNames, TimelineEvent, event_text, with_cluster
 
 TEMPLATES: tuple[str, ...] = ("postmortem", "db", "redis", "deploy", "overload")
 VARIANT_TITLES = {
@@ -43,6 +43,7 @@ class ReportInput:
     action_items: Sequence[tuple[str, str | None, str | None, str, bool]]  # what, owner, due, how
     alerts: Sequence[LinkedAlert]
     zone: tzinfo
+    clusters: ClusterNames | None = None  # which alerts name their cluster (None: none)
 
 
 def _time(value: datetime | None, zone: tzinfo) -> str:
@@ -61,12 +62,14 @@ def _one_line(text: str) -> str:
     return " / ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def timeline_table(events: Sequence[TimelineEvent], zone: tzinfo) -> list[str]:
+def timeline_table(
+    events: Sequence[TimelineEvent], zone: tzinfo, clusters: ClusterNames | None = None
+) -> list[str]:
     if not events:
         return ["_No events were recorded for this incident._"]
     lines = ["| time | type | by | event |", "|---|---|---|---|"]
     for event in events:
-        body = _one_line(event_text(event)).replace("|", "\\|")
+        body = _one_line(event_text(event, clusters)).replace("|", "\\|")
         lines.append(
             f"| {_time(event.occurred_at, zone)} | {event.kind.replace('_', ' ')} "
             f"| {event.author or event.source} | {body} |"
@@ -120,20 +123,27 @@ def _header(data: ReportInput, heading: str) -> list[str]:
     ]
 
 
+def _said(data: ReportInput, event: TimelineEvent) -> str:
+    """An event on one line, and when it happened."""
+    return f"{_one_line(event_text(event, data.clusters))} at {_time(event.occurred_at, data.zone)}"
+
+
+def _alert_name(data: ReportInput, alert: LinkedAlert) -> str:
+    return with_cluster(alert.alertname, data.clusters.of(alert.cluster) if data.clusters else "")
+
+
 def render_postmortem(data: ReportInput) -> str:
     """The postmortem: What, When, Impact, Detection, Response, Root cause, Lessons, Action
     items."""
     r, zone = data.record, data.zone
     detection = [
         f"Detected {_time(r.detected_at, zone)}.",
-        *(f"- alert {a.alertname} (fingerprint {a.fingerprint})" for a in data.alerts),
+        *(f"- alert {_alert_name(data, a)} (fingerprint {a.fingerprint})" for a in data.alerts),
     ]
     first_signals = _automatic(data, "alert_fired", "probe_down", "burn_started")
     if first_signals:
         first = first_signals[0]
-        detection.append(
-            f"- first signal: {_one_line(event_text(first))} at {_time(first.occurred_at, zone)}"
-        )
+        detection.append(f"- first signal: {_said(data, first)}")
     response = []
     if r.acknowledged_at:
         response.append(
@@ -152,7 +162,7 @@ def render_postmortem(data: ReportInput) -> str:
     lines += ["## Root cause", "", *_cause(r), ""]
     lines += ["## Lessons", "", _text(r.lessons), ""]
     lines += ["## Action items", "", *_action_items(data), ""]
-    lines += ["## Timeline", "", *timeline_table(data.events, zone), ""]
+    lines += ["## Timeline", "", *timeline_table(data.events, zone, data.clusters), ""]
     return "\n".join(lines)
 
 
@@ -163,7 +173,7 @@ def render_scenario(data: ReportInput, variant: str) -> str:
         raise ValueError(f"unknown report variant {variant!r}; use one of {', '.join(TEMPLATES)}")
     r, zone = data.record, data.zone
     recovery = [
-        f"- {_one_line(event_text(e))} at {_time(e.occurred_at, zone)}"
+        f"- {_said(data, e)}"
         for e in _automatic(data, "alert_resolved", "probe_up", "burn_stopped")
     ] or ["- no automatic recovery signal (alert resolved, probe up) was recorded"]
     if r.resolved_at:
@@ -173,7 +183,7 @@ def render_scenario(data: ReportInput, variant: str) -> str:
     steps = _automatic(data, "runbook_step")
     last: list[str]
     if variant == "deploy":
-        last = [f"- {_one_line(event_text(e))} at {_time(e.occurred_at, zone)}" for e in steps]
+        last = [f"- {_said(data, e)}" for e in steps]
         last = last or [_text(r.resolution)]
         last += ["", *_action_items(data)]
     else:
@@ -187,7 +197,7 @@ def render_scenario(data: ReportInput, variant: str) -> str:
     lines += ["## Mitigation", "", *[m for m in mitigation if m], ""]
     lines += ["## Recovery verification", "", *recovery, ""]
     lines += [f"## {VARIANT_LAST_SECTION[variant]}", "", *last, ""]
-    lines += ["## Timeline", "", *timeline_table(data.events, zone), ""]
+    lines += ["## Timeline", "", *timeline_table(data.events, zone, data.clusters), ""]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from cockpit.model.incident_stats import Durations
+from cockpit.model.timeline import ClusterNames, with_cluster
 from cockpit.model.weekly_review import Review
 from cockpit.reports.markdown import code, pct, plain, span, times, when
 
@@ -16,6 +17,18 @@ def _durations(name: str, d: Durations) -> str:
         return f"- {name}: no incident with that milestone this week"
     over = times(d.count, "incident")
     return f"- {name}: mean {span(d.mean)}, median {span(d.median)} (over {over})"
+
+
+def _noisiest(r: Review) -> list[tuple[str, int]]:
+    """Each alert's line and times fired, its cluster named as ``ClusterNames`` says; the
+    counts of the same line added up (a firing recorded before the notebook kept clusters
+    and one after, in the one cluster watched, are the same alert's)."""
+    clusters = ClusterNames(r.clusters)
+    counted: dict[str, int] = {}
+    for noisy in r.noisiest:
+        line = with_cluster(code(noisy.name), plain(clusters.of(noisy.cluster)))
+        counted[line] = counted.get(line, 0) + noisy.fired
+    return sorted(counted.items(), key=lambda item: -item[1])
 
 
 def render_markdown(r: Review) -> str:
@@ -66,7 +79,7 @@ def render_markdown(r: Review) -> str:
         for a in r.action_items
     ] or [NONE]
     lines += ["", "### Ten noisiest alerts"]
-    lines += [f"- {code(name)}: fired {times(n)}" for name, n in r.noisiest] or [NONE]
+    lines += [f"- {name}: fired {times(n)}" for name, n in _noisiest(r)] or [NONE]
     lines += ["", "### Probe flaps"]
     lines += [
         f"- {code(p.probe)}: down {times(p.downs)}, up {times(p.ups)}" for p in r.probe_flaps

@@ -58,6 +58,7 @@ def _live_acks(
                     end - info.since,
                     info.ends_at,
                     True,
+                    alert.cluster,
                 )
             )
     return tuple(sorted(acked, key=lambda a: (a.acked_at, a.name)))
@@ -127,7 +128,7 @@ def _alert_sections(
             else {a.fingerprint for a in active_acks(store, end) if a.created_at <= end}
         )
         unacked = tuple(
-            FiringAlert(a.name, a.severity, a.labels, a.starts_at, a.summary)
+            FiringAlert(a.name, a.severity, a.labels, a.starts_at, a.summary, a.cluster)
             for a in live.alerts
             # A silenced alert is handled (silence or ack-silence); pending is not news yet.
             if a.state == "firing" and a.fingerprint not in noted
@@ -252,4 +253,5 @@ def build_digest(
         problems=problems,
         scheduled_at=handoff.scheduled_at,
         swap=handoff.kind == "swap",
+        clusters=config.clusters,
     )

@@ -39,6 +39,13 @@ async def fetch_live(config: Config, client: httpx.AsyncClient) -> LiveState:
         alerts_problem = f"Alertmanager: {snapshot.freshness.error}"
     else:
         alerts = snapshot.alerts
+        # Some clusters answered, not all: the alerts are known but for theirs.
+        missing = snapshot.stale_clusters()
+        if missing:
+            alerts_problem = "; ".join(
+                f"Alertmanager {name}: {why} (its alerts are missing)"
+                for name, why in missing.items()
+            )
     silences: tuple[Silence, ...] | None = None
     silences_problem: str | None = None
     if snapshot.silences_error is not None:

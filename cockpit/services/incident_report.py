@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from cockpit.locations import write_private_text
+from cockpit.model.timeline import ClusterNames
 from cockpit.reports.incident import ReportInput, render
 from cockpit.services.timeline_view import incident_timeline
 from cockpit.store import Notebook
@@ -13,7 +14,13 @@ from cockpit.store.incident_notes import action_items
 from cockpit.store.incidents import linked_alerts, require_incident
 
 
-def report_input(store: Notebook, incident_id: str, now: datetime, zone: tzinfo) -> ReportInput:
+def report_input(
+    store: Notebook,
+    incident_id: str,
+    now: datetime,
+    zone: tzinfo,
+    clusters: ClusterNames | None = None,
+) -> ReportInput:
     record = require_incident(store, incident_id)
     items = [
         (i.what, i.owner, i.due.isoformat() if i.due else None, i.verification, i.done)
@@ -25,13 +32,21 @@ def report_input(store: Notebook, incident_id: str, now: datetime, zone: tzinfo)
         action_items=items,
         alerts=linked_alerts(store, record.id),
         zone=zone,
+        clusters=clusters,
     )
 
 
 def incident_report(
-    store: Notebook, incident_id: str, *, now: datetime, zone: tzinfo, template: str = "postmortem"
+    store: Notebook,
+    incident_id: str,
+    *,
+    now: datetime,
+    zone: tzinfo,
+    template: str = "postmortem",
+    clusters: ClusterNames | None = None,
 ) -> str:
-    return render(report_input(store, incident_id, now, zone), template)
+    """The report; with ``clusters``, alerts name their cluster as ``ClusterNames`` says."""
+    return render(report_input(store, incident_id, now, zone, clusters), template)
 
 
 def save_report(text: str, path: Path) -> Path:

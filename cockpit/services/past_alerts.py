@@ -10,10 +10,16 @@ where Prometheus holds no data at all (before its retention, or while it was dow
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import httpx
+
 from cockpit.config import Config
+from cockpit.config_types import Endpoint
 from cockpit.model.alerts import Alert, fingerprint_of
 from cockpit.model.silences import Silence, from_api
 from cockpit.sources.alertmanager import fetch_silences
@@ -26,6 +32,14 @@ from cockpit.store.incidents import links_at
 
 HIDDEN = frozenset({"__name__", "alertstate"})
 
+# An alert of the past: (its cluster, its fingerprint). Alertmanager's fingerprint hashes
+# the labels only, and two Prometheus servers may hold the same labels: two alerts.
+PastKey = tuple[str, str]
+
+
+def past_key(alert: Alert) -> PastKey:
+    return alert.cluster, alert.fingerprint
+
 
 class PastUnknown(Exception):
     """Nothing can be said of that moment; ``str()`` says why and what to do."""
@@ -35,10 +49,21 @@ class PastUnknown(Exception):
 class PastAlerts:
     at: datetime
     alerts: list[Alert]
-    acks: dict[str, AckRecord] = field(default_factory=dict)  # fingerprint -> ack then
-    incidents: dict[str, list[str]] = field(default_factory=dict)  # fingerprint -> ids
-    silences: dict[str, list[Silence]] = field(default_factory=dict)  # fingerprint -> those then
+    acks: dict[PastKey, AckRecord] = field(default_factory=dict)  # the ack then
+    incidents: dict[PastKey, list[str]] = field(default_factory=dict)  # incident ids
+    silences: dict[PastKey, list[Silence]] = field(default_factory=dict)  # those then
     notes: list[str] = field(default_factory=list)  # what is missing from this picture
+    # Each Prometheus server asked, by name: None when it answered, else why it could not.
+    servers: dict[str, str | None] = field(default_factory=dict)
+
+    def ack_of(self, alert: Alert) -> AckRecord | None:
+        return self.acks.get(past_key(alert))
+
+    def incidents_of(self, alert: Alert) -> list[str]:
+        return self.incidents.get(past_key(alert), [])
+
+    def silences_of(self, alert: Alert) -> list[Silence]:
+        return self.silences.get(past_key(alert), [])
 
 
 def _alerts_then(queries: PrometheusQueries, at: float) -> list[Alert]:
@@ -55,29 +80,14 @@ def _alerts_then(queries: PrometheusQueries, at: float) -> list[Alert]:
             name=labels.get("alertname", ""), labels=labels,
             state="pending" if sample.labels.get("alertstate") == "pending" else "firing",
             starts_at=None if started is None else datetime.fromtimestamp(started, UTC),
-            fingerprint=fingerprint,
+            fingerprint=fingerprint, cluster=queries.endpoint.name,
         ))  # fmt: skip
-    return sorted(alerts, key=lambda a: a.rank())
+    return alerts
 
 
-def _silences(config: Config, at: datetime) -> tuple[list[Silence], str | None]:
-    endpoint = config.alertmanager
-    if endpoint is None:
-        return [], "no [alertmanager]: silences unknown"
-    try:
-        raw = run_blocking(lambda client: fetch_silences(client, endpoint))
-    except SourceError as exc:
-        return [], f"Alertmanager did not answer, silences unknown: {exc}"
-    found = [s for item in raw if (s := from_api(item)) is not None]
-    return [s for s in found if s.starts_at <= at < s.ends_at], None
-
-
-def past_alerts(config: Config, at: datetime, notebook: Notebook | None) -> PastAlerts:
-    if config.prometheus is None:
-        raise PastUnknown(
-            "the past alert list comes from Prometheus's ALERTS series: set [prometheus] url"
-        )
-    queries = PrometheusQueries(config.prometheus)
+def _server_then(endpoint: Endpoint, at: datetime) -> list[Alert]:
+    """One Prometheus server's alerts at ``at``; PastUnknown when it cannot say."""
+    queries = PrometheusQueries(endpoint)
     stamp = at.timestamp()
     try:
         if not queries.query("count(up)", stamp):
@@ -85,23 +95,123 @@ def past_alerts(config: Config, at: datetime, notebook: Notebook | None) -> Past
                 f"Prometheus holds no data at {at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC: "
                 "before its retention, or it was not running then"
             )
-        alerts = _alerts_then(queries, stamp)
+        return _alerts_then(queries, stamp)
     except SourceError as exc:
         raise PastUnknown(f"Prometheus did not answer: {exc}") from exc
+
+
+def _every_server_then(config: Config, at: datetime) -> tuple[list[Alert], dict[str, str | None]]:
+    """Every Prometheus server asked at once (each in its own thread: the client blocks),
+    and what each said (None: it answered; else why not). A server that cannot say leaves
+    its alerts out while another can; when none can, PastUnknown."""
+    servers = config.prometheus_servers
+    if len(servers) == 1:
+        return _server_then(servers[0], at), {servers[0].name: None}
+    with ThreadPoolExecutor(len(servers), thread_name_prefix="past-alerts") as pool:
+        asked = [pool.submit(_server_then, server, at) for server in servers]
+    alerts: list[Alert] = []
+    said: dict[str, str | None] = {}
+    for server, future in zip(servers, asked, strict=True):
+        try:
+            alerts.extend(future.result())
+            said[server.name] = None
+        except PastUnknown as exc:
+            said[server.name] = str(exc)
+    if all(why is not None for why in said.values()):
+        raise PastUnknown("; ".join(f"{name}: {why}" for name, why in said.items()))
+    return alerts, said
+
+
+async def _cluster_silences(client: httpx.AsyncClient, endpoint: Endpoint) -> list[Silence]:
+    """One cluster's silences, from the first peer that answers (gossip keeps them alike)."""
+    problem: SourceError | None = None
+    for url in endpoint.peers:
+        peer = endpoint.at(url) if endpoint.urls else endpoint
+        try:
+            raw = await fetch_silences(client, peer)
+        except SourceError as exc:
+            problem = problem or exc
+            continue
+        return [s for item in raw if (s := from_api(item, endpoint.name)) is not None]
+    assert problem is not None
+    raise problem
+
+
+def _silences(config: Config, at: datetime) -> tuple[list[Silence], list[str]]:
+    clusters = config.alertmanagers
+    if not clusters:
+        return [], ["no [alertmanager]: silences unknown"]
+
+    async def every(client: httpx.AsyncClient) -> Sequence[list[Silence] | BaseException]:
+        asked = (_cluster_silences(client, cluster) for cluster in clusters)
+        return await asyncio.gather(*asked, return_exceptions=True)
+
+    try:
+        answers = run_blocking(every)
+    except SourceError as exc:
+        return [], [f"Alertmanager did not answer, silences unknown: {exc}"]
+    found: list[Silence] = []
+    notes = []
+    for cluster, answer in zip(clusters, answers, strict=True):
+        if isinstance(answer, SourceError):
+            named = f" {cluster.name}" if len(clusters) > 1 else ""
+            notes.append(f"Alertmanager{named} did not answer, silences unknown: {answer}")
+        elif isinstance(answer, BaseException):
+            raise answer
+        else:
+            found.extend(answer)
+    return [s for s in found if s.starts_at <= at < s.ends_at], notes
+
+
+def _same_cluster(config: Config, alert: Alert, cluster: str) -> bool:
+    """Whether a silence or link of Alertmanager ``cluster`` may be about ``alert``, which
+    a Prometheus server tagged with its own name: the Alertmanager of that name's, or any
+    one's when none has it (the names need not line up). "" (a link made before the
+    notebook kept clusters) is any cluster's."""
+    names = config.clusters
+    return not cluster or cluster == alert.cluster or alert.cluster not in names
+
+
+def past_alerts(config: Config, at: datetime, notebook: Notebook | None) -> PastAlerts:
+    if not config.prometheus_servers:
+        raise PastUnknown(
+            "the past alert list comes from Prometheus's ALERTS series: set [prometheus] url"
+        )
+    alerts, servers = _every_server_then(config, at)
+    alerts.sort(key=lambda a: a.rank())
     silences, why = _silences(config, at)
+    unknown = [f"Prometheus {name}: {no}: its alerts are missing"
+               for name, no in servers.items() if no is not None]  # fmt: skip
     notes = ["annotations are not kept by Prometheus: summaries are empty",
-             "only alerts of this Prometheus's own rules are known"]  # fmt: skip
-    if why:
-        notes.append(why)
-    found = PastAlerts(at, alerts, notes=notes)
+             "only alerts of this Prometheus's own rules are known", *unknown, *why]  # fmt: skip
+    found = PastAlerts(at, alerts, notes=notes, servers=servers)
     for alert in alerts:
-        covering = [s for s in silences if s.matches(alert.labels)]
+        covering = [
+            s for s in silences
+            if _same_cluster(config, alert, s.cluster) and s.matches(alert.labels)
+        ]  # fmt: skip
         if covering:
-            found.silences[alert.fingerprint] = covering
+            found.silences[past_key(alert)] = covering
     if notebook is None:
         notes.append("no notebook: acks and incident links unknown")
         return found
+    # Acks are noted by fingerprint only (the ack store keeps no cluster).
+    acks: dict[str, AckRecord] = {}
     for ack in acks_at(notebook, at):
-        found.acks.setdefault(ack.fingerprint, ack)
-    found.incidents.update(links_at(notebook, at))
+        acks.setdefault(ack.fingerprint, ack)
+    links: dict[str, list[tuple[str, list[str]]]] = {}
+    for (cluster, fingerprint), incidents in links_at(notebook, at).items():
+        links.setdefault(fingerprint, []).append((cluster, incidents))
+    for alert in alerts:
+        acked = acks.get(alert.fingerprint)
+        if acked is not None:
+            found.acks[past_key(alert)] = acked
+        ids = [
+            incident
+            for cluster, incidents in links.get(alert.fingerprint, [])
+            if _same_cluster(config, alert, cluster)
+            for incident in incidents
+        ]
+        if ids:
+            found.incidents[past_key(alert)] = list(dict.fromkeys(ids))
     return found

@@ -82,8 +82,8 @@ def alert_snapshot(found: PastAlerts) -> AlertSnapshot:
     silences: dict[str, Silence] = {}
     alerts = []
     for alert in found.alerts:
-        covering = list(found.silences.get(alert.fingerprint, []))
-        ack = found.acks.get(alert.fingerprint)
+        covering = list(found.silences_of(alert))
+        ack = found.ack_of(alert)
         if ack is not None:
             covering.append(_ack_silence(ack, alert, found.at))
         for silence in covering:
@@ -91,8 +91,15 @@ def alert_snapshot(found: PastAlerts) -> AlertSnapshot:
         if covering and alert.state == "firing":
             alert = replace(alert, state="silenced", silenced_by=tuple(s.id for s in covering))
         alerts.append(alert)
+    # Each Prometheus server as the live pane has each cluster: one that could not say
+    # marks only its own (missing) part; with several, the rows' keys carry the cluster.
+    fresh = Freshness().succeeded(found.at)
+    servers = {
+        name: fresh if why is None else Freshness().failed(found.at, why)
+        for name, why in found.servers.items()
+    }
     return AlertSnapshot(
-        tuple(alerts), Freshness().succeeded(found.at), silences=tuple(silences.values())
+        tuple(alerts), fresh, silences=tuple(silences.values()), clusters=servers
     )
 
 
@@ -100,7 +107,7 @@ def alerts_at(config: Config, at: datetime, notebook: Notebook | None) -> AlertS
     try:
         return alert_snapshot(past_alerts(config, at, notebook))
     except PastUnknown as exc:
-        configured = config.prometheus is not None
+        configured = bool(config.prometheus_servers)
         freshness = Freshness() if configured else Freshness.not_configured()
         return AlertSnapshot((), freshness.failed(at, str(exc)))
 

@@ -29,5 +29,5 @@ def draft_from_alert(alert: Alert, severity_map: Mapping[str, str]) -> IncidentD
         description=description,
         components=(visible(component),) if component else (),
         detected_at=alert.starts_at,
-        alerts=(LinkedAlert(alert.fingerprint, alert.name, dict(alert.labels)),),
+        alerts=(LinkedAlert(alert.fingerprint, alert.name, dict(alert.labels), alert.cluster),),
     )

@@ -55,14 +55,14 @@ def incident_timeline(
     only the newest ``limit`` of them (the timeline pane's window). Its own events are
     all shown, even a postmortem note written after the close."""
     end = (record.closed_at or max(now, record.detected_at)) + _TICK
-    fingerprints = {a.fingerprint for a in linked_alerts(store, record.id)}
+    alerts = {(a.fingerprint, a.cluster) for a in linked_alerts(store, record.id)}
     # Where each linked alert's story starts: its last firing at or before detection.
     starts = last_firings(
-        store, fingerprints, record.detected_at - LINK_LOOKBACK, record.detected_at + _TICK
+        store, alerts, record.detected_at - LINK_LOOKBACK, record.detected_at + _TICK
     )
     newest = incident_events(
         store, record.id,
-        alerts={fp: starts.get(fp, record.detected_at) for fp in fingerprints},
+        alerts={alert: starts.get(alert, record.detected_at) for alert in alerts},
         components=record.components, since=record.detected_at, until=end,
         kinds=EVENT_KINDS if kinds is None else kinds, automatic_kinds=AUTOMATIC_KINDS,
         limit=limit,

@@ -24,6 +24,7 @@ from cockpit.model.snapshots import AlertSnapshot, ProbeSnapshot, SloSnapshot
 from cockpit.model.timeline import TimelineEvent
 from cockpit.services import transition_writes
 from cockpit.services.transitions import (
+    CLOSED_BY,
     TRANSITION_KINDS,
     BurnBaseline,
     alert_key,
@@ -34,6 +35,7 @@ from cockpit.services.transitions import (
     probe_transitions,
     quiet_rows,
     subject_key,
+    unclustered_key,
 )
 from cockpit.store import Notebook
 from cockpit.store.events import events_between, record_events
@@ -56,6 +58,10 @@ def this_process(name: str) -> DutyHolder:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _closes(opened: TimelineEvent | None, event: TimelineEvent) -> bool:
+    return opened is not None and CLOSED_BY.get(opened.kind) == event.kind
 
 
 class Recording:
@@ -112,6 +118,11 @@ class Recording:
                 continue  # already said, by this process or the one before it
             news.append(event)
             noted[key] = event
+            # Events written before the notebook kept clusters have none: the first word
+            # on this alert in its cluster ends what they left open, once.
+            earlier = unclustered_key(key)
+            if earlier is not None and _closes(noted.get(earlier), event):
+                noted[earlier] = event
         if news:
             record_events(store, news)
         self._noted = noted  # only once written: a failed write is tried again next cycle
@@ -128,7 +139,12 @@ class Recording:
         if store is None or not self.check_duty(store):
             return 0
         now = self.clock()
-        firing = {alert_key(a) for a in snapshot.alerts if a.state != "pending"}
+        firing: set[tuple[str, ...]] = set()
+        for alert in snapshot.alerts:
+            if alert.state != "pending":
+                key = alert_key(alert)
+                # An event of no cluster is open while its alert fires in any cluster.
+                firing.update((key, unclustered_key(key) or key))
         over = [
             closing_event(event, now)
             for event in self._still_open("alert_fired")

@@ -22,8 +22,9 @@ from cockpit.model.timeline import TimelineEvent
 BurnBaseline = Mapping[str, frozenset[str]]
 
 
-def _key(alert: Alert) -> tuple[tuple[str, str], ...]:
-    return alert.identity
+def _key(alert: Alert) -> tuple[str, tuple[tuple[str, str], ...]]:
+    # The same labels firing in two clusters are two alerts.
+    return alert.cluster, alert.identity
 
 
 def alert_transitions(
@@ -61,6 +62,7 @@ def _alert_event(kind: str, alert: Alert, at: datetime) -> TimelineEvent:
         component=alert.labels.get("service"),
         labels=alert.labels,
         fingerprint=alert.fingerprint or None,
+        cluster=alert.cluster or None,
     )
 
 
@@ -194,19 +196,33 @@ def _labels_key(labels: Mapping[str, str]) -> str:
     return json.dumps(dict(sorted(labels.items())))
 
 
+def _alert_subject(
+    fingerprint: str | None, cluster: str | None, name: str, labels: Mapping[str, str]
+) -> tuple[str, ...]:
+    # Alertmanager's fingerprint hashes the labels only: the cluster tells the same labels
+    # in two clusters apart. ("@" keeps it from reading as a fingerprint or labels.)
+    key = ("alert", fingerprint) if fingerprint else ("alert", name, _labels_key(labels))
+    return (*key, "@" + cluster) if cluster else key
+
+
 def alert_key(alert: Alert) -> tuple[str, ...]:
     """The subject key (see ``subject_key``) of the events about ``alert``."""
-    if alert.fingerprint:
-        return ("alert", alert.fingerprint)
-    return ("alert", alert.name, _labels_key(alert.labels))
+    return _alert_subject(alert.fingerprint, alert.cluster, alert.name, alert.labels)
+
+
+def unclustered_key(key: tuple[str, ...]) -> tuple[str, ...] | None:
+    """An alert's subject key without its cluster: the key of its events written before
+    the notebook kept clusters (they may be about this alert). None: ``key`` has none."""
+    if key[0] == "alert" and key[-1].startswith("@"):
+        return key[:-1]
+    return None
 
 
 def subject_key(event: TimelineEvent) -> tuple[str, ...]:
-    """What a transition event is about: one alert, one probe, one burn row of an SLO."""
+    """What a transition event is about: one alert (in one cluster), one probe, one burn
+    row of an SLO."""
     if event.kind.startswith("alert_"):
-        if event.fingerprint:
-            return ("alert", event.fingerprint)
-        return ("alert", event.subject, _labels_key(event.labels))
+        return _alert_subject(event.fingerprint, event.cluster, event.subject, event.labels)
     if event.kind.startswith("burn_"):
         return ("burn", event.subject, event.labels.get("row", ""))
     return ("probe", event.subject)

@@ -98,4 +98,5 @@ def build_review(
         action_items=tuple(open_action_items(store)),
         noisiest=tuple(noisiest_alerts(store, start, end)),
         probe_flaps=tuple(probe_flaps(store, start, end)),
+        clusters=config.clusters,
     )

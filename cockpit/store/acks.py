@@ -83,6 +83,7 @@ def record_ack(
                 component=alert.labels.get("service"),
                 labels=labels,
                 fingerprint=alert.fingerprint or None,
+                cluster=alert.cluster or silence.cluster or None,
             ),
             utc_now(),
         )
@@ -124,6 +125,7 @@ def record_unack(
                 component=labels.get("service"),
                 labels=labels,
                 fingerprint=fingerprint or None,
+                cluster=(alert.cluster if alert is not None else "") or silence.cluster or None,
             ),
             utc_now(),
         )
@@ -169,6 +171,7 @@ def record_silences_expired(store: Notebook, silences: list[Silence], at: dateti
                     author=silence.created_by or None,
                     component=labels.get("service"),
                     labels=labels,
+                    cluster=silence.cluster or None,
                 ),
                 utc_now(),
             )

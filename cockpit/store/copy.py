@@ -40,7 +40,7 @@ TABLES: tuple[str, ...] = (
 KEYS: dict[str, tuple[str, ...]] = {
     "incidents": ("id",),
     "incident_components": ("incident_id", "component"),
-    "incident_alerts": ("incident_id", "fingerprint"),
+    "incident_alerts": ("incident_id", "cluster", "fingerprint"),
     "announcements": ("incident_id", "kind", "due_at"),
     "runbook_steps": ("run_id", "step_index"),
     "runbook_run_leases": ("run_id",),

@@ -14,7 +14,13 @@ from datetime import date, datetime
 from cockpit.model.action_items import ActionItem
 from cockpit.model.incident_lifecycle import POSTMORTEM_REQUIRED, postmortem_due
 from cockpit.model.incident_record import FINISHED_STATUSES, IncidentRecord
-from cockpit.model.shift_history import LastUpdate, ProbeFlaps, ResolvedAlert, RunbookRun
+from cockpit.model.shift_history import (
+    LastUpdate,
+    NoisyAlert,
+    ProbeFlaps,
+    ResolvedAlert,
+    RunbookRun,
+)
 from cockpit.store.incident_notes import STATUS_UPDATE_KINDS
 from cockpit.store.incidents import INCIDENT_SELECT, incidents_detected_since, row_to_record
 from cockpit.store.notebook import Notebook, from_db_time, to_db_time
@@ -26,13 +32,15 @@ def _opt(value: str | None) -> datetime | None:
 
 def resolved_alerts(store: Notebook, start: datetime, end: datetime) -> list[ResolvedAlert]:
     """alert_resolved events in [start, end), each with the alert_fired event before it
-    (same fingerprint, or the same labels when the fingerprint is unknown)."""
+    (same fingerprint, or the same labels when the fingerprint is unknown; in the same
+    cluster, when both events know theirs)."""
     rows = store.connection.execute(
-        "SELECT r.subject, r.labels, r.fingerprint, r.occurred_at,"
+        "SELECT r.subject, r.labels, r.fingerprint, r.occurred_at, r.cluster,"
         " (SELECT max(f.occurred_at) FROM timeline_events f WHERE f.kind = 'alert_fired'"
         "   AND f.occurred_at <= r.occurred_at AND ((r.fingerprint IS NOT NULL"
         "   AND f.fingerprint = r.fingerprint) OR (r.fingerprint IS NULL"
-        "   AND f.labels = r.labels))) AS fired_at"
+        "   AND f.labels = r.labels))"
+        "   AND (f.cluster IS NULL OR r.cluster IS NULL OR f.cluster = r.cluster)) AS fired_at"
         " FROM timeline_events r WHERE r.kind = 'alert_resolved'"
         " AND r.occurred_at >= ? AND r.occurred_at < ? ORDER BY r.occurred_at, r.id",
         (to_db_time(start), to_db_time(end)),
@@ -44,6 +52,7 @@ def resolved_alerts(store: Notebook, start: datetime, end: datetime) -> list[Res
             r["fingerprint"],
             _opt(r["fired_at"]),
             from_db_time(r["occurred_at"]),
+            cluster=r["cluster"] or "",
         )
         for r in rows
     ]
@@ -143,15 +152,16 @@ def probe_flaps(store: Notebook, start: datetime, end: datetime) -> list[ProbeFl
 
 def noisiest_alerts(
     store: Notebook, start: datetime, end: datetime, limit: int = 10
-) -> list[tuple[str, int]]:
-    """(alertname, times fired) in [start, end), loudest first."""
+) -> list[NoisyAlert]:
+    """Alerts by how often they fired in [start, end), loudest first; per cluster (""
+    for firings recorded before the notebook kept clusters)."""
     rows = store.connection.execute(
-        "SELECT subject, count(*) AS n FROM timeline_events WHERE kind = 'alert_fired'"
-        " AND occurred_at >= ? AND occurred_at < ? GROUP BY subject ORDER BY n DESC, subject"
-        " LIMIT ?",
+        "SELECT subject, coalesce(cluster, '') AS cluster, count(*) AS n FROM timeline_events"
+        " WHERE kind = 'alert_fired' AND occurred_at >= ? AND occurred_at < ?"
+        " GROUP BY subject, coalesce(cluster, '') ORDER BY n DESC, subject, cluster LIMIT ?",
         (to_db_time(start), to_db_time(end), limit),
     )
-    return [(str(r["subject"]), int(r["n"])) for r in rows]
+    return [NoisyAlert(str(r["subject"]), int(r["n"]), str(r["cluster"])) for r in rows]
 
 
 def incidents_detected(store: Notebook, start: datetime, end: datetime) -> list[IncidentRecord]:

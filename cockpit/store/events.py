@@ -18,7 +18,7 @@ from cockpit.store.sql import Connection, Row
 
 _COLUMNS = (
     "id, occurred_at, kind, source, author, incident_id, subject, component, labels, body,"
-    " fingerprint"
+    " fingerprint, cluster"
 )
 
 
@@ -28,8 +28,8 @@ def insert_event(conn: Connection, event: TimelineEvent, recorded_at: datetime) 
         raise ValueError(f"event {event.id} is already recorded")
     cursor = conn.execute(
         "INSERT INTO timeline_events (occurred_at, recorded_at, kind, source, author,"
-        " incident_id, subject, component, labels, body, fingerprint, written_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cockpit_me()) RETURNING id",
+        " incident_id, subject, component, labels, body, fingerprint, cluster, written_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cockpit_me()) RETURNING id",
         (
             to_db_time(event.occurred_at),
             to_db_time(recorded_at),
@@ -42,6 +42,7 @@ def insert_event(conn: Connection, event: TimelineEvent, recorded_at: datetime) 
             json.dumps(dict(event.labels), sort_keys=True),
             event.body,
             event.fingerprint,
+            event.cluster or None,
         ),
     )
     return new_id(cursor, "timeline event")
@@ -69,6 +70,7 @@ def _row_to_event(row: Row) -> TimelineEvent:
         component=row["component"],
         labels=Labels(json.loads(row["labels"])),
         fingerprint=row["fingerprint"],
+        cluster=row["cluster"],
     )
 
 
@@ -184,7 +186,7 @@ def incident_events(
     store: Notebook,
     incident_id: str,
     *,
-    alerts: Mapping[str, datetime],
+    alerts: Mapping[AlertRef, datetime],
     components: Collection[str],
     since: datetime,
     until: datetime,
@@ -194,8 +196,9 @@ def incident_events(
 ) -> list[TimelineEvent]:
     """An incident's events, newest first: its own (every kind in ``kinds``, any time),
     plus events of no incident with a kind in both ``kinds`` and ``automatic_kinds``
-    before ``until`` that carry a linked alert's fingerprint at or after that alert's
-    ``alerts`` time, or one of ``components`` at or after ``since``. With ``limit`` only
+    before ``until`` that are about a linked alert (``alerts``: (fingerprint, cluster), see
+    ``AlertRef``) at or after that alert's time, or carry one of ``components`` at or
+    after ``since``. With ``limit`` only
     the newest ``limit``; each part is read newest first through its index (migration
     0011), so a long-open incident costs a window, not every event since it began."""
     for moment in (since, until, *alerts.values()):
@@ -209,31 +212,47 @@ def incident_events(
         (f"incident_id = ? AND {_in_clause('kind', wanted)}", [incident_id, *wanted])
     ]
     automatic = sorted(set(wanted) & set(automatic_kinds))
-    branches = [("fingerprint", fp, start) for fp, start in sorted(alerts.items())]
-    branches += [("component", c, since) for c in sorted(set(components))]
-    for column, value, start in branches if automatic else []:
+    branches = [
+        (*_about_alert(fp, cluster), start) for (fp, cluster), start in sorted(alerts.items())
+    ]
+    branches += [("component = ?", [c], since) for c in sorted(set(components))]
+    for test, values, start in branches if automatic else []:
         where = (
-            f"{column} = ? AND incident_id IS NULL AND {_in_clause('kind', automatic)}"
+            f"{test} AND incident_id IS NULL AND {_in_clause('kind', automatic)}"
             " AND occurred_at >= ? AND occurred_at < ?"
         )
-        parts.append((where, [value, *automatic, to_db_time(start), to_db_time(until)]))
+        parts.append((where, [*values, *automatic, to_db_time(start), to_db_time(until)]))
     return _union_newest(store, parts, limit)
 
 
+# A linked alert: (fingerprint, cluster). The same labels in two clusters are two alerts;
+# cluster "" (a link made before the notebook kept clusters) stands for any cluster, and
+# an event of no cluster (written before) may be about the alert in any cluster.
+AlertRef = tuple[str, str]
+
+
+def _about_alert(fingerprint: str, cluster: str) -> tuple[str, list[str | int]]:
+    """The WHERE test (and its parameters) for events about one linked alert."""
+    if not cluster:
+        return "fingerprint = ?", [fingerprint]
+    return "fingerprint = ? AND (cluster = ? OR cluster IS NULL)", [fingerprint, cluster]
+
+
 def last_firings(
-    store: Notebook, fingerprints: Collection[str], start: datetime, end: datetime
-) -> dict[str, datetime]:
-    """Per fingerprint, its newest alert_fired event in [start, end), if any."""
+    store: Notebook, alerts: Collection[AlertRef], start: datetime, end: datetime
+) -> dict[AlertRef, datetime]:
+    """Per alert (fingerprint, cluster), its newest alert_fired event in [start, end)."""
     require_aware(start, "start")
     require_aware(end, "end")
-    found: dict[str, datetime] = {}
-    for fingerprint in sorted(set(fingerprints)):
+    found: dict[AlertRef, datetime] = {}
+    for alert in sorted(set(alerts)):
+        test, values = _about_alert(*alert)
         row = store.connection.execute(
-            "SELECT occurred_at FROM timeline_events WHERE fingerprint = ?"
+            f"SELECT occurred_at FROM timeline_events WHERE {test}"
             " AND kind = 'alert_fired' AND occurred_at >= ? AND occurred_at < ?"
             " ORDER BY occurred_at DESC, id DESC LIMIT 1",
-            (fingerprint, to_db_time(start), to_db_time(end)),
+            (*values, to_db_time(start), to_db_time(end)),
         ).fetchone()
         if row is not None:
-            found[fingerprint] = from_db_time(row["occurred_at"])
+            found[alert] = from_db_time(row["occurred_at"])
     return found

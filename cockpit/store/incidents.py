@@ -118,10 +118,12 @@ def _link_alerts(
         if not alert.fingerprint:
             raise ValueError(f"alert {alert.alertname!r} has no fingerprint to link by")
         cursor = conn.execute(
-            "INSERT INTO incident_alerts (incident_id, fingerprint, alertname, labels,"
-            " linked_at, written_by) VALUES (?, ?, ?, ?, ?, cockpit_me()) ON CONFLICT DO NOTHING",
+            "INSERT INTO incident_alerts (incident_id, cluster, fingerprint, alertname, labels,"
+            " linked_at, written_by) VALUES (?, ?, ?, ?, ?, ?, cockpit_me())"
+            " ON CONFLICT DO NOTHING",
             (
                 incident_id,
+                alert.cluster,
                 alert.fingerprint,
                 alert.alertname,
                 json.dumps(dict(alert.labels), sort_keys=True),
@@ -142,6 +144,7 @@ def _link_alerts(
                     incident_id=incident_id,
                     labels=dict(alert.labels),
                     fingerprint=alert.fingerprint,
+                    cluster=alert.cluster or None,
                 ),
                 now,
             )
@@ -314,37 +317,41 @@ def link_alerts(
     return count
 
 
-def links_at(store: Notebook, at: datetime) -> dict[str, list[str]]:
-    """Fingerprint -> the incidents its alert was linked to by ``at``, oldest link first."""
+def links_at(store: Notebook, at: datetime) -> dict[tuple[str, str], list[str]]:
+    """(cluster, fingerprint) -> the incidents its alert was linked to by ``at``, oldest
+    link first. The cluster is "" for a link made before the notebook kept clusters."""
     rows = store.connection.execute(
-        "SELECT fingerprint, incident_id FROM incident_alerts WHERE linked_at <= ?"
+        "SELECT cluster, fingerprint, incident_id FROM incident_alerts WHERE linked_at <= ?"
         " ORDER BY linked_at",
         (to_db_time(at),),
     ).fetchall()
-    links: dict[str, list[str]] = {}
+    links: dict[tuple[str, str], list[str]] = {}
     for row in rows:
-        links.setdefault(str(row[0]), []).append(str(row[1]))
+        links.setdefault((str(row[0]), str(row[1])), []).append(str(row[2]))
     return links
 
 
-def incidents_for_alert(store: Notebook, fingerprint: str) -> list[str]:
-    """Incident ids an alert is linked to: open ones first, then newest link first."""
+def incidents_for_alert(store: Notebook, fingerprint: str, cluster: str = "") -> list[str]:
+    """Incident ids an alert is linked to: open ones first, then newest link first. With
+    ``cluster``, only links to the alert in that cluster (and links of no cluster, made
+    before the notebook kept them): the same labels in another cluster are another alert."""
     if not fingerprint:
         return []
     finished = sorted(FINISHED_STATUSES)
+    in_cluster = " AND a.cluster IN ('', ?)" if cluster else ""
     rows = store.connection.execute(
         "SELECT a.incident_id FROM incident_alerts a JOIN incidents i ON i.id = a.incident_id"
-        " WHERE a.fingerprint = ?"
+        f" WHERE a.fingerprint = ?{in_cluster}"
         f" ORDER BY i.status IN ({', '.join('?' for _ in finished)}), a.linked_at DESC",
-        (fingerprint, *finished),
+        (fingerprint, *([cluster] if cluster else []), *finished),
     ).fetchall()
-    return [str(row[0]) for row in rows]
+    return list(dict.fromkeys(str(row[0]) for row in rows))
 
 
 def linked_alerts(store: Notebook, incident_id: str) -> list[LinkedAlert]:
     rows = store.connection.execute(
-        "SELECT fingerprint, alertname, labels FROM incident_alerts WHERE incident_id = ?"
-        " ORDER BY linked_at, alertname",
+        "SELECT fingerprint, alertname, labels, cluster FROM incident_alerts"
+        " WHERE incident_id = ? ORDER BY linked_at, alertname, cluster",
         (incident_id,),
     )
-    return [LinkedAlert(r[0], r[1], json.loads(r[2])) for r in rows]
+    return [LinkedAlert(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]

@@ -288,11 +288,11 @@ def list_runs(
     ]
 
 
-def incident_for_alert(store: Notebook, fingerprint: str) -> str | None:
-    """The open incident an alert is linked to (the newest link). A resolved or closed
-    one is not: when the alert fires again, a run for it would otherwise write its steps
-    onto an incident that is over."""
-    for incident_id in incidents_for_alert(store, fingerprint):
+def incident_for_alert(store: Notebook, fingerprint: str, cluster: str = "") -> str | None:
+    """The open incident an alert (in ``cluster``, when known) is linked to (the newest
+    link). A resolved or closed one is not: when the alert fires again, a run for it would
+    otherwise write its steps onto an incident that is over."""
+    for incident_id in incidents_for_alert(store, fingerprint, cluster):
         record = get_incident(store, incident_id)
         if record is not None and record.is_open:
             return incident_id

@@ -150,7 +150,9 @@ class AlertController:
             try:
                 incidents = [
                     _with_status(self.app.notebook, incident_id)
-                    for incident_id in incidents_for_alert(self.app.notebook, alert.fingerprint)
+                    for incident_id in incidents_for_alert(
+                        self.app.notebook, alert.fingerprint, alert.cluster
+                    )
                 ]
             except sqlite3.Error:
                 incidents = ["(notebook unreadable)"]

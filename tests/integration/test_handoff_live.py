@@ -181,7 +181,7 @@ def test_a_shift_on_the_real_stack_lands_in_the_digest_and_review_once(
     assert abs((review.mtta.mean - (acked_at - fired_at)).total_seconds()) < 0.01
     assert review.mttr.count == 1 and review.mttr.mean is not None
     assert abs((review.mttr.mean - (resolved_at - fired_at)).total_seconds()) < 0.01
-    assert dict(review.noisiest) == {ALERT: 1}
+    assert [(n.name, n.fired, n.cluster) for n in review.noisiest] == [(ALERT, 1, "default")]
     assert [i.id for i in review.missing_postmortems] == [incident.id]
     report = render_review(review)
     assert f"`{ALERT}`: fired 1 time" in report

@@ -66,7 +66,9 @@ def test_past_alerts_take_the_live_panes_shape() -> None:
                     T + timedelta(hours=1), "kim", "maintenance")  # fmt: skip
     ack = AckRecord(1, "f1", "HighErrorRate", labels, "s-1", "alice",
                     T - timedelta(minutes=5), T + timedelta(minutes=55), None)  # fmt: skip
-    found = PastAlerts(T, [acked, quiet, pending], acks={"f1": ack}, silences={"f2": [plain]})
+    found = PastAlerts(
+        T, [acked, quiet, pending], acks={("", "f1"): ack}, silences={("", "f2"): [plain]}
+    )
     snapshot = alert_snapshot(found)
     index = snapshot.silence_index()
     first, second, third = snapshot.alerts

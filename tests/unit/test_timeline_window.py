@@ -146,8 +146,9 @@ def test_last_firings_are_the_newest_in_the_window(store: Notebook) -> None:
         ("alert_resolved", -5, "fp-1"), ("alert_fired", 0, "fp-2"), ("alert_fired", 1, "fp-3"),
     ]  # fmt: skip
     record_events(store, [_event(k, m * H / 60, fingerprint=fp) for k, m, fp in fired])
-    found = last_firings(store, ["fp-1", "fp-2", "fp-3", "fp-4"], T0 - H, T0 + timedelta(1e-6))
-    assert found == {"fp-1": T0 - H / 6, "fp-2": T0}
+    asked = [(fp, "") for fp in ("fp-1", "fp-2", "fp-3", "fp-4")]
+    found = last_firings(store, asked, T0 - H, T0 + timedelta(1e-6))
+    assert found == {("fp-1", ""): T0 - H / 6, ("fp-2", ""): T0}
 
 
 class _Recorder:

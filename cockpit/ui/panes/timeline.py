@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from cockpit.model.text import visible, visible_lines
-from cockpit.model.timeline import TimelineEvent, event_text
+from cockpit.model.timeline import ClusterNames, TimelineEvent, event_text
 from cockpit.services.incident_notes import StatusUpdate, add_note, add_update
 from cockpit.services.timeline_view import TIMELINE_WINDOW, TimelineView
 from cockpit.ui.columns import Column
@@ -132,11 +132,12 @@ class TimelinePane(Pane, OffWhenReadOnly):
         if title != self.border_title:
             self.border_title = title
         zone = self.app_timezone()
+        clusters = ClusterNames(self.cockpit.config.clusters)
         rows: list[Row] = []
         self.events_by_key = {}
         for event in events:
             local = event.occurred_at.astimezone(zone)
-            lines = visible_lines(event_text(event)).splitlines()
+            lines = visible_lines(event_text(event, clusters)).splitlines()
             text = " / ".join(line for line in lines if line)
             self.events_by_key[str(event.id)] = event
             rows.append(
@@ -209,7 +210,8 @@ class TimelinePane(Pane, OffWhenReadOnly):
             return
         self.app.push_screen(
             TimelineEventScreen(
-                event, self.app_timezone(), self.shown_incident, self._open_incident
+                event, self.app_timezone(), self.shown_incident, self._open_incident,
+                ClusterNames(self.cockpit.config.clusters),
             )
         )
 

@@ -4,12 +4,13 @@ same way everywhere, and one way to report a refused write."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from textual.app import App
 
 from cockpit.model.incident_clocks import DEFAULT_POLICIES, SeverityPolicy
+from cockpit.model.timeline import ClusterNames
 from cockpit.store import Notebook
 from cockpit.ui.context import cockpit_of
 
@@ -21,6 +22,8 @@ class IncidentContext:
     zone: tzinfo
     me: str | None
     policies: Mapping[str, SeverityPolicy]
+    # Which linked alerts name their cluster (the clusters this cockpit watches).
+    clusters: ClusterNames = field(default_factory=ClusterNames)
 
 
 def context(app: App[object]) -> IncidentContext:
@@ -32,6 +35,7 @@ def context(app: App[object]) -> IncidentContext:
         zone=cockpit.timezone,
         me=cockpit.config.oncall.me or None,
         policies=cockpit.config.severity_policies or DEFAULT_POLICIES,
+        clusters=ClusterNames(cockpit.config.clusters),
     )
 
 

@@ -326,7 +326,8 @@ class IncidentDetailScreen(Screen[None], OffWhenReadOnly):
             raise ValueError(NO_NOTEBOOK)
         template = str(self.query_one("#report-template", Select).value)
         return incident_report(
-            ctx.notebook, self.incident_id, now=ctx.now, zone=ctx.zone, template=template
+            ctx.notebook, self.incident_id, now=ctx.now, zone=ctx.zone, template=template,
+            clusters=ctx.clusters,
         )
 
     async def action_copy_report(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from cockpit.model.incident_lifecycle import postmortem_due
 from cockpit.model.incident_record import IncidentRecord
+from cockpit.model.timeline import with_cluster
 from cockpit.services.timeline_view import incident_clocks
 from cockpit.store import Notebook
 from cockpit.store.incident_notes import linked_runbook_runs
@@ -26,7 +27,8 @@ def summary_lines(store: Notebook, record: IncidentRecord, ctx: IncidentContext)
     lines.append("  ".join(f"{n} {local(at, ctx.zone, '%m-%d %H:%M')}" for n, at in stamps))
     alerts = linked_alerts(store, record.id)
     if alerts:
-        lines.append("alerts: " + ", ".join(a.alertname for a in alerts))
+        names = (with_cluster(a.alertname, ctx.clusters.of(a.cluster)) for a in alerts)
+        lines.append("alerts: " + ", ".join(names))
     runs = linked_runbook_runs(store, record.id)
     if runs:
         lines.append("runbook runs: " + ", ".join(f"{r.runbook} ({r.status})" for r in runs))

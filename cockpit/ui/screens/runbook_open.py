@@ -166,7 +166,7 @@ def open_for_alert(app: CockpitContext) -> None:
     incident_id = None
     if app.notebook is not None:
         try:
-            incident_id = incident_for_alert(app.notebook, alert.fingerprint)
+            incident_id = incident_for_alert(app.notebook, alert.fingerprint, alert.cluster)
         except _STORE_ERRORS as exc:
             app.notify(f"Incident lookup failed: {exc}", severity="warning", markup=False)
     open_runbook(app, entry.name, labels=alert.labels, incident_id=incident_id)

@@ -18,11 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.model.text import visible, visible_lines
-from cockpit.model.timeline import TimelineEvent, event_text
+from cockpit.model.timeline import ClusterNames, TimelineEvent, event_text
 from cockpit.ui.context import cockpit_of
 
 
-def describe_event(event: TimelineEvent, zone: tzinfo | None) -> Text:
+def describe_event(
+    event: TimelineEvent, zone: tzinfo | None, clusters: ClusterNames | None = None
+) -> Text:
     at = event.occurred_at.astimezone(zone)
     head = [
         ("time", f"{at:%Y-%m-%d %H:%M:%S %Z}"),
@@ -30,6 +32,8 @@ def describe_event(event: TimelineEvent, zone: tzinfo | None) -> Text:
         ("by", event.author or event.source),
         ("source", event.source),
     ]
+    if event.cluster:  # the event whole: its cluster whenever it has one
+        head.append(("cluster", event.cluster))
     if event.incident_id:
         head.append(("incident", event.incident_id))
     if event.component:
@@ -41,7 +45,7 @@ def describe_event(event: TimelineEvent, zone: tzinfo | None) -> Text:
         text.append(f"{name:<10} ", style="bold")
         text.append(visible(value) + "\n")
     text.append("\n")
-    text.append(visible_lines(event_text(event)))
+    text.append(visible_lines(event_text(event, clusters)))
     return text
 
 
@@ -59,16 +63,18 @@ class TimelineEventScreen(ModalScreen[None]):
         zone: tzinfo | None,
         incident_id: str | None = None,
         open_incident: Callable[[str], None] | None = None,
+        clusters: ClusterNames | None = None,
     ) -> None:
         super().__init__()
         self.event = event
+        self.clusters = clusters
         self.zone = zone
         self.incident_id = incident_id
         self._open_incident = open_incident
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="timeline-event"):
-            yield Static(describe_event(self.event, self.zone), id="event-text")
+            yield Static(describe_event(self.event, self.zone, self.clusters), id="event-text")
 
     def on_mount(self) -> None:
         opens = f"enter opens {self.incident_id} · " if self.incident_id else ""
