@@ -196,6 +196,14 @@ class Config:
         """The Prometheus server called ``name``; "" is the first."""
         return _named(self.prometheus_servers, name)
 
+    def unknown_cluster(self, name: str) -> str | None:
+        """Why ``name`` names no Alertmanager cluster, or None when it names one ("" names
+        none and asks for none: None)."""
+        if not name or self.alertmanager_named(name) is not None:
+            return None
+        known = ", ".join(self.clusters) or "none"
+        return f"no Alertmanager cluster is named {name!r} (the config has {known})"
+
     @property
     def clusters(self) -> tuple[str, ...]:
         """The Alertmanager clusters' names, in the config's order."""

@@ -151,9 +151,9 @@ def alerts_command(args: argparse.Namespace) -> int:
                 "`cockpit config init` writes an example"
             )
         return fail("no [alertmanager] or [prometheus] in the config: nothing to ask")
-    if args.cluster and config.alertmanager_named(args.cluster) is None:
-        return fail(f"--cluster: no Alertmanager cluster is named {args.cluster!r} "
-                    f"(the config has {', '.join(config.clusters) or 'none'})")  # fmt: skip
+    unknown = config.unknown_cluster(args.cluster)
+    if unknown is not None:
+        return fail(f"--cluster: {unknown}")
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return fail(f"Cannot tell: Alertmanager: {snapshot.freshness.error}")
@@ -231,9 +231,9 @@ def _writable_alert(
         return EXIT_USAGE
     if config.read_only:
         return fail(f"Refused: {alert_actions.READ_ONLY_REASON}")
-    if cluster and config.alertmanager_named(cluster) is None:
-        return fail(f"--cluster: no Alertmanager cluster is named {cluster!r} "
-                    f"(the config has {', '.join(config.clusters) or 'none'})")  # fmt: skip
+    unknown = config.unknown_cluster(cluster)
+    if unknown is not None:
+        return fail(f"--cluster: {unknown}")
     snapshot = _snapshot(config)
     if snapshot.freshness.error is not None:
         return fail(f"Alertmanager: {snapshot.freshness.error}")

@@ -71,10 +71,7 @@ def cluster_endpoint(config: Config, cluster: str = "") -> Endpoint:
         raise ActionRefused(NO_ALERTMANAGER)
     endpoint = config.alertmanager_named(cluster)
     if endpoint is None:
-        known = ", ".join(config.clusters)
-        raise ActionRefused(
-            f"no Alertmanager cluster is named {cluster!r} (the config has {known})"
-        )
+        raise ActionRefused(config.unknown_cluster(cluster) or "?")
     return endpoint
 
 

@@ -338,3 +338,35 @@ def test_one_alert_cycle_refreshes_as_often_as_the_quickest_cluster(tmp_path: Pa
     text = TWO_CLUSTERS.replace(data, data + '\nrefresh = "3s"')
     assert poll_intervals(config_of(text, tmp_path))["alerts"] == 3.0
     assert poll_intervals(config_of(TWO_CLUSTERS, tmp_path))["alerts"] == 10.0
+
+
+# -- the CLI ----------------------------------------------------------------------------
+def test_cli_alerts_names_each_alerts_cluster_and_takes_cluster(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import os
+
+    from cockpit.cli import main
+    from tests.hostile.answers import answering
+
+    eu = {"/api/v2/alerts": [am_alert("f1", "OnEu")], "/api/v2/silences": []}
+    data = {"/api/v2/alerts": [am_alert("f1", "OnData")], "/api/v2/silences": []}
+    with answering(eu) as eu_url, answering(data) as data_url:
+        config = Path(os.environ["COCKPIT_CONFIG"])
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(
+            f'[[alertmanager]]\nname = "eu"\nurl = "{eu_url}"\n'
+            f'[[alertmanager]]\nname = "data"\nurl = "{data_url}"\n'
+        )
+        assert main(["alerts", "--json"]) == 0
+        every = json.loads(capsys.readouterr().out)
+        assert main(["alerts", "--json", "--cluster", "data"]) == 0
+        one = json.loads(capsys.readouterr().out)
+        assert main(["alerts", "--cluster", "nowhere"]) == 2
+        err = capsys.readouterr().err
+        assert main(["alerts"]) == 0
+        table = capsys.readouterr().out.splitlines()
+    assert sorted((a["cluster"], a["name"]) for a in every) == [("data", "OnData"), ("eu", "OnEu")]
+    assert [(a["cluster"], a["name"]) for a in one] == [("data", "OnData")]
+    assert "--cluster: no Alertmanager cluster is named 'nowhere' (the config has eu, data)" in err
+    assert table[0].split()[:3] == ["SEVERITY", "CLUSTER", "ALERT"]
