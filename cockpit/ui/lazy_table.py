@@ -234,5 +234,9 @@ class LazyTable(DataTable[Cell]):
             return True
         for row_key, again in changed.items():
             dict.__setitem__(made, row_key, again)
-        redraw_rows(self, set(changed))
+        self._forget_rows(set(changed))
         return True
+
+    def _forget_rows(self, keys: set[RowKey]) -> None:
+        """Drop what DataTable cached of these rows' drawing, and redraw their lines."""
+        redraw_rows(self, keys)
