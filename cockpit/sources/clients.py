@@ -38,7 +38,6 @@ import httpx
 
 from cockpit.config import Tls
 from cockpit.sources.errors import SourceError
-from cockpit.sources.wire import PoolTransport
 
 T = TypeVar("T")
 TLS_EXTENSION = "cockpit.tls"  # the request extension carrying its Tls settings
@@ -134,10 +133,14 @@ class TlsRouting(httpx.AsyncBaseTransport):
         # Plain HTTP without a proxy speaks no TLS: its pool (key None) loads no CA bundle
         # (about 20 ms of `cockpit alerts` before its first request, issue 18).
         key = (None if proxy is None and request.url.scheme == "http" else tls, proxy)
-        pool = self._pools.get(key)
+        pool: httpx.AsyncBaseTransport | None = self._pools.get(key)
         if pool is None:
             context = _no_tls_context() if key[0] is None else ssl_context(tls)
-            if proxy is None:  # the common case: httpcore's pool on plain asyncio (wire.py)
+            if proxy is None:  # the common case: httpcore's pool on plain asyncio
+                # Imported at the first request, as httpx imports httpcore: not before the
+                # TUI's first frame (issue 18's import row).
+                from cockpit.sources.wire import PoolTransport
+
                 pool = PoolTransport(context, self._limits)
             else:
                 pool = httpx.AsyncHTTPTransport(verify=context, limits=self._limits, proxy=proxy)
