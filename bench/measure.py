@@ -268,7 +268,9 @@ class Bench:
                 f"{note}; clearing it {t.unfilter * 1000:.0f} ms",
                 what=f"{count} alerts: apply a filter ({pane_times.FILTER})"),
             "alerts_many_scroll": row(
-                "alerts_many_scroll", t.scroll * 1000, f"{note}; pilot.press wall time per key",
+                "alerts_many_scroll", t.scroll * 1000,
+                f"{note}; UI-thread CPU per key, Pilot's idle waits left out (pilot.press "
+                f"wall time {t.scroll_wall * 1000:.0f} ms a key)",
                 what=f"{count} alerts: one scrolling key (Ctrl+End, PageUp, PageUp, Ctrl+Home)"),
             "alerts_many_rss_growth": row(
                 "alerts_many_rss_growth", (rss[-1] - rss[0]) / MB,

@@ -4,13 +4,16 @@ Every client (Prometheus, Alertmanager, probes, plugins, doctor, the CLI) comes 
 ``async_client()``. Its transport picks, per request, a connection pool built from that
 request's TLS settings (``verify``, ``ca_file``, client certificate), which travel with
 the request as an extension (``tls_extension``): one shared client, each endpoint
-trusted its own way. Only public httpx and stdlib API is used.
+trusted its own way. Without a proxy the pool is httpcore's on plain asyncio
+(``sources/wire.py``); only public httpx, httpcore and stdlib API is used.
 
 ``fetch`` is the request: a deadline on the whole answer (headers and body; httpx's
 timeouts are per read, so a server trickling a byte every second would hold a call
 forever), a cap on the body's size, and redirects followed only within the same origin:
 a redirect elsewhere is an error naming where it pointed, so no header (secret or not)
 leaves for another host and no other host's answer is taken as data.
+
+``open_response`` is the probes' request: the same transport, past the client's layers.
 
 ``run_blocking`` runs such requests for synchronous callers (PromQL in a thread worker,
 the webhook's delivery thread).
@@ -23,8 +26,10 @@ import json
 import ssl
 import threading
 import urllib.request
-from collections.abc import Awaitable, Callable, Mapping
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -117,10 +122,10 @@ class TlsRouting(httpx.AsyncBaseTransport):
 
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
-        self._pools: dict[tuple[Tls | None, str | None], httpx.AsyncHTTPTransport] = {}
+        self._pools: dict[tuple[Tls | None, str | None], httpx.AsyncBaseTransport] = {}
         self._proxies = Proxies()
 
-    def _pool(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
+    def _pool(self, request: httpx.Request) -> httpx.AsyncBaseTransport:
         tls = request.extensions.get(TLS_EXTENSION, DEFAULT_TLS)
         if not isinstance(tls, Tls):
             tls = DEFAULT_TLS
@@ -128,10 +133,17 @@ class TlsRouting(httpx.AsyncBaseTransport):
         # Plain HTTP without a proxy speaks no TLS: its pool (key None) loads no CA bundle
         # (about 20 ms of `cockpit alerts` before its first request, issue 18).
         key = (None if proxy is None and request.url.scheme == "http" else tls, proxy)
-        pool = self._pools.get(key)
+        pool: httpx.AsyncBaseTransport | None = self._pools.get(key)
         if pool is None:
             context = _no_tls_context() if key[0] is None else ssl_context(tls)
-            pool = httpx.AsyncHTTPTransport(verify=context, limits=self._limits, proxy=proxy)
+            if proxy is None:  # the common case: httpcore's pool on plain asyncio
+                # Imported at the first request, as httpx imports httpcore: not before the
+                # TUI's first frame (issue 18's import row).
+                from cockpit.sources.wire import PoolTransport
+
+                pool = PoolTransport(context, self._limits)
+            else:
+                pool = httpx.AsyncHTTPTransport(verify=context, limits=self._limits, proxy=proxy)
             self._pools[key] = pool
         return pool
 
@@ -149,7 +161,51 @@ def async_client(*, max_connections: int = 16) -> httpx.AsyncClient:
     limits = httpx.Limits(max_connections=max_connections)
     # trust_env=False: the transport reads the proxy variables itself (httpx would mount
     # its own pools for them, which would not know the endpoint's TLS settings).
-    return httpx.AsyncClient(transport=TlsRouting(limits), follow_redirects=False, trust_env=False)
+    routing = TlsRouting(limits)
+    client = httpx.AsyncClient(transport=routing, follow_redirects=False, trust_env=False)
+    _ROUTING[client] = routing
+    return client
+
+
+# The factory's clients and their transports, for ``open_response``.
+_ROUTING: weakref.WeakKeyDictionary[httpx.AsyncClient, TlsRouting] = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def open_response(
+    client: httpx.AsyncClient,
+    method: str,
+    url: httpx.URL,
+    *,
+    headers: Mapping[str, str],
+    timeout: float,
+    tls: Tls,
+) -> AsyncIterator[httpx.Response]:
+    """``client.stream(...)`` for the probes' hot path: on a factory client the request goes
+    straight to its transport (the same pools, TLS settings, and no redirect followed),
+    past httpx's client layers (URL merging, auth and redirect flows, hooks and the cookie
+    jar: about an eighth of a probe's CPU, issue 18). It sends the client's default headers
+    and no cookies. Any other client (a test's mock transport) gets ``client.stream``."""
+    routing = _ROUTING.get(client)
+    extensions = tls_extension(tls)
+    if routing is None:
+        async with client.stream(
+            method, url, headers=headers, timeout=timeout, extensions=extensions
+        ) as response:
+            yield response
+        return
+    if client.is_closed:
+        raise RuntimeError("Cannot send a request, as the client has been closed.")
+    merged = httpx.Headers(client.headers)
+    merged.update(headers)
+    extensions["timeout"] = httpx.Timeout(timeout).as_dict()
+    request = httpx.Request(method, url, headers=merged, extensions=extensions)
+    response = await routing.handle_async_request(request)
+    response.request = request
+    try:
+        yield response
+    finally:
+        await response.aclose()
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from cockpit.store import Notebook, NotebookError
 from cockpit.ui.alerts_controller import AlertController
 from cockpit.ui.app_dialogs import DemoInfo as DemoInfo  # `cockpit demo` and tests import it here
 from cockpit.ui.app_past import ShowsThePast
+from cockpit.ui.collector import freeze_startup_objects, thaw
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notebook_reads import NotebookReads
 from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
@@ -184,6 +185,7 @@ class CockpitApp(ShowsThePast):
         if self.demo is not None and self.demo.note:
             self.notify(self.demo.note, severity="warning", timeout=30, markup=False)
         self.pane("slo").focus_pane()
+        self.call_after_refresh(freeze_startup_objects)  # after the first frame
         self._start_plugins()
         self._open_store()
         if self.read_only is not None:
@@ -281,6 +283,7 @@ class CockpitApp(ShowsThePast):
             event.widget.cursor_blink = False
 
     async def on_unmount(self) -> None:
+        thaw()
         self.stop_watching()
         if self._poll_task is not None:
             self._poll_task.cancel()

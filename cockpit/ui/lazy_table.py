@@ -20,7 +20,7 @@ from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
-from cockpit.ui.table_sync import Cell, plain_cell
+from cockpit.ui.table_sync import Cell, plain_cell, redraw_rows
 
 CellsOf = Callable[[str], Sequence[Cell]]
 
@@ -239,19 +239,4 @@ class LazyTable(DataTable[Cell]):
 
     def _forget_rows(self, keys: set[RowKey]) -> None:
         """Drop what DataTable cached of these rows' drawing, and redraw their lines."""
-        indexes = {index for key in keys if (index := self._row_locations.get(key)) is not None}
-        header = self.header_height if self.show_header else 0
-        lines = {index + header for index in indexes}
-        caches: list[tuple[Any, set[Any]]] = [
-            (self._cell_render_cache, keys),  # keyed by row key first
-            (self._row_render_cache, keys),
-            (self._line_cache, lines),  # keyed by line first
-        ]
-        for cache, wanted in caches:
-            cached = list(cache.keys())
-            for cache_key in cached:
-                if cache_key[0] in wanted:
-                    cache.discard(cache_key)
-        for index in indexes:
-            self._row_renderable_cache.discard((self._update_count, index))
-            self.refresh_row(index)
+        redraw_rows(self, keys)

@@ -7,6 +7,7 @@ ticks update changed cells in place; only a change of row order rebuilds.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -43,8 +44,37 @@ def sync_rows(table: DataTable[Cell], rows: Sequence[Row]) -> None:
             table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
         return
     columns: list[ColumnKey] = list(table.columns)
+    changed: set[RowKey] = set()
     for key, cells in rows:
         row_key = RowKey(key)
         for column, value in zip(columns, cells, strict=False):
             if table.get_cell(row_key, column) != value:
-                table.update_cell(row_key, column, value)
+                # As update_cell stores it, without its redraw of every row (below).
+                table._data[row_key][column] = value
+                changed.add(row_key)
+    if changed:
+        redraw_rows(table, changed)
+
+
+def redraw_rows(table: DataTable[Cell], keys: set[RowKey]) -> None:
+    """Drop what DataTable cached of these rows' drawing, and redraw their lines alone.
+
+    DataTable.update_cell counts an update that every cached cell is keyed by, so one
+    changed cell draws the whole table again: a probe's latency, every two seconds, drew
+    every probe and sub-component row (issue 18, idle CPU). Textual is pinned; its caches
+    are keyed by row key (cells, rows) or by line (lines) first."""
+    indexes = {index for key in keys if (index := table._row_locations.get(key)) is not None}
+    header = table.header_height if table.show_header else 0
+    lines = {index + header for index in indexes}
+    caches: list[tuple[Any, set[Any]]] = [
+        (table._cell_render_cache, keys),
+        (table._row_render_cache, keys),
+        (table._line_cache, lines),
+    ]
+    for cache, wanted in caches:
+        for cache_key in list(cache.keys()):
+            if cache_key[0] in wanted:
+                cache.discard(cache_key)
+    for index in indexes:
+        table._row_renderable_cache.discard((table._update_count, index))
+        table.refresh_row(index)

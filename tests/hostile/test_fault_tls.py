@@ -187,3 +187,15 @@ def test_the_tlscert_probe_kind_honours_the_probes_ca_file(tls_alertmanager: str
     assert asyncio.run(kind.run(trusted, conditions)).ok
     result = asyncio.run(kind.run(untrusted, conditions))
     assert not result.ok and result.category == "tls"
+
+
+def test_a_probe_reads_the_certificates_expiry_off_the_connection(
+    tls_alertmanager: str, pki: Pki
+) -> None:
+    path = _config(
+        f'[[probe]]\nname = "cert"\nurl = "{tls_alertmanager}/-/ready"\n'
+        f'tls = {{ ca_file = "{pki.ca}" }}\n'
+        'conditions = ["[STATUS] == 200", "[CERTIFICATE_EXPIRATION] > 1h"]\n'
+    )
+    (result,) = check_once(load(path).probes)
+    assert result.ok, result.reason

@@ -74,7 +74,7 @@ async def test_a_probe_tick_with_the_same_states_redraws_nothing_but_the_age(
         pane.update_snapshot(_probes(FROZEN), clock())
         await pilot.pause()
         message = Spy(monkeypatch, pane.message, "update")
-        cells = Spy(monkeypatch, pane.table, "update_cell")
+        cells = Spy(monkeypatch, pane.table, "refresh")
         repaints = Spy(monkeypatch, pane, "refresh")
         # The same second, the same states: nothing at all.
         pane.update_snapshot(_probes(FROZEN), clock())
@@ -84,7 +84,7 @@ async def test_a_probe_tick_with_the_same_states_redraws_nothing_but_the_age(
         pane.update_snapshot(_probes(FROZEN), clock())
         assert (message.count, cells.count, repaints.count) == (0, 0, 1)
         assert pane.border_subtitle == "updated 1s ago"
-        # A probe that answered anew changes its row, and only its changed cells.
+        # A probe that answered anew redraws its own row (its line alone), and it shows.
         first, second = sample_data.probe_snapshot().probes
         assert first.last is not None
         faster = replace(first, last=replace(first.last, latency_ms=3.0))
@@ -92,6 +92,13 @@ async def test_a_probe_tick_with_the_same_states_redraws_nothing_but_the_age(
             ProbeSnapshot((faster, second), Freshness().succeeded(clock())), clock()
         )
         assert message.count == 0 and cells.count == 1
+        (regions,) = cells.args
+        assert len(regions) == 1 and regions[0].height == 1
+        table = pane.table
+        row = table.get_row_index(first.name) + 1  # under the header
+        await pilot.pause()
+        line = table.render_lines(Region(0, row, table.size.width, 1))[0].text
+        assert " 3 ms" in line
 
 
 async def test_an_slo_tick_with_the_same_figures_does_not_touch_the_table_or_message(

@@ -24,6 +24,9 @@ OPENED_LATER = (
     "cockpit.ui.screens.slo_detail",
     "cockpit.services.handoff_live",
     "cockpit.services.slo_history",
+    # The connection pool and httpcore under it: at the first request, as httpx does.
+    "cockpit.sources.wire",
+    "httpcore",
 )
 CHECK = (
     "import sys, cockpit.ui.app\nprint(sorted(m for m in sys.modules if m in set(sys.argv[1:])))"
