@@ -179,7 +179,9 @@ class Config:
     prometheus_servers: tuple[Endpoint, ...] = ()
 
     def __post_init__(self) -> None:
-        # Either form may be given: the lists, or (older code and tests) the single one.
+        # Either form may be given: the lists, or (older code and tests) the single one,
+        # which becomes the first of its list. None means "the first of the list", so
+        # `replace(config, prometheus=None)` alone removes nothing: clear the list too.
         for one, many in (("alertmanager", "alertmanagers"), ("prometheus", "prometheus_servers")):
             first: Endpoint | None = getattr(self, one)
             listed: tuple[Endpoint, ...] = getattr(self, many)

@@ -154,7 +154,7 @@ def hostile_config(config: Config) -> Config:
     folder = locations.user_runbooks_dir()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "hostile.md").write_text(runbook_text(TEMPLATES), encoding="utf-8")
-    return dataclasses.replace(config, prometheus=None)
+    return dataclasses.replace(config, prometheus=None, prometheus_servers=())
 
 
 async def test_the_run_screen_executes_nothing_and_shows_the_payload(
@@ -197,7 +197,7 @@ async def test_the_confirm_dialog_shows_control_characters_in_the_command(
     folder.mkdir(parents=True)
     text = runbook_text(("echo safe \x1b[8m; echo {{labels.v}} \u202e",))
     (folder / "hostile.md").write_text(text, encoding="utf-8")
-    app = make_app(dataclasses.replace(sample_config, prometheus=None))
+    app = make_app(dataclasses.replace(sample_config, prometheus=None, prometheus_servers=()))
     async with app.run_test(size=(130, 34)) as pilot:
         open_runbook(app, "hostile", labels={"v": "demo-api"})
         await pilot.pause()

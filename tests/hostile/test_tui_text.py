@@ -104,7 +104,7 @@ async def test_the_run_screen_log_shows_command_output_visibly(
         f"---\nname: esc\n---\n# Esc\n\n- [ ] Print\n  ```sh\n  {command}\n  ```\n",
         encoding="utf-8",
     )
-    app = make_app(dataclasses.replace(sample_config, prometheus=None))
+    app = make_app(dataclasses.replace(sample_config, prometheus=None, prometheus_servers=()))
     async with app.run_test(size=(160, 48)) as pilot:
         open_runbook(app, "esc")
         await pilot.pause()
