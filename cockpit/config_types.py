@@ -71,6 +71,11 @@ class Endpoint:
         """The same server settings, at one of its peers."""
         return replace(self, url=url, urls=())
 
+    @property
+    def each_peer(self) -> tuple[Endpoint, ...]:
+        """One endpoint per peer, in order (this one itself when it has one URL)."""
+        return tuple(self.at(url) for url in self.urls) or (self,)
+
 
 @dataclass(frozen=True)
 class ProbeConfig:

@@ -50,8 +50,7 @@ class ClusterPoll:
     ) -> dict[tuple[str, int], Awaitable[Any]]:
         """This cycle's requests, keyed by (what, peer index)."""
         tasks: dict[tuple[str, int], Awaitable[Any]] = {}
-        for i, url in enumerate(self.endpoint.peers):
-            peer = self.endpoint.at(url) if self.endpoint.urls else self.endpoint
+        for i, peer in enumerate(self.endpoint.each_peer):
             tasks["alerts", i] = alertmanager.fetch_alerts(client, peer)
             tasks["silences", i] = alertmanager.fetch_silences(client, peer)
             if want_groups:

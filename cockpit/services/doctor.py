@@ -85,13 +85,11 @@ async def _sources(config: Config) -> list[Check]:
         asks: list[Awaitable[Check]] = []
         servers = config.prometheus_servers
         for server in servers:
-            for i, url in enumerate(server.peers):
-                at = server.at(url) if server.urls else server
+            for i, at in enumerate(server.each_peer):
                 asks.append(_prometheus(client, _label("prometheus", servers, server, i), at))
         clusters = config.alertmanagers
         for cluster in clusters:
-            for i, url in enumerate(cluster.peers):
-                at = cluster.at(url) if cluster.urls else cluster
+            for i, at in enumerate(cluster.each_peer):
                 asks.append(_alertmanager(client, _label("alertmanager", clusters, cluster, i), at))
         checks = list(await asyncio.gather(*asks))
     if not servers:

@@ -22,7 +22,7 @@ from cockpit.config import Config
 from cockpit.config_types import Endpoint
 from cockpit.model.alerts import Alert, fingerprint_of
 from cockpit.model.silences import Silence, from_api
-from cockpit.sources.alertmanager import fetch_silences
+from cockpit.sources.alertmanager import fetch_silences, on_peers
 from cockpit.sources.clients import run_blocking
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries
@@ -124,17 +124,8 @@ def _every_server_then(config: Config, at: datetime) -> tuple[list[Alert], dict[
 
 async def _cluster_silences(client: httpx.AsyncClient, endpoint: Endpoint) -> list[Silence]:
     """One cluster's silences, from the first peer that answers (gossip keeps them alike)."""
-    problem: SourceError | None = None
-    for url in endpoint.peers:
-        peer = endpoint.at(url) if endpoint.urls else endpoint
-        try:
-            raw = await fetch_silences(client, peer)
-        except SourceError as exc:
-            problem = problem or exc
-            continue
-        return [s for item in raw if (s := from_api(item, endpoint.name)) is not None]
-    assert problem is not None
-    raise problem
+    raw = await on_peers(endpoint, lambda peer: fetch_silences(client, peer))
+    return [s for item in raw if (s := from_api(item, endpoint.name)) is not None]
 
 
 def _silences(config: Config, at: datetime) -> tuple[list[Silence], list[str]]:

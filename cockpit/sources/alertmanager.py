@@ -23,21 +23,21 @@ async def on_peers(
     next peer after any failure; a write only after a failure to connect (nothing was
     sent), so it never lands twice (gossip carries it to the other peers). Refusals are
     Alertmanager's answer and are raised at once."""
-    peers = endpoint.peers
+    peers = endpoint.each_peer
     failures: list[str] = []
-    for url in peers:
+    for peer in peers:
         try:
-            return await call(endpoint.at(url) if endpoint.urls else endpoint)
+            return await call(peer)
         except AlertmanagerRefused:
             raise
         except Unreachable as exc:
-            failures.append(f"{url}: {exc}")
+            failures.append(f"{peer.url}: {exc}")
         except SourceError as exc:
             if write or len(peers) == 1:
                 raise
-            failures.append(f"{url}: {exc}")
+            failures.append(f"{peer.url}: {exc}")
     if len(peers) == 1:
-        raise Unreachable(failures[0].removeprefix(f"{peers[0]}: "))
+        raise Unreachable(failures[0].removeprefix(f"{peers[0].url}: "))
     raise Unreachable(f"no peer of {endpoint.name} answered: " + "; ".join(failures))
 
 
