@@ -10,19 +10,15 @@ where Prometheus holds no data at all (before its retention, or while it was dow
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import httpx
-
 from cockpit.config import Config
 from cockpit.config_types import Endpoint
 from cockpit.model.alerts import Alert, fingerprint_of
-from cockpit.model.silences import Silence, from_api
-from cockpit.sources.alertmanager import fetch_silences, on_peers
+from cockpit.model.silences import Silence
+from cockpit.services.alert_actions import load_all_silences
 from cockpit.sources.clients import run_blocking
 from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries
@@ -122,35 +118,17 @@ def _every_server_then(config: Config, at: datetime) -> tuple[list[Alert], dict[
     return alerts, said
 
 
-async def _cluster_silences(client: httpx.AsyncClient, endpoint: Endpoint) -> list[Silence]:
-    """One cluster's silences, from the first peer that answers (gossip keeps them alike)."""
-    raw = await on_peers(endpoint, lambda peer: fetch_silences(client, peer))
-    return [s for item in raw if (s := from_api(item, endpoint.name)) is not None]
-
-
 def _silences(config: Config, at: datetime) -> tuple[list[Silence], list[str]]:
-    clusters = config.alertmanagers
-    if not clusters:
+    """The silences in force at ``at`` (every cluster's, read as the live view reads them),
+    and a note for each cluster that did not answer."""
+    if not config.alertmanagers:
         return [], ["no [alertmanager]: silences unknown"]
-
-    async def every(client: httpx.AsyncClient) -> Sequence[list[Silence] | BaseException]:
-        asked = (_cluster_silences(client, cluster) for cluster in clusters)
-        return await asyncio.gather(*asked, return_exceptions=True)
-
     try:
-        answers = run_blocking(every)
+        found, problems = run_blocking(lambda client: load_all_silences(client, config))
     except SourceError as exc:
         return [], [f"Alertmanager did not answer, silences unknown: {exc}"]
-    found: list[Silence] = []
-    notes = []
-    for cluster, answer in zip(clusters, answers, strict=True):
-        if isinstance(answer, SourceError):
-            named = f" {cluster.name}" if len(clusters) > 1 else ""
-            notes.append(f"Alertmanager{named} did not answer, silences unknown: {answer}")
-        elif isinstance(answer, BaseException):
-            raise answer
-        else:
-            found.extend(answer)
+    notes = [f"Alertmanager {name} did not answer, silences unknown: {why}"
+             for name, why in problems.items()]  # fmt: skip
     return [s for s in found if s.starts_at <= at < s.ends_at], notes
 
 
