@@ -57,11 +57,15 @@ class LiveNotebook(OpensDialogs):
         if self.watcher is not None:
             self.watcher.stop()
 
+    # News the watcher posted may be handled while the cockpit closes (its loop runs on
+    # as the screens are taken down): then the panes it would reload are gone; drop it.
     def on_notebook_written(self, _message: NotebookWritten) -> None:
-        self.notebook_changed()
+        if self.is_running:
+            self.notebook_changed()
 
     def on_notebook_feed_trouble(self, message: NotebookFeedTrouble) -> None:
-        self.notices.trouble("Notebook", message.why)
+        if self.is_running:
+            self.notices.trouble("Notebook", message.why)
 
     def notebook_changed(self) -> None:
         """Someone wrote to the notebook: reload what shows it."""
