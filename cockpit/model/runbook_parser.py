@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from cockpit.model.runbooks import (
     FENCE_KINDS,
@@ -26,6 +24,9 @@ from cockpit.model.runbooks import (
     Step,
     StepKind,
 )
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _PROBE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _RUNBOOK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -85,6 +86,9 @@ class _Parser:
         if body_start is None:
             return None
         self.offset = body_start
+        # Read at the first runbook parsed: a cockpit that opens none never loads it.
+        from markdown_it import MarkdownIt
+
         tokens = MarkdownIt("commonmark").parse("\n".join(lines[body_start:]))
         heading, first_section, drafts = self.walk(tokens)
         steps = tuple(self.build(i, d) for i, d in enumerate(drafts))

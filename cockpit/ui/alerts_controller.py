@@ -1,7 +1,8 @@
 """The alert writes behind the keys: ack, unack, silence, extend, expire, promote.
 
 Kept out of app.py: the app hands messages here. Every write is refused, with the reason,
-in read-only mode and while Alertmanager is unreachable (the pane is stale then).
+in read-only mode and while Alertmanager is unreachable (the pane is stale then). The
+dialogs its keys open are imported when first opened: the first frame needs none of them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, ack_of, ended_since, expiring_acks, live_acks
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.services import alert_actions
-from cockpit.services.promote import draft_from_alert
 from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
 from cockpit.sources.clients import async_client
 from cockpit.store import Notebook
@@ -27,9 +27,6 @@ from cockpit.ui.context import CockpitContext
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.notices import notebook_trouble
 from cockpit.ui.panes.alerts import AlertsPane
-from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
-from cockpit.ui.screens.confirm import AskScreen
-from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.silences_controller import SilenceController
 from cockpit.ui.writes import OneAtATime
 
@@ -158,6 +155,8 @@ class AlertController:
                 incidents = ["(notebook unreadable)"]
         now, zone = self.app.clock(), self.app.timezone
         runbook = self._runbook(alert)
+        from cockpit.ui.screens.alert_detail import AlertDetailScreen, describe_alert
+
         body = describe_alert(alert, silences, rules, incidents, now, zone, runbook)
         self.app.push_screen(AlertDetailScreen(alert, body))
 
@@ -235,6 +234,8 @@ class AlertController:
 
     def _ask_renew(self, alert: Alert, done: alert_actions.AckOutcome) -> None:
         """Already acked: nothing was sent; renewing it is a question, not a second press."""
+        from cockpit.ui.screens.confirm import AskScreen
+
         length = format_duration(self.app.config.alerts.ack_duration)
 
         def answered(yes: bool | None) -> None:
@@ -307,6 +308,9 @@ class AlertController:
                 "The notebook is not open: no incident can be created.", severity="error"
             )
             return
+        from cockpit.services.promote import draft_from_alert
+        from cockpit.ui.screens.incident_form import IncidentFormScreen
+
         draft = draft_from_alert(alert, self.app.config.alerts.severity_map)
         # The new-incident form, prefilled and editable; it creates and links the record.
         self.app.push_screen(IncidentFormScreen(draft))

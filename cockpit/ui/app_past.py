@@ -15,7 +15,6 @@ from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
-from cockpit.ui.screens.moment import MomentScreen
 from cockpit.ui.time_travel import FAR, STEP, TimeTravel
 
 if TYPE_CHECKING:
@@ -46,6 +45,8 @@ class ShowsThePast(LiveNotebook):
         self.travel.step(FAR)
 
     def action_travel_to(self) -> None:
+        from cockpit.ui.screens.moment import MomentScreen
+
         self.push_screen(MomentScreen(self.clock, self.timezone), self._travel_to)
 
     def _travel_to(self, moment: datetime | None) -> None:

@@ -11,7 +11,9 @@ nothing refers to them; a cycle among them waits for ``thaw`` when the app ends.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 
 
 def freeze_startup_objects() -> None:
@@ -23,3 +25,16 @@ def freeze_startup_objects() -> None:
 def thaw() -> None:
     """Give every frozen object back to the collector (the app is ending)."""
     gc.unfreeze()
+
+
+@contextlib.contextmanager
+def no_collections() -> Iterator[None]:
+    """No automatic collections inside: for loading modules, whose objects live as long
+    as the process (the walks over them find nothing to free). As it was after."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -21,7 +21,6 @@ from cockpit.model.text import visible
 from cockpit.services import alert_actions
 from cockpit.ui.context import CockpitContext
 from cockpit.ui.panes.alerts import AlertsPane
-from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.writes import OneAtATime
 
 if TYPE_CHECKING:
@@ -118,6 +117,8 @@ class SilenceController:
             if yes and not self.control._refuse_if_blocked(request.cluster or None):
                 self._start_create(replace(request, confirmed=True))
 
+        from cockpit.ui.screens.confirm import AskScreen
+
         question = f"Create this silence? {radius.reason().capitalize()}."
         self.app.push_screen(AskScreen(question, radius.describe()), answered)
 
@@ -190,6 +191,8 @@ class SilenceController:
         if silence.state == "expired":
             self.app.notify(f"Silence {silence.id[:8]} has already expired.", markup=False)
             return
+
+        from cockpit.ui.screens.confirm import AskScreen
 
         def answered(yes: bool | None) -> None:
             if yes and not self.control._refuse_if_blocked(silence.cluster):

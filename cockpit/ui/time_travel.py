@@ -18,15 +18,17 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual.app import App
 
 from cockpit.config import Config
 from cockpit.services.notebook_admin import open_target
 from cockpit.services.notebook_thread import NOTEBOOK_ERRORS
-from cockpit.services.past_view import PastView, view_at
 from cockpit.store import Notebook
+
+if TYPE_CHECKING:  # read when the cockpit first travels (the first frame needs none of it)
+    from cockpit.services.past_view import PastView
 
 STEP = timedelta(minutes=1)
 FAR = timedelta(minutes=15)
@@ -92,6 +94,8 @@ class TimeTravel:
         )  # fmt: skip
 
     def _read_in_thread(self, at: datetime) -> None:
+        from cockpit.services.past_view import view_at
+
         notebook: Notebook | None = None
         target = self.app.notebook_target
         try:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from cockpit.config import Config
 from cockpit.ui.app import CockpitApp
+from cockpit.ui.collector import no_collections
 
 
 async def test_startup_objects_are_frozen_after_the_first_frame_and_thawed_at_the_end(
@@ -20,3 +21,26 @@ async def test_startup_objects_are_frozen_after_the_first_frame_and_thawed_at_th
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000  # the app, its widgets, the modules
     assert gc.get_freeze_count() == 0
+
+
+def test_no_collections_while_modules_load_then_as_it_was() -> None:
+    assert gc.isenabled()
+    with no_collections():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # someone else turned it off: it stays off
+    try:
+        with no_collections():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_failed_import_inside_still_turns_collections_back_on() -> None:
+    try:
+        with no_collections():
+            raise ImportError("a module that could not load")
+    except ImportError:
+        pass
+    assert gc.isenabled()

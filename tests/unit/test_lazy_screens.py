@@ -12,6 +12,11 @@ import cockpit
 
 ROOT = Path(cockpit.__file__).resolve().parent.parent
 OPENED_LATER = (
+    "cockpit.ui.screens.alert_detail",
+    "cockpit.ui.screens.confirm",
+    "cockpit.ui.screens.incident_editors",
+    "cockpit.ui.screens.incident_form",
+    "cockpit.ui.screens.moment",
     "cockpit.ui.screens.fault",
     "cockpit.ui.screens.handoff",
     "cockpit.ui.screens.help",
@@ -23,6 +28,12 @@ OPENED_LATER = (
     "cockpit.ui.screens.silences",
     "cockpit.ui.screens.slo_detail",
     "cockpit.services.handoff_live",
+    "cockpit.services.past_view",  # time travel's reads: at the first step into the past
+    "cockpit.services.promote",
+    # Runbook Markdown: at the first runbook parsed (the catalog, as the app mounts).
+    "markdown_it",
+    # The text editor widget: in the dialogs that edit text.
+    "textual.widgets._text_area",
     "cockpit.services.slo_history",
     # The connection pool and httpcore under it: at the first request, as httpx does.
     "cockpit.sources.wire",

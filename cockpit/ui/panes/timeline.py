@@ -27,7 +27,6 @@ from cockpit.ui.outside_text import markup_text
 from cockpit.ui.panes.base import Pane
 from cockpit.ui.read_only import OffWhenReadOnly
 from cockpit.ui.screens.incident_common import NO_NOTEBOOK, context
-from cockpit.ui.screens.incident_editors import NoteEditor, UpdateEditor
 from cockpit.ui.table_sync import Row
 
 # (label, kinds); None shows every kind.
@@ -174,6 +173,8 @@ class TimelinePane(Pane, OffWhenReadOnly):
             add_note(ctx.notebook, incident_id, text, at=ctx.now, author=ctx.me)
             self._reload()
 
+        from cockpit.ui.screens.incident_editors import NoteEditor  # at the first note
+
         self.app.push_screen(NoteEditor(incident_id, save))
 
     def action_add_update(self) -> None:
@@ -187,6 +188,8 @@ class TimelinePane(Pane, OffWhenReadOnly):
                 raise ValueError(NO_NOTEBOOK)
             add_update(ctx.notebook, incident_id, update, at=ctx.now, author=ctx.me)
             self._reload()
+
+        from cockpit.ui.screens.incident_editors import UpdateEditor
 
         self.app.push_screen(UpdateEditor(incident_id, save))
 
