@@ -51,6 +51,7 @@ with no_collections():
     # `cockpit demo` and tests import DemoInfo from here.
     from cockpit.ui.app_dialogs import DemoInfo as DemoInfo
     from cockpit.ui.app_past import ShowsThePast
+    from cockpit.ui.ending import end_hard_later
     from cockpit.ui.header import OnCallHeader
     from cockpit.ui.notebook_reads import NotebookReads
     from cockpit.ui.notices import Notices, crash_exit, notebook_trouble
@@ -183,11 +184,12 @@ class CockpitApp(ShowsThePast):
     def on_mount(self) -> None:
         self._start_themes()
         # SIGTERM or a closed terminal ends the app the normal way, so `finally` blocks
-        # (the demo stack's shutdown among them) run and the terminal is restored.
+        # (the demo stack's shutdown among them) run and the terminal is restored; and
+        # at once if that way blocks (ui/ending.py).
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, self.exit)
+                loop.add_signal_handler(signum, self.end_on_signal, signum)
         if self.demo is not None and self.demo.note:
             self.notify(self.demo.note, severity="warning", timeout=30, markup=False)
         self.pane("slo").focus_pane()
@@ -226,6 +228,10 @@ class CockpitApp(ShowsThePast):
             self.travel.go(self.start_at)
         # Back from a dialog (a sign-off among them): read what the notebook says now.
         self.screen_change_signal.subscribe(self, lambda _screen: self.read_header_later())
+
+    def end_on_signal(self, signum: int) -> None:
+        end_hard_later(128 + signum)
+        self.exit()
 
     def _start_themes(self) -> None:
         problems = install_themes(self)
