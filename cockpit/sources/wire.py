@@ -13,10 +13,11 @@ certificate's expiry), and httpx's exception types stay as httpx gives them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import select
 import ssl
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import httpcore
@@ -231,19 +232,26 @@ def as_httpx_error(exc: Exception) -> Exception:
     return exc
 
 
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """httpcore's errors raised inside come out as httpx's; any other as it is."""
+    try:
+        yield
+    except Exception as exc:
+        mapped = as_httpx_error(exc)
+        if mapped is exc:
+            raise
+        raise mapped from exc
+
+
 class _Body(httpx.AsyncByteStream):
     def __init__(self, stream: Any) -> None:
         self._stream = stream
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
+        with _httpx_errors():
             async for part in self._stream:
                 yield part
-        except Exception as exc:
-            mapped = as_httpx_error(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -272,13 +280,8 @@ class PoolTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        try:
+        with _httpx_errors():
             response = await self._pool.handle_async_request(core)
-        except Exception as exc:
-            mapped = as_httpx_error(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
