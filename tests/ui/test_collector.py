@@ -44,3 +44,14 @@ def test_a_failed_import_inside_still_turns_collections_back_on() -> None:
     except ImportError:
         pass
     assert gc.isenabled()
+
+
+def test_what_loads_inside_is_frozen_so_later_collections_skip_it() -> None:
+    gc.unfreeze()
+    with no_collections():
+        made = [[] for _ in range(1000)]  # tracked objects, as a module's would be
+    try:
+        assert gc.get_freeze_count() >= 1000
+        assert not any(obj is made for obj in gc.get_objects())  # not in any generation
+    finally:
+        gc.unfreeze()
