@@ -32,7 +32,7 @@ def no_collections() -> Iterator[None]:
     """No automatic collections inside: for loading modules, whose objects live as long
     as the process (the walks over them find nothing to free). What exists when it ends
     well is frozen, so the collection due then, and those after, do not walk it either
-    (that walk was 20 ms of ``import cockpit.ui.app``). The collector as it was after."""
+    (that walk was 20 ms of the UI's import). The collector as it was after."""
     was_on = gc.isenabled()
     gc.disable()
     try:
