@@ -45,6 +45,8 @@ async def test_no_pane_scrolls_sideways(
         for name in PANES:
             pane = app.pane(name)
             assert _fits(pane), (name, _widths(pane), pane.table.scrollable_content_region)
+            # and no scrollbar left from before the columns were fitted (an empty row)
+            assert not pane.table.show_horizontal_scrollbar, (name, pane.table.virtual_size)
         alerts = _labels(app.pane("alerts"))
         assert {"sev", "alert", "summary", "state", "since"} <= set(alerts)
         assert {"SLO", "budget left", "status"} <= set(_labels(app.pane("slo")))

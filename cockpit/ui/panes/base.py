@@ -148,6 +148,23 @@ class Pane(Vertical, can_focus=False):
         # After the layout: the table's width (and its scrollbar) is known then.
         self.call_after_refresh(self.fit_columns)
 
+    def on_mount(self) -> None:
+        table = self.table
+        # The rows that bring a vertical scrollbar can be laid out after the fit that
+        # followed them: the columns would overflow by its width. Fit again when it
+        # comes or goes.
+        self.watch(table, "show_vertical_scrollbar", self._scrollbar_moved, init=False)
+        # Textual weighs a table's scrollbars again when the layout changes its size, not
+        # when the table changes its own content's size: columns narrowed to fit kept the
+        # horizontal scrollbar they had before (an empty row at 80x24). Weigh them then.
+        self.watch(table, "virtual_size", self._content_resized, init=False)
+
+    def _scrollbar_moved(self, _shown: bool) -> None:
+        self.call_after_refresh(self.fit_columns)
+
+    def _content_resized(self, _size: object) -> None:
+        self.table._refresh_scrollbars()  # private, like table_sync's use: Textual is pinned
+
     def fit_columns(self) -> None:
         """Give the columns the table's width: flexible ones take the room left, narrow
         panes shorten and then drop the least important ones."""
