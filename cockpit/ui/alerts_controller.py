@@ -13,13 +13,12 @@ from typing import Literal
 
 import httpx
 
-from cockpit import locations
 from cockpit.model.alerts import Alert
 from cockpit.model.durations import format_duration
 from cockpit.model.silences import Silence, ack_of, ended_since, expiring_acks, live_acks
 from cockpit.model.snapshots import AlertSnapshot
 from cockpit.services import alert_actions
-from cockpit.services.runbook_catalog import RunbookEntry, find_for_alert, load_catalog
+from cockpit.services.runbook_catalog import find_for_alert
 from cockpit.sources.clients import async_client
 from cockpit.store import Notebook
 from cockpit.store.incidents import get_incident, incidents_for_alert
@@ -47,7 +46,6 @@ class AlertController:
         # Tests hand in a client on a MockTransport; the app's shared client otherwise.
         self.client_factory: Callable[[], httpx.AsyncClient] | None = None
         self._silences_before: tuple[Silence, ...] | None = None
-        self._catalog: list[RunbookEntry] | None = None
         # One ack or unack per alert on its way: a second press waits for the first.
         self.writes = OneAtATime(app)
         self.silences = SilenceController(self)
@@ -162,10 +160,7 @@ class AlertController:
 
     def _runbook(self, alert: Alert) -> str:
         """The runbook the alert names (or that lists it), as the catalog knows it."""
-        if self._catalog is None:
-            folders = [locations.user_runbooks_dir(), *self.app.config.runbook_dirs]
-            self._catalog = load_catalog(folders)
-        entry = find_for_alert(self._catalog, alert.name, alert.annotations)
+        entry = find_for_alert(self.app.runbook_entries(), alert.name, alert.annotations)
         if entry is None:
             return ""
         steps = f"{len(entry.runbook.steps)} steps" if entry.runbook else "broken"

@@ -42,7 +42,6 @@ with no_collections():
     from cockpit.services.alert_poll import AlertPoller
     from cockpit.services.notebook_admin import open_target
     from cockpit.services.probe_poll import ProbePoller
-    from cockpit.services.runbook_catalog import load_catalog
     from cockpit.services.slo_poll import SloPoller
     from cockpit.services.transition_recorder import Recording, this_process
     from cockpit.sources.clients import async_client
@@ -52,6 +51,7 @@ with no_collections():
     # `cockpit demo` and tests import DemoInfo from here.
     from cockpit.ui.app_dialogs import DemoInfo as DemoInfo
     from cockpit.ui.app_past import ShowsThePast
+    from cockpit.ui.catalog_read import CatalogLanded, CatalogRead
     from cockpit.ui.ending import end_hard_later
     from cockpit.ui.header import OnCallHeader
     from cockpit.ui.notebook_reads import NotebookReads
@@ -208,8 +208,10 @@ class CockpitApp(ShowsThePast):
             self.notebook_reads.read_signed_now(self.notebook)
         self.refresh_timeline()
         # The user's runbook folder, then the config's folders; later ones win by name.
+        # Read on a thread: the first frame does not wait for every runbook's parse.
         folders = [locations.user_runbooks_dir(), *self.config.runbook_dirs]
-        self.pane_runbooks().update_catalog(load_catalog(folders))
+        self.pane_runbooks().show_reading()
+        self.catalog = CatalogRead(folders, lambda: self.post_message(CatalogLanded()))
         for source in ("slo", "alerts", "probes"):
             self.pane(source).refresh_every = self.polling.expected_every(source)
         now = self.clock()
@@ -271,6 +273,10 @@ class CockpitApp(ShowsThePast):
             note()
         elif self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(note)
+
+    def on_catalog_landed(self, _message: CatalogLanded) -> None:
+        if self.is_running and self.catalog is not None:
+            self.pane_runbooks().update_catalog(self.catalog.entries(), self.catalog.problem)
 
     def pane_runbooks(self) -> RunbooksPane:
         return self.query_one(RunbooksPane)

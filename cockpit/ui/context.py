@@ -21,7 +21,9 @@ import httpx
 from textual.app import App
 
 from cockpit.config import Config
+from cockpit.services.runbook_catalog import RunbookEntry
 from cockpit.store import Notebook
+from cockpit.ui.catalog_read import CatalogRead
 from cockpit.ui.notebook_reads import NotebookReads
 from cockpit.ui.notices import Notices
 from cockpit.ui.outside_text import VisibleNotifications
@@ -42,6 +44,7 @@ class CockpitContext(VisibleNotifications):
     poll: bool  # False in tests: no poll cycles, no timers that read the notebook
     http: httpx.AsyncClient | None  # the shared client while polling
     notices: Notices
+    catalog: CatalogRead | None = None  # the runbook catalogue's read, from the mount on
 
     @property
     def read_only(self) -> str | None:
@@ -50,6 +53,11 @@ class CockpitContext(VisibleNotifications):
         if self.viewing is not None:
             return "this is the past (L returns to live)"
         return self.notebook.read_only if self.notebook is not None else None
+
+    def runbook_entries(self) -> list[RunbookEntry]:
+        """The runbook catalogue (waiting for its read, which starts at the mount, if it
+        has not ended yet)."""
+        return self.catalog.entries() if self.catalog is not None else []
 
     def refresh_timeline(self) -> None:
         """Read the timeline pane's view now (after a write)."""

@@ -58,6 +58,8 @@ async def test_panes_fill_and_a_fault_reaches_the_alerts_pane(
         await _until(pilot, "probes up", lambda: probe_states() == ["up"] * 3)
         # /health/dependencies reports its parts; they show as rows under the probe.
         assert set(child_rows()) == {"redis", "database", "payments"}
+        # The runbook catalogue is read on a thread of its own from the mount on.
+        await _until(pilot, "the runbooks", lambda: app.query_one(RunbooksPane).catalog_shown)
         assert {row[0] for row in _cells(app.query_one(RunbooksPane))} >= {"High error rate"}
         assert slo.border_subtitle.startswith("updated")
         # The alerts cycle answers on its own schedule: wait for it, not for luck.

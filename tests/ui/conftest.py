@@ -3,9 +3,11 @@ text cursors do not blink: no test depends on the wall clock or on a blink."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,6 +50,35 @@ url = "http://127.0.0.1:9/health/dependencies"
 
 def frozen_clock() -> datetime:
     return FROZEN
+
+
+async def runbooks_read(pilot: Any, seconds: float = 10.0) -> None:
+    """Let the app run until the runbook catalogue, read on its own thread from the
+    mount on, is on the runbooks pane (a bound, not a timing: it takes milliseconds)."""
+    from cockpit.ui.panes.runbooks import RunbooksPane
+
+    deadline = datetime.now(UTC) + timedelta(seconds=seconds)
+    while not pilot.app.query_one(RunbooksPane).catalog_shown:
+        assert datetime.now(UTC) < deadline, "the runbook catalogue never landed"
+        await pilot.pause(0.01)
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """pytest-textual-snapshot's, after the runbook catalogue has landed: every screen
+    is taken with its runbooks pane filled, never while it is still reading."""
+
+    def compare(app: Any, *, run_before: Callable[[Any], Any] | None = None, **kw: Any) -> bool:
+        async def settled(pilot: Any) -> None:
+            await runbooks_read(pilot)
+            if run_before is not None:
+                done = run_before(pilot)
+                if inspect.isawaitable(done):
+                    await done
+
+        return snap_compare(app, run_before=settled, **kw)
+
+    return compare
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ class RunbooksPane(Pane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[RunbookEntry] = []
+        self.catalog_shown = False  # the catalogue's read has landed here
 
     def show_runs_then(self, runs: Sequence[RunSummary] | None) -> None:
         """Time travel: the runs under way at the moment shown (None: live again)."""
@@ -52,8 +53,11 @@ class RunbooksPane(Pane):
         )
         self.border_subtitle = markup_text(f"under way then: {names}")
 
-    def update_catalog(self, entries: Sequence[RunbookEntry]) -> None:
-        self.entries = list(entries)
+    def show_reading(self) -> None:
+        self.show([], "Reading the runbooks…")
+
+    def update_catalog(self, entries: Sequence[RunbookEntry], problem: str = "") -> None:
+        self.entries, self.catalog_shown = list(entries), True
         rows: list[Row] = []
         for entry in entries:
             if entry.runbook is None:
@@ -69,7 +73,7 @@ class RunbooksPane(Pane):
             rows.append(
                 (entry.name, (entry.title, str(len(entry.runbook.steps)), applies, entry.origin))
             )
-        self.show(rows, "No runbooks found." if not rows else "")
+        self.show(rows, f"No runbooks: {problem}." if problem else "No runbooks found.")
 
     def selected_runbook(self) -> str | None:
         table = self.table

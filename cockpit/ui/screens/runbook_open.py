@@ -24,7 +24,6 @@ from cockpit.store.run_leases import RunHeldError
 from cockpit.store.runbook_runs import incident_for_alert, list_runs, load_run
 from cockpit.ui.context import CockpitContext
 from cockpit.ui.panes.alerts import AlertsPane
-from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.screens.runbook_dialogs import RunbookPickerScreen
 from cockpit.ui.screens.runbook_lease import ask_about_held_run, took_over_text
 from cockpit.ui.screens.runbook_run import RunbookRunScreen
@@ -33,7 +32,7 @@ _STORE_ERRORS = (sqlite3.Error, NotebookError)
 
 
 def _entries(app: CockpitContext) -> list[RunbookEntry]:
-    return app.query_one(RunbooksPane).entries
+    return app.runbook_entries()
 
 
 def _resume(
