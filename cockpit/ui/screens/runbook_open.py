@@ -31,10 +31,6 @@ from cockpit.ui.screens.runbook_run import RunbookRunScreen
 _STORE_ERRORS = (sqlite3.Error, NotebookError)
 
 
-def _entries(app: CockpitContext) -> list[RunbookEntry]:
-    return app.runbook_entries()
-
-
 def _resume(
     app: CockpitContext,
     entry: RunbookEntry,
@@ -85,7 +81,7 @@ def open_runbook(
     incident_id: str | None = None,
     dry_run: bool = False,
 ) -> None:
-    entry = next((e for e in _entries(app) if e.name == name), None)
+    entry = next((e for e in app.runbook_entries() if e.name == name), None)
     if entry is None:
         app.notify(f"No runbook named {name!r}.", severity="warning", markup=False)
         return
@@ -142,7 +138,7 @@ def pick_runbook(app: CockpitContext, *, incident_id: str | None = None) -> None
             open_runbook(app, choice[0], labels=labels or None, incident_id=incident_id,
                          dry_run=choice[1])  # fmt: skip
 
-    app.push_screen(RunbookPickerScreen(_entries(app), resumable), chosen)
+    app.push_screen(RunbookPickerScreen(app.runbook_entries(), resumable), chosen)
 
 
 def alert_under_cursor(app: CockpitContext) -> Alert | None:
@@ -154,7 +150,7 @@ def open_for_alert(app: CockpitContext) -> None:
     if alert is None:
         app.notify("No alert selected: pick one in the alerts pane (2).", severity="warning")
         return
-    entry = find_for_alert(_entries(app), alert.name, alert.annotations)
+    entry = find_for_alert(app.runbook_entries(), alert.name, alert.annotations)
     if entry is None:
         app.notify(
             f"No runbook for {alert.name}: give the rule a `runbook` annotation, or list "
