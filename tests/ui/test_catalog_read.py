@@ -5,11 +5,13 @@ and a read that ends after the app does touches nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from cockpit.config import Config
 from cockpit.services.runbook_catalog import RunbookEntry
@@ -36,6 +38,19 @@ def _held_read(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return gate
 
 
+@contextlib.asynccontextmanager
+async def _started_reading(
+    make_app: Callable[..., CockpitApp], config: Config, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[CockpitApp, Pilot[None], threading.Event]]:
+    """The app running, its catalogue's read held until the event is set."""
+    gate = _held_read(monkeypatch)
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.query_one(RunbooksPane).catalog_shown
+        yield app, pilot, gate
+
+
 def _said(pane: RunbooksPane) -> str:
     return str(pane.message.content) if pane.message.display else ""
 
@@ -43,12 +58,8 @@ def _said(pane: RunbooksPane) -> str:
 async def test_the_pane_says_it_is_reading_until_the_catalogue_lands(
     make_app: Callable[..., CockpitApp], sample_config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = _held_read(monkeypatch)
-    app = make_app(sample_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with _started_reading(make_app, sample_config, monkeypatch) as (app, pilot, gate):
         pane = app.query_one(RunbooksPane)
-        assert not pane.catalog_shown
         assert _said(pane) == "Reading the runbooks…"
         assert pane.table.row_count == 0
         gate.set()
@@ -63,11 +74,7 @@ async def test_the_pane_says_it_is_reading_until_the_catalogue_lands(
 async def test_a_runbook_key_pressed_before_the_catalogue_lands_waits_for_it(
     make_app: Callable[..., CockpitApp], sample_config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = _held_read(monkeypatch)
-    app = make_app(sample_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert not app.query_one(RunbooksPane).catalog_shown
+    async with _started_reading(make_app, sample_config, monkeypatch) as (app, pilot, gate):
         # The key blocks the UI thread on the read, so the read is let go from another
         # thread; whenever it goes, the picker opens with the whole catalogue.
         threading.Timer(0.2, gate.set).start()
@@ -100,12 +107,10 @@ async def test_a_read_that_fails_says_why_on_the_pane(
 async def test_a_read_that_ends_after_the_app_touches_nothing(
     make_app: Callable[..., CockpitApp], sample_config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = _held_read(monkeypatch)
     escaped: list[BaseException | None] = []
     monkeypatch.setattr(threading, "excepthook", lambda args: escaped.append(args.exc_value))
-    app = make_app(sample_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with _started_reading(make_app, sample_config, monkeypatch) as (app, _pilot, gate):
+        pass
     (reader,) = [t for t in threading.enumerate() if t.name == "runbook-catalog"]
     gate.set()
     reader.join(timeout=10)
