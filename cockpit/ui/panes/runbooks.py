@@ -36,7 +36,6 @@ class RunbooksPane(Pane):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[RunbookEntry] = []
         self.catalog_shown = False  # the catalogue's read has landed here
 
     def show_runs_then(self, runs: Sequence[RunSummary] | None) -> None:
@@ -57,7 +56,7 @@ class RunbooksPane(Pane):
         self.show([], "Reading the runbooks…")
 
     def update_catalog(self, entries: Sequence[RunbookEntry], problem: str = "") -> None:
-        self.entries, self.catalog_shown = list(entries), True
+        self.catalog_shown = True
         rows: list[Row] = []
         for entry in entries:
             if entry.runbook is None:
