@@ -52,15 +52,24 @@ def frozen_clock() -> datetime:
     return FROZEN
 
 
-async def runbooks_read(pilot: Any, seconds: float = 10.0) -> None:
+async def until(
+    pilot: Any, condition: Callable[[], bool], never: str, seconds: float = 10.0, step: float = 0.1
+) -> None:
+    """Let the app run until ``condition`` holds; fail with ``never`` after ``seconds``
+    (a bound, not a timing)."""
+    deadline = datetime.now(UTC) + timedelta(seconds=seconds)
+    while not condition():
+        assert datetime.now(UTC) < deadline, never
+        await pilot.pause(step)
+
+
+async def runbooks_read(pilot: Any) -> None:
     """Let the app run until the runbook catalogue, read on its own thread from the
-    mount on, is on the runbooks pane (a bound, not a timing: it takes milliseconds)."""
+    mount on, is on the runbooks pane (it takes milliseconds)."""
     from cockpit.ui.panes.runbooks import RunbooksPane
 
-    deadline = datetime.now(UTC) + timedelta(seconds=seconds)
-    while not pilot.app.query_one(RunbooksPane).catalog_shown:
-        assert datetime.now(UTC) < deadline, "the runbook catalogue never landed"
-        await pilot.pause(0.01)
+    pane = pilot.app.query_one(RunbooksPane)
+    await until(pilot, lambda: pane.catalog_shown, "the runbook catalogue never landed", step=0.01)
 
 
 @pytest.fixture

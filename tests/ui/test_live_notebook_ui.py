@@ -5,7 +5,7 @@ text typed here and says what another cockpit changed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import SelectionList, TextArea
@@ -20,18 +20,15 @@ from cockpit.ui.app import CockpitApp
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.handoff import HandoffScreen
 
-from .conftest import FROZEN, frozen_clock
+from .conftest import FROZEN, frozen_clock, until
 
 SIZE = (160, 48)
 
 
-async def _until(pilot: object, condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Let the app run until ``condition`` holds; fail after ``seconds`` (a bound, not a
-    timing: the watcher wakes within about a second)."""
-    deadline = datetime.now(UTC) + timedelta(seconds=seconds)
-    while not condition():
-        assert datetime.now(UTC) < deadline, "the change never showed"
-        await pilot.pause(0.1)  # type: ignore[attr-defined]
+async def _until(pilot: object, condition: Callable[[], bool]) -> None:
+    """Let the app run until ``condition`` holds (the watcher wakes within about a second;
+    10 s is the bound)."""
+    await until(pilot, condition, "the change never showed")
 
 
 async def test_a_note_written_elsewhere_shows_in_the_timeline(
