@@ -243,6 +243,13 @@ async def test_ack_and_unack_from_the_screen(
         await until("the row shown as acked", lambda: row_of("acked"))
         row = [str(c) for c in pane.table.get_row(str(fingerprint))]
         assert row[6].startswith(f"{config.oncall.me} ")
+        # A poll can show the ack before the ack's own write has ended; an unack pressed
+        # then is refused ("still being sent"), as it must be: wait for the write's end.
+        shown = app.alert_control.snapshot()
+        assert shown is not None
+        [acked] = [a for a in shown.alerts if a.fingerprint == fingerprint]
+        writes, key = app.alert_control.writes, f"alert {acked.cluster}/{fingerprint}"
+        await until("the ack's write to end", lambda: not writes.busy(key))
 
         await pilot.press("u")
         await until("the ack silence expired", lambda: not ack_silences())
