@@ -28,10 +28,11 @@ from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.incident_list import IncidentListScreen
 
 from . import sample_data
-from .conftest import FROZEN
+from .conftest import FROZEN, until
 
 SIZE = (160, 48)
 M = timedelta(minutes=1)
+TICKS = "the tick's read never showed on the timeline"
 ALERT = LinkedAlert(
     "fp-HighErrorRate-critical", "HighErrorRate",
     {"alertname": "HighErrorRate", "severity": "critical", "service": "demo-api"},
@@ -377,21 +378,21 @@ async def test_polling_app_ticks_the_clocks_and_announces_a_due_update(
             assert timeline.TICK in [t._interval for t in pane._timers]
             draft = IncidentDraft(title="API down", severity="Sev1", detected_at=FROZEN)
             incident = service.create_from_draft(_store(app), draft, now=FROZEN).id
+            # Each tick's read runs on the notebook thread: wait for what it shows.
             pane._tick()
-            await pilot.pause()
-            assert "next update in 15m00s" in str(pane.border_title)
+            await until(pilot, lambda: "next update in 15m00s" in str(pane.border_title), TICKS)
             assert seen[-1].kind == "incident_created"
             now[0] = FROZEN + 11 * M
             pane._tick()
-            await pilot.pause()
-            assert pane.has_class("-update-due") and "due in 4m00s" in str(pane.border_title)
+            await until(pilot, lambda: pane.has_class("-update-due"), TICKS)
+            assert "due in 4m00s" in str(pane.border_title)
             assert [(n.kind, n.subject) for n in seen[1:]] == [
                 ("incident_status_update_due", incident)
             ]
             now[0] = FROZEN + 16 * M
             pane._tick()
-            await pilot.pause()
-            assert pane.has_class("-update-late") and not pane.has_class("-update-due")
+            await until(pilot, lambda: pane.has_class("-update-late"), TICKS)
+            assert not pane.has_class("-update-due")
             assert len(seen) == 2  # one announcement per deadline
     finally:
         notify.unsubscribe_all()
