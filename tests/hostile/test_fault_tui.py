@@ -6,8 +6,6 @@ restart. One case per fault mode of ``fault_server``."""
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,17 +16,10 @@ from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.panes.slo import SloPane
+from tests.waiting import until
 
 from .fault_server import MODES, FaultServer
 from .test_fault_cli import REASONS, SLO, TIMEOUT
-
-
-async def _until(pilot: object, what: str, check: Callable[[], bool], timeout: float) -> None:
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await pilot.pause(0.1)  # type: ignore[attr-defined]
 
 
 async def test_panes_say_stale_with_the_reason_and_recover_on_r(tmp_path: Path) -> None:
@@ -46,13 +37,13 @@ async def test_panes_say_stale_with_the_reason_and_recover_on_r(tmp_path: Path) 
                 return text in str(pane.border_subtitle or "")
 
             reason = "no complete answer within 0.5 s"
-            await _until(pilot, "the reason on both panes",
-                         lambda: says(slo, reason) and says(alerts, reason), 10)  # fmt: skip
+            await until(pilot, "the reason on both panes",
+                        lambda: says(slo, reason) and says(alerts, reason), 10)  # fmt: skip
             assert not says(slo, "updated") and not says(alerts, "updated")
             server.mode = "ok"
             await pilot.press("r")
-            await _until(pilot, "both panes updated",
-                         lambda: says(slo, "updated") and says(alerts, "updated"), 10)  # fmt: skip
+            await until(pilot, "both panes updated",
+                        lambda: says(slo, "updated") and says(alerts, "updated"), 10)  # fmt: skip
 
 
 class Clock:
@@ -102,7 +93,7 @@ async def test_every_fault_marks_the_panes_stale_and_r_recovers(mode: str, tmp_p
                 slo, alerts = app.query_one(SloPane), app.query_one(AlertsPane)
                 header = app.query_one(OnCallHeader)
                 both = (slo, alerts)
-                await _until(pilot, "both panes updated", lambda: all(map(_fresh, both)), 10)
+                await until(pilot, "both panes updated", lambda: all(map(_fresh, both)), 10)
 
                 # The fault; `r` asks again at once.
                 if mode == "refused":
@@ -112,8 +103,8 @@ async def test_every_fault_marks_the_panes_stale_and_r_recovers(mode: str, tmp_p
                 asked = len(server.requests)
                 await pilot.press("r")
                 if mode in ("hang", "trickle"):
-                    await _until(pilot, "the cycle to reach the server",
-                                 lambda: len(server.requests) >= asked + 2, 5)  # fmt: skip
+                    await until(pilot, "the cycle to reach the server",
+                                lambda: len(server.requests) >= asked + 2, 5)  # fmt: skip
                     assert not any(map(_says_reason, both, [mode] * 2)), "the cycle ended early"
                 # The screen is alive while the cycle is out: a key is handled at once and
                 # the header's clock shows the moved clock.
@@ -124,8 +115,8 @@ async def test_every_fault_marks_the_panes_stale_and_r_recovers(mode: str, tmp_p
                 await pilot.press("p")
                 assert not app.paused
 
-                await _until(pilot, f"both panes stale with the reason for {mode}",
-                             lambda: all(_says_reason(p, mode) for p in both), 10)  # fmt: skip
+                await until(pilot, f"both panes stale with the reason for {mode}",
+                            lambda: all(_says_reason(p, mode) for p in both), 10)  # fmt: skip
 
                 # The sources answer again: `r` brings the panes back, no restart.
                 if mode == "refused":
@@ -133,8 +124,8 @@ async def test_every_fault_marks_the_panes_stale_and_r_recovers(mode: str, tmp_p
                 else:
                     server.mode = "ok"
                 await pilot.press("r")
-                await _until(pilot, "both panes updated again",
-                             lambda: all(map(_fresh, both)), 10)  # fmt: skip
+                await until(pilot, "both panes updated again",
+                            lambda: all(map(_fresh, both)), 10)  # fmt: skip
         finally:
             server.close()
         assert elsewhere.requests == [], "a redirect to another origin was followed"

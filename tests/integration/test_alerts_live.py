@@ -20,8 +20,11 @@ from cockpit.config import Config, load
 from cockpit.demo.stack import DemoStack
 from cockpit.store import open_notebook
 from cockpit.store.events import latest_events
+from tests.waiting import until
 
 from .conftest import wait_for
+
+LIVE = 45.0  # seconds: the bound on waiting for the real stack
 
 
 @pytest.fixture
@@ -210,13 +213,6 @@ async def test_ack_and_unack_from_the_screen(
     async with app.run_test(size=(160, 48)) as pilot:
         pane = app.query_one(AlertsPane)
 
-        async def until(what: str, check: Callable[[], object], timeout: float = 45) -> None:
-            for _ in range(int(timeout * 4)):
-                if check():
-                    return
-                await pilot.pause(0.25)
-            raise AssertionError(f"timed out waiting for {what}")
-
         def row_of(state: str) -> str | None:
             for key in pane.table.rows:
                 cells = [str(c) for c in pane.table.get_row(key)]
@@ -224,7 +220,7 @@ async def test_ack_and_unack_from_the_screen(
                     return str(key.value)
             return None
 
-        await until("HighErrorRate firing in the pane", lambda: row_of("firing"))
+        await until(pilot, "HighErrorRate firing in the pane", lambda: row_of("firing"), LIVE)
         fingerprint = row_of("firing")
         app.action_focus_pane("alerts")
         keys = [str(k.value) for k in pane.table.rows]
@@ -237,10 +233,10 @@ async def test_ack_and_unack_from_the_screen(
                 if s["status"]["state"] == "active" and s["comment"].startswith("ACK!")
             ]  # fmt: skip
 
-        await until("the ack silence in Alertmanager", ack_silences)
+        await until(pilot, "the ack silence in Alertmanager", ack_silences, LIVE)
         [silence] = ack_silences()
         assert silence["createdBy"] == config.oncall.me
-        await until("the row shown as acked", lambda: row_of("acked"))
+        await until(pilot, "the row shown as acked", lambda: row_of("acked"), LIVE)
         row = [str(c) for c in pane.table.get_row(str(fingerprint))]
         assert row[6].startswith(f"{config.oncall.me} ")
         # A poll can show the ack before the ack's own write has ended; an unack pressed
@@ -249,11 +245,11 @@ async def test_ack_and_unack_from_the_screen(
         assert shown is not None
         [acked] = [a for a in shown.alerts if a.fingerprint == fingerprint]
         writes, key = app.alert_control.writes, f"alert {acked.cluster}/{fingerprint}"
-        await until("the ack's write to end", lambda: not writes.busy(key))
+        await until(pilot, "the ack's write to end", lambda: not writes.busy(key), LIVE)
 
         await pilot.press("u")
-        await until("the ack silence expired", lambda: not ack_silences())
-        await until("the row firing again", lambda: row_of("firing"))
+        await until(pilot, "the ack silence expired", lambda: not ack_silences(), LIVE)
+        await until(pilot, "the row firing again", lambda: row_of("firing"), LIVE)
 
 
 @pytest.fixture

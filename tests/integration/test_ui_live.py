@@ -3,7 +3,6 @@ shows up in the alerts pane."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,9 @@ from cockpit.ui.panes.probes import ProbesPane
 from cockpit.ui.panes.runbooks import RunbooksPane
 from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
+from tests.waiting import until
+
+LIVE = 45.0  # seconds: the bound on waiting for the real stack
 
 
 def _cells(
@@ -22,15 +24,6 @@ def _cells(
 ) -> list[list[str]]:
     table = pane.table
     return [[str(cell) for cell in table.get_row(key)] for key in table.rows]
-
-
-async def _until(pilot: object, what: str, check: Callable[[], bool], timeout: float = 45) -> float:
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await pilot.pause(0.25)  # type: ignore[attr-defined]
-    return time.monotonic() - started
 
 
 async def test_panes_fill_and_a_fault_reaches_the_alerts_pane(
@@ -45,8 +38,11 @@ async def test_panes_fill_and_a_fault_reaches_the_alerts_pane(
         probes = app.query_one(ProbesPane)
         alerts = app.query_one(AlertsPane)
 
-        await _until(
-            pilot, "SLIs", lambda: all("%" in row[2] for row in _cells(slo)) and bool(_cells(slo))
+        await until(
+            pilot,
+            "SLIs",
+            lambda: all("%" in row[2] for row in _cells(slo)) and bool(_cells(slo)),
+            LIVE,
         )
 
         def probe_states() -> list[str]:
@@ -55,29 +51,33 @@ async def test_panes_fill_and_a_fault_reaches_the_alerts_pane(
         def child_rows() -> list[str]:
             return [r[0].strip(" └") for r in _cells(probes) if r[0].startswith(" └")]
 
-        await _until(pilot, "probes up", lambda: probe_states() == ["up"] * 3)
+        await until(pilot, "probes up", lambda: probe_states() == ["up"] * 3, LIVE)
         # /health/dependencies reports its parts; they show as rows under the probe.
         assert set(child_rows()) == {"redis", "database", "payments"}
         # The runbook catalogue is read on a thread of its own from the mount on.
-        await _until(pilot, "the runbooks", lambda: app.query_one(RunbooksPane).catalog_shown)
+        await until(pilot, "the runbooks", lambda: app.query_one(RunbooksPane).catalog_shown, LIVE)
         assert {row[0] for row in _cells(app.query_one(RunbooksPane))} >= {"High error rate"}
         assert slo.border_subtitle.startswith("updated")
         # The alerts cycle answers on its own schedule: wait for it, not for luck.
-        await _until(
-            pilot, "the alerts' first answer", lambda: alerts.border_subtitle.startswith("updated")
+        await until(
+            pilot,
+            "the alerts' first answer",
+            lambda: alerts.border_subtitle.startswith("updated"),
+            LIVE,
         )
 
         # Evictions fire at once (for: 0s) and no other test uses them, so this alert is
         # news to the poll cycle and must be recorded as a transition.
         faults("evictions=on")
-        await _until(
+        await until(
             pilot,
             "RedisEvictions in the alerts pane",
             lambda: any(r[1] == "RedisEvictions" and r[4] == "firing" for r in _cells(alerts)),
+            LIVE,
         )
         # The transition was written to the notebook and the timeline shows it.
         timeline = app.query_one(TimelinePane)
-        await _until(
+        await until(
             pilot, "alert fired in the timeline",
-            lambda: any("RedisEvictions" in r[2] for r in _cells(timeline)),
+            lambda: any("RedisEvictions" in r[2] for r in _cells(timeline)), LIVE,
         )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 
 from cockpit.config import Config, OnCall, ProbeConfig, parse
 from cockpit.model.slo_definition import SloDefinition
+from tests.waiting import until
 
 FROZEN = datetime(2026, 11, 20, 16, 30, 5, tzinfo=UTC)
 
@@ -52,24 +53,13 @@ def frozen_clock() -> datetime:
     return FROZEN
 
 
-async def until(
-    pilot: Any, condition: Callable[[], bool], never: str, seconds: float = 10.0, step: float = 0.1
-) -> None:
-    """Let the app run until ``condition`` holds; fail with ``never`` after ``seconds``
-    (a bound, not a timing)."""
-    deadline = datetime.now(UTC) + timedelta(seconds=seconds)
-    while not condition():
-        assert datetime.now(UTC) < deadline, never
-        await pilot.pause(step)
-
-
 async def runbooks_read(pilot: Any) -> None:
     """Let the app run until the runbook catalogue, read on its own thread from the
     mount on, is on the runbooks pane (it takes milliseconds)."""
     from cockpit.ui.panes.runbooks import RunbooksPane
 
     pane = pilot.app.query_one(RunbooksPane)
-    await until(pilot, lambda: pane.catalog_shown, "the runbook catalogue never landed", step=0.01)
+    await until(pilot, "the runbook catalogue", lambda: pane.catalog_shown, step=0.01)
 
 
 @pytest.fixture

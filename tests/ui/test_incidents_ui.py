@@ -26,13 +26,14 @@ from cockpit.ui.screens.incident_detail import IncidentDetailScreen
 from cockpit.ui.screens.incident_editors import NoteEditor
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.incident_list import IncidentListScreen
+from tests.waiting import until
 
 from . import sample_data
-from .conftest import FROZEN, until
+from .conftest import FROZEN
 
 SIZE = (160, 48)
 M = timedelta(minutes=1)
-TICKS = "the tick's read never showed on the timeline"
+TICK = "the tick's read on the timeline"
 ALERT = LinkedAlert(
     "fp-HighErrorRate-critical", "HighErrorRate",
     {"alertname": "HighErrorRate", "severity": "critical", "service": "demo-api"},
@@ -380,18 +381,18 @@ async def test_polling_app_ticks_the_clocks_and_announces_a_due_update(
             incident = service.create_from_draft(_store(app), draft, now=FROZEN).id
             # Each tick's read runs on the notebook thread: wait for what it shows.
             pane._tick()
-            await until(pilot, lambda: "next update in 15m00s" in str(pane.border_title), TICKS)
+            await until(pilot, TICK, lambda: "next update in 15m00s" in str(pane.border_title))
             assert seen[-1].kind == "incident_created"
             now[0] = FROZEN + 11 * M
             pane._tick()
-            await until(pilot, lambda: pane.has_class("-update-due"), TICKS)
+            await until(pilot, TICK, lambda: pane.has_class("-update-due"))
             assert "due in 4m00s" in str(pane.border_title)
             assert [(n.kind, n.subject) for n in seen[1:]] == [
                 ("incident_status_update_due", incident)
             ]
             now[0] = FROZEN + 16 * M
             pane._tick()
-            await until(pilot, lambda: pane.has_class("-update-late"), TICKS)
+            await until(pilot, TICK, lambda: pane.has_class("-update-late"))
             assert not pane.has_class("-update-due")
             assert len(seen) == 2  # one announcement per deadline
     finally:

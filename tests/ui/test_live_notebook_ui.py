@@ -19,8 +19,9 @@ from cockpit.store.handoffs import current_draft, get_handoff, tick
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.panes.timeline import TimelinePane
 from cockpit.ui.screens.handoff import HandoffScreen
+from tests.waiting import until
 
-from .conftest import FROZEN, frozen_clock, until
+from .conftest import FROZEN, frozen_clock
 
 SIZE = (160, 48)
 
@@ -28,7 +29,7 @@ SIZE = (160, 48)
 async def _until(pilot: object, condition: Callable[[], bool]) -> None:
     """Let the app run until ``condition`` holds (the watcher wakes within about a second;
     10 s is the bound)."""
-    await until(pilot, condition, "the change never showed")
+    await until(pilot, "the change on the screen", condition)
 
 
 async def test_a_note_written_elsewhere_shows_in_the_timeline(

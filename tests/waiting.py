@@ -1,0 +1,22 @@
+"""Waiting in a Pilot test for what the app does on its own (a poll's answer, a read on
+a thread): one loop with a bound, so no test depends on how long that takes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+async def until(
+    pilot: Any, what: str, condition: Callable[[], object], seconds: float = 10.0,
+    step: float = 0.1,
+) -> float:  # fmt: skip
+    """Let the app run until ``condition`` holds and return how long that took; fail,
+    naming ``what`` was awaited, after ``seconds`` (a bound, not a timing)."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > seconds:
+            raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
+        await pilot.pause(step)
+    return time.monotonic() - started
