@@ -20,3 +20,12 @@ async def until(
             raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
         await pilot.pause(step)
     return time.monotonic() - started
+
+
+async def notebook_reads_done(pilot: Any) -> None:
+    """Until every read the app asked of its notebook thread has been shown, a read asked
+    again while one ran included (``workers.wait_for_complete`` misses that one: it
+    starts after the worker it waits for)."""
+    reads = pilot.app.notebook_reads
+    await until(pilot, "the notebook thread's reads", reads.idle)
+    await pilot.pause()

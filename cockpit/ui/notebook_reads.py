@@ -76,6 +76,11 @@ class NotebookReads:
             if again is not None:
                 self.run(key, *again)
 
+    def idle(self) -> bool:
+        """No job running, nor one to run again after it: everything asked for so far has
+        been read and handed to its ``then`` (or said as a problem)."""
+        return not self._running
+
     def problem(self, key: str, what: str, exc: BaseException) -> None:
         self.notices.trouble(_source(key), f"Notebook: could not {what}: {exc}")
 

@@ -14,6 +14,7 @@ from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
 from cockpit.ui.screens.handoff import HandoffScreen, SignOffScreen
 from tests import handoff_seed as seed
+from tests.waiting import notebook_reads_done
 
 SIZE = (160, 48)
 DEMO = Config(path=None, oncall=OnCall(me="root", roster=("root", "sam"), timezone="UTC"))
@@ -107,8 +108,7 @@ async def test_the_header_follows_a_swap_recorded_elsewhere(
         async def read_signature() -> None:
             # What the header's five-second read does, on the notebook thread.
             app.read_header_later()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await notebook_reads_done(pilot)
 
         with open_notebook(tmp_path / "data" / "cockpit.sqlite3") as store:
             sign_current(store, DEMO, by="root", live=LiveState(), now=now[0])

@@ -18,6 +18,7 @@ from cockpit.ui.header import OnCallHeader
 from cockpit.ui.screens.handoff import HandoffScreen, SignOffScreen
 from cockpit.ui.screens.review import ReviewScreen
 from tests import handoff_seed as seed
+from tests.waiting import notebook_reads_done
 
 SIZE = (160, 48)
 
@@ -122,7 +123,7 @@ async def test_sign_off_refuses_the_outgoing_then_signs_read_only(
         assert signed.digest == _digest_text(app)
         # The header's reminder is gone once the handoff is signed (the app reads the
         # signature on its notebook thread when the dialog closes).
-        await app.workers.wait_for_complete()
+        await notebook_reads_done(pilot)
         header = app.query_one(OnCallHeader)
         header.refresh_text()
         assert header.reminder is None

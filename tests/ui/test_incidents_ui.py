@@ -26,14 +26,13 @@ from cockpit.ui.screens.incident_detail import IncidentDetailScreen
 from cockpit.ui.screens.incident_editors import NoteEditor
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.incident_list import IncidentListScreen
-from tests.waiting import until
+from tests.waiting import notebook_reads_done
 
 from . import sample_data
 from .conftest import FROZEN
 
 SIZE = (160, 48)
 M = timedelta(minutes=1)
-TICK = "the tick's read on the timeline"
 ALERT = LinkedAlert(
     "fp-HighErrorRate-critical", "HighErrorRate",
     {"alertname": "HighErrorRate", "severity": "critical", "service": "demo-api"},
@@ -379,21 +378,23 @@ async def test_polling_app_ticks_the_clocks_and_announces_a_due_update(
             assert timeline.TICK in [t._interval for t in pane._timers]
             draft = IncidentDraft(title="API down", severity="Sev1", detected_at=FROZEN)
             incident = service.create_from_draft(_store(app), draft, now=FROZEN).id
-            # Each tick's read runs on the notebook thread: wait for what it shows.
+            # Each tick reads (and announces) on the notebook thread: wait for it to end.
+            # Not for the pane's look: the notebook watcher may redraw it first.
             pane._tick()
-            await until(pilot, TICK, lambda: "next update in 15m00s" in str(pane.border_title))
+            await notebook_reads_done(pilot)
+            assert "next update in 15m00s" in str(pane.border_title)
             assert seen[-1].kind == "incident_created"
             now[0] = FROZEN + 11 * M
             pane._tick()
-            await until(pilot, TICK, lambda: pane.has_class("-update-due"))
-            assert "due in 4m00s" in str(pane.border_title)
+            await notebook_reads_done(pilot)
+            assert pane.has_class("-update-due") and "due in 4m00s" in str(pane.border_title)
             assert [(n.kind, n.subject) for n in seen[1:]] == [
                 ("incident_status_update_due", incident)
             ]
             now[0] = FROZEN + 16 * M
             pane._tick()
-            await until(pilot, TICK, lambda: pane.has_class("-update-late"))
-            assert not pane.has_class("-update-due")
+            await notebook_reads_done(pilot)
+            assert pane.has_class("-update-late") and not pane.has_class("-update-due")
             assert len(seen) == 2  # one announcement per deadline
     finally:
         notify.unsubscribe_all()
@@ -443,6 +444,5 @@ async def test_the_detail_clocks_count_down_while_open(
         assert "next update in 15m00s" in str(summary.render())
         now[0] = FROZEN + 4 * M
         screen.tick()  # what its one-second timer does; the read runs on the notebook thread
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await notebook_reads_done(pilot)
         assert "next update in 11m00s" in str(summary.render())

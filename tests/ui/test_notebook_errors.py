@@ -16,6 +16,7 @@ from cockpit.config import Config
 from cockpit.store import Notebook, SqliteNotebook, open_notebook
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.header import OnCallHeader
+from tests.waiting import notebook_reads_done
 
 SIZE = (160, 48)
 LOCKED = "database is locked"
@@ -63,8 +64,7 @@ async def test_a_locked_notebook_is_a_message_not_a_crash(
         # What the timers run: the header's signature read and the timeline's tick.
         app.read_header_later()
         app.refresh_timeline_later(announce=True)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await notebook_reads_done(pilot)
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
         assert any(LOCKED in m and m.startswith("Notebook: could not") for m in messages)
@@ -104,8 +104,7 @@ async def test_a_signature_from_elsewhere_reaches_the_header(
         with open_notebook(app.notebook_target) as other:  # the CLI, or another cockpit
             handoff_seed.seed_last_signed(other)
         app.read_header_later()  # what the timer does every few seconds
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await notebook_reads_done(pilot)
         assert app.notebook_reads.last_signed is not None
         assert app.notebook_reads.last_signed.signed_at == handoff_seed.LAST_SIGNED
 
@@ -138,7 +137,6 @@ async def test_the_incident_detail_clocks_tick_off_the_ui_thread(
         now[0] = FROZEN + timedelta(minutes=4)
         assert isinstance(screen, IncidentDetailScreen)
         screen.tick()  # what its one-second timer does
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await notebook_reads_done(pilot)
         assert "next update in 11m00s" in str(summary.render())
         assert traced == []  # not one query on the UI thread's connection
