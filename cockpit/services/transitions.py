@@ -234,8 +234,22 @@ def closing_event(opened: TimelineEvent, at: datetime) -> TimelineEvent:
     recording duty over before its own view had caught up)."""
     kind = CLOSED_BY[opened.kind]
     since = f"{opened.occurred_at:%Y-%m-%d %H:%M} UTC"
-    body = f"{opened.subject} {_NOW_WORDS[kind]} (recorded {_WAS_WORDS[opened.kind]} since {since})"
+    was = _WAS_WORDS[opened.kind]
+    body = f"{_named(opened)} {_NOW_WORDS[kind]} (recorded {was} since {since})"
     return replace(opened, id=None, kind=kind, occurred_at=at, body=body, author=None)
+
+
+def _named(opened: TimelineEvent) -> str:
+    """What ``opened`` is about, named as its own text named it: the alert with its
+    severity, the SLO with its burn row, the probe. (Several closed at one start must
+    not read the same: an alert's critical and warning, an SLO's four rows.)"""
+    if opened.kind.startswith("alert_"):
+        return f"{opened.subject} ({opened.labels.get('severity', 'none')})"
+    if opened.kind.startswith("burn_") and opened.labels.get("row"):
+        return f"{opened.subject}: {opened.labels['row']}"
+    if opened.kind.startswith("probe_"):
+        return f"probe {opened.subject}"
+    return opened.subject
 
 
 def quiet_rows(snapshot: SloSnapshot) -> set[tuple[str, str]]:

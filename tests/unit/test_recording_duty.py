@@ -82,8 +82,10 @@ def test_release_frees_the_duty_only_for_its_holder(first: Notebook, second: Not
     assert claim_duty(second, OTHER, T0 + timedelta(seconds=1))[0] is True
 
 
-def _alerts(*names: str) -> AlertSnapshot:
-    alerts = tuple(Alert(n, {"alertname": n}, fingerprint=f"fp-{n}") for n in names)
+def _alerts(*names: str, severity: str = "critical") -> AlertSnapshot:
+    alerts = tuple(
+        Alert(n, {"alertname": n, "severity": severity}, fingerprint=f"fp-{n}") for n in names
+    )
     return AlertSnapshot(alerts, Freshness(last_success=T0))
 
 
@@ -173,6 +175,8 @@ def test_a_takeover_closes_a_probe_its_own_view_never_saw_down(
     # b's own view goes back up without ever crossing the threshold; the notebook says down.
     assert b.probes_seen(second, _probes(_probe("ready", True, False, False, True, True))) == 1
     assert _kinds(second) == [("probe_down", "ready"), ("probe_up", "ready")]
+    up = latest_events(second)[0]
+    assert up.body.startswith("probe ready up (recorded down since ")
     assert b.probes_seen(second, _probes(_probe("ready", True, False, False, True, True))) == 0
 
 
@@ -205,9 +209,29 @@ def test_a_fired_alert_left_open_by_a_stopped_cockpit_is_closed_at_the_next_star
     assert (fired.kind, resolved.kind) == ("alert_fired", "alert_resolved")
     assert resolved.fingerprint == "fp-HighErrorRate" and resolved.occurred_at == later
     assert resolved.body == (
-        "HighErrorRate no longer firing (recorded firing since 2026-03-06 09:00 UTC)"
+        "HighErrorRate (critical) no longer firing (recorded firing since 2026-03-06 09:00 UTC)"
     )
     assert new.alerts_seen(first, _alerts()) == 0
+
+
+def test_alerts_closed_at_one_start_are_told_apart_by_severity(first: Notebook) -> None:
+    # One alert name at two severities, as Alertmanager holds them: the closing events
+    # name each as its fired event did, not both as "HighErrorRate".
+    both = (
+        Alert("HighErrorRate", {"alertname": "HighErrorRate", "severity": s}, fingerprint=s)
+        for s in ("critical", "warning")
+    )
+    old = Recording(Config(Path("c.toml")), TUI, clock=lambda: T0)
+    old.alerts_seen(first, _alerts())
+    old.alerts_seen(first, AlertSnapshot(tuple(both), Freshness(last_success=T0)))
+    del old
+    new = Recording(Config(Path("c.toml")), OTHER, clock=lambda: T0 + timedelta(hours=3))
+    assert new.alerts_seen(first, _alerts()) == 2
+    closed = sorted(e.body for e in latest_events(first) if e.kind == "alert_resolved")
+    assert closed == [
+        "HighErrorRate (critical) no longer firing (recorded firing since 2026-03-06 09:00 UTC)",
+        "HighErrorRate (warning) no longer firing (recorded firing since 2026-03-06 09:00 UTC)",
+    ]
 
 
 def test_without_the_duty_nothing_is_closed_either(first: Notebook, second: Notebook) -> None:
@@ -229,7 +253,12 @@ def test_a_burn_left_open_is_closed_when_its_row_has_data_and_is_calm(first: Not
     # No data for the row: it may still burn, so the notebook's word stands.
     assert new.burns_seen(first, _snap(_status(ratios={}))) == 0
     assert new.burns_seen(first, _snap(_calm())) == 1
-    assert [e.kind for e in latest_events(first)] == ["burn_stopped", "burn_started"]
+    stopped, started = latest_events(first)
+    assert (stopped.kind, started.kind) == ("burn_stopped", "burn_started")
+    # Which of the SLO's rows: an SLO has four, and several may close at one start.
+    assert stopped.body == (
+        f"{started.subject}: page 1h/5m not burning (recorded burning since 2026-03-06 09:00 UTC)"
+    )
 
 
 # --- cockpit doctor says who records --------------------------------------------------
