@@ -11,15 +11,14 @@ from typing import Any
 async def until(
     pilot: Any, what: str, condition: Callable[[], object], seconds: float = 10.0,
     step: float = 0.1,
-) -> float:  # fmt: skip
-    """Let the app run until ``condition`` holds and return how long that took; fail,
-    naming ``what`` was awaited, after ``seconds`` (a bound, not a timing)."""
+) -> None:  # fmt: skip
+    """Let the app run until ``condition`` holds; fail, naming ``what`` was awaited,
+    after ``seconds`` (a bound, not a timing)."""
     started = time.monotonic()
     while not condition():
         if time.monotonic() - started > seconds:
             raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
         await pilot.pause(step)
-    return time.monotonic() - started
 
 
 async def notebook_reads_done(pilot: Any) -> None:
