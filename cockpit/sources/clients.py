@@ -28,7 +28,7 @@ import threading
 import urllib.request
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -357,17 +357,31 @@ class BlockingClient:
         async def go() -> T:
             return await work(client)
 
-        return asyncio.run_coroutine_threadsafe(go(), loop).result()
+        try:
+            return asyncio.run_coroutine_threadsafe(go(), loop).result()
+        except CancelledError:  # ended by ``close``
+            raise SourceError("the HTTP client closed before its answer came") from None
 
     def close(self) -> None:
+        """End the calls still running (their callers get a ``SourceError``: closing the
+        connections does not wake one that is, say, still connecting), then the client
+        and the loop."""
         with self._lock:
             loop, client, thread = self._loop, self._client, self._thread
             self._loop = self._client = self._thread = None
             self._closed = True
         if loop is None or client is None or thread is None:
             return
+
+        async def end() -> None:
+            running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            await client.aclose()
+
         try:
-            asyncio.run_coroutine_threadsafe(client.aclose(), loop).result(timeout=5)
+            asyncio.run_coroutine_threadsafe(end(), loop).result(timeout=5)
         finally:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout=5)

@@ -4,6 +4,7 @@ every PromQL query. Checked on a real loopback server that counts its connection
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from cockpit.config import Config, Endpoint, OnCall
 from cockpit.model.slo_definition import SloDefinition
 from cockpit.services.slo_poll import SloPoller
 from cockpit.sources.clients import BlockingClient
+from cockpit.sources.errors import SourceError
 from cockpit.sources.prometheus import PrometheusQueries
 
 EMPTY = json.dumps({"status": "success", "data": {"resultType": "vector", "result": []}})
@@ -116,3 +118,32 @@ def test_a_kept_client_runs_on_one_loop_and_closes_its_thread(prometheus: _Prome
     # A call that outlives close still gets its answer (on a loop of its own).
     assert queries.query("up", 0.0) == []
     assert prometheus.connections == 2
+
+
+def test_a_call_in_flight_when_the_client_closes_ends_with_an_error_not_a_wait() -> None:
+    # The app closing while a PromQL query is between steps (say, connecting to a host
+    # that drops packets): closing the connections does not wake it, and the loop it
+    # runs on stops. Its thread must not wait forever: the app's exit waits for it.
+    kept = BlockingClient()
+    started = threading.Event()
+
+    async def stuck(client: object) -> None:
+        started.set()
+        await asyncio.Event().wait()  # nothing sets it
+
+    raised: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            kept.run(stuck)
+        except BaseException as exc:  # whatever it raises is what the test checks
+            raised.append(exc)
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    assert started.wait(5)
+    kept.close()
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "the call still waits after close"
+    assert [type(e) for e in raised] == [SourceError]
+    assert "closed before its answer" in str(raised[0])
