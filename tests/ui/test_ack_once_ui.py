@@ -18,6 +18,7 @@ from cockpit.store.events import latest_events
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.silence_form import SilenceFormScreen, SilenceRequest
+from tests.waiting import until
 
 from . import alerts_sample as sample
 from .conftest import FROZEN
@@ -47,8 +48,9 @@ async def test_a_pressed_twice_fast_makes_one_ack(
         fill(app)
         await select(pilot, "f1a2b3c4")
         await pilot.press("a", "a")
-        await pilot.pause()
-        assert len(posts(fake)) == 1  # the first is waiting for its answer
+        # The first is sent, and waits for its answer.
+        await until(pilot, "the first ack's POST", lambda: posts(fake))
+        assert len(posts(fake)) == 1
         assert any("still being sent" in m for m in messages(app))
         fake.gate.set()
         await settle(pilot)

@@ -24,6 +24,7 @@ from cockpit.ui.app import CockpitApp
 from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.silence_form import SilenceFormScreen
 from cockpit.ui.screens.silences import SilencesScreen
+from tests.waiting import until
 
 from .conftest import FROZEN
 
@@ -192,8 +193,10 @@ async def test_the_silence_form_asks_for_the_cluster_and_sends_there(
         )
         field.value = "data"
         form.submit()
+        # The submit starts the worker that sends it: wait for what it sends, not for the
+        # workers running now (it may not be one of them yet).
+        await until(pilot, "the silence's POST", lambda: fake.sent)
         await app.workers.wait_for_complete()
-        await pilot.pause()
         assert fake.sent == [("data.test", "POST", "/api/v2/silences")]
 
 
