@@ -40,6 +40,11 @@ WRITE_ERRORS = alert_actions.WRITE_ERRORS
 AlertWrite = Literal["ack", "renew", "unack"]
 
 
+
+def write_key(alert: Alert) -> str:
+    """The key of an alert's ack, renewal and unack: one at a time per alert."""
+    return f"alert {alert.cluster}/{alert.fingerprint or repr(alert.identity)}"
+
 class AlertController:
     def __init__(self, app: CockpitContext) -> None:
         self.app = app
@@ -184,7 +189,7 @@ class AlertController:
         """Start an ack, renewal or unack, unless one for this alert is still on its way."""
         write = {"ack": self.ack, "renew": self.renew, "unack": self.unack}[action]
         self.writes.start(
-            f"alert {alert.cluster}/{alert.fingerprint or repr(alert.identity)}",
+            write_key(alert),
             lambda: write(alert),
             f"{alert.name}: the last ack or unack is still being sent; wait for it.",
         )

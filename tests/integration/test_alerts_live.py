@@ -203,6 +203,7 @@ def test_pending_alert_shows_as_pending(
 async def test_ack_and_unack_from_the_screen(
     stack: DemoStack, config: Config, faults: Callable[..., str], tmp_path: Any
 ) -> None:
+    from cockpit.ui.alerts_controller import write_key
     from cockpit.ui.app import CockpitApp
     from cockpit.ui.panes.alerts import AlertsPane
 
@@ -244,7 +245,7 @@ async def test_ack_and_unack_from_the_screen(
         shown = app.alert_control.snapshot()
         assert shown is not None
         [acked] = [a for a in shown.alerts if a.fingerprint == fingerprint]
-        writes, key = app.alert_control.writes, f"alert {acked.cluster}/{fingerprint}"
+        writes, key = app.alert_control.writes, write_key(acked)
         await until(pilot, "the ack's write to end", lambda: not writes.busy(key), LIVE)
 
         await pilot.press("u")
