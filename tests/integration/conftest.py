@@ -17,13 +17,13 @@ from cockpit.demo.stack import INSTALL_HINT, DemoStack, find_binary
 
 from .clusters import AlertmanagerRig, PrometheusRig, amtool_binary
 from .fault_story import FaultStory
-from .waiting import poll_until
+from .waiting import LIVE, poll_until
 
 T = TypeVar("T")
 REQUIRE = os.environ.get("COCKPIT_REQUIRE_REAL_STACK") == "1"
 
 
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 45.0) -> T:
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = LIVE) -> T:
     """Poll until ``probe`` returns something truthy; fail naming ``what``."""
     try:
         return poll_until(what, probe, timeout)

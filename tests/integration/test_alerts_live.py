@@ -23,8 +23,7 @@ from cockpit.store.events import latest_events
 from tests.waiting import until
 
 from .conftest import wait_for
-
-LIVE = 45.0  # seconds: the bound on waiting for the real stack
+from .waiting import LIVE
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from cockpit.ui.panes.slo import SloPane
 from cockpit.ui.panes.timeline import TimelinePane
 from tests.waiting import until
 
-LIVE = 45.0  # seconds: the bound on waiting for the real stack
+from .waiting import LIVE
 
 
 def _cells(

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 T = TypeVar("T")
+LIVE = 45.0  # seconds: the bound on waiting for the real stack
 
 
-def poll_until(what: str, probe: Callable[[], T | None], timeout: float = 45.0) -> T:
+def poll_until(what: str, probe: Callable[[], T | None], timeout: float = LIVE) -> T:
     """Poll until ``probe`` returns something truthy; TimeoutError naming ``what``."""
     deadline = time.monotonic() + timeout
     while True:
