@@ -46,9 +46,22 @@ def alert_transitions(
     return events
 
 
+# How an event's text names what it is about; an event closing one names it the same way.
+def _alert_title(name: str, labels: Mapping[str, str]) -> str:
+    return f"{name} ({labels.get('severity', 'none')})"
+
+
+def _burn_title(slo: str, row: str) -> str:
+    return f"{slo}: {row}"
+
+
+def _probe_title(name: str) -> str:
+    return f"probe {name}"
+
+
 def _alert_event(kind: str, alert: Alert, at: datetime) -> TimelineEvent:
     verb = "firing" if kind == "alert_fired" else "resolved"
-    body = f"{alert.name} ({alert.severity}) {verb}"
+    body = f"{_alert_title(alert.name, alert.labels)} {verb}"
     # The summary was rendered while the alert fired ("now 7.087%"); at resolution it would
     # quote a value that is no longer true, and Alertmanager does not send the new one.
     if alert.summary and kind == "alert_fired":
@@ -81,10 +94,10 @@ def probe_transitions(
             reason = state.last.reason if state.last else ""
             kind, body = (
                 "probe_down",
-                f"probe {state.name} down after {state.failures} failures: {reason}",
+                f"{_probe_title(state.name)} down after {state.failures} failures: {reason}",
             )
         elif state.state == UP and old == DOWN:
-            kind, body = "probe_up", f"probe {state.name} up again"
+            kind, body = "probe_up", f"{_probe_title(state.name)} up again"
         else:
             continue
         events.append(
@@ -162,7 +175,7 @@ def _burn_event(kind: str, status: SloStatus, row: RowStatus, at: datetime) -> T
     # + 0.0: float noise at an exactly spent budget must not read "-0.0%".
     left = "unknown" if remaining is None else f"{round(remaining * 100, 1) + 0.0:.1f}%"
     body = (
-        f"{slo.name}: {name} at {round(row.threshold, 2):g}x {verb} "
+        f"{_burn_title(slo.name, name)} at {round(row.threshold, 2):g}x {verb} "
         f"(burn {long} {_rate(row.long_rate)}, {short} {_rate(row.short_rate)}; "
         f"budget left {left})"
     )
@@ -244,11 +257,11 @@ def _named(opened: TimelineEvent) -> str:
     severity, the SLO with its burn row, the probe. (Several closed at one start must
     not read the same: an alert's critical and warning, an SLO's four rows.)"""
     if opened.kind.startswith("alert_"):
-        return f"{opened.subject} ({opened.labels.get('severity', 'none')})"
+        return _alert_title(opened.subject, opened.labels)
     if opened.kind.startswith("burn_") and opened.labels.get("row"):
-        return f"{opened.subject}: {opened.labels['row']}"
+        return _burn_title(opened.subject, opened.labels["row"])
     if opened.kind.startswith("probe_"):
-        return f"probe {opened.subject}"
+        return _probe_title(opened.subject)
     return opened.subject
 
 
