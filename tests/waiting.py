@@ -21,6 +21,13 @@ async def until(
         await pilot.pause(step)
 
 
+async def settle(pilot: Any) -> None:
+    """Until the workers running now have ended, and one frame after (a worker started
+    later, or a read asked again, is not waited for: see ``notebook_reads_done``)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def notebook_reads_done(pilot: Any) -> None:
     """Until every read the app asked of its notebook thread has been shown, a read asked
     again while one ran included (``workers.wait_for_complete`` misses that one: it

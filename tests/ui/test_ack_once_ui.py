@@ -18,11 +18,11 @@ from cockpit.store.events import latest_events
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.silence_form import SilenceFormScreen, SilenceRequest
-from tests.waiting import until
+from tests.waiting import settle, until
 
 from . import alerts_sample as sample
 from .conftest import FROZEN
-from .test_alerts_ui import SIZE, attach, fill, select, settle
+from .test_alerts_ui import SIZE, attach, fill, select
 
 
 @pytest.fixture

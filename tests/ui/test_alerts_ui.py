@@ -29,6 +29,7 @@ from cockpit.ui.screens.confirm import AskScreen
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.silence_form import ExtendScreen, SilenceFormScreen
 from cockpit.ui.screens.silences import SilencesScreen
+from tests.waiting import settle
 
 from . import alerts_sample as sample
 from .conftest import FROZEN
@@ -98,11 +99,6 @@ async def select(pilot: Pilot[None], fingerprint: str) -> None:
 
 def rows(app: CockpitApp) -> list[str]:
     return [str(k.value) for k in app.query_one(AlertsPane).table.rows]
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_ack_creates_marked_silence_and_records_it(

@@ -28,6 +28,7 @@ from cockpit.ui.panes.alerts import AlertsPane
 from cockpit.ui.screens.runbook_dialogs import ConfirmScreen, ReasonScreen, RunbookPickerScreen
 from cockpit.ui.screens.runbook_open import open_runbook
 from cockpit.ui.screens.runbook_run import RunbookRunScreen
+from tests.waiting import settle
 
 from . import sample_data
 from .conftest import FROZEN
@@ -102,11 +103,6 @@ def run_screen(app: CockpitApp) -> RunbookRunScreen:
     screen = app.screen
     assert isinstance(screen, RunbookRunScreen), screen
     return screen
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def opened(**kwargs: Any) -> Callable[[Pilot[None]], Any]:

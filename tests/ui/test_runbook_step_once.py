@@ -15,8 +15,9 @@ from cockpit.config import Config, Endpoint
 from cockpit.store.events import latest_events
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.runbook_open import open_runbook
+from tests.waiting import settle
 
-from .test_runbook_run_screen import LABELS, RUNBOOK, SIZE, FakePrometheus, run_screen, settle
+from .test_runbook_run_screen import LABELS, RUNBOOK, SIZE, FakePrometheus, run_screen
 
 
 class SlowPrometheus(FakePrometheus):

@@ -16,9 +16,10 @@ from cockpit.store.incidents import list_incidents
 from cockpit.ui.app import CockpitApp
 from cockpit.ui.screens.incident_form import IncidentFormScreen
 from cockpit.ui.screens.silence_form import SilenceFormScreen
+from tests.waiting import settle
 
 from . import alerts_sample as sample
-from .test_alerts_ui import SIZE, attach, fill, select, settle
+from .test_alerts_ui import SIZE, attach, fill, select
 
 
 @pytest.fixture
