@@ -1,5 +1,6 @@
-"""The connection pool under every client built without a proxy: httpcore's pool on a
-plain asyncio network backend, with httpx's own types on both ends.
+"""The connection pool under every client built without a proxy: httpcore's pool (with
+the assignment pass of ``sources/pool.py``) on a plain asyncio network backend, with
+httpx's own types on both ends.
 
 httpx's default transport drives sockets through anyio, whose "is this idle connection
 readable" check (made for every pooled connection each time a request comes or goes)
@@ -22,6 +23,8 @@ from typing import Any
 
 import httpcore
 import httpx
+
+from cockpit.sources.pool import connection_pool
 
 HIGH_WATER = 256 * 1024  # bytes buffered before the socket is no longer read
 
@@ -258,10 +261,11 @@ class _Body(httpx.AsyncByteStream):
 
 
 class PoolTransport(httpx.AsyncBaseTransport):
-    """httpcore's connection pool on ``AsyncioBackend``, one TLS context for all."""
+    """The connection pool (``sources/pool.py``) on ``AsyncioBackend``, one TLS context
+    for all."""
 
     def __init__(self, ssl_context: ssl.SSLContext, limits: httpx.Limits) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
+        self._pool = connection_pool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
