@@ -5,9 +5,11 @@ requests at once through the real client on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import Any
 
 import httpcore
+import httpx
 import pytest
 from httpcore._async.connection_pool import AsyncPoolRequest
 
@@ -186,3 +188,67 @@ def test_many_requests_at_once_never_find_their_connection_taken(
     assert asyncio.run(go()) == [200] * 40
     assert len(connections) <= 4
     assert taken == []
+
+
+def test_requests_to_three_servers_that_stall_and_hang_up_each_get_their_own_answer() -> None:
+    """Many requests at once to three origins on a pool of 3 connections: the servers
+    answer after random delays, and now and then close a connection after an answer
+    (said or not) or before one. Every request ends, with the answer to its own path or
+    with a transport error, and none waits for its deadline."""
+    rnd = random.Random(18)
+    handlers: dict[asyncio.StreamWriter, asyncio.Task[Any] | None] = {}
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        handlers[writer] = asyncio.current_task()
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                path = head.split(b" ", 2)[1]
+                await asyncio.sleep(rnd.uniform(0, 0.005))
+                fate = rnd.random()
+                if fate < 0.05:
+                    break  # hang up before answering
+                close = fate < 0.15
+                extra = b"Connection: close\r\n" if close else b""
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n%s\r\n%s" % (len(path), extra, path)
+                )
+                await writer.drain()
+                if close or fate < 0.2:  # the last 5 %: closed without saying so
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        writer.close()
+
+    async def go() -> tuple[int, int]:
+        servers = [await asyncio.start_server(serve, "127.0.0.1", 0) for _ in range(3)]
+        bases = [f"http://127.0.0.1:{s.sockets[0].getsockname()[1]}" for s in servers]
+        answered = failed = 0
+        try:
+            async with async_client(max_connections=3) as client:
+
+                async def one(i: int) -> None:
+                    nonlocal answered, failed
+                    path = f"/{i}"
+                    try:
+                        got = await client.get(bases[i % 3] + path, timeout=5)
+                    except httpx.TransportError:
+                        failed += 1
+                        return
+                    assert got.text == path
+                    answered += 1
+
+                async with asyncio.timeout(4):  # under each request's own deadline
+                    for _ in range(5):
+                        await asyncio.gather(*(one(i) for i in range(60)))
+        finally:
+            for server in servers:
+                server.close()
+            for writer in handlers:  # a handler still reading ends at its end of stream
+                writer.close()
+            await asyncio.gather(*(h for h in handlers.values() if h is not None))
+        return answered, failed
+
+    answered, failed = asyncio.run(go())
+    assert answered + failed == 300
+    assert answered > failed
