@@ -17,7 +17,11 @@ that pass has two faults, both reported upstream (encode/httpcore #1110, #1035):
 ones closed, the oldest usable connection first, a new one while there is room, an idle
 one closed to make room otherwise). A connection a request in the pool holds (promised
 to it, or serving it) is neither handed to another request nor closed to make room;
-idle connections beyond ``max_keepalive_connections`` are closed, counted right.
+idle connections beyond ``max_keepalive_connections`` are closed, counted right (the
+cockpit's clients leave that limit at ``max_connections``, so this one never acts
+there). A connection nobody holds that is neither idle, closed nor expired is closed:
+its request was cancelled between the promise and the use (encode/httpcore #1093), and
+in httpcore's pool it keeps its place for good, until the pool is full of them.
 
 HTTP/1.1 only: a connection serves one request at a time, which is what "promised"
 assumes (HTTP/2 would serve several). The pass overrides httpcore's own, which is not
@@ -45,19 +49,26 @@ class Pool(httpcore.AsyncConnectionPool):
     def _assign_requests_to_connections(self) -> list[httpcore.AsyncConnectionInterface]:
         closing: list[httpcore.AsyncConnectionInterface] = []
         held = {r.connection for r in self._requests if r.connection is not None}
-        idle_kept = 0
+        idle: list[httpcore.AsyncConnectionInterface] = []
         for connection in list(self._connections):
             if connection.is_closed():
                 self._connections.remove(connection)
             elif connection.has_expired():  # a held one too: its request goes round again
                 self._connections.remove(connection)
                 closing.append(connection)
-            elif connection.is_idle() and connection not in held:
-                if idle_kept < self._max_keepalive_connections:
-                    idle_kept += 1
-                else:
-                    self._connections.remove(connection)
-                    closing.append(connection)
+            elif connection in held:
+                continue
+            elif connection.is_idle():
+                idle.append(connection)
+            else:
+                # Nobody holds it and it is not idle: its request was cancelled after the
+                # promise and before the connection was used (encode/httpcore #1093).
+                # Nothing will use it again; kept, it would fill a place for good.
+                self._connections.remove(connection)
+                closing.append(connection)
+        for connection in idle[: max(0, len(idle) - self._max_keepalive_connections)]:
+            self._connections.remove(connection)  # the oldest surplus first, as httpcore
+            closing.append(connection)
         for pool_request in self._requests:
             if not pool_request.is_queued():
                 continue
@@ -72,13 +83,13 @@ class Pool(httpcore.AsyncConnectionPool):
             )
             if chosen is None:
                 if len(self._connections) >= self._max_connections:
-                    idle = next(
+                    spare = next(
                         (c for c in self._connections if c not in held and c.is_idle()), None
                     )
-                    if idle is None:
+                    if spare is None:
                         continue  # stays queued until a connection comes free
-                    self._connections.remove(idle)
-                    closing.append(idle)
+                    self._connections.remove(spare)
+                    closing.append(spare)
                 chosen = self.create_connection(origin)
                 self._connections.append(chosen)
             pool_request.assign_to_connection(chosen)

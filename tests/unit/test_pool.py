@@ -116,12 +116,46 @@ async def test_expired_connections_are_closed_and_closed_ones_dropped() -> None:
     assert pool._connections == [kept]
 
 
-async def test_idle_connections_beyond_the_keepalive_limit_are_closed_the_oldest_kept() -> None:
+async def test_idle_connections_beyond_the_keepalive_limit_are_closed_the_oldest_first() -> None:
     oldest, newer, newest = FakeConnection("a"), FakeConnection("a"), FakeConnection("a")
     busy = FakeConnection("a", "active")
     pool = _pool([oldest, busy, newer, newest], max_connections=8, max_keepalive_connections=1)
-    assert pool._assign_requests_to_connections() == [newer, newest]
-    assert pool._connections == [oldest, busy]
+    _queue(pool, "a").assign_to_connection(busy)  # serving its request
+    assert pool._assign_requests_to_connections() == [oldest, newer]
+    assert pool._connections == [busy, newest]
+
+
+async def test_a_promised_connection_that_expired_is_still_closed() -> None:
+    idle = FakeConnection("a")
+    pool = _pool([idle], max_connections=2)
+    promised = _queue(pool, "a")
+    pool._assign_requests_to_connections()
+    idle.state = "expired"  # e.g. the server closed it before the request ran
+    assert pool._assign_requests_to_connections() == [idle]
+    assert pool._connections == []  # the request finds it closed and goes round again
+    assert promised.connection is idle
+
+
+async def test_a_promise_is_free_again_once_its_request_has_left_the_pool() -> None:
+    idle = FakeConnection("a")
+    pool = _pool([idle], max_connections=1)
+    cancelled = _queue(pool, "a")
+    pool._assign_requests_to_connections()
+    pool._requests.remove(cancelled)  # what a cancelled or timed-out request does
+    waiting = _queue(pool, "a")
+    assert pool._assign_requests_to_connections() == []
+    assert waiting.connection is idle
+
+
+async def test_a_connection_nobody_holds_that_is_not_idle_is_closed() -> None:
+    """Its request was cancelled between the promise and the use: never used again."""
+    orphan, promised_new = FakeConnection("a", "new"), FakeConnection("a", "new")
+    pool = _pool([orphan, promised_new], max_connections=2)
+    _queue(pool, "a").assign_to_connection(promised_new)
+    waiting = _queue(pool, "a")
+    assert pool._assign_requests_to_connections() == [orphan]
+    assert isinstance(waiting.connection, FakeConnection)
+    assert pool._connections == [promised_new, waiting.connection]
 
 
 async def test_a_connection_serving_a_request_is_not_counted_as_surplus() -> None:
@@ -252,3 +286,43 @@ def test_requests_to_three_servers_that_stall_and_hang_up_each_get_their_own_ans
     answered, failed = asyncio.run(go())
     assert answered + failed == 300
     assert answered > failed
+
+
+def test_a_request_cancelled_between_its_promise_and_its_use_leaves_no_place_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a pool of one: the second request is promised a new connection and cancelled
+    before it runs (as a deadline can). The third request still gets a connection (in
+    httpcore's pool the promised one kept the only place: a pool timeout)."""
+    second: list[asyncio.Task[Any]] = []
+    real_create = Pool.create_connection
+
+    def create(self: Pool, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
+        if self._connections == [] and second and not second[0].done():
+            second[0].cancel()  # inside the pass that promises it the connection
+        return real_create(self, origin)
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+        await writer.drain()
+        writer.close()
+
+    async def go() -> int:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+        try:
+            async with async_client(max_connections=1) as client:
+                first = asyncio.create_task(client.get(url))
+                await asyncio.sleep(0)  # the first holds the only place
+                second.append(asyncio.create_task(client.get(url)))
+                monkeypatch.setattr(Pool, "create_connection", create)
+                await first
+                with pytest.raises(asyncio.CancelledError):
+                    await second[0]
+                third = await client.get(url, timeout=httpx.Timeout(5, pool=1))
+                return third.status_code
+        finally:
+            server.close()
+
+    assert asyncio.run(go()) == 200
