@@ -40,10 +40,10 @@ WRITE_ERRORS = alert_actions.WRITE_ERRORS
 AlertWrite = Literal["ack", "renew", "unack"]
 
 
-
 def write_key(alert: Alert) -> str:
     """The key of an alert's ack, renewal and unack: one at a time per alert."""
     return f"alert {alert.cluster}/{alert.fingerprint or repr(alert.identity)}"
+
 
 class AlertController:
     def __init__(self, app: CockpitContext) -> None:
